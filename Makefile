@@ -1,0 +1,40 @@
+# Brücke: `make run` and `make test` are the whole quick start.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test lint setup assets messages demo clean
+
+# The virtual environment is rebuilt whenever a lockfile changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiles the translation catalogues with Babel, so GNU gettext is not needed.
+messages: $(VENV)/.installed
+	$(PY) -m babel.messages.frontend compile --domain=django --directory=locale --statistics
+
+setup: $(VENV)/.installed node_modules/.installed messages
+
+run: setup
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from bruecke.accounts.models import User
+from bruecke.core.admin import AuditedModelAdmin
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Brücke", {"fields": ("language",)}))  # type: ignore[misc]

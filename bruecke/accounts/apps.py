@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.apps import AppConfig
+from django.http import HttpRequest
+
+
+def _stamp_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    # Session bookkeeping only (no business logic): when the absolute lifetime starts.
+    from bruecke.accounts.middleware import AUTH_AT
+
+    request.session[AUTH_AT] = time.time()
+
+
+class AccountsConfig(AppConfig):
+    name = "bruecke.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_stamp_session, dispatch_uid="bruecke_stamp_session")

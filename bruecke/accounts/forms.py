@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bruecke.accounts import services
+from bruecke.accounts.throttle import is_throttled
+from bruecke.core.forms import Form
+
+
+class LoginForm(AuthenticationForm):
+    """Sign-in with throttling; every failure and every block is audited."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _(
+            "Too many failed attempts. Please wait %(minutes)s minutes and try again, "
+            "or ask your administrator."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        remote_addr = self.request.META.get("REMOTE_ADDR") if self.request else None
+        if is_throttled(username, remote_addr):
+            services.login_throttled(username=username)
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            services.login_failed(username=username)
+            raise
+
+
+class LanguageForm(Form):
+    language = forms.ChoiceField(label=_("Language of the interface"), choices=settings.LANGUAGES)

@@ -1,0 +1,54 @@
+"""Per-user interface language and the absolute session lifetime."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+
+AUTH_AT = "bruecke_auth_at"
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def _language_for(request: HttpRequest) -> str:
+    user = request.user
+    if user.is_authenticated and user.language in _LANGUAGES:
+        return str(user.language)
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return cookie if cookie in _LANGUAGES else settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    """German by default; a signed-in user gets their own choice, others the cookie's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = _language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session a fixed number of hours after sign-in, however active it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(AUTH_AT)
+            limit = settings.SESSION_ABSOLUTE_HOURS * 3600
+            if started is None or time.time() - float(started) > limit:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)

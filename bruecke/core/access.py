@@ -1,0 +1,133 @@
+"""Who may see and do what. The only place where access rules are written.
+
+Every view, export, search and API endpoint asks this module. Anything outside a user's
+scope is answered with 404, so the existence of a record is never revealed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bruecke.network.models import Membership, Network, Organisation, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from bruecke.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Perm(StrEnum):
+    VIEW_NETWORK = "view_network"  # the network page: offices, sites, consultation hours
+    MANAGE_NETWORK = "manage_network"  # organisations, teams, offices, sites, staff
+    VIEW_PERSONAL_DATA = "view_personal_data"  # participants and their cases
+    VIEW_AGGREGATES = "view_aggregates"  # figures across partners, no personal data
+    VIEW_AUDIT = "view_audit"  # the audit log of the user's organisation
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.CASE_MANAGER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
+    Role.PLACEMENT_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
+    Role.TEAM_LEAD: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.VIEW_AGGREGATES}),
+    Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT}),
+    Role.ADMINISTRATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK}),
+}
+
+# Roles whose view of personal data is limited to their own team when they have one.
+TEAM_NARROWED_ROLES = frozenset({Role.CASE_MANAGER, Role.PLACEMENT_OFFICER, Role.TEAM_LEAD})
+
+_CACHE_ATTR = "_bruecke_memberships"
+
+
+def memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's active memberships, loaded once per request (cached on the user)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, ended_on__isnull=True, organisation__is_active=True)
+            .select_related("organisation__network", "team")
+            .order_by("organisation__name", "role")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the per-request cache after memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def memberships_with(user: User | AnonymousUser, perm: Perm) -> list[Membership]:
+    return [m for m in memberships(user) if perm in ROLE_PERMISSIONS.get(m.role, frozenset())]
+
+
+def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
+    return bool(memberships_with(user, perm))
+
+
+def require(user: User | AnonymousUser, perm: Perm) -> None:
+    if not has_perm(user, perm):
+        raise Http404
+
+
+def network_ids(user: User | AnonymousUser, perm: Perm = Perm.VIEW_NETWORK) -> set[int]:
+    return {m.organisation.network_id for m in memberships_with(user, perm)}
+
+
+def networks_visible_to(user: User | AnonymousUser, perm: Perm = Perm.VIEW_NETWORK) -> QuerySet[Network]:
+    return Network.objects.filter(pk__in=network_ids(user, perm))
+
+
+def organisations_managed_by(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """Administrators manage every organisation of their network."""
+    return Organisation.objects.filter(network_id__in=network_ids(user, Perm.MANAGE_NETWORK))
+
+
+def organisation_ids(user: User | AnonymousUser, perm: Perm) -> set[int]:
+    return {m.organisation_id for m in memberships_with(user, perm)}
+
+
+def personal_data_filter(user: User | AnonymousUser, *, team_field: str | None = None) -> Q:
+    """The Q that limits records of personal data to what `user` may see.
+
+    Built from memberships: own organisation, narrowed to the own team for team-bound
+    roles when the record has a team. A user without such a membership gets an empty Q
+    that matches nothing.
+    """
+    condition = Q(pk__in=[])
+    for m in memberships_with(user, Perm.VIEW_PERSONAL_DATA):
+        if team_field and m.team_id and m.role in TEAM_NARROWED_ROLES:
+            condition |= Q(organisation_id=m.organisation_id, **{f"{team_field}_id": m.team_id})
+        else:
+            condition |= Q(organisation_id=m.organisation_id)
+    return condition
+
+
+def personal_data_visible_to(
+    user: User | AnonymousUser, queryset: QuerySet[M], *, team_field: str | None = None
+) -> QuerySet[M]:
+    """Filters a queryset of an OrganisationScopedModel to the user's scope."""
+    return queryset.filter(personal_data_filter(user, team_field=team_field))
+
+
+def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:
+    """Organisations whose audit log the user may read (data-protection officers)."""
+    return organisation_ids(user, Perm.VIEW_AUDIT)
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
+    """Fetches one record from an already scoped queryset; absent or foreign is 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,90 @@
+"""Form base classes: every text input is NFC-normalised and free of control characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# C0/C1 controls and NUL; tab and line breaks stay allowed in multi-line fields.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\r\n\t]")
+
+
+def clean_text(value: str, *, multiline: bool) -> str:
+    value = unicodedata.normalize("NFC", value)
+    if _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
+        raise ValidationError(
+            _("Please remove invisible control characters from this text."), code="control"
+        )
+    return value
+
+
+class TextCleaningMixin:
+    """Runs `clean_text` on every character field before the field's own validation."""
+
+    fields: dict[str, forms.Field]
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        cleaned: dict[str, Any] = self.cleaned_data  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(field, forms.CharField) and isinstance(value, str):
+                multiline = isinstance(field.widget, forms.Textarea)
+                try:
+                    cleaned[name] = clean_text(value, multiline=multiline)
+                except ValidationError as error:
+                    self.add_error(name, error)  # type: ignore[attr-defined]
+
+
+class AccessibleErrorsMixin:
+    """Links each input to its help text and error list (WCAG 3.3.1, 4.1.2)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self._describe(name, invalid=False)
+
+    def _describe(self, name: str, *, invalid: bool) -> None:
+        field = self.fields[name]
+        auto_id = self[name].auto_id  # type: ignore[index]
+        ids = [f"{auto_id}-errors"] if invalid else []
+        if field.help_text:
+            ids.append(f"{auto_id}-help")
+        if ids:
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+        if invalid:
+            field.widget.attrs["aria-invalid"] = "true"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors = self.errors  # type: ignore[attr-defined]
+        for name in self.fields:
+            self._describe(name, invalid=name in errors)
+
+
+class Form(AccessibleErrorsMixin, TextCleaningMixin, forms.Form):
+    pass
+
+
+class ModelForm(AccessibleErrorsMixin, TextCleaningMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Shows a service's ValidationError next to the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            form.add_error(target, errors)
+            if target and isinstance(form, AccessibleErrorsMixin):
+                form._describe(target, invalid=True)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,91 @@
+"""Request-wide context (request id, client address) and security headers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    remote_addr: str | None
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("bruecke_request", default=None)
+_VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def current_request_context() -> RequestContext | None:
+    return _current.get()
+
+
+def _request_id(request: HttpRequest) -> str:
+    # Accept a proxy's id only when it is harmless in logs (no CR/LF, bounded length).
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        context = RequestContext(_request_id(request), request.META.get("REMOTE_ADDR") or None)
+        token = _current.set(context)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = context.request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = _current.get()
+        record.request_id = context.request_id if context else "-"
+        return True
+
+
+def content_security_policy() -> str:
+    images = "'self' data:"
+    if settings.MAP_TILE_ORIGIN:
+        images += f" {settings.MAP_TILE_ORIGIN}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {images}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class SecurityHeadersMiddleware:
+    """CSP (only our own host, plus a configured tile server) and no caching of pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = content_security_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        if not request.path.startswith(settings.STATIC_URL):
+            # Pages may show personal data: never keep them in browser or proxy caches.
+            response["Cache-Control"] = "no-store"
+        return response

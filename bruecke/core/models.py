@@ -1,0 +1,108 @@
+"""Shared base models and the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    READ = "read", _("viewed")
+    LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("login failed")
+    LOGIN_THROTTLED = "login_throttled", _("login blocked (too many attempts)")
+    LOGOUT = "logout", _("logged out")
+    PASSWORD_CHANGE = "password_change", _("password changed")
+    KEY_ROTATION = "key_rotation", _("encryption key rotated")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when. Never holds the personal values themselves.
+
+    Append-only: the model and queryset refuse changes, and database triggers refuse
+    UPDATE (and DELETE on PostgreSQL) for anyone going around the ORM.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    # The organisation whose data this is; lets a DPO see exactly their organisation's log.
+    organisation = models.ForeignKey(
+        "network.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_fields = models.JSONField(default=list, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+            models.Index(fields=["organisation", "created_at"]),
+            models.Index(fields=["action", "object_id", "created_at"]),
+            models.Index(fields=["action", "remote_addr", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationScopedModel(TimestampedModel):
+    """Base for every record of personal data: it belongs to exactly one organisation.
+
+    Read such records only through `bruecke.core.access.personal_data_visible_to`.
+    """
+
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from bruecke.accounts.models import User
+from bruecke.core import access
+from bruecke.core.access import Perm
+from bruecke.core.audit_forms import AuditFilterForm
+from bruecke.core.selectors import AuditFilter, audit_events_filtered
+from bruecke.core.views_helpers import paginate
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("core:dashboard" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/dashboard.html", {"memberships": access.memberships(request.user)})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.VIEW_AUDIT)
+    user: User = request.user  # type: ignore[assignment]
+    form = AuditFilterForm(request.GET or None, user=user)
+    # Invalid filters show their errors and an empty filter's results, never a 500.
+    selected = form.to_filter() if form.is_valid() else AuditFilter()
+    page = paginate(request, audit_events_filtered(user, selected))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: answers 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,56 @@
+"""Small helpers shared by the views of all apps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from bruecke.core.forms import add_service_errors
+
+PAGE_SIZE = 50
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def model_data(form: BaseForm) -> dict[str, Any]:
+    """The cleaned values of the form's model fields, for an update service."""
+    model_fields = {f.name for f in form._meta.model._meta.fields}  # type: ignore[attr-defined]
+    return {k: v for k, v in form.cleaned_data.items() if k in model_fields}
+
+
+def edit_page(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    save: Callable[[], Model],
+    success: Callable[[Model], str],
+    title: str,
+    template: str = "form_page.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Validate, call the service, show its errors beside the fields, or redirect on success.
+
+    The service runs in one transaction: on any error nothing is saved and the user's
+    input is shown again.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success(saved))
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "title": title, **(context or {})}, status=status)

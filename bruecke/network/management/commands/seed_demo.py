@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
+from bruecke.network.models import Role
+
+
+class Command(BaseCommand):
+    help = "Loads the demo network and its staff (idempotent). Refused in production."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo creates accounts with a known password; not in production.")
+        seed_network()
+        self.stdout.write(self.style.SUCCESS("Demo network ready. Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        for key, (username, first, last, partner, team, role) in PERSONAS.items():
+            where = f"partner {partner}" + (f", team {team}" if team else "")
+            self.stdout.write(f"  {username:<16} {Role(role).label} ({where})")
+        self.stdout.write("  ruppin.admin     Administrator of the second network (Neuruppin)")

@@ -1,0 +1,135 @@
+"""Every write to the network goes through these functions (validation + audit, atomic)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bruecke.accounts.models import User
+from bruecke.core.audit import audit_record
+from bruecke.core.models import AuditAction
+from bruecke.core.services import model_create, model_update
+from bruecke.network.models import ConsultationHour, Membership
+from bruecke.network.schedule import overlaps
+
+
+def _check_no_overlap(hour: ConsultationHour) -> None:
+    others = ConsultationHour.objects.filter(team_id=hour.team_id, weekday=hour.weekday).exclude(
+        pk=hour.pk
+    )
+    for other in others.select_related("site"):
+        if overlaps(hour, other):
+            raise ValidationError(
+                {
+                    "start_time": _(
+                        "Team %(team)s already holds a consultation hour at this time "
+                        "(%(site)s, %(when)s)."
+                    )
+                    % {"team": hour.team, "site": other.site, "when": other}
+                }
+            )
+
+
+@transaction.atomic
+def consultation_hour_create(*, actor: User, hour: ConsultationHour) -> ConsultationHour:
+    hour.full_clean()
+    _check_no_overlap(hour)
+    return model_create(actor=actor, instance=hour)
+
+
+@transaction.atomic
+def consultation_hour_update(
+    *, actor: User, hour: ConsultationHour, data: Mapping[str, Any]
+) -> ConsultationHour:
+    candidate = ConsultationHour.objects.get(pk=hour.pk)
+    for name, value in data.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()
+    _check_no_overlap(candidate)
+    updated, _changed = model_update(actor=actor, instance=hour, data=data)
+    return updated
+
+
+@transaction.atomic
+def consultation_hour_delete(*, actor: User, hour: ConsultationHour) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=hour)
+    hour.delete()
+
+
+def _check_membership(membership: Membership) -> None:
+    if not membership.user.is_active:
+        raise ValidationError(
+            {"user": _("This account is deactivated; reactivate it before adding roles.")}
+        )
+
+
+@transaction.atomic
+def membership_create(*, actor: User, membership: Membership) -> Membership:
+    _check_membership(membership)
+    return model_create(actor=actor, instance=membership)
+
+
+@transaction.atomic
+def membership_end(*, actor: User, membership: Membership, on: datetime.date | None = None) -> Membership:
+    """Ends a role; the user loses its access at once (on their next request)."""
+    ended, _changed = model_update(
+        actor=actor, instance=membership, data={"ended_on": on or datetime.date.today()}
+    )
+    return ended
+
+
+@transaction.atomic
+def staff_create(
+    *, actor: User, user: User, membership: Membership, send_invitation: bool = True
+) -> User:
+    """Creates a staff account with its first role and no password; the person sets one
+    from an e-mail link. Every account belongs to a network from the start."""
+    user.set_unusable_password()
+    model_create(actor=actor, instance=user)
+    membership.user = user
+    membership_create(actor=actor, membership=membership)
+    if send_invitation and user.email:
+        user_pk = user.pk
+        transaction.on_commit(lambda: send_password_setup(user_pk))
+    return user
+
+
+def send_password_setup(user_pk: int) -> None:
+    user = User.objects.get(pk=user_pk)
+    context = {
+        "user": user,
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse(
+            "accounts:password_set",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        ),
+    }
+    with translation.override(user.language):
+        subject = render_to_string("accounts/password_setup_subject.txt", context).strip()
+        body = render_to_string("accounts/password_setup_email.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def staff_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivating also ends the person's sessions (checked on every request)."""
+    if user.pk == actor.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    updated, _changed = model_update(actor=actor, instance=user, data={"is_active": active})
+    return updated

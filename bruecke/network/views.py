@@ -1,0 +1,335 @@
+"""The network page every user sees, and the pages administrators manage it with."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bruecke.accounts.models import User
+from bruecke.core import access
+from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read
+from bruecke.core.services import model_create, model_update
+from bruecke.core.views_helpers import edit_page, model_data, paginate
+from bruecke.network import selectors, services
+from bruecke.network.forms import (
+    ConsultationHourForm,
+    MembershipForm,
+    MobileSiteForm,
+    OfficeForm,
+    OrganisationForm,
+    StaffForm,
+    TeamForm,
+)
+from bruecke.network.map import map_points
+from bruecke.network.models import ConsultationHour, Membership
+from bruecke.network.schedule import week_start
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def network_page(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.VIEW_NETWORK)
+    monday = week_start(timezone.localdate())
+    offices = list(selectors.offices_visible_to(request.user))
+    sites = list(selectors.sites_visible_to(request.user))
+    context = {
+        "offices": offices,
+        "sites": sites,
+        "points": map_points(offices, sites),
+        "week": selectors.week_by_region(request.user, monday),
+        "monday": monday,
+        "sunday": monday + datetime.timedelta(days=6),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "network/network_page.html", context)
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    context = {
+        "organisations": selectors.organisations_for_admin(request.user),
+        "offices": selectors.offices_for_admin(request.user),
+        "teams": selectors.teams_for_admin(request.user),
+        "sites": selectors.sites_for_admin(request.user),
+    }
+    return render(request, "network/manage.html", context)
+
+
+def _manage_url(_obj: object = None) -> str:
+    return reverse("network:manage")
+
+
+# --- organisations, offices, teams, sites: one create and one edit page each ---
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    form = OrganisationForm(request.POST or None, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_create(actor=_user(request), instance=form.instance),
+        success=_manage_url,
+        title=_("New organisation"),
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_or_404(selectors.organisations_for_admin(request.user), pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_update(actor=_user(request), instance=organisation, data=model_data(form))[0],
+        success=_manage_url,
+        title=_("Edit organisation"),
+    )
+
+
+@login_required
+def office_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    form = OfficeForm(request.POST or None, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_create(actor=_user(request), instance=form.instance),
+        success=_manage_url,
+        title=_("New office"),
+    )
+
+
+@login_required
+def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    office = access.get_or_404(selectors.offices_for_admin(request.user), pk=pk)
+    form = OfficeForm(request.POST or None, instance=office, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_update(actor=_user(request), instance=office, data=model_data(form))[0],
+        success=_manage_url,
+        title=_("Edit office"),
+    )
+
+
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    form = TeamForm(request.POST or None, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_create(actor=_user(request), instance=form.instance),
+        success=_manage_url,
+        title=_("New regional team"),
+    )
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = access.get_or_404(selectors.teams_for_admin(request.user), pk=pk)
+    form = TeamForm(request.POST or None, instance=team, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_update(actor=_user(request), instance=team, data=model_data(form))[0],
+        success=_manage_url,
+        title=_("Edit regional team"),
+    )
+
+
+def _site_url(site: object) -> str:
+    return reverse("network:site_detail", args=[site.pk])  # type: ignore[attr-defined]
+
+
+@login_required
+def site_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    form = MobileSiteForm(request.POST or None, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_create(actor=_user(request), instance=form.instance),
+        success=_site_url,
+        title=_("New mobile counselling site"),
+    )
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = access.get_or_404(selectors.sites_for_admin(request.user), pk=pk)
+    hours = site.hours.select_related("team").order_by("weekday", "start_time")
+    return render(request, "network/site_detail.html", {"site": site, "hours": hours})
+
+
+@login_required
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = access.get_or_404(selectors.sites_for_admin(request.user), pk=pk)
+    form = MobileSiteForm(request.POST or None, instance=site, user=_user(request))
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_update(actor=_user(request), instance=site, data=model_data(form))[0],
+        success=_site_url,
+        title=_("Edit mobile counselling site"),
+    )
+
+
+# --- consultation hours ---
+
+
+def _hour_site_url(hour: object) -> str:
+    return reverse("network:site_detail", args=[hour.site_id])  # type: ignore[attr-defined]
+
+
+@login_required
+def hour_create(request: HttpRequest, site_pk: int) -> HttpResponse:
+    site = access.get_or_404(selectors.sites_for_admin(request.user), pk=site_pk)
+    form = ConsultationHourForm(request.POST or None, user=_user(request), site=site)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.consultation_hour_create(actor=_user(request), hour=form.instance),
+        success=_hour_site_url,
+        title=_("New consultation hour at %(site)s") % {"site": site},
+    )
+
+
+@login_required
+def hour_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    hour = access.get_or_404(selectors.hours_for_admin(request.user), pk=pk)
+    form = ConsultationHourForm(request.POST or None, instance=hour, user=_user(request), site=hour.site)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.consultation_hour_update(
+            actor=_user(request), hour=hour, data=model_data(form)
+        ),
+        success=_hour_site_url,
+        title=_("Edit consultation hour at %(site)s") % {"site": hour.site},
+    )
+
+
+@login_required
+@require_POST
+def hour_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    hour: ConsultationHour = access.get_or_404(selectors.hours_for_admin(request.user), pk=pk)
+    site_pk = hour.site_id
+    services.consultation_hour_delete(actor=_user(request), hour=hour)
+    messages.success(request, _("The consultation hour has been removed."))
+    return redirect("network:site_detail", pk=site_pk)
+
+
+# --- staff and memberships ---
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    page = paginate(request, selectors.staff_for_admin(request.user))
+    return render(request, "network/staff_list.html", {"page": page})
+
+
+@login_required
+def staff_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.MANAGE_NETWORK)
+    form = StaffForm(request.POST or None)
+    membership_form = MembershipForm(request.POST or None, user=_user(request), prefix="m")
+    if request.method == "POST":
+        # Both forms validate before anything is written, so nothing is half-saved.
+        membership_form.is_valid()
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: _staff_create(request, form, membership_form),
+        success=lambda user: reverse("network:staff_detail", args=[user.pk]),
+        title=_("New staff member"),
+        template="network/staff_form.html",
+        context={"membership_form": membership_form},
+    )
+
+
+def _staff_create(request: HttpRequest, form: StaffForm, membership_form: MembershipForm) -> User:
+    if not membership_form.is_valid():
+        raise ValidationError(_("Please correct the role below."))
+    return services.staff_create(
+        actor=_user(request), user=form.instance, membership=membership_form.instance
+    )
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=pk)
+    audit_read(actor=_user(request), obj=staff)
+    memberships = selectors.memberships_for_admin(request.user).filter(user=staff)
+    return render(request, "network/staff_detail.html", {"staff": staff, "memberships": memberships})
+
+
+@login_required
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=pk)
+    form = StaffForm(request.POST or None, instance=staff)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: model_update(actor=_user(request), instance=staff, data=model_data(form))[0],
+        success=lambda user: reverse("network:staff_detail", args=[user.pk]),
+        title=_("Edit staff member"),
+    )
+
+
+@login_required
+@require_POST
+def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.staff_set_active(actor=_user(request), user=staff, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The account is active.") if active else _("The account is deactivated.")
+        )
+    return redirect("network:staff_detail", pk=staff.pk)
+
+
+@login_required
+def membership_create(request: HttpRequest, staff_pk: int) -> HttpResponse:
+    staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=staff_pk)
+    form = MembershipForm(request.POST or None, user=_user(request))
+    form.instance.user = staff
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.membership_create(actor=_user(request), membership=form.instance),
+        success=lambda m: reverse("network:staff_detail", args=[staff.pk]),
+        title=_("New role for %(name)s") % {"name": staff},
+    )
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership: Membership = access.get_or_404(selectors.memberships_for_admin(request.user), pk=pk)
+    services.membership_end(actor=_user(request), membership=membership)
+    messages.success(request, _("The role has ended."))
+    return redirect("network:staff_detail", pk=membership.user_id)

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("bruecke.core.urls")),
+    path("accounts/", include("bruecke.accounts.urls")),
+    path("network/", include("bruecke.network.urls")),
+    # Operators only (superusers): rarely used configuration.
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,77 @@
+"""Test harness: the demo network with its personas is built once per session.
+
+Non-transactional tests run inside a transaction that is rolled back, so the seeded
+network is shared and every test starts from the same state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+os.environ.setdefault("BRUECKE_ENV", "test")
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+# next to one unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from bruecke.accounts.models import User  # noqa: E402
+from bruecke.network.demo import DemoNetwork, seed_network  # noqa: E402
+
+PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admin", "user_c"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        seed_network()
+    yield
+
+
+@pytest.fixture
+def demo(db: None) -> DemoNetwork:
+    """The seeded demo network (seeding is idempotent, so this only reads)."""
+    return seed_network()
+
+
+@pytest.fixture
+def persona(demo: DemoNetwork) -> Callable[[str], User]:
+    def get(key: str) -> User:
+        if key in demo.users:
+            return demo.users[key]
+        return User.objects.get(username=key)
+
+    return get
+
+
+@pytest.fixture
+def login(persona: Callable[[str], User]) -> Callable[[str], Client]:
+    """A client signed in as the named persona."""
+
+    def make(key: str) -> Client:
+        client = Client()
+        client.force_login(persona(key))
+        return client
+
+    return make
+
+
+class QueryCounter(CaptureQueriesContext):
+    @property
+    def count(self) -> int:
+        return len(self.captured_queries)
+
+
+@pytest.fixture
+def count_queries() -> Callable[[], QueryCounter]:
+    from django.db import connection
+
+    def make(conn: BaseDatabaseWrapper = connection) -> QueryCounter:
+        return QueryCounter(conn)
+
+    return make
