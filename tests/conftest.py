@@ -20,8 +20,8 @@ os.environ.setdefault("BRUECKE_ENV", "test")
 # next to one unless told it is safe (it is: the loop only drives the browser).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from bruecke.accounts.models import User  # noqa: E402
-from bruecke.network.demo import DemoNetwork, seed_network  # noqa: E402
+from bruecke.accounts.models import User
+from bruecke.network.demo import DemoNetwork, seed_network
 
 PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admin", "user_c"]
 

@@ -6,5 +6,5 @@ from bruecke.core.admin import AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[type-arg]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Brücke", {"fields": ("language",)}))  # type: ignore[misc]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.accounts import services
 from bruecke.accounts.throttle import is_throttled
 from bruecke.core.forms import Form
+from bruecke.core.middleware import current_request_context
 
 
 class LoginForm(AuthenticationForm):
@@ -26,8 +27,8 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        remote_addr = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if is_throttled(username, remote_addr):
+        context = current_request_context()
+        if is_throttled(username, context.remote_addr if context else None):
             services.login_throttled(username=username)
             raise ValidationError(
                 self.error_messages["throttled"],

@@ -23,9 +23,7 @@ def _window_start() -> datetime.datetime:
 
 
 def is_throttled(username: str, remote_addr: str | None) -> bool:
-    failures = AuditEvent.objects.filter(
-        action=AuditAction.LOGIN_FAILED, created_at__gte=_window_start()
-    )
+    failures = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, created_at__gte=_window_start())
     if failures.filter(object_id=username_key(username)).count() >= settings.LOGIN_FAILURE_LIMIT:
         return True
     if remote_addr:

@@ -19,10 +19,10 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
         action = AuditAction.UPDATE if change else AuditAction.CREATE
-        audit_record(actor=request.user, action=action, obj=obj, changed_fields=form.changed_data)  # type: ignore[arg-type]
+        audit_record(actor=request.user, action=action, obj=obj, changed_fields=form.changed_data)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj)  # type: ignore[arg-type]
+        audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj)
         super().delete_model(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -14,7 +14,7 @@ from bruecke.core.selectors import AuditFilter, audit_staff
 from bruecke.network.forms import DateInput
 
 
-def object_type_choices() -> list[tuple[str, str]]:
+def object_type_choices() -> list[tuple[str, Any]]:
     choices = [
         (m._meta.label_lower, str(m._meta.verbose_name).capitalize())
         for m in apps.get_models()
@@ -46,7 +46,7 @@ class AuditFilterForm(Form):
         object_type.choices = object_type_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_until")
         if start and end and end < start:
             self.add_error("date_until", ValidationError(_("The end must not be before the start.")))

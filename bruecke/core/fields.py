@@ -30,7 +30,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def from_db_value(
         self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
     ) -> str | None:
-        if value in (None, ""):
+        if not value:
             return value
         return crypto.decrypt(value, context=self.context())
 

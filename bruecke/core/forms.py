@@ -18,9 +18,7 @@ _LINE_BREAK = re.compile(r"[\r\n\t]")
 def clean_text(value: str, *, multiline: bool) -> str:
     value = unicodedata.normalize("NFC", value)
     if _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
-        raise ValidationError(
-            _("Please remove invisible control characters from this text."), code="control"
-        )
+        raise ValidationError(_("Please remove invisible control characters from this text."), code="control")
     return value
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +29,18 @@ def current_request_context() -> RequestContext | None:
     return _current.get()
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address; behind a proxy, the last entry that proxy added to its header."""
+    header = settings.CLIENT_IP_HEADER
+    candidate = request.headers.get(header, "").split(",")[-1].strip() if header else ""
+    if not candidate:
+        candidate = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
 def _request_id(request: HttpRequest) -> str:
     # Accept a proxy's id only when it is harmless in logs (no CR/LF, bounded length).
     incoming = request.headers.get("X-Request-ID", "")
@@ -38,7 +52,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        context = RequestContext(_request_id(request), request.META.get("REMOTE_ADDR") or None)
+        context = RequestContext(_request_id(request), client_address(request))
         token = _current.set(context)
         try:
             response = self.get_response(request)
@@ -57,8 +71,10 @@ class RequestIdLogFilter(logging.Filter):
 
 def content_security_policy() -> str:
     images = "'self' data:"
-    if settings.MAP_TILE_ORIGIN:
-        images += f" {settings.MAP_TILE_ORIGIN}"
+    if settings.MAP_TILE_URL:
+        # The configured tile server is the only other host a page may load from.
+        tiles = urlsplit(settings.MAP_TILE_URL)
+        images += f" {tiles.scheme}://{tiles.netloc}"
     return "; ".join(
         [
             "default-src 'self'",

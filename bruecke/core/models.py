@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("logged out")
     PASSWORD_CHANGE = "password_change", _("password changed")
     KEY_ROTATION = "key_rotation", _("encryption key rotated")
+    INVITATION = "invitation", _("password link sent")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -100,9 +101,7 @@ class OrganisationScopedModel(TimestampedModel):
     Read such records only through `bruecke.core.access.personal_data_visible_to`.
     """
 
-    organisation = models.ForeignKey(
-        "network.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         abstract = True

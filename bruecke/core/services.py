@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models, transaction
 
@@ -37,7 +37,8 @@ def model_update(*, actor: User, instance: M, data: Mapping[str, Any]) -> tuple[
     The row is re-read under a lock, so changes are compared with what is stored now,
     not with what the caller's (possibly modified) object holds.
     """
-    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    # _meta.model, not type(): request.user is a lazy proxy.
+    current = cast(M, instance._meta.model._default_manager.select_for_update().get(pk=instance.pk))
     changed = []
     for name, value in data.items():
         if getattr(current, name) != value:

@@ -33,9 +33,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = paginate(request, audit_events_filtered(user, selected))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 @require_GET

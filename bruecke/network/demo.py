@@ -44,22 +44,78 @@ PARTNERS = [
 TEAMS = [
     ("Schwerin", "Westmecklenburg", "C", "Mecklenburgstraße 12", "19053", "53.62937", "11.41484"),
     ("Rostock", "Mittleres Mecklenburg", "A", "Lange Straße 21", "18055", "54.08868", "12.13951"),
-    ("Neubrandenburg", "Mecklenburgische Seenplatte", "D", "Friedrich-Engels-Ring 5", "17033", "53.55763", "13.26087"),
+    (
+        "Neubrandenburg",
+        "Mecklenburgische Seenplatte",
+        "D",
+        "Friedrich-Engels-Ring 5",
+        "17033",
+        "53.55763",
+        "13.26087",
+    ),
     ("Greifswald", "Vorpommern-Greifswald", "B", "Markt 8", "17489", "54.09573", "13.37813"),
 ]
 
 # (site, kind, town, postcode, lat, lon, team)
 SITES = [
     ("Rathaus Wismar", SiteKind.TOWN_HALL, "Wismar", "23966", "53.89140", "11.46520", "Schwerin"),
-    ("Gemeinschaftsunterkunft Ludwigslust", SiteKind.SHELTER, "Ludwigslust", "19288", "53.32917", "11.49722", "Schwerin"),
-    ("Erstaufnahmeeinrichtung Nostorf-Horst", SiteKind.SHELTER, "Nostorf", "19258", "53.40510", "10.87830", "Schwerin"),
+    (
+        "Gemeinschaftsunterkunft Ludwigslust",
+        SiteKind.SHELTER,
+        "Ludwigslust",
+        "19288",
+        "53.32917",
+        "11.49722",
+        "Schwerin",
+    ),
+    (
+        "Erstaufnahmeeinrichtung Nostorf-Horst",
+        SiteKind.SHELTER,
+        "Nostorf",
+        "19258",
+        "53.40510",
+        "10.87830",
+        "Schwerin",
+    ),
     ("Jugendzentrum Güstrow", SiteKind.YOUTH_CENTRE, "Güstrow", "18273", "53.79413", "12.17510", "Rostock"),
     ("Rathaus Bad Doberan", SiteKind.TOWN_HALL, "Bad Doberan", "18209", "54.10623", "11.90917", "Rostock"),
     ("Jobcenter Stralsund", SiteKind.JOB_CENTRE, "Stralsund", "18435", "54.30911", "13.08184", "Greifswald"),
-    ("Gemeinschaftsunterkunft Anklam", SiteKind.SHELTER, "Anklam", "17389", "53.85637", "13.68880", "Greifswald"),
-    ("Begegnungsstätte Pasewalk", SiteKind.COMMUNITY, "Pasewalk", "17309", "53.50535", "13.98828", "Greifswald"),
-    ("Jugendzentrum Waren (Müritz)", SiteKind.YOUTH_CENTRE, "Waren (Müritz)", "17192", "53.51624", "12.68258", "Neubrandenburg"),
-    ("Rathaus Neustrelitz", SiteKind.TOWN_HALL, "Neustrelitz", "17235", "53.36380", "13.06311", "Neubrandenburg"),
+    (
+        "Gemeinschaftsunterkunft Anklam",
+        SiteKind.SHELTER,
+        "Anklam",
+        "17389",
+        "53.85637",
+        "13.68880",
+        "Greifswald",
+    ),
+    (
+        "Begegnungsstätte Pasewalk",
+        SiteKind.COMMUNITY,
+        "Pasewalk",
+        "17309",
+        "53.50535",
+        "13.98828",
+        "Greifswald",
+    ),
+    (
+        "Jugendzentrum Waren (Müritz)",
+        SiteKind.YOUTH_CENTRE,
+        "Waren (Müritz)",
+        "17192",
+        "53.51624",
+        "12.68258",
+        "Neubrandenburg",
+    ),
+    (
+        "Rathaus Neustrelitz",
+        SiteKind.TOWN_HALL,
+        "Neustrelitz",
+        "17235",
+        "53.36380",
+        "13.06311",
+        "Neubrandenburg",
+    ),
     ("Berufsschule Demmin", SiteKind.SCHOOL, "Demmin", "17109", "53.90528", "13.04373", "Neubrandenburg"),
 ]
 
@@ -113,7 +169,9 @@ def _ensure_user(username: str, first: str, last: str) -> User:
 
 
 def _member(user: User, organisation: Organisation, team: Team | None, role: str) -> None:
-    _ensure(Membership, {"user": user, "organisation": organisation, "team": team, "role": role, "ended_on": None})
+    _ensure(
+        Membership, {"user": user, "organisation": organisation, "team": team, "role": role, "ended_on": None}
+    )
 
 
 @transaction.atomic
@@ -134,16 +192,30 @@ def seed_network() -> DemoNetwork:
         office = _ensure(
             Office,
             {"organisation": partners[partner], "name": f"Büro {team_name}"},
-            {"street": street, "postcode": postcode, "town": team_name, "latitude": Decimal(lat), "longitude": Decimal(lon)},
+            {
+                "street": street,
+                "postcode": postcode,
+                "town": team_name,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+            },
         )
         teams[team_name] = _ensure(
-            Team, {"network": network, "name": f"Regionalteam {team_name}"}, {"region": region, "office": office}
+            Team,
+            {"network": network, "name": f"Regionalteam {team_name}"},
+            {"region": region, "office": office},
         )
     for index, (name, kind, town, postcode, lat, lon, team_name) in enumerate(SITES):
         site = _ensure(
             MobileSite,
             {"network": network, "name": name},
-            {"kind": kind, "town": town, "postcode": postcode, "latitude": Decimal(lat), "longitude": Decimal(lon)},
+            {
+                "kind": kind,
+                "town": town,
+                "postcode": postcode,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+            },
         )
         _ensure(
             ConsultationHour,
@@ -157,9 +229,9 @@ def seed_network() -> DemoNetwork:
             },
         )
     users: dict[str, User] = {}
-    for key, (username, first, last, partner, team_name, role) in PERSONAS.items():
+    for key, (username, first, last, partner, persona_team, role) in PERSONAS.items():
         users[key] = _ensure_user(username, first, last)
-        _member(users[key], partners[partner], teams[team_name] if team_name else None, role)
+        _member(users[key], partners[partner], teams[persona_team] if persona_team else None, role)
     for username, first, last, partner, team_name, role in STAFF:
         _member(_ensure_user(username, first, last), partners[partner], teams[team_name], role)
     second = _seed_second_network(users)
@@ -167,7 +239,9 @@ def seed_network() -> DemoNetwork:
 
 
 def _seed_second_network(users: dict[str, User]) -> Network:
-    network = _ensure(Network, {"name": OPR}, {"region": "Brandenburg", "funding_programme": "ESF Plus (WIR)"})
+    network = _ensure(
+        Network, {"name": OPR}, {"region": "Brandenburg", "funding_programme": "ESF Plus (WIR)"}
+    )
     partner = _ensure(
         Organisation,
         {"network": network, "name": "Arbeit und Integration Ruppin e. V."},
@@ -176,9 +250,19 @@ def _seed_second_network(users: dict[str, User]) -> Network:
     office = _ensure(
         Office,
         {"organisation": partner, "name": "Büro Neuruppin"},
-        {"street": "Karl-Marx-Straße 33", "postcode": "16816", "town": "Neuruppin", "latitude": Decimal("52.92520"), "longitude": Decimal("12.80270")},
+        {
+            "street": "Karl-Marx-Straße 33",
+            "postcode": "16816",
+            "town": "Neuruppin",
+            "latitude": Decimal("52.92520"),
+            "longitude": Decimal("12.80270"),
+        },
     )
-    team = _ensure(Team, {"network": network, "name": "Team Neuruppin"}, {"region": "Ostprignitz-Ruppin", "office": office})
+    team = _ensure(
+        Team,
+        {"network": network, "name": "Team Neuruppin"},
+        {"region": "Ostprignitz-Ruppin", "office": office},
+    )
     for name, town, postcode, lat, lon, weekday in [
         ("Rathaus Wittstock/Dosse", "Wittstock/Dosse", "16909", "53.16190", "12.48560", 1),
         ("Gemeinschaftsunterkunft Kyritz", "Kyritz", "16866", "52.94210", "12.39660", 3),
@@ -186,13 +270,23 @@ def _seed_second_network(users: dict[str, User]) -> Network:
         site = _ensure(
             MobileSite,
             {"network": network, "name": name},
-            {"kind": SiteKind.TOWN_HALL if "Rathaus" in name else SiteKind.SHELTER, "town": town, "postcode": postcode,
-             "latitude": Decimal(lat), "longitude": Decimal(lon)},
+            {
+                "kind": SiteKind.TOWN_HALL if "Rathaus" in name else SiteKind.SHELTER,
+                "town": town,
+                "postcode": postcode,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+            },
         )
         _ensure(
             ConsultationHour,
             {"site": site, "team": team},
-            {"weekday": weekday, "start_time": datetime.time(10), "end_time": datetime.time(12), "valid_from": datetime.date(2026, 1, 1)},
+            {
+                "weekday": weekday,
+                "start_time": datetime.time(10),
+                "end_time": datetime.time(12),
+                "valid_from": datetime.date(2026, 1, 1),
+            },
         )
     for username, first, last, role in OPR_STAFF:
         user = _ensure_user(username, first, last)

@@ -57,7 +57,16 @@ class ScopedForm(ModelForm):
 class OrganisationForm(ScopedForm):
     class Meta:
         model = Organisation
-        fields = ["network", "name", "short_name", "is_lead_partner", "street", "postcode", "town", "is_active"]
+        fields = [
+            "network",
+            "name",
+            "short_name",
+            "is_lead_partner",
+            "street",
+            "postcode",
+            "town",
+            "is_active",
+        ]
 
 
 class OfficeForm(ScopedForm):
@@ -92,7 +101,16 @@ class MobileSiteForm(ScopedForm):
 class ConsultationHourForm(ScopedForm):
     class Meta:
         model = ConsultationHour
-        fields = ["team", "weekday", "start_time", "end_time", "recurrence", "valid_from", "valid_until", "note"]
+        fields = [
+            "team",
+            "weekday",
+            "start_time",
+            "end_time",
+            "recurrence",
+            "valid_from",
+            "valid_until",
+            "note",
+        ]
         widgets = {
             "start_time": TimeInput(),
             "end_time": TimeInput(),

@@ -157,7 +157,7 @@ class Team(TimestampedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.office_id and self.network_id and self.office.organisation.network_id != self.network_id:
+        if self.office is not None and self.network_id and self.office.organisation.network_id != self.network_id:
             raise ValidationError({"office": _("The office belongs to another network.")})
 
 
@@ -323,5 +323,5 @@ class Membership(TimestampedModel):
         return self.ended_on is None
 
     def clean(self) -> None:
-        if self.team_id and self.organisation_id and self.team.network_id != self.organisation.network_id:
+        if self.team is not None and self.organisation_id and self.team.network_id != self.organisation.network_id:
             raise ValidationError({"team": _("The team belongs to another network.")})

@@ -67,9 +67,9 @@ def offices_for_admin(user: AnyUser) -> QuerySet[Office]:
 
 
 def teams_for_admin(user: AnyUser) -> QuerySet[Team]:
-    return Team.objects.filter(
-        network_id__in=access.network_ids(user, Perm.MANAGE_NETWORK)
-    ).select_related("network", "office")
+    return Team.objects.filter(network_id__in=access.network_ids(user, Perm.MANAGE_NETWORK)).select_related(
+        "network", "office"
+    )
 
 
 def sites_for_admin(user: AnyUser) -> QuerySet[MobileSite]:

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
@@ -27,16 +27,13 @@ from bruecke.network.schedule import overlaps
 
 
 def _check_no_overlap(hour: ConsultationHour) -> None:
-    others = ConsultationHour.objects.filter(team_id=hour.team_id, weekday=hour.weekday).exclude(
-        pk=hour.pk
-    )
+    others = ConsultationHour.objects.filter(team_id=hour.team_id, weekday=hour.weekday).exclude(pk=hour.pk)
     for other in others.select_related("site"):
         if overlaps(hour, other):
             raise ValidationError(
                 {
                     "start_time": _(
-                        "Team %(team)s already holds a consultation hour at this time "
-                        "(%(site)s, %(when)s)."
+                        "Team %(team)s already holds a consultation hour at this time (%(site)s, %(when)s)."
                     )
                     % {"team": hour.team, "site": other.site, "when": other}
                 }
@@ -71,13 +68,11 @@ def consultation_hour_delete(*, actor: User, hour: ConsultationHour) -> None:
 
 def _check_membership(membership: Membership) -> None:
     if not membership.user.is_active:
-        raise ValidationError(
-            {"user": _("This account is deactivated; reactivate it before adding roles.")}
-        )
+        raise ValidationError({"user": _("This account is deactivated; reactivate it before adding roles.")})
 
 
 @transaction.atomic
-def membership_create(*, actor: User, membership: Membership) -> Membership:
+def membership_create(*, actor: User | None, membership: Membership) -> Membership:
     _check_membership(membership)
     return model_create(actor=actor, instance=membership)
 
@@ -92,9 +87,7 @@ def membership_end(*, actor: User, membership: Membership, on: datetime.date | N
 
 
 @transaction.atomic
-def staff_create(
-    *, actor: User, user: User, membership: Membership, send_invitation: bool = True
-) -> User:
+def staff_create(*, actor: User, user: User, membership: Membership, send_invitation: bool = True) -> User:
     """Creates a staff account with its first role and no password; the person sets one
     from an e-mail link. Every account belongs to a network from the start."""
     user.set_unusable_password()
@@ -105,6 +98,16 @@ def staff_create(
         user_pk = user.pk
         transaction.on_commit(lambda: send_password_setup(user_pk))
     return user
+
+
+@transaction.atomic
+def staff_invite(*, actor: User, user: User) -> None:
+    """Sends a fresh password link (first invitation expired, or a forgotten password)."""
+    if not user.is_active or not user.email:
+        raise ValidationError(_("Only active accounts with an e-mail address can be invited."))
+    audit_record(actor=actor, action=AuditAction.INVITATION, obj=user)
+    user_pk = user.pk
+    transaction.on_commit(lambda: send_password_setup(user_pk))
 
 
 def send_password_setup(user_pk: int) -> None:

@@ -306,9 +306,20 @@ def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, _("The account is active.") if active else _("The account is deactivated.")
-        )
+        messages.success(request, _("The account is active.") if active else _("The account is deactivated."))
+    return redirect("network:staff_detail", pk=staff.pk)
+
+
+@login_required
+@require_POST
+def staff_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=pk)
+    try:
+        services.staff_invite(actor=_user(request), user=staff)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new password link has been sent."))
     return redirect("network:staff_detail", pk=staff.pk)
 
 

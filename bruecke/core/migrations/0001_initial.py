@@ -7,32 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('network', '0001_initial'),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('action', models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('delete', 'deleted'), ('read', 'viewed'), ('login', 'logged in'), ('login_failed', 'login failed'), ('login_throttled', 'login blocked (too many attempts)'), ('logout', 'logged out'), ('password_change', 'password changed'), ('key_rotation', 'encryption key rotated')], max_length=32)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('changed_fields', models.JSONField(blank=True, default=list)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "created"),
+                            ("update", "changed"),
+                            ("delete", "deleted"),
+                            ("read", "viewed"),
+                            ("login", "logged in"),
+                            ("login_failed", "login failed"),
+                            ("login_throttled", "login blocked (too many attempts)"),
+                            ("logout", "logged out"),
+                            ("password_change", "password changed"),
+                            ("key_rotation", "encryption key rotated"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("changed_fields", models.JSONField(blank=True, default=list)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("remote_addr", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'created_at'], name='core_audite_object__297895_idx'), models.Index(fields=['actor', 'created_at'], name='core_audite_actor_i_5b4f87_idx'), models.Index(fields=['organisation', 'created_at'], name='core_audite_organis_2a4f39_idx'), models.Index(fields=['action', 'object_id', 'created_at'], name='core_audite_action_9ad8c4_idx'), models.Index(fields=['action', 'remote_addr', 'created_at'], name='core_audite_action_869a64_idx'), models.Index(fields=['created_at'], name='core_audite_created_9a257b_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "created_at"],
+                        name="core_audite_object__297895_idx",
+                    ),
+                    models.Index(fields=["actor", "created_at"], name="core_audite_actor_i_5b4f87_idx"),
+                    models.Index(
+                        fields=["organisation", "created_at"], name="core_audite_organis_2a4f39_idx"
+                    ),
+                    models.Index(
+                        fields=["action", "object_id", "created_at"], name="core_audite_action_9ad8c4_idx"
+                    ),
+                    models.Index(
+                        fields=["action", "remote_addr", "created_at"], name="core_audite_action_869a64_idx"
+                    ),
+                    models.Index(fields=["created_at"], name="core_audite_created_9a257b_idx"),
+                ],
             },
         ),
     ]

@@ -31,13 +31,15 @@ def rotate_model(model: Any) -> int:
             with connection.cursor() as cursor:
                 where = f"WHERE {pk} > %s " if last_pk is not None else ""
                 params = [last_pk] if last_pk is not None else []
-                cursor.execute(
-                    f"SELECT {pk}, {columns} FROM {table} {where}ORDER BY {pk} LIMIT {BATCH}", params
-                )
+                # Identifiers come from model metadata through quote_name; values are parameters.
+                sql = f"SELECT {pk}, {columns} FROM {table} {where}ORDER BY {pk} LIMIT {BATCH}"  # noqa: S608
+                cursor.execute(sql, params)
                 rows = cursor.fetchall()
             for row in rows:
                 stale = [
-                    f.name for f, token in zip(fields, row[1:], strict=True) if token and crypto.needs_rotation(token)
+                    f.name
+                    for f, token in zip(fields, row[1:], strict=True)
+                    if token and crypto.needs_rotation(token)
                 ]
                 if stale:
                     instance = model._default_manager.only(*stale).get(pk=row[0])

@@ -16,8 +16,10 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo creates accounts with a known password; not in production.")
         seed_network()
-        self.stdout.write(self.style.SUCCESS("Demo network ready. Demo logins (password for all: %s):" % DEMO_PASSWORD))
-        for key, (username, first, last, partner, team, role) in PERSONAS.items():
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo network ready. Demo logins (password for all: {DEMO_PASSWORD}):")
+        )
+        for username, _first, _last, partner, team, role in PERSONAS.values():
             where = f"partner {partner}" + (f", team {team}" if team else "")
             self.stdout.write(f"  {username:<16} {Role(role).label} ({where})")
         self.stdout.write("  ruppin.admin     Administrator of the second network (Neuruppin)")

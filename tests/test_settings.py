@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from bruecke import env
+from bruecke.core import crypto
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _production_env(**extra: str) -> dict[str, str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("BRUECKE_ENV", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    return {
+        **base,
+        "BRUECKE_ENV": "production",
+        "SECRET_KEY": "a" * 20 + "-production-secret-" + "z" * 30,
+        "ALLOWED_HOSTS": "bruecke.example.org",
+        "FIELD_ENCRYPTION_KEYS": "prod1:" + crypto.generate_key(),
+        "SITE_URL": "https://bruecke.example.org",
+        **extra,
+    }
+
+
+def _manage(*args: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", environment=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "SITE_URL", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_secrets(missing: str) -> None:
+    environment = _production_env()
+    del environment[missing]
+    result = _manage("check", environment=environment)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_malformed_encryption_keys_stop_the_start() -> None:
+    result = _manage("check", environment=_production_env(FIELD_ENCRYPTION_KEYS="k1:QUJD"))
+    assert result.returncode != 0
+    assert "32 bytes" in result.stderr
+
+
+def test_seed_demo_is_refused_in_production() -> None:
+    result = _manage("seed_demo", environment=_production_env(DATABASE_URL="sqlite:///:memory:"))
+    assert result.returncode != 0
+    assert "not in production" in result.stderr
+
+
+def test_env_helpers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_int("X_INT", 1)
+    monkeypatch.setenv("X_INT", "0")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_int("X_INT", 1, minimum=1)
+    monkeypatch.setenv("X_CHOICE", "staging")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_choice("X_CHOICE", "a", ("a", "b"))
+    monkeypatch.delenv("X_REQUIRED", raising=False)
+    with pytest.raises(ImproperlyConfigured):
+        env.env_str("X_REQUIRED")
+    monkeypatch.setenv("X_LIST", " a, b ,,c")
+    assert env.env_list("X_LIST", []) == ["a", "b", "c"]
+    monkeypatch.setenv("X_BOOL", "False")
+    assert env.env_bool("X_BOOL", True) is False
+
+
+def test_secrets_can_come_from_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env.env_secret("X_SECRET") == "from-a-file"
+    monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ImproperlyConfigured):
+        env.env_secret("X_SECRET")
