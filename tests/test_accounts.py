@@ -132,17 +132,25 @@ def test_pages_are_not_cached_and_carry_security_headers(login: Callable[[str], 
     assert len(response["X-Request-ID"]) == 32
 
 
-@override_settings(CLIENT_IP_HEADER="X-Forwarded-For", LOGIN_FAILURE_LIMIT=100, LOGIN_FAILURE_LIMIT_PER_ADDRESS=2)
+@override_settings(
+    CLIENT_IP_HEADER="X-Forwarded-For", LOGIN_FAILURE_LIMIT=100, LOGIN_FAILURE_LIMIT_PER_ADDRESS=2
+)
 def test_behind_a_proxy_the_forwarded_address_is_counted(demo: DemoNetwork) -> None:
     proxy = Client(REMOTE_ADDR="10.0.0.1")
     for index in range(2):
-        proxy.post(LOGIN, {"username": f"x{index}", "password": "no"}, headers={"X-Forwarded-For": "198.51.100.4"})
+        proxy.post(
+            LOGIN, {"username": f"x{index}", "password": "no"}, headers={"X-Forwarded-For": "198.51.100.4"}
+        )
     assert AuditEvent.objects.filter(remote_addr="198.51.100.4").count() == 2
     blocked = proxy.post(
-        LOGIN, {"username": "anna.berger", "password": DEMO_PASSWORD}, headers={"X-Forwarded-For": "198.51.100.4"}
+        LOGIN,
+        {"username": "anna.berger", "password": DEMO_PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.4"},
     )
     assert blocked.status_code == 200
     other = proxy.post(
-        LOGIN, {"username": "anna.berger", "password": DEMO_PASSWORD}, headers={"X-Forwarded-For": "198.51.100.5"}
+        LOGIN,
+        {"username": "anna.berger", "password": DEMO_PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.5"},
     )
     assert other.status_code == 302

@@ -290,7 +290,10 @@ def test_staff_create_with_an_invalid_role_saves_nothing(
 
 
 def test_a_new_password_link_can_be_sent(
-    login: Callable[[str], Client], demo: DemoNetwork, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+    login: Callable[[str], Client],
+    demo: DemoNetwork,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     anna = demo.users["cm_a"]
     client = login("admin")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 def _stamp_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
@@ -17,7 +18,7 @@ def _stamp_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) 
 class AccountsConfig(AppConfig):
     name = "bruecke.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = _("Staff accounts")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
     name = "bruecke.network"
     label = "network"
-    verbose_name = "Network"
+    verbose_name = _("Network")

@@ -157,7 +157,11 @@ class Team(TimestampedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.office is not None and self.network_id and self.office.organisation.network_id != self.network_id:
+        if (
+            self.office is not None
+            and self.network_id
+            and self.office.organisation.network_id != self.network_id
+        ):
             raise ValidationError({"office": _("The office belongs to another network.")})
 
 
@@ -195,11 +199,11 @@ class Recurrence(models.TextChoices):
     WEEKLY = "weekly", _("every week")
     EVEN_WEEKS = "even_weeks", _("every other week (even calendar weeks)")
     ODD_WEEKS = "odd_weeks", _("every other week (odd calendar weeks)")
-    MONTHLY_1 = "monthly_1", _("monthly, first weekday of the month")
-    MONTHLY_2 = "monthly_2", _("monthly, second weekday of the month")
-    MONTHLY_3 = "monthly_3", _("monthly, third weekday of the month")
-    MONTHLY_4 = "monthly_4", _("monthly, fourth weekday of the month")
-    MONTHLY_LAST = "monthly_last", _("monthly, last weekday of the month")
+    MONTHLY_1 = "monthly_1", _("monthly, on the first such weekday of the month")
+    MONTHLY_2 = "monthly_2", _("monthly, on the second such weekday of the month")
+    MONTHLY_3 = "monthly_3", _("monthly, on the third such weekday of the month")
+    MONTHLY_4 = "monthly_4", _("monthly, on the fourth such weekday of the month")
+    MONTHLY_LAST = "monthly_last", _("monthly, on the last such weekday of the month")
 
 
 class Weekday(models.IntegerChoices):
@@ -323,5 +327,9 @@ class Membership(TimestampedModel):
         return self.ended_on is None
 
     def clean(self) -> None:
-        if self.team is not None and self.organisation_id and self.team.network_id != self.organisation.network_id:
+        if (
+            self.team is not None
+            and self.organisation_id
+            and self.team.network_id != self.organisation.network_id
+        ):
             raise ValidationError({"team": _("The team belongs to another network.")})

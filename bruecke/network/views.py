@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bruecke.accounts.models import User
@@ -28,11 +35,12 @@ from bruecke.network.forms import (
     MobileSiteForm,
     OfficeForm,
     OrganisationForm,
+    ScopedForm,
     StaffForm,
     TeamForm,
 )
 from bruecke.network.map import map_points
-from bruecke.network.models import ConsultationHour, Membership
+from bruecke.network.models import ConsultationHour, Membership, MobileSite
 from bruecke.network.schedule import week_start
 
 
@@ -78,99 +86,86 @@ def _manage_url(_obj: object = None) -> str:
 # --- organisations, offices, teams, sites: one create and one edit page each ---
 
 
-@login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Perm.MANAGE_NETWORK)
-    form = OrganisationForm(request.POST or None, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_create(actor=_user(request), instance=form.instance),
-        success=_manage_url,
-        title=_("New organisation"),
-    )
+@dataclass(frozen=True)
+class Editable:
+    """A kind of network record administrators create and edit with a plain form."""
+
+    form: type[ScopedForm]
+    queryset: Callable[[User | AnonymousUser], QuerySet[Any]]
+    title_new: str | Promise
+    title_edit: str | Promise
+    success: Callable[[Any], str]
 
 
-@login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = access.get_or_404(selectors.organisations_for_admin(request.user), pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_update(actor=_user(request), instance=organisation, data=model_data(form))[0],
-        success=_manage_url,
-        title=_("Edit organisation"),
-    )
+def _site_url(site: MobileSite) -> str:
+    return reverse("network:site_detail", args=[site.pk])
 
 
-@login_required
-def office_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Perm.MANAGE_NETWORK)
-    form = OfficeForm(request.POST or None, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_create(actor=_user(request), instance=form.instance),
-        success=_manage_url,
-        title=_("New office"),
-    )
+def _create_view(kind: Editable) -> Callable[[HttpRequest], HttpResponse]:
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        access.require(request.user, Perm.MANAGE_NETWORK)
+        form = kind.form(request.POST or None, user=_user(request))
+        return edit_page(
+            request,
+            form=form,
+            save=lambda: model_create(actor=_user(request), instance=form.instance),
+            success=kind.success,
+            title=str(kind.title_new),
+        )
+
+    return view
 
 
-@login_required
-def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    office = access.get_or_404(selectors.offices_for_admin(request.user), pk=pk)
-    form = OfficeForm(request.POST or None, instance=office, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_update(actor=_user(request), instance=office, data=model_data(form))[0],
-        success=_manage_url,
-        title=_("Edit office"),
-    )
+def _edit_view(kind: Editable) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        record = access.get_or_404(kind.queryset(request.user), pk=pk)
+        form = kind.form(request.POST or None, instance=record, user=_user(request))
+        return edit_page(
+            request,
+            form=form,
+            save=lambda: model_update(actor=_user(request), instance=record, data=model_data(form))[0],
+            success=kind.success,
+            title=str(kind.title_edit),
+        )
+
+    return view
 
 
-@login_required
-def team_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Perm.MANAGE_NETWORK)
-    form = TeamForm(request.POST or None, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_create(actor=_user(request), instance=form.instance),
-        success=_manage_url,
-        title=_("New regional team"),
-    )
+ORGANISATION = Editable(
+    OrganisationForm,
+    selectors.organisations_for_admin,
+    gettext_lazy("New organisation"),
+    gettext_lazy("Edit organisation"),
+    _manage_url,
+)
+OFFICE = Editable(
+    OfficeForm,
+    selectors.offices_for_admin,
+    gettext_lazy("New office"),
+    gettext_lazy("Edit office"),
+    _manage_url,
+)
+TEAM = Editable(
+    TeamForm,
+    selectors.teams_for_admin,
+    gettext_lazy("New regional team"),
+    gettext_lazy("Edit regional team"),
+    _manage_url,
+)
+SITE = Editable(
+    MobileSiteForm,
+    selectors.sites_for_admin,
+    gettext_lazy("New mobile counselling site"),
+    gettext_lazy("Edit mobile counselling site"),
+    _site_url,
+)
 
-
-@login_required
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    team = access.get_or_404(selectors.teams_for_admin(request.user), pk=pk)
-    form = TeamForm(request.POST or None, instance=team, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_update(actor=_user(request), instance=team, data=model_data(form))[0],
-        success=_manage_url,
-        title=_("Edit regional team"),
-    )
-
-
-def _site_url(site: object) -> str:
-    return reverse("network:site_detail", args=[site.pk])  # type: ignore[attr-defined]
-
-
-@login_required
-def site_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Perm.MANAGE_NETWORK)
-    form = MobileSiteForm(request.POST or None, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_create(actor=_user(request), instance=form.instance),
-        success=_site_url,
-        title=_("New mobile counselling site"),
-    )
+organisation_create, organisation_edit = _create_view(ORGANISATION), _edit_view(ORGANISATION)
+office_create, office_edit = _create_view(OFFICE), _edit_view(OFFICE)
+team_create, team_edit = _create_view(TEAM), _edit_view(TEAM)
+site_create, site_edit = _create_view(SITE), _edit_view(SITE)
 
 
 @login_required
@@ -178,19 +173,6 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = access.get_or_404(selectors.sites_for_admin(request.user), pk=pk)
     hours = site.hours.select_related("team").order_by("weekday", "start_time")
     return render(request, "network/site_detail.html", {"site": site, "hours": hours})
-
-
-@login_required
-def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    site = access.get_or_404(selectors.sites_for_admin(request.user), pk=pk)
-    form = MobileSiteForm(request.POST or None, instance=site, user=_user(request))
-    return edit_page(
-        request,
-        form=form,
-        save=lambda: model_update(actor=_user(request), instance=site, data=model_data(form))[0],
-        success=_site_url,
-        title=_("Edit mobile counselling site"),
-    )
 
 
 # --- consultation hours ---

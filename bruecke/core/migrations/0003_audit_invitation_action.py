@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_audit_append_only'),
+        ("core", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('delete', 'deleted'), ('read', 'viewed'), ('login', 'logged in'), ('login_failed', 'login failed'), ('login_throttled', 'login blocked (too many attempts)'), ('logout', 'logged out'), ('password_change', 'password changed'), ('key_rotation', 'encryption key rotated'), ('invitation', 'password link sent')], max_length=32),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "created"),
+                    ("update", "changed"),
+                    ("delete", "deleted"),
+                    ("read", "viewed"),
+                    ("login", "logged in"),
+                    ("login_failed", "login failed"),
+                    ("login_throttled", "login blocked (too many attempts)"),
+                    ("logout", "logged out"),
+                    ("password_change", "password changed"),
+                    ("key_rotation", "encryption key rotated"),
+                    ("invitation", "password link sent"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
