@@ -34,7 +34,7 @@ test: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	BRUECKE_ENV=test $(VENV)/bin/mypy
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

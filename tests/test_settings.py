@@ -23,6 +23,7 @@ def _production_env(**extra: str) -> dict[str, str]:
     return {
         **base,
         "BRUECKE_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "bruecke.settings",
         "SECRET_KEY": "a" * 20 + "-production-secret-" + "z" * 30,
         "ALLOWED_HOSTS": "bruecke.example.org",
         "FIELD_ENCRYPTION_KEYS": "prod1:" + crypto.generate_key(),
