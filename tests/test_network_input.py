@@ -104,14 +104,20 @@ def test_duplicate_organisation_names_ignore_case(login: Callable[[str], Client]
     }
     response = login("admin").post(reverse("network:organisation_create"), data)
     assert response.status_code == 400
-    assert response.context["form"].errors
+    assert _field_error(response, "name")
     assert Organisation.objects.filter(name__iexact="bildungswerk küste e. v.").count() == 1
+
+
+def test_duplicate_team_names_ignore_case(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    data = {"network": demo.network.pk, "name": "REGIONALTEAM ROSTOCK", "region": "x", "is_active": "on"}
+    response = login("admin").post(reverse("network:team_create"), data)
+    assert _field_error(response, "name")
 
 
 def test_only_one_lead_partner_per_network(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     data = {"network": demo.network.pk, "name": "Neuer Träger", "town": "Wismar", "is_lead_partner": "on"}
     response = login("admin").post(reverse("network:organisation_create"), data)
-    assert response.status_code == 400
+    assert _field_error(response, "is_lead_partner")
     assert not Organisation.objects.filter(name="Neuer Träger").exists()
 
 

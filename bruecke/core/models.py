@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from collections.abc import Collection
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class ConstraintFieldsMixin(models.Model):
+    """Shows a constraint's error at the field it is about, not above the form.
+
+    Django reports expression-based constraints (e.g. case-insensitive uniqueness) as
+    form-wide errors; `constraint_fields` maps a constraint's violation_error_code to
+    the field that the user has to change.
+    """
+
+    constraint_fields: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            for item in errors.pop(NON_FIELD_ERRORS, []):
+                code = getattr(item, "code", None)
+                field = self.constraint_fields.get(code or "", NON_FIELD_ERRORS)
+                errors.setdefault(field, []).append(item)
+            raise ValidationError(errors) from None
 
 
 class TimestampedModel(models.Model):

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from bruecke.core.models import TimestampedModel
+from bruecke.core.models import ConstraintFieldsMixin, TimestampedModel
 
 
 class Role(models.TextChoices):
@@ -70,7 +70,7 @@ class Located(Address):
         abstract = True
 
 
-class Organisation(Address, TimestampedModel):
+class Organisation(ConstraintFieldsMixin, Address, TimestampedModel):
     """A partner: a separate legal entity. Personal data always belongs to one."""
 
     network = models.ForeignKey(
@@ -81,6 +81,8 @@ class Organisation(Address, TimestampedModel):
     is_lead_partner = models.BooleanField(_("lead partner"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
+    constraint_fields = {"duplicate_name": "name", "second_lead_partner": "is_lead_partner"}
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -90,12 +92,14 @@ class Organisation(Address, TimestampedModel):
                 Lower("name"),
                 "network",
                 name="organisation_unique_name_per_network",
+                violation_error_code="duplicate_name",
                 violation_error_message=_("An organisation with this name already exists."),
             ),
             models.UniqueConstraint(
                 fields=["network"],
                 condition=models.Q(is_lead_partner=True),
                 name="organisation_one_lead_partner",
+                violation_error_code="second_lead_partner",
                 violation_error_message=_("This network already has a lead partner."),
             ),
         ]
@@ -124,7 +128,7 @@ class Office(Located, TimestampedModel):
         return self.organisation
 
 
-class Team(TimestampedModel):
+class Team(ConstraintFieldsMixin, TimestampedModel):
     network = models.ForeignKey(
         Network, on_delete=models.PROTECT, related_name="teams", verbose_name=_("network")
     )
@@ -140,6 +144,8 @@ class Team(TimestampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    constraint_fields = {"duplicate_name": "name"}
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("regional team")
@@ -149,6 +155,7 @@ class Team(TimestampedModel):
                 Lower("name"),
                 "network",
                 name="team_unique_name_per_network",
+                violation_error_code="duplicate_name",
                 violation_error_message=_("A team with this name already exists."),
             )
         ]

@@ -1,0 +1,166 @@
+"""Browser tests: Debian's chromium driven by Playwright against pytest-django's live server.
+
+Every test gets a fresh page whose requests are recorded; at the end of the test no
+request may have left the live server (no CDNs, no tile servers, no fonts), and the page
+must not have thrown a JavaScript error or hit a Content-Security-Policy violation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Same-origin address the axe script is served from (intercepted, never reaches Django),
+# so the app's CSP (script-src 'self') stays enforced while axe runs.
+AXE_PATH = "/__browser-tests__/axe.min.js"
+
+# Chromium logs every 4xx/5xx document as a console error; form pages answer invalid
+# input with 400 by design, so those lines are not JavaScript errors.
+_HTTP_STATUS_NOISE = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+
+
+def tr(msgid: str, language: str = "de") -> str:
+    """The UI text for `msgid` in `language`, as the app renders it."""
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = (
+            "Debian chromium not installed at /usr/bin/chromium: browser tests skipped "
+            "(apt-get install chromium)"
+        )
+        if os.environ.get("BRUECKE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " (BRUECKE_REQUIRE_BROWSER=1 requires it)", pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page on the live server plus what it requested and reported."""
+
+    page: Page
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str | None = None) -> None:
+        from bruecke.network.demo import DEMO_PASSWORD
+
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password or DEMO_PASSWORD)
+        with self.page.expect_navigation():
+            self.page.click("form.form button[type=submit]")
+
+    def logout(self) -> None:
+        with self.page.expect_navigation():
+            self.page.click("header form[action$='/accounts/logout/'] button")
+
+    def submit(self, form_selector: str = "main form.form") -> None:
+        """Submits the form and waits for the answer page to load."""
+        with self.page.expect_navigation():
+            self.page.click(f"{form_selector} button[type=submit]")
+
+    def foreign_requests(self) -> list[str]:
+        origin = urlsplit(self.base_url)
+        foreign = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
+                foreign.append(url)
+        return foreign
+
+
+@pytest.fixture
+def bpage(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[BrowserPage]:
+    """A fresh browser context on the live server with the demo network seeded.
+
+    live_server tests are transactional: the database is flushed after each test, so the
+    session-wide seed is gone and is rebuilt here (seeding is idempotent)."""
+    from bruecke.network.demo import seed_network
+
+    seed_network()
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    result = BrowserPage(page=page, base_url=live_server.url)
+    page.on("request", lambda request: result.requests.append(request.url))
+    page.on("pageerror", lambda error: result.errors.append(f"pageerror: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not _HTTP_STATUS_NOISE.match(message.text):
+            result.errors.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+
+    def serve_axe(route: Route) -> None:
+        route.fulfill(path=str(AXE), content_type="application/javascript; charset=utf-8", status=200)
+
+    page.route(f"{live_server.url}{AXE_PATH}", serve_axe)
+    try:
+        yield result
+        foreign = result.foreign_requests()
+        assert not foreign, f"Requests to hosts other than the live server: {foreign}"
+        assert not result.errors, "JavaScript errors or CSP violations:\n" + "\n".join(result.errors)
+    finally:
+        context.close()
+
+
+def _format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [node.get("target") for node in violation.get("nodes", [])]
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation.get('help')}")
+        for target in targets[:10]:
+            lines.append(f"    {json.dumps(target, ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def check_axe(page: Page) -> None:
+    """Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the current page; no violation allowed."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_PATH)
+    results = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = results["violations"]
+    assert not violations, f"axe violations on {page.url}:\n{_format_violations(violations)}"
