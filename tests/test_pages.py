@@ -26,7 +26,7 @@ from bruecke.network.models import (
     SiteKind,
     Team,
 )
-from tests.test_access_matrix import EXPECTATIONS
+from tests.access_expectations import EXPECTATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = re.compile(
@@ -166,3 +166,34 @@ def test_seed_demo_is_idempotent(demo: DemoNetwork) -> None:
     seed_network()
     assert [m.objects.count() for m in (User, Membership, Team, MobileSite, ConsultationHour)] == counts
     assert AuditEvent.objects.count() == events
+
+
+def test_bootstrap_admin_creates_the_first_administrator(
+    db: None, mailoutbox: list[object], django_capture_on_commit_callbacks: object
+) -> None:
+    from django.core.management.base import CommandError
+
+    from bruecke.core import access
+    from bruecke.core.access import Perm
+
+    args = ["--network", "Netzwerk Uckermark", "--organisation", "Träger Prenzlau", "--town", "Prenzlau"]
+    person = [
+        "--username",
+        "uckermark.admin",
+        "--email",
+        "admin@example.org",
+        "--first-name",
+        "Ute",
+        "--last-name",
+        "Kern",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        call_command("bootstrap_admin", *args, *person, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    user = User.objects.get(username="uckermark.admin")
+    assert not user.has_usable_password() and user.get_full_name() == "Ute Kern"
+    assert access.network_ids(user, Perm.MANAGE_NETWORK) == {
+        Network.objects.get(name="Netzwerk Uckermark").pk
+    }
+    assert len(mailoutbox) == 1
+    with pytest.raises(CommandError):
+        call_command("bootstrap_admin", *args, *person, stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,0 +1,44 @@
+"""axe-core on every page of the persona matrix: each GET page that some persona may open
+is loaded as that persona (and as a visitor where it is public) and checked for WCAG 2.1 AA."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from bruecke.network.demo import PERSONAS, seed_network
+from tests.access_expectations import ANON, EXPECTATIONS, MEMBERS
+from tests.browser.conftest import BrowserPage, check_axe
+
+
+def _pages_for(key: str) -> list[str]:
+    return sorted(
+        name
+        for name, e in EXPECTATIONS.items()
+        if e.method == "get" and e.status(key) == 200 and name != "core:health"
+    )
+
+
+def _username(key: str) -> str:
+    return PERSONAS[key][0] if key in PERSONAS else key
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("key", [ANON, "admin", "dpo", "cm_a"])
+def test_axe_finds_nothing_on_any_page(bpage: BrowserPage, key: str) -> None:
+    demo = seed_network()
+    if key != ANON:
+        bpage.login(_username(key))
+    pages = _pages_for(key)
+    assert pages
+    for name in pages:
+        bpage.goto(reverse(name, kwargs=EXPECTATIONS[name].kwargs(demo)))
+        check_axe(bpage.page)
+    assert not bpage.foreign_requests()
+    assert not bpage.errors
+
+
+def test_every_page_is_swept_by_some_persona() -> None:
+    swept = {name for key in [ANON, "admin", "dpo", "cm_a"] for name in _pages_for(key)}
+    reachable = {name for key in [ANON, *MEMBERS] for name in _pages_for(key)}
+    assert reachable <= swept
