@@ -71,10 +71,20 @@ def _membership(demo: DemoNetwork) -> Membership:
     return Membership.objects.get(user=demo.users["cm_a"])
 
 
-ADMIN_OF_MV = {"admin": 200}
+def _admin_object(
+    kwargs: Kwargs, secret: Callable[[DemoNetwork], str] | None = None, *, post: bool = False
+) -> Expect:
+    """A page or action on one record of the demo network: only its administrator."""
+    return Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "admin": 302 if post else 200},
+        kwargs=kwargs,
+        method="post" if post else "get",
+        secret=secret,
+    )
+
+
 ADMIN_ANY_NETWORK = {"admin": 200, "ruppin.admin": 200}
-# POST actions by the administrator redirect back to the page they came from.
-ADMIN_POST = {"admin": 302}
 
 EXPECTATIONS: dict[str, Expect] = {
     "core:home": Expect(default=302, statuses=_everyone(302)),
@@ -99,85 +109,28 @@ EXPECTATIONS: dict[str, Expect] = {
     "network:office_create": _only(ADMIN_ANY_NETWORK),
     "network:team_create": _only(ADMIN_ANY_NETWORK),
     "network:site_create": _only(ADMIN_ANY_NETWORK),
-    "network:organisation_edit": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": demo.partners["A"].pk},
-        secret=lambda demo: demo.partners["A"].name,
+    "network:organisation_edit": _admin_object(
+        lambda demo: {"pk": demo.partners["A"].pk}, lambda demo: demo.partners["A"].name
     ),
-    "network:office_edit": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": _office(demo).pk},
-        secret=lambda demo: _office(demo).street,
+    "network:office_edit": _admin_object(
+        lambda demo: {"pk": _office(demo).pk}, lambda demo: _office(demo).street
     ),
-    "network:team_edit": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": demo.teams["Rostock"].pk},
-        secret=lambda demo: demo.teams["Rostock"].region,
+    "network:team_edit": _admin_object(
+        lambda demo: {"pk": demo.teams["Rostock"].pk}, lambda demo: demo.teams["Rostock"].region
     ),
-    "network:site_detail": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": _site(demo).pk},
-        secret=lambda demo: _site(demo).name,
+    "network:site_detail": _admin_object(lambda demo: {"pk": _site(demo).pk}, lambda demo: _site(demo).name),
+    "network:site_edit": _admin_object(lambda demo: {"pk": _site(demo).pk}, lambda demo: _site(demo).name),
+    "network:hour_create": _admin_object(lambda demo: {"site_pk": _site(demo).pk}),
+    "network:hour_edit": _admin_object(lambda demo: {"pk": _hour(demo).pk}),
+    "network:hour_delete": _admin_object(lambda demo: {"pk": _hour(demo).pk}, post=True),
+    "network:staff_detail": _admin_object(
+        lambda demo: {"pk": demo.users["cm_a"].pk}, lambda demo: demo.users["cm_a"].email
     ),
-    "network:site_edit": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": _site(demo).pk},
-        secret=lambda demo: _site(demo).name,
+    "network:staff_edit": _admin_object(
+        lambda demo: {"pk": demo.users["cm_a"].pk}, lambda demo: demo.users["cm_a"].email
     ),
-    "network:hour_create": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"site_pk": _site(demo).pk},
-    ),
-    "network:hour_edit": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": _hour(demo).pk},
-    ),
-    "network:hour_delete": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_POST},
-        kwargs=lambda demo: {"pk": _hour(demo).pk},
-        method="post",
-    ),
-    "network:staff_detail": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": demo.users["cm_a"].pk},
-        secret=lambda demo: demo.users["cm_a"].email,
-    ),
-    "network:staff_edit": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"pk": demo.users["cm_a"].pk},
-        secret=lambda demo: demo.users["cm_a"].email,
-    ),
-    "network:staff_set_active": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_POST},
-        kwargs=lambda demo: {"pk": demo.users["cm_a"].pk},
-        method="post",
-    ),
-    "network:staff_invite": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_POST},
-        kwargs=lambda demo: {"pk": demo.users["cm_a"].pk},
-        method="post",
-    ),
-    "network:membership_create": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_OF_MV},
-        kwargs=lambda demo: {"staff_pk": demo.users["cm_a"].pk},
-    ),
-    "network:membership_end": Expect(
-        default=404,
-        statuses={ANON: LOGIN_REDIRECT, **ADMIN_POST},
-        kwargs=lambda demo: {"pk": _membership(demo).pk},
-        method="post",
-    ),
+    "network:staff_set_active": _admin_object(lambda demo: {"pk": demo.users["cm_a"].pk}, post=True),
+    "network:staff_invite": _admin_object(lambda demo: {"pk": demo.users["cm_a"].pk}, post=True),
+    "network:membership_create": _admin_object(lambda demo: {"staff_pk": demo.users["cm_a"].pk}),
+    "network:membership_end": _admin_object(lambda demo: {"pk": _membership(demo).pk}, post=True),
 }

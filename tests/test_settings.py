@@ -99,3 +99,12 @@ def test_secrets_can_come_from_files(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "absent"))
     with pytest.raises(ImproperlyConfigured):
         env.env_secret("X_SECRET")
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
