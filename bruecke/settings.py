@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 from bruecke.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "bruecke.core",
     "bruecke.accounts",
     "bruecke.network",
+    "bruecke.participants",
+    "django_countries",
 ]
 if ENVIRONMENT == "test":
     # A model of personal data used to test scoping and encryption on a real table.
@@ -151,6 +154,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# Countries: ISO 3166 plus the two answers refugee documents often need (user-assigned codes).
+COUNTRIES_OVERRIDE = {"XX": gettext_lazy("stateless"), "XU": gettext_lazy("unclear / not established")}
+COUNTRIES_FIRST = ["SY", "AF", "UA", "TR", "IQ", "IR", "ER", "SO", "GE", "RU"]
+COUNTRIES_FIRST_BREAK = "──────────"
 
 # Map tiles: empty means no tile server; markers and the list work without one.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")

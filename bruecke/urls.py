@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("bruecke.core.urls")),
     path("accounts/", include("bruecke.accounts.urls")),
     path("network/", include("bruecke.network.urls")),
+    path("participants/", include("bruecke.participants.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

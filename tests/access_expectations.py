@@ -12,6 +12,7 @@ from typing import Any
 
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import ConsultationHour, Membership, MobileSite, Office
+from bruecke.participants.models import Participant
 
 ANON = "anonymous"
 PERSONAS = [
@@ -71,6 +72,28 @@ def _membership(demo: DemoNetwork) -> Membership:
     return Membership.objects.get(user=demo.users["cm_a"])
 
 
+def mohammed(demo: DemoNetwork) -> Participant:
+    """A participant of partner A, team Rostock (from the fixed demo set)."""
+    return Participant.objects.get(organisation=demo.partners["A"], family_name="Al-Hassan")
+
+
+def _participant_page(*, editors_only: bool = False) -> Expect:
+    readers = (
+        {"cm_a": 200, "team_lead": 200} if editors_only else {"cm_a": 200, "po_a": 200, "team_lead": 200}
+    )
+    return Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, **readers},
+        kwargs=lambda demo: {"pk": mohammed(demo).pk},
+        secret=lambda demo: mohammed(demo).family_name,
+    )
+
+
+# Everyone who works with personal data, in any organisation.
+PERSONAL_DATA_ROLES = {"cm_a": 200, "po_a": 200, "cm_b": 200, "team_lead": 200, "user_c": 200}
+PARTICIPANT_EDITORS = {"cm_a": 200, "cm_b": 200, "team_lead": 200, "user_c": 200}
+
+
 def _admin_object(
     kwargs: Kwargs, secret: Callable[[DemoNetwork], str] | None = None, *, post: bool = False
 ) -> Expect:
@@ -102,6 +125,14 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=lambda demo: {"uidb64": "MQ", "token": "not-a-valid-token"},
     ),
     "network:network_page": Expect(default=200, statuses=_everyone(200)),
+    "participants:list": _only(PERSONAL_DATA_ROLES),
+    "participants:search": Expect(
+        default=404, statuses={ANON: LOGIN_REDIRECT, **dict.fromkeys(PERSONAL_DATA_ROLES, 302)}, method="post"
+    ),
+    "participants:create": _only(PARTICIPANT_EDITORS),
+    "participants:detail": _participant_page(),
+    "participants:edit": _participant_page(editors_only=True),
+    "participants:residence_create": _participant_page(editors_only=True),
     "network:manage": _only(ADMIN_ANY_NETWORK),
     "network:staff_list": _only(ADMIN_ANY_NETWORK),
     "network:staff_create": _only(ADMIN_ANY_NETWORK),

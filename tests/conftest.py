@@ -22,6 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork, seed_network
+from bruecke.participants.demo import seed_fixed
 
 PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admin", "user_c"]
 
@@ -29,7 +30,7 @@ PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admi
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
-        seed_network()
+        seed_fixed(seed_network())
     yield
 
 

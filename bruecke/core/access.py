@@ -28,14 +28,17 @@ class Perm(StrEnum):
     VIEW_NETWORK = "view_network"  # the network page: offices, sites, consultation hours
     MANAGE_NETWORK = "manage_network"  # organisations, teams, offices, sites, staff
     VIEW_PERSONAL_DATA = "view_personal_data"  # participants and their cases
+    EDIT_PARTICIPANTS = "edit_participants"  # register participants, record their data
     VIEW_AGGREGATES = "view_aggregates"  # figures across partners, no personal data
     VIEW_AUDIT = "view_audit"  # the audit log of the user's organisation
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASE_MANAGER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
+    Role.CASE_MANAGER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS}),
     Role.PLACEMENT_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
-    Role.TEAM_LEAD: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.VIEW_AGGREGATES}),
+    Role.TEAM_LEAD: frozenset(
+        {Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS, Perm.VIEW_AGGREGATES}
+    ),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT}),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK}),
@@ -98,7 +101,9 @@ def organisation_ids(user: User | AnonymousUser, perm: Perm) -> set[int]:
     return {m.organisation_id for m in memberships_with(user, perm)}
 
 
-def personal_data_filter(user: User | AnonymousUser, *, team_field: str | None = None) -> Q:
+def personal_data_filter(
+    user: User | AnonymousUser, *, team_field: str | None = None, perm: Perm = Perm.VIEW_PERSONAL_DATA
+) -> Q:
     """The Q that limits records of personal data to what `user` may see.
 
     Built from memberships: own organisation, narrowed to the own team for team-bound
@@ -106,7 +111,7 @@ def personal_data_filter(user: User | AnonymousUser, *, team_field: str | None =
     that matches nothing.
     """
     condition = Q(pk__in=[])
-    for m in memberships_with(user, Perm.VIEW_PERSONAL_DATA):
+    for m in memberships_with(user, perm):
         if team_field and m.team_id and m.role in TEAM_NARROWED_ROLES:
             condition |= Q(organisation_id=m.organisation_id, **{f"{team_field}_id": m.team_id})
         else:
@@ -115,10 +120,14 @@ def personal_data_filter(user: User | AnonymousUser, *, team_field: str | None =
 
 
 def personal_data_visible_to(
-    user: User | AnonymousUser, queryset: QuerySet[M], *, team_field: str | None = None
+    user: User | AnonymousUser,
+    queryset: QuerySet[M],
+    *,
+    team_field: str | None = None,
+    perm: Perm = Perm.VIEW_PERSONAL_DATA,
 ) -> QuerySet[M]:
-    """Filters a queryset of an OrganisationScopedModel to the user's scope."""
-    return queryset.filter(personal_data_filter(user, team_field=team_field))
+    """Filters a queryset of an OrganisationScopedModel to the user's scope (for `perm`)."""
+    return queryset.filter(personal_data_filter(user, team_field=team_field, perm=perm))
 
 
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bruecke.accounts.models import User
@@ -20,7 +21,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"memberships": access.memberships(request.user)})
+    from bruecke.participants.selectors import EXPIRY_URGENT, expiring_documents
+
+    today = timezone.localdate()
+    context = {"memberships": access.memberships(request.user), "today": today}
+    if access.has_perm(request.user, Perm.VIEW_PERSONAL_DATA):
+        context["expiring"] = expiring_documents(request.user, today)[:20]
+        context["urgent_until"] = today + EXPIRY_URGENT
+    return render(request, "core/dashboard.html", context)
 
 
 @login_required

@@ -116,8 +116,9 @@ def bpage(browser: Browser, live_server: Any, transactional_db: None) -> Iterato
     live_server tests are transactional: the database is flushed after each test, so the
     session-wide seed is gone and is rebuilt here (seeding is idempotent)."""
     from bruecke.network.demo import seed_network
+    from bruecke.participants.demo import seed_fixed
 
-    seed_network()
+    seed_fixed(seed_network())
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -1,0 +1,248 @@
+"""Demo participants: a fixed set the personas work with, and a generator for large,
+realistic data sets (`seed_demo --participants N`) used by the benchmarks."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterator
+
+from django.db import transaction
+
+from bruecke.network.demo import DemoNetwork
+from bruecke.network.models import Organisation, Team
+from bruecke.participants import names, services
+from bruecke.participants.models import (
+    Gender,
+    NameKey,
+    Participant,
+    ResidenceStatus,
+    WorkNote,
+)
+
+# (given names, family name, other spelling, birth "Y[-M[-D]]", gender, nationality, partner, team, status)
+FIXED = [
+    (
+        "Mohammed",
+        "Al-Hassan",
+        "Muhammad Alhasan",
+        "1994-03-07",
+        Gender.MALE,
+        "SY",
+        "A",
+        "Rostock",
+        "ae_25_2_refugee",
+    ),
+    ("Amina", "Rahimi", "", "1999", Gender.FEMALE, "AF", "A", "Rostock", "gestattung"),
+    ("Olena", "Schewtschenko", "Olena Shevchenko", "1987-11", Gender.FEMALE, "UA", "A", "Rostock", "ae_24"),
+    (
+        "Abdulrahman",
+        "Hussein",
+        "Abd al-Rahman Husain",
+        "2003-01-01",
+        Gender.MALE,
+        "IQ",
+        "A",
+        "Rostock",
+        "duldung_60a",
+    ),
+    ("Yonas", "Tesfay", "", "2001-06-15", Gender.MALE, "ER", "A", "Schwerin", "ae_25_2_subsidiary"),
+    ("Muhammad", "Alhasan", "", "1994-03", Gender.MALE, "SY", "B", "Greifswald", "ae_25_2_refugee"),
+    ("Fatima", "Yusuf", "Fatma Youssef", "1992", Gender.FEMALE, "SO", "B", "Greifswald", "gestattung"),
+    ("Giorgi", "Beridze", "", "1990-09-30", Gender.MALE, "GE", "C", "Schwerin", "duldung_60b"),
+    ("Zahra", "Ahmadi", "زهرا احمدی", "2005-02-11", Gender.FEMALE, "IR", "C", "Schwerin", "ae_25a"),
+]
+
+
+def _birth(text: str) -> tuple[int, int | None, int | None]:
+    parts = [int(p) for p in text.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+
+
+@transaction.atomic
+def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
+    """Idempotent: one record per (organisation, document name)."""
+    today = today or datetime.date.today()
+    actor = demo.users["cm_a"]
+    for index, (given, family, variant, born, gender, nationality, partner, team, status) in enumerate(FIXED):
+        organisation = demo.partners[partner]
+        if Participant.objects.filter(
+            organisation=organisation, given_names=given, family_name=family
+        ).exists():
+            continue
+        year, month, day = _birth(born)
+        participant = Participant(
+            organisation=organisation,
+            team=demo.teams[team],
+            given_names=given,
+            family_name=family,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            birth_date_is_placeholder=(month, day) == (1, 1),
+            gender=gender,
+            nationality=nationality,
+            country_of_birth=nationality,
+            town=office.town if (office := demo.teams[team].office) else "",
+            entry_date=today - datetime.timedelta(days=30 + 20 * index),
+        )
+        # Two documents expire soon so the dashboard reminders have something to show.
+        valid_days = (10, 35, 200, 90, 400, 60, 120, 25, 700)[index]
+        residence = ResidenceStatus(
+            status=status,
+            issued_on=today - datetime.timedelta(days=180),
+            valid_until=today + datetime.timedelta(days=valid_days),
+            work_note=WorkNote.WITH_PERMISSION if status.startswith(("gest", "duld")) else WorkNote.PERMITTED,
+        )
+        services.participant_create(
+            actor=actor, participant=participant, variants=[variant] if variant else [], residence=residence
+        )
+
+
+# Origins weighted roughly like first-time asylum applications in Germany 2023/24,
+# plus Ukrainians under § 24: (country, weight, given names, family names).
+ORIGINS = [
+    (
+        "SY",
+        28,
+        ["Mohammed", "Muhammad", "Ahmad", "Ahmed", "Abdulrahman", "Omar", "Fatima", "Aya", "Rasha", "Khaled"],
+        ["Al-Hassan", "Alhasan", "Hussein", "Husain", "Haddad", "Khalil", "Al-Ahmad", "Suleiman"],
+    ),
+    (
+        "AF",
+        14,
+        ["Ahmad", "Mohammad", "Zahra", "Mariam", "Ali", "Hossein", "Farid", "Nadia"],
+        ["Rahimi", "Ahmadi", "Hakimi", "Karimi", "Noori", "Sultani"],
+    ),
+    (
+        "TR",
+        12,
+        ["Mehmet", "Ahmet", "Ayşe", "Fatma", "Hüseyin", "Emine", "Mustafa"],
+        ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Aydın"],
+    ),
+    (
+        "UA",
+        12,
+        ["Olena", "Oksana", "Iryna", "Andrii", "Serhii", "Yuliia"],
+        ["Shevchenko", "Schewtschenko", "Kovalenko", "Bondarenko", "Tkachenko", "Koval"],
+    ),
+    (
+        "IQ",
+        7,
+        ["Mustafa", "Ali", "Hussein", "Zainab", "Noor", "Abbas"],
+        ["Al-Jubouri", "Hussein", "Kareem", "Salih"],
+    ),
+    ("IR", 5, ["Zahra", "Reza", "Maryam", "Mehdi", "Sara"], ["Ahmadi", "Mohammadi", "Hosseini", "Rezaei"]),
+    (
+        "ER",
+        4,
+        ["Yonas", "Filmon", "Helen", "Semhar", "Tesfay"],
+        ["Tesfay", "Ghebremariam", "Haile", "Kidane"],
+    ),
+    ("SO", 3, ["Fatima", "Abdi", "Hodan", "Mohamed", "Faisal"], ["Yusuf", "Youssef", "Abdullahi", "Warsame"]),
+    ("GE", 3, ["Giorgi", "Nino", "Levan", "Tamari"], ["Beridze", "Kapanadze", "Gelashvili"]),
+    ("RU", 3, ["Aslan", "Madina", "Ruslan", "Zarema"], ["Kadyrov", "Aliev", "Alijew", "Magomedov"]),
+    ("XX", 1, ["Ahmad", "Layla"], ["Mahmoud", "Darwish"]),
+]
+STATUS_WEIGHTS = [
+    ("gestattung", 30),
+    ("duldung_60a", 10),
+    ("duldung_60b", 2),
+    ("duldung_60c", 2),
+    ("ae_25_2_refugee", 18),
+    ("ae_25_2_subsidiary", 12),
+    ("ae_24", 12),
+    ("ae_25_3", 4),
+    ("ae_25a", 3),
+    ("ae_25b", 2),
+    ("ae_104c", 3),
+    ("niederlassung", 2),
+]
+VOWEL_SWAPS = [("o", "u"), ("e", "a"), ("ss", "s"), ("ou", "u"), ("ei", "ai")]
+
+
+def _variant(name: str, rng: random.Random) -> str:
+    """Another plausible transliteration of the same name."""
+    for old, new in rng.sample(VOWEL_SWAPS, len(VOWEL_SWAPS)):
+        if old in name:
+            return name.replace(old, new, 1)
+    return name
+
+
+def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 2000) -> int:
+    """Bulk-loads `count` synthetic participants (with name keys and residence documents)
+    for benchmarks. Written in bulk, not through the audited services: it is a data
+    loader for test installations, refused in production by seed_demo."""
+    rng = random.Random(seed)
+    today = datetime.date.today()
+    homes = [
+        (demo.partners[p], demo.teams[t])
+        for p, t in [
+            ("A", "Rostock"),
+            ("B", "Greifswald"),
+            ("C", "Schwerin"),
+            ("D", "Neubrandenburg"),
+            ("E", "Neubrandenburg"),
+        ]
+    ]
+    origins = [o for o in ORIGINS for _ in range(o[1])]
+    statuses = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
+    made = 0
+    for chunk in _chunks(count, batch):
+        people = [_person(rng, origins, homes, today) for _ in range(chunk)]
+        with transaction.atomic():
+            created = Participant.objects.bulk_create([p for p, _v, _s in people])
+            NameKey.objects.bulk_create(
+                NameKey(participant=p, key=k[:64])
+                for p, (_, variant, _s) in zip(created, people, strict=True)
+                for k in sorted(
+                    set().union(*(names.name_keys(x) for x in (p.given_names, p.family_name, variant)))
+                )
+            )
+            ResidenceStatus.objects.bulk_create(
+                ResidenceStatus(
+                    participant=p,
+                    status=rng.choice(statuses),
+                    issued_on=today - datetime.timedelta(days=rng.randint(30, 900)),
+                    valid_until=today + datetime.timedelta(days=rng.randint(-30, 700)),
+                )
+                for p in created
+            )
+        made += chunk
+    return made
+
+
+def _chunks(total: int, size: int) -> Iterator[int]:
+    while total > 0:
+        yield min(size, total)
+        total -= size
+
+
+Origin = tuple[str, int, list[str], list[str]]
+
+
+def _person(
+    rng: random.Random, origins: list[Origin], homes: list[tuple[Organisation, Team]], today: datetime.date
+) -> tuple[Participant, str, str]:
+    country, _w, given_pool, family_pool = rng.choice(origins)
+    given, family = rng.choice(given_pool), rng.choice(family_pool)
+    organisation, team = rng.choice(homes)
+    year = rng.randint(today.year - 60, today.year - 16)
+    precision = rng.random()
+    month = rng.randint(1, 12) if precision > 0.15 else None
+    day = rng.randint(1, 28) if precision > 0.3 and month else None
+    participant = Participant(
+        organisation=organisation,
+        team=team,
+        given_names=given,
+        family_name=family,
+        latin_name=names.to_latin(f"{given} {family}"),
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+        gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE]),
+        nationality=country,
+        country_of_birth=country,
+        entry_date=today - datetime.timedelta(days=rng.randint(0, 1200)),
+    )
+    return participant, _variant(f"{given} {family}", rng), ""

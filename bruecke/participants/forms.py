@@ -1,0 +1,214 @@
+"""Intake and edit forms for participants and their residence documents."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bruecke.accounts.models import User
+from bruecke.core import access
+from bruecke.core.access import Perm
+from bruecke.core.forms import Form, ModelForm
+from bruecke.network.forms import DateInput
+from bruecke.network.models import Membership
+from bruecke.participants.models import Participant, ResidenceStatus
+
+_UNKNOWN = r"(?:0{1,2}|x{1,2}|\?{1,2})"
+_PARTIAL_DATE = re.compile(
+    rf"^(?:(?P<day>\d{{1,2}}|{_UNKNOWN})\.)?(?:(?P<month>\d{{1,2}}|{_UNKNOWN})\.)?(?P<year>\d{{4}})$", re.I
+)
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def earliest(self) -> datetime.date:
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Reads 07.03.1994, 03.1994, 1994 and unknown parts written as 00, XX or ??."""
+    match = _PARTIAL_DATE.match(text.strip().replace(" ", ""))
+    if not match:
+        raise ValidationError(_("Please enter the date as DD.MM.YYYY, MM.YYYY or YYYY."), code="format")
+    day_text, month_text = match["day"], match["month"]
+    if day_text is not None and month_text is None:
+        # "03.1994": the only dotted part is the month.
+        day_text, month_text = None, day_text
+    month = int(month_text) if month_text and month_text.isdigit() and int(month_text) else None
+    day = int(day_text) if day_text and day_text.isdigit() and int(day_text) else None
+    if day is not None and month is None:
+        raise ValidationError(_("A day without a month cannot be used."), code="day_without_month")
+    year = int(match["year"])
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValidationError(_("This date does not exist."), code="invalid_date") from None
+    return PartialDate(year, month, day)
+
+
+class PartialDateField(forms.Field):
+    """A text input for dates of which only the year, or year and month, may be known."""
+
+    widget = forms.TextInput(attrs={"placeholder": "TT.MM.JJJJ", "maxlength": "12"})
+
+    def to_python(self, value: Any) -> PartialDate | None:
+        text = str(value or "").strip()
+        if len(text) > 12:
+            raise ValidationError(_("Please enter the date as DD.MM.YYYY, MM.YYYY or YYYY."), code="format")
+        return parse_partial_date(text) if text else None
+
+
+def _assignment_choices(user: User) -> list[tuple[str, str]]:
+    return [
+        (str(m.pk), f"{m.organisation}" + (f" – {m.team}" if m.team else ""))
+        for m in access.memberships_with(user, Perm.EDIT_PARTICIPANTS)
+    ]
+
+
+class ParticipantForm(ModelForm):
+    birth_date = PartialDateField(
+        label=_("date of birth"),
+        help_text=_("DD.MM.YYYY; if only partly known MM.YYYY or YYYY (unknown parts may be 00 or XX)."),
+    )
+    other_spellings = forms.CharField(
+        label=_("other known spellings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. the spelling in another document."),
+        max_length=2000,
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "given_names",
+            "family_name",
+            "birth_date_is_placeholder",
+            "gender",
+            "nationality",
+            "country_of_birth",
+            "phone",
+            "email",
+            "messenger",
+            "street",
+            "postcode",
+            "town",
+            "district",
+            "arrival_date",
+            "entry_date",
+        ]
+        widgets = {"arrival_date": DateInput(), "entry_date": DateInput()}
+
+    field_order = ["given_names", "family_name", "other_spellings", "birth_date", "birth_date_is_placeholder"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("birth_date", self.instance.birth_date_display)
+            if self.instance.birth_date_is_placeholder:
+                self.initial["birth_date"] = f"01.01.{self.instance.birth_year}"
+            self.initial.setdefault(
+                "other_spellings", "\n".join(v.name for v in self.instance.name_variants.all())
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        born: PartialDate | None = data.get("birth_date")
+        today = datetime.date.today()
+        entry, arrival = data.get("entry_date"), data.get("arrival_date")
+        if born:
+            if born.earliest() > today:
+                self.add_error("birth_date", _("The date of birth cannot be in the future."))
+            elif born.year < 1900:
+                self.add_error("birth_date", _("Please check the year of birth."))
+            elif entry and born.earliest() > entry:
+                self.add_error("birth_date", _("The date of birth cannot be after the entry date."))
+            if data.get("birth_date_is_placeholder") and (born.month, born.day) not in ((1, 1), (None, None)):
+                self.add_error("birth_date_is_placeholder", _("Only 01.01. can be marked as a placeholder."))
+            self.instance.birth_year, self.instance.birth_month, self.instance.birth_day = (
+                born.year,
+                born.month,
+                born.day,
+            )
+        if entry and entry > today:
+            self.add_error("entry_date", _("The entry date cannot be in the future."))
+        if arrival and arrival > today:
+            self.add_error("arrival_date", _("The arrival date cannot be in the future."))
+        elif arrival and born and arrival < born.earliest():
+            self.add_error("arrival_date", _("The arrival cannot be before the birth."))
+        return data
+
+    def spellings(self) -> list[str]:
+        return [line for line in self.cleaned_data.get("other_spellings", "").splitlines() if line.strip()]
+
+    def birth_data(self) -> dict[str, Any]:
+        return {
+            "birth_year": self.instance.birth_year,
+            "birth_month": self.instance.birth_month,
+            "birth_day": self.instance.birth_day,
+        }
+
+
+class IntakeForm(ParticipantForm):
+    assignment = forms.ChoiceField(label=_("organisation and team"))
+    confirmed_new = forms.BooleanField(
+        label=_("I have checked the similar records: this is a different person."), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = _assignment_choices(user)  # type: ignore[attr-defined]
+        self.user = user
+
+    def membership(self) -> Membership:
+        chosen = self.cleaned_data["assignment"]
+        return next(
+            m for m in access.memberships_with(self.user, Perm.EDIT_PARTICIPANTS) if str(m.pk) == chosen
+        )
+
+
+class ResidenceStatusForm(ModelForm):
+    class Meta:
+        model = ResidenceStatus
+        fields = [
+            "status",
+            "issued_on",
+            "valid_until",
+            "asylum_applied_on",
+            "reception_centre_obligation",
+            "work_note",
+            "note",
+        ]
+        widgets = {"issued_on": DateInput(), "valid_until": DateInput(), "asylum_applied_on": DateInput()}
+
+
+class OptionalResidenceStatusForm(ResidenceStatusForm):
+    """At intake the document may be recorded later: an empty status skips the form."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].required = False
+        self.fields["issued_on"].required = False
+
+    def is_empty(self) -> bool:
+        return self.is_bound and not self.data.get(self.add_prefix("status"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") and not data.get("issued_on"):
+            self.add_error("issued_on", _("Please enter the issue date of the document."))
+        return data
+
+
+class SearchForm(Form):
+    q = forms.CharField(label=_("Name or date of birth"), max_length=200)

@@ -1,0 +1,231 @@
+"""Participants: the people a partner accompanies, with their dated residence status."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from bruecke.core.models import OrganisationScopedModel, TimestampedModel
+from bruecke.network.models import Organisation
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    DIVERSE = "diverse", _("diverse / non-binary")
+    NOT_STATED = "not_stated", _("not stated")
+
+
+class Messenger(models.TextChoices):
+    NONE = "", _("none")
+    WHATSAPP = "whatsapp", "WhatsApp"
+    SIGNAL = "signal", "Signal"
+    TELEGRAM = "telegram", "Telegram"
+    OTHER = "other", _("other")
+
+
+class Participant(OrganisationScopedModel):
+    """A person accompanied by one partner. Names are stored exactly as written in the
+    identity document (Unicode NFC); `latin_name` and the `NameKey` rows serve search."""
+
+    team = models.ForeignKey(
+        "network.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    given_names = models.CharField(_("given names (as in the document)"), max_length=150)
+    family_name = models.CharField(_("family name (as in the document)"), max_length=150, blank=True)
+    latin_name = models.CharField(_("name in Latin script"), max_length=400, editable=False)
+    # Birth dates are often partial on refugee documents: year, or year and month.
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    birth_month = models.PositiveSmallIntegerField(_("month of birth"), null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(_("day of birth"), null=True, blank=True)
+    birth_date_is_placeholder = models.BooleanField(
+        _("the document's day and month are a placeholder (e.g. 01.01.)"), default=False
+    )
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
+    nationality = CountryField(_("nationality"), blank=True)
+    country_of_birth = CountryField(_("country of birth"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    messenger = models.CharField(
+        _("preferred messenger"), max_length=12, choices=Messenger.choices, blank=True
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    district = models.CharField(_("district (Landkreis)"), max_length=100, blank=True)
+    arrival_date = models.DateField(_("arrival in Germany"), null=True, blank=True)
+    entry_date = models.DateField(_("entry into the project"), default=datetime.date.today)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["latin_name", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [
+            models.Index(fields=["organisation", "team", "latin_name"]),
+            models.Index(fields=["organisation", "latin_name"]),
+            models.Index(fields=["birth_year"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+    @property
+    def birth_date_display(self) -> str:
+        """As known: 07.03.1994, 03.1994 or 1994."""
+        if self.birth_date_is_placeholder or self.birth_month is None:
+            return f"{self.birth_year}"
+        if self.birth_day is None:
+            return f"{self.birth_month:02d}.{self.birth_year}"
+        return f"{self.birth_day:02d}.{self.birth_month:02d}.{self.birth_year}"
+
+    @property
+    def birth_date_for_age(self) -> datetime.date:
+        """Partial dates count from 1 January / the 1st (esf-indicators §11.5)."""
+        if self.birth_date_is_placeholder:
+            return datetime.date(self.birth_year, 1, 1)
+        return datetime.date(self.birth_year, self.birth_month or 1, self.birth_day or 1)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date_for_age
+        had_birthday = (day.month, day.day) >= (born.month, born.day)
+        return day.year - born.year - (0 if had_birthday else 1)
+
+    @property
+    def age_at_entry(self) -> int:
+        return self.age_on(self.entry_date)
+
+
+class NameVariant(TimestampedModel):
+    """Another known spelling (other document, other transliteration, nickname)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="name_variants")
+    name = models.CharField(_("other spelling"), max_length=300)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("other spelling")
+        verbose_name_plural = _("other spellings")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_organisation(self) -> Organisation:
+        return self.participant.organisation
+
+
+class NameKey(models.Model):
+    """Search keys derived from all spellings of a participant's name (rebuilt on change)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["participant", "key"], name="namekey_unique")]
+        indexes = [models.Index(fields=["key"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ResidenceStatusType(models.TextChoices):
+    GESTATTUNG = "gestattung", _("Aufenthaltsgestattung (asylum procedure)")
+    DULDUNG_60A = "duldung_60a", _("Duldung § 60a AufenthG")
+    DULDUNG_60B = "duldung_60b", _("Duldung § 60b (unclear identity)")
+    DULDUNG_60C = "duldung_60c", _("Ausbildungsduldung § 60c")
+    DULDUNG_60D = "duldung_60d", _("Beschäftigungsduldung § 60d")
+    AE_25_1 = "ae_25_1", _("Aufenthaltserlaubnis § 25 (1) (asylum)")
+    AE_25_2_REFUGEE = "ae_25_2_refugee", _("Aufenthaltserlaubnis § 25 (2) refugee protection")
+    AE_25_2_SUBSIDIARY = "ae_25_2_subsidiary", _("Aufenthaltserlaubnis § 25 (2) subsidiary protection")
+    AE_25_3 = "ae_25_3", _("Aufenthaltserlaubnis § 25 (3) (ban on deportation)")
+    AE_25_4 = "ae_25_4", _("Aufenthaltserlaubnis § 25 (4)")
+    AE_25_4AB = "ae_25_4ab", _("Aufenthaltserlaubnis § 25 (4a)/(4b)")
+    AE_25_5 = "ae_25_5", _("Aufenthaltserlaubnis § 25 (5)")
+    AE_24 = "ae_24", _("Aufenthaltserlaubnis § 24 (temporary protection)")
+    AE_25A = "ae_25a", _("Aufenthaltserlaubnis § 25a (young people)")
+    AE_25B = "ae_25b", _("Aufenthaltserlaubnis § 25b (sustained integration)")
+    AE_104C = "ae_104c", _("Chancen-Aufenthaltsrecht § 104c")
+    AE_16A = "ae_16a", _("Aufenthaltserlaubnis § 16a (vocational training)")
+    AE_16G = "ae_16g", _("Aufenthaltserlaubnis § 16g (training of tolerated persons)")
+    AE_18AB = "ae_18ab", _("Aufenthaltserlaubnis § 18a/§ 18b (skilled workers)")
+    AE_19D = "ae_19d", _("Aufenthaltserlaubnis § 19d (qualified tolerated persons)")
+    NIEDERLASSUNG = "niederlassung", _("Niederlassungserlaubnis")
+    EU = "eu", _("EU citizen / freedom of movement")
+    OTHER = "other", _("other")
+
+
+class WorkNote(models.TextChoices):
+    NONE = "", _("no note / not known")
+    PERMITTED = "permitted", _("Erwerbstätigkeit gestattet")
+    WITH_PERMISSION = "with_permission", _("Beschäftigung nur mit Erlaubnis der Ausländerbehörde")
+    NOT_PERMITTED = "not_permitted", _("Erwerbstätigkeit nicht gestattet")
+
+
+class ResidenceStatus(TimestampedModel):
+    """One residence document in the participant's history (newest issue date = current)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="residence_statuses")
+    status = models.CharField(_("residence status"), max_length=24, choices=ResidenceStatusType.choices)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    asylum_applied_on = models.DateField(_("asylum application on"), null=True, blank=True)
+    reception_centre_obligation = models.BooleanField(
+        _("obliged to live in a reception centre"), default=False
+    )
+    work_note = models.CharField(
+        _("note on work in the document"), max_length=20, choices=WorkNote.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("residence status")
+        verbose_name_plural = _("residence statuses")
+        indexes = [
+            models.Index(fields=["participant", "-issued_on"]),
+            models.Index(fields=["valid_until"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("issued_on")),
+                name="residence_status_valid_after_issue",
+                violation_error_message=_("'Valid until' must not be before the issue date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_status_display())
+
+    def clean(self) -> None:
+        errors = {}
+        today = datetime.date.today()
+        if self.issued_on and self.issued_on > today:
+            errors["issued_on"] = _("The issue date cannot be in the future.")
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            errors["valid_until"] = _("'Valid until' must not be before the issue date.")
+        if self.asylum_applied_on and self.asylum_applied_on > today:
+            errors["asylum_applied_on"] = _("The application date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def audit_organisation(self) -> Organisation:
+        return self.participant.organisation

@@ -1,0 +1,276 @@
+"""Names as typed, as Latin text, and as phonetic search keys.
+
+Participants' names reach us in Arabic, Cyrillic, Latin and other scripts, and the
+same name in many transliterations (Mohammed/Muhammad, Schewtschenko/Shevchenko).
+Names are stored exactly as typed (`normalise`); `to_latin` gives a readable form for
+display and sorting; `name_keys` and `query_keys` give short lowercase ASCII keys so
+that transliteration variants of one name meet, while clearly different names
+(Hassan/Hussein, Mohammed/Mahmoud, Omar/Amir) do not.
+
+A word's key is its consonant skeleton (after merging sound classes that the
+transliteration conventions confuse, see `_SPELLINGS`) plus a coarse vowel pattern:
+the first vowel keeps its class (a / e-i / o-u), every later vowel run becomes "e".
+The first vowel separates Hassan (hasen) from Hussein (hosen); the later vowels only
+mark syllables, since they vary most between transliterations (Mohammed/Muhammad).
+
+Known limits (deliberate):
+- Unvocalised Arabic script has no short vowels ("محمد" -> "mhmd"), so its key only
+  meets other Arabic spellings; vocalised Arabic ("مُحَمَّد") and Ge'ez meet Latin forms.
+- German "ch" (Chaled), English "kh" (Khaled), "h" (Haled) and the /tʃ/ spellings
+  (tsch, tch, cz, č) share one class: German transliterates Cyrillic х and Arabic خ
+  as "ch", English writes ч as "ch", so only a merged class lets Kharchenko meet
+  Chartschenko. Names differing only in h/ch are rare.
+- o and u share a class (Mohammed/Muhammad), so Möller meets Müller; Ali meets Alia
+  (a later vowel run is just "e"); Yusuf meets Josef (the same name).
+- Keys are prefix-stable except while a digraph is half typed: "S" (of "Sh") and
+  "Schewt" (of "tsch") do not yet find Shevchenko/Schewtschenko; "Kravc" does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import pairwise
+from typing import Final
+
+from anyascii import anyascii
+
+# Ranking duplicate candidates: >= 0.85 means "probably the same person, spelled
+# differently": transliterations (Mohammed Al-Hassan / Muhammad Alhassan: 1.0), swapped
+# order (1.0), an extra middle name (Mohammed Ali Hassan / Mohammed Hassan: 0.9), a typo
+# in one word (~0.9). One different word in a two-word name stays below (Omar / Amir
+# Khaled 0.72, Mohammed Hassan / Mohammed Hussein 0.78, Ahmad / Mahmoud Mohammed 0.80);
+# show those only when other data (birth date) agrees.
+DUPLICATE_THRESHOLD: Final = 0.85
+
+# Bounds for pasted garbage: a name field never has more words, and a key stays well
+# inside the 64-character database column.
+MAX_WORDS: Final = 16
+MAX_WORD_LENGTH: Final = 64
+MAX_KEY_LENGTH: Final = 40
+
+# Diacritics that carry a sound anyascii would drop (š -> s); respelled before it runs.
+_DIACRITICS: Final = str.maketrans(
+    {
+        "š": "sh",  # Czech/Slovak/Croatian transliteration of ш: Ševčenko
+        "ś": "sh",  # Polish
+        "ş": "sh",  # Turkish: Ayşe/Aisha
+        "ș": "sh",  # Romanian
+        "ž": "zh",  # ж
+        "ż": "zh",  # Polish
+        "ź": "zh",  # Polish
+        "č": "ch",  # ч: Ševčenko
+        "ć": "ch",  # Polish/Croatian
+        "ç": "ch",  # Turkish
+    }
+)
+
+# Apostrophes inside a name join its parts (Ma'moun, O'Brien); anyascii also renders
+# Arabic hamza and ayn as ' and `.
+_APOSTROPHES: Final = re.compile(r"['`´’‘ʼʻ]")
+_NON_LETTERS: Final = re.compile(r"[^a-z]+")
+
+# Arabic article particles written as separate words ("Abd al-Rahman", "Abd-ar-Rahman",
+# "Nur ad-Din"); they carry no identity, so they are left out of keys.
+_PARTICLES: Final = frozenset(
+    {"al", "el", "ul", "il", "ad", "ar", "as", "an", "at", "ash", "az", "ed", "ud", "ur", "us"}
+)
+# "Abd" + article glued into one word: Abdul-, Abdel-, Abdal-, Abdoul-, Abdur(r)-, Abdi.
+# A lone vowel before a consonant is the assimilated article (Abdurrahman, Abdurahman).
+_ABD: Final = re.compile(r"^abd(?:[aeiou]{1,2}l|[aeiou]{1,2}(?![aeiou]))?")
+# "-ad-Din" glued: Nureddin, Nuruddin, Nuraldin, Salahuddin, Alaeddin -> head + "din".
+_DIN: Final = re.compile(r"(?<=[a-z]{2})[aeiou]+[ld]?(?=d[aeiou]+n$)")
+# "al-"/"el-" glued to a name: Alhassan, Elsayed (only stored keys; see name_keys).
+_ARTICLE: Final = re.compile(r"^[ae]l(?=[^aeiouy][a-z]{3})")
+# "Allah" in "Abd Allah" is al + lah, as in the glued Abdullah/Abdallah.
+_ALLAH: Final = frozenset({"allah", "ullah", "ellah"})
+
+# The ordered rule table of the key: spellings -> sound classes, one pass, leftmost and
+# (within this order) longest match first. Placeholders in capitals are not re-read.
+_SPELLINGS: Final[dict[str, str]] = {
+    "dsch": "J",  # /dʒ/ German (Dschamal)
+    "dzh": "J",  # /dʒ/ English for дж (Dzhamal)
+    "dj": "J",  # /dʒ/ French (Djamal)
+    "tsch": "H",  # /tʃ/ German (Schewtschenko); merged with h, see module docstring
+    "tch": "H",  # /tʃ/ French (Chevtchenko)
+    "cz": "H",  # /tʃ/ Polish (Szewczenko)
+    "sch": "X",  # /ʃ/ German (Schewtschenko)
+    "sh": "X",  # /ʃ/ English (Shevchenko), also š and ş respelled
+    "sz": "X",  # /ʃ/ Polish (Szewczenko)
+    "zh": "X",  # /ʒ/ ж, ž: German writes it sch (Schenja/Zhenya)
+    "ch": "H",  # German ch = kh (Chaled, Charkiw); English ch = /tʃ/ (Shevchenko)
+    "kh": "H",  # English kh for خ and х (Khaled, Kharkiv)
+    "gh": "g",  # غ: Ghassan/Gassan
+    "th": "t",  # ث: Uthman/Utman
+    "dh": "d",  # ذ: Dhiab/Diab
+    "ph": "f",  # Greek ph
+    "ts": "s",  # ц: Tsvetkova/Zwetkowa
+    "tz": "s",  # German tz = ts
+    "ck": "k",  # German ck
+    "h": "H",  # plain h joins the ch/kh class
+    "z": "s",  # German z = ts; Arabic z is often written s in German (Sainab/Zainab)
+    "c": "k",  # remaining c is hard: Cristian/Kristian
+    "q": "k",  # ق: Qasim/Kasim
+    "x": "ks",  # Alexander/Aleksandr
+    "w": "v",  # German w = v: Schewtschenko/Shevchenko, Alijew/Aliyev
+}
+_SPELLING_RE: Final = re.compile("|".join(_SPELLINGS))
+_FINAL_H: Final = re.compile(r"(?<=[aeiou])h$")  # silent ta marbuta: Fatimah/Fatima/Fatemeh
+_FINAL_FF: Final = re.compile(r"(?<=[oe])ff$")  # old Russian spelling: Ivanoff/Ivanov
+_INITIAL_Y: Final = re.compile(r"^[yj]")  # initial y/j is a consonant: Yusuf/Jusuf
+_GLIDE_Y: Final = re.compile(r"[yj]")  # elsewhere a glide inside a vowel: Hüseyin/Hussein
+_DOUBLED: Final = re.compile(r"([^aeiou])\1+")  # Mohammed/Mohamed, Hussein/Husein
+# A query word ending in the start of a digraph (Kravc-, Schewts-, Dsc-) drops it.
+_INCOMPLETE: Final = re.compile(r"(?:[td]?sc|ts|c)$")
+_VOWEL_RUNS: Final = re.compile(r"([aeiou]+)")
+# First vowel: three classes (a / e,i / o,u); o and u vary freely (Mohammed/Muhammad).
+_FIRST_VOWEL: Final = {"a": "a", "e": "i", "i": "i", "o": "o", "u": "o"}
+
+
+def normalise(text: str) -> str:
+    """The name as typed: NFC, trimmed, single spaces; script and case untouched."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _keep_for_display(char: str) -> bool:
+    # Emoji and other symbols would become ":grinning:" and the like.
+    return unicodedata.category(char) not in {"So", "Sk", "Cs", "Co", "Cn"}
+
+
+def to_latin(text: str) -> str:
+    """Readable Latin transliteration for display and sorting (Шевченко -> Shevchenko)."""
+    text = "".join(c for c in unicodedata.normalize("NFC", text) if _keep_for_display(c))
+    return " ".join(anyascii(text).split())
+
+
+def _latin_words(text: str) -> list[str]:
+    """Lowercase ASCII words of a name: letters only, hyphens and symbols split words."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_DIACRITICS)
+    letters = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "LM":  # letters, and marks (Arabic vowel signs become vowels)
+            letters.append(char)
+        elif category == "Cf" or _APOSTROPHES.match(char):
+            continue  # zero-width joiners (Persian) and apostrophes join, not split
+        else:
+            letters.append(" ")  # hyphens, digits, emoji, punctuation
+    latin = _APOSTROPHES.sub("", anyascii("".join(letters)).lower())
+    return [w[:MAX_WORD_LENGTH] for w in _NON_LETTERS.sub(" ", latin).split()[:MAX_WORDS]]
+
+
+@lru_cache(maxsize=8192)  # names repeat a lot (Mohammed); keeps a name well under 50 µs
+def _key(word: str) -> str:
+    """Phonetic key of one lowercase ASCII word."""
+    word = _FINAL_FF.sub("v", _FINAL_H.sub("", word))
+    word = _SPELLING_RE.sub(lambda m: _SPELLINGS[m.group()], word)
+    word = _GLIDE_Y.sub("i", _INITIAL_Y.sub("J", word))
+    word = _DOUBLED.sub(r"\1", word.lower())
+    parts = _VOWEL_RUNS.split(word)  # consonants at even, vowel runs at odd indexes
+    for i in range(1, len(parts), 2):
+        parts[i] = _FIRST_VOWEL[parts[i][0]] if i == 1 else "e"
+    return "".join(parts)[:MAX_KEY_LENGTH]
+
+
+def _components(word: str, *, strip_article: bool) -> list[str]:
+    """A word without its glued Arabic article: Abdulrahman -> [abd, rahman]."""
+    if word in _ALLAH:
+        return ["lah"]
+    if match := _ABD.match(word):
+        tail = word[match.end() :]
+        return ["abd", tail] if tail else ["abd"]
+    if len(word) >= 6 and (match := _DIN.search(word)):
+        return [word[: match.start()], word[match.end() :]]
+    if strip_article and (match := _ARTICLE.match(word)):
+        return [word[match.end() :]]
+    return [word]
+
+
+def _without_particles(words: list[str]) -> list[str]:
+    # A particle is only dropped before another word: "Al" alone may be a typed prefix.
+    return [w for i, w in enumerate(words) if w not in _PARTICLES or i == len(words) - 1]
+
+
+def name_keys(text: str) -> set[str]:
+    """Search keys of one name field (given names or family name, maybe several words).
+
+    Generous on purpose, since a query matches when each of its keys is a prefix of one
+    stored key: every word as typed, its parts without a glued article, and every two
+    adjacent parts joined, so "Abd al-Rahman", "Abdul Rahman" and "Abdulrahman" all
+    have "abdrehmen" and "rahmen".
+    """
+    words = _latin_words(text)
+    keys = set()
+    parts: list[str] = []
+    for i, word in enumerate(words):
+        if word in _PARTICLES:
+            if i + 1 < len(words):  # "Al-Hassan" also as typed glued: Alhassan
+                keys.add(_key(word + words[i + 1]))
+            continue
+        keys.add(_key(word))
+        parts += _components(word, strip_article=True)
+    keys.update(_key(part) for part in parts)
+    keys.update(_key(a + b) for a, b in pairwise(parts))
+    keys.discard("")
+    return keys
+
+
+def query_keys(query: str) -> list[str]:
+    """Keys of a search query: one per word, in order, without duplicates.
+
+    No article is stripped from a glued query word (Albert stays albert, not bert);
+    the stored keys already contain both forms.
+    """
+    keys: list[str] = []
+    for word in _without_particles(_latin_words(query)):
+        # While typing, "Kravc" is the start of "Kravchenko", not a hard c.
+        word = _INCOMPLETE.sub("", word) or word
+        key = _key("".join(_components(word, strip_article=False)))
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(spelling, key) of each part of a full name, articles left out."""
+    words = _without_particles(_latin_words(text))
+    parts = [p for w in words for p in _components(w, strip_article=True)]
+    return [(p, _key(p)) for p in parts if _key(p)]
+
+
+def _token_score(a: tuple[str, str], b: tuple[str, str]) -> float:
+    if a[1] == b[1]:
+        return 1.0  # the same name in another transliteration
+    # A typo or a different name; the keys cannot tell (Mohammd/Mohammed vs Ahmad/Mahmoud
+    # are both one key letter apart), the spelling can. Discounted so that one differing
+    # word in a two-word name only passes the threshold when nearly equal.
+    return 0.9 * SequenceMatcher(None, a[0], b[0], autojunk=False).ratio()
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1 similarity of two full names, for ranking duplicate candidates.
+
+    Words are paired greedily, best first and in any order (given and family names are
+    often swapped between documents); the score averages "how much of the shorter
+    name is found" with "how much of both names is paired", so an extra middle name
+    costs less than a differing one. See DUPLICATE_THRESHOLD.
+    """
+    tokens_a, tokens_b = _tokens(a), _tokens(b)
+    if not tokens_a or not tokens_b:
+        return 0.0  # nothing to compare is no evidence of a duplicate
+    scored = sorted(
+        ((_token_score(x, y), i, j) for i, x in enumerate(tokens_a) for j, y in enumerate(tokens_b)),
+        reverse=True,
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    matched = 0.0
+    for score, i, j in scored:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            matched += score
+    shorter = min(len(tokens_a), len(tokens_b))
+    return (matched / shorter + 2 * matched / (len(tokens_a) + len(tokens_b))) / 2

@@ -1,0 +1,143 @@
+"""Reads of participant data, always through the access module's scope."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from bruecke.accounts.models import User
+from bruecke.core import access
+from bruecke.core.access import Perm
+from bruecke.core.models import AuditEvent
+from bruecke.participants import names
+from bruecke.participants.models import NameKey, Participant, ResidenceStatus
+
+AnyUser = User | AnonymousUser
+# Reminders for expiring documents: listed 6 weeks ahead, urgent from 2 weeks ahead.
+EXPIRY_NOTICE = datetime.timedelta(weeks=6)
+EXPIRY_URGENT = datetime.timedelta(weeks=2)
+
+
+def participants_visible_to(user: AnyUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> QuerySet[Participant]:
+    return access.personal_data_visible_to(user, Participant.objects.all(), team_field="team", perm=perm)
+
+
+def participant_get(user: AnyUser, pk: object, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Participant:
+    queryset = participants_visible_to(user, perm).select_related("organisation", "team", "created_by")
+    return access.get_or_404(queryset, pk=pk)
+
+
+def _current_status() -> QuerySet[ResidenceStatus]:
+    return ResidenceStatus.objects.filter(participant=OuterRef("pk")).order_by("-issued_on", "-id")
+
+
+def with_current_status(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotates the newest residence document (one subquery, no per-row query)."""
+    current = _current_status()
+    return queryset.annotate(
+        current_status=Subquery(current.values("status")[:1]),
+        current_valid_until=Subquery(current.values("valid_until")[:1]),
+    )
+
+
+def matching_names(queryset: QuerySet[Participant], query: str) -> QuerySet[Participant]:
+    """Participants whose spellings contain every word of `query` (by search key prefix)."""
+    keys = names.query_keys(query)
+    if not keys:
+        return queryset.none()
+    for key in keys:
+        queryset = queryset.filter(
+            Exists(NameKey.objects.filter(participant=OuterRef("pk"), key__startswith=key))
+        )
+    return queryset
+
+
+def _birth_filter(queryset: QuerySet[Participant], query: str) -> QuerySet[Participant]:
+    """A query of digits is a (partial) birth date: 1994, 03.1994 or 07.03.1994."""
+    parts = [int(p) for p in query.replace("/", ".").split(".") if p.isdigit()]
+    if not parts or parts[-1] < 1900:
+        return queryset.none()
+    queryset = queryset.filter(birth_year=parts[-1])
+    if len(parts) >= 2:
+        queryset = queryset.filter(birth_month=parts[-2])
+    if len(parts) == 3:
+        queryset = queryset.filter(birth_day=parts[0])
+    return queryset
+
+
+@dataclass(frozen=True)
+class ParticipantFilter:
+    search: str = ""
+    team_id: int | None = None
+    status: str = ""
+    expiring: bool = False
+
+
+def participant_list(user: AnyUser, f: ParticipantFilter, today: datetime.date) -> QuerySet[Participant]:
+    queryset = with_current_status(participants_visible_to(user)).select_related("team", "organisation")
+    words = f.search.split()
+    dates = [w for w in words if any(c.isdigit() for c in w)]
+    text = " ".join(w for w in words if w not in dates)
+    if text:
+        queryset = matching_names(queryset, text)
+    for date in dates:
+        queryset = _birth_filter(queryset, date)
+    if f.team_id:
+        queryset = queryset.filter(team_id=f.team_id)
+    if f.status:
+        queryset = queryset.filter(current_status=f.status)  # type: ignore[misc]
+    if f.expiring:
+        queryset = queryset.filter(  # type: ignore[misc]
+            current_valid_until__range=(today, today + EXPIRY_NOTICE)
+        )
+    return queryset.order_by("latin_name", "id")
+
+
+def expiring_documents(user: AnyUser, today: datetime.date) -> QuerySet[Participant]:
+    """Participants whose current document expires within the notice period (dashboard)."""
+    return participant_list(user, ParticipantFilter(expiring=True), today).order_by(
+        "current_valid_until", "id"
+    )
+
+
+def duplicate_candidates(
+    user: AnyUser, *, spellings: list[str], birth_year: int | None, limit: int = 10
+) -> list[Participant]:
+    """Similar participants in the user's scope: a shared name key, ranked by similarity,
+    with the same birth year ranked first."""
+    keys = set().union(*(names.name_keys(s) for s in spellings if s))
+    if not keys:
+        return []
+    sharing_a_key = (
+        participants_visible_to(user)
+        .filter(Exists(NameKey.objects.filter(participant=OuterRef("pk"), key__in=keys)))
+        .select_related("team", "organisation")
+    )
+    # Common keys ("mohemed") can match thousands: same-birth-year matches are fetched
+    # separately so they are never crowded out by the limit.
+    candidates = {p.pk: p for p in sharing_a_key.filter(birth_year=birth_year)[:200]} if birth_year else {}
+    candidates.update({p.pk: p for p in sharing_a_key[:200] if p.pk not in candidates})
+    wanted = " ".join(spellings[:2])
+    scored = []
+    for candidate in candidates.values():
+        score = names.similarity(wanted, candidate.full_name)
+        same_year = birth_year is not None and candidate.birth_year == birth_year
+        if same_year or score >= names.DUPLICATE_THRESHOLD:
+            scored.append((same_year, score, candidate))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [candidate for _same, _score, candidate in scored[:limit]]
+
+
+def participant_history(participant: Participant) -> QuerySet[AuditEvent]:
+    """Who changed what and when: events of the participant and of its dependent records."""
+    from django.db.models import Q
+
+    statuses = [str(pk) for pk in participant.residence_statuses.values_list("pk", flat=True)]
+    variants = [str(pk) for pk in participant.name_variants.values_list("pk", flat=True)]
+    condition = Q(object_type="participants.participant", object_id=str(participant.pk))
+    condition |= Q(object_type="participants.residencestatus", object_id__in=statuses)
+    condition |= Q(object_type="participants.namevariant", object_id__in=variants)
+    return AuditEvent.objects.filter(condition).exclude(action="read").select_related("actor")

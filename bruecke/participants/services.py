@@ -1,0 +1,80 @@
+"""Every write to participant data: validated, audited, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from bruecke.accounts.models import User
+from bruecke.core.services import model_create, model_delete, model_update
+from bruecke.participants import names
+from bruecke.participants.models import NameKey, NameVariant, Participant, ResidenceStatus
+
+
+def _clean_variants(variants: Iterable[str], participant: Participant) -> list[str]:
+    """Distinct other spellings, without the document name itself."""
+    seen = {names.normalise(participant.full_name).casefold()}
+    result = []
+    for raw in variants:
+        variant = names.normalise(raw)
+        if variant and variant.casefold() not in seen:
+            seen.add(variant.casefold())
+            result.append(variant)
+    return result
+
+
+def rebuild_name_keys(participant: Participant) -> None:
+    """Derived search keys from every spelling; rebuilt whenever a name changes."""
+    spellings = [participant.given_names, participant.family_name]
+    spellings += list(participant.name_variants.values_list("name", flat=True))
+    keys = set().union(*(names.name_keys(s) for s in spellings if s))
+    NameKey.objects.filter(participant=participant).delete()
+    NameKey.objects.bulk_create(NameKey(participant=participant, key=k[:64]) for k in sorted(keys))
+
+
+@transaction.atomic
+def participant_create(
+    *,
+    actor: User,
+    participant: Participant,
+    variants: Iterable[str] = (),
+    residence: ResidenceStatus | None = None,
+) -> Participant:
+    participant.created_by = actor
+    participant.latin_name = names.to_latin(participant.full_name)[:400]
+    model_create(actor=actor, instance=participant)
+    for variant in _clean_variants(variants, participant):
+        model_create(actor=actor, instance=NameVariant(participant=participant, name=variant))
+    if residence is not None:
+        residence.participant = participant
+        model_create(actor=actor, instance=residence)
+    rebuild_name_keys(participant)
+    return participant
+
+
+@transaction.atomic
+def participant_update(
+    *, actor: User, participant: Participant, data: Mapping[str, Any], variants: Iterable[str] | None = None
+) -> Participant:
+    given = data.get("given_names", participant.given_names)
+    family = data.get("family_name", participant.family_name)
+    latin = names.to_latin(f"{given} {family}".strip())[:400]
+    updated, _changed = model_update(actor=actor, instance=participant, data={**data, "latin_name": latin})
+    if variants is not None:
+        wanted = _clean_variants(variants, updated)
+        for old in updated.name_variants.all():
+            if old.name not in wanted:
+                model_delete(actor=actor, instance=old)
+        existing = set(updated.name_variants.values_list("name", flat=True))
+        for variant in wanted:
+            if variant not in existing:
+                model_create(actor=actor, instance=NameVariant(participant=updated, name=variant))
+    rebuild_name_keys(updated)
+    return updated
+
+
+@transaction.atomic
+def residence_status_add(*, actor: User, status: ResidenceStatus) -> ResidenceStatus:
+    return model_create(actor=actor, instance=status)

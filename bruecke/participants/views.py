@@ -1,0 +1,193 @@
+"""Participant list and search, intake with duplicate warning, participant page."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bruecke.accounts.models import User
+from bruecke.core import access
+from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read
+from bruecke.core.forms import add_service_errors
+from bruecke.core.views_helpers import edit_page, model_data, paginate
+from bruecke.network.models import Team
+from bruecke.participants import selectors, services
+from bruecke.participants.forms import (
+    IntakeForm,
+    OptionalResidenceStatusForm,
+    ParticipantForm,
+    ResidenceStatusForm,
+    SearchForm,
+)
+from bruecke.participants.models import Participant, ResidenceStatusType
+from bruecke.participants.selectors import ParticipantFilter
+
+SEARCH_SESSION_KEY = "participant_searches"
+MAX_STORED_SEARCHES = 20
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _stored_search(request: HttpRequest) -> str:
+    """The search text behind the opaque token in the URL (names never travel in URLs)."""
+    token = request.GET.get("s", "")
+    return str(request.session.get(SEARCH_SESSION_KEY, {}).get(token, "")) if token else ""
+
+
+@login_required
+@require_POST
+def participant_search(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.VIEW_PERSONAL_DATA)
+    form = SearchForm(request.POST)
+    if not form.is_valid():
+        return redirect("participants:list")
+    token = secrets.token_urlsafe(12)
+    searches = dict(list(request.session.get(SEARCH_SESSION_KEY, {}).items())[-(MAX_STORED_SEARCHES - 1) :])
+    searches[token] = form.cleaned_data["q"]
+    request.session[SEARCH_SESSION_KEY] = searches
+    return redirect(f"{reverse('participants:list')}?s={token}")
+
+
+def _filter_from(request: HttpRequest) -> ParticipantFilter:
+    team = request.GET.get("team", "")
+    status = request.GET.get("status", "")
+    return ParticipantFilter(
+        search=_stored_search(request),
+        team_id=int(team) if team.isdigit() else None,
+        status=status if status in ResidenceStatusType.values else "",
+        expiring=request.GET.get("expiring") == "1",
+    )
+
+
+@login_required
+def participant_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.VIEW_PERSONAL_DATA)
+    selected = _filter_from(request)
+    page = paginate(request, selectors.participant_list(request.user, selected, timezone.localdate()))
+    query = request.GET.copy()
+    query.pop("page", None)
+    teams = Team.objects.filter(
+        pk__in={
+            m.team_id for m in access.memberships_with(request.user, Perm.VIEW_PERSONAL_DATA) if m.team_id
+        }
+    )
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "selected": selected,
+        "search_form": SearchForm(initial={"q": selected.search}),
+        "teams": teams,
+        "statuses": ResidenceStatusType.choices,
+        "can_register": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS),
+    }
+    return render(request, "participants/list.html", context)
+
+
+@login_required
+def participant_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.EDIT_PARTICIPANTS)
+    form = IntakeForm(request.POST or None, user=_user(request))
+    residence = OptionalResidenceStatusForm(request.POST or None, prefix="rs")
+    candidates: list[Participant] = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        valid = (residence.is_empty() or residence.is_valid()) and valid
+        if valid:
+            spellings = [
+                form.cleaned_data["given_names"],
+                form.cleaned_data["family_name"],
+                *form.spellings(),
+            ]
+            candidates = selectors.duplicate_candidates(
+                request.user, spellings=spellings, birth_year=form.instance.birth_year
+            )
+            if not candidates or form.cleaned_data["confirmed_new"]:
+                created = _intake_save(request, form, residence)
+                if created is not None:
+                    messages.success(request, _("The participant has been registered."))
+                    return redirect("participants:detail", pk=created.pk)
+    context = {"form": form, "residence_form": residence, "candidates": candidates}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "participants/intake.html", context, status=status)
+
+
+def _intake_save(
+    request: HttpRequest, form: IntakeForm, residence: OptionalResidenceStatusForm
+) -> Participant | None:
+    membership = form.membership()
+    participant = form.instance
+    participant.organisation = membership.organisation
+    participant.team = membership.team
+    try:
+        return services.participant_create(
+            actor=_user(request),
+            participant=participant,
+            variants=form.spellings(),
+            residence=None if residence.is_empty() else residence.instance,
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+@login_required
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = selectors.participant_get(request.user, pk)
+    audit_read(actor=_user(request), obj=participant)
+    context: dict[str, Any] = {
+        "participant": participant,
+        "variants": participant.name_variants.all(),
+        "statuses": participant.residence_statuses.all(),
+        "history": selectors.participant_history(participant)[:50],
+        "can_edit": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS)
+        and selectors.participants_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=pk).exists(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "participants/detail.html", context)
+
+
+@login_required
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = selectors.participant_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    form = ParticipantForm(request.POST or None, instance=participant)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.participant_update(
+            actor=_user(request),
+            participant=participant,
+            data={**model_data(form), **form.birth_data()},
+            variants=form.spellings(),
+        ),
+        success=lambda p: reverse("participants:detail", args=[p.pk]),
+        title=_("Edit participant"),
+        context={"cancel_url": reverse("participants:detail", args=[pk])},
+    )
+
+
+@login_required
+def residence_status_create(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = selectors.participant_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    form = ResidenceStatusForm(request.POST or None)
+    form.instance.participant = participant
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.residence_status_add(actor=_user(request), status=form.instance),
+        success=lambda status: reverse("participants:detail", args=[pk]),
+        title=_("New residence document for %(name)s") % {"name": participant.full_name},
+        context={"cancel_url": reverse("participants:detail", args=[pk])},
+    )
