@@ -379,5 +379,25 @@ def test_dashboard_lists_expiring_documents(login: Callable[[str], Client], demo
     expiring = [p.full_name for p in page.context["expiring"]]
     assert expiring[0] == "Mohammed Al-Hassan"  # expires in 10 days: urgent
     assert "Olena Schewtschenko" not in expiring  # 200 days
-    assert "urgent" in page.content.decode()
+    body = page.content.decode()
+    title = body[body.index("<title>") : body.index("</title>")]
+    assert "Mohammed" not in title  # the list is on the page, not in the title
+    main = body[body.index("<main") :]
+    assert 'class="urgent"' in main and "Mohammed Al-Hassan" in main
     assert login("admin").get(reverse("core:dashboard")).context.get("expiring") is None
+
+
+def test_current_status_follows_the_newest_document(demo: DemoNetwork) -> None:
+    from bruecke.participants.services import residence_status_add
+
+    person = mohammed(demo)
+    newest = person.residence_statuses.first()
+    assert newest is not None and person.current_status == newest.status
+    older = ResidenceStatus(participant=person, status="gestattung", issued_on=datetime.date(2015, 10, 1))
+    residence_status_add(actor=demo.users["cm_a"], status=older)
+    person.refresh_from_db()
+    assert person.current_status == newest.status  # an older document does not replace it
+    later = ResidenceStatus(participant=person, status="niederlassung", issued_on=TODAY)
+    residence_status_add(actor=demo.users["cm_a"], status=later)
+    person.refresh_from_db()
+    assert (person.current_status, person.current_valid_until) == ("niederlassung", None)

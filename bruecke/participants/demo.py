@@ -190,6 +190,9 @@ def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 20
     made = 0
     for chunk in _chunks(count, batch):
         people = [_person(rng, origins, homes, today) for _ in range(chunk)]
+        for person, _variant_name, _unused in people:
+            person.current_status = rng.choice(statuses)
+            person.current_valid_until = today + datetime.timedelta(days=rng.randint(-30, 700))
         with transaction.atomic():
             created = Participant.objects.bulk_create([p for p, _v, _s in people])
             NameKey.objects.bulk_create(
@@ -202,9 +205,9 @@ def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 20
             ResidenceStatus.objects.bulk_create(
                 ResidenceStatus(
                     participant=p,
-                    status=rng.choice(statuses),
+                    status=p.current_status,
                     issued_on=today - datetime.timedelta(days=rng.randint(30, 900)),
-                    valid_until=today + datetime.timedelta(days=rng.randint(-30, 700)),
+                    valid_until=p.current_valid_until,
                 )
                 for p in created
             )

@@ -29,6 +29,32 @@ class Messenger(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class ResidenceStatusType(models.TextChoices):
+    GESTATTUNG = "gestattung", _("Aufenthaltsgestattung (asylum procedure)")
+    DULDUNG_60A = "duldung_60a", _("Duldung § 60a AufenthG")
+    DULDUNG_60B = "duldung_60b", _("Duldung § 60b (unclear identity)")
+    DULDUNG_60C = "duldung_60c", _("Ausbildungsduldung § 60c")
+    DULDUNG_60D = "duldung_60d", _("Beschäftigungsduldung § 60d")
+    AE_25_1 = "ae_25_1", _("Aufenthaltserlaubnis § 25 (1) (asylum)")
+    AE_25_2_REFUGEE = "ae_25_2_refugee", _("Aufenthaltserlaubnis § 25 (2) refugee protection")
+    AE_25_2_SUBSIDIARY = "ae_25_2_subsidiary", _("Aufenthaltserlaubnis § 25 (2) subsidiary protection")
+    AE_25_3 = "ae_25_3", _("Aufenthaltserlaubnis § 25 (3) (ban on deportation)")
+    AE_25_4 = "ae_25_4", _("Aufenthaltserlaubnis § 25 (4)")
+    AE_25_4AB = "ae_25_4ab", _("Aufenthaltserlaubnis § 25 (4a)/(4b)")
+    AE_25_5 = "ae_25_5", _("Aufenthaltserlaubnis § 25 (5)")
+    AE_24 = "ae_24", _("Aufenthaltserlaubnis § 24 (temporary protection)")
+    AE_25A = "ae_25a", _("Aufenthaltserlaubnis § 25a (young people)")
+    AE_25B = "ae_25b", _("Aufenthaltserlaubnis § 25b (sustained integration)")
+    AE_104C = "ae_104c", _("Chancen-Aufenthaltsrecht § 104c")
+    AE_16A = "ae_16a", _("Aufenthaltserlaubnis § 16a (vocational training)")
+    AE_16G = "ae_16g", _("Aufenthaltserlaubnis § 16g (training of tolerated persons)")
+    AE_18AB = "ae_18ab", _("Aufenthaltserlaubnis § 18a/§ 18b (skilled workers)")
+    AE_19D = "ae_19d", _("Aufenthaltserlaubnis § 19d (qualified tolerated persons)")
+    NIEDERLASSUNG = "niederlassung", _("Niederlassungserlaubnis")
+    EU = "eu", _("EU citizen / freedom of movement")
+    OTHER = "other", _("other")
+
+
 class Participant(OrganisationScopedModel):
     """A person accompanied by one partner. Names are stored exactly as written in the
     identity document (Unicode NFC); `latin_name` and the `NameKey` rows serve search."""
@@ -65,6 +91,12 @@ class Participant(OrganisationScopedModel):
     district = models.CharField(_("district (Landkreis)"), max_length=100, blank=True)
     arrival_date = models.DateField(_("arrival in Germany"), null=True, blank=True)
     entry_date = models.DateField(_("entry into the project"), default=datetime.date.today)
+    # The newest residence document, kept here by the services so that lists filter on
+    # indexed columns instead of a per-row subquery (see docs/benchmarks.md).
+    current_status = models.CharField(
+        _("residence status"), max_length=24, choices=ResidenceStatusType.choices, blank=True, editable=False
+    )
+    current_valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )
@@ -77,6 +109,8 @@ class Participant(OrganisationScopedModel):
             models.Index(fields=["organisation", "team", "latin_name"]),
             models.Index(fields=["organisation", "latin_name"]),
             models.Index(fields=["birth_year"]),
+            models.Index(fields=["organisation", "current_status"]),
+            models.Index(fields=["organisation", "current_valid_until"]),
         ]
 
     def __str__(self) -> str:
@@ -139,36 +173,12 @@ class NameKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["participant", "key"], name="namekey_unique")]
-        indexes = [models.Index(fields=["key"])]
+        # Pattern opclass: PostgreSQL can then use the index for `key LIKE 'prefix%'` under
+        # any collation (other databases ignore the opclass).
+        indexes = [models.Index(fields=["key"], name="namekey_key_prefix", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.key
-
-
-class ResidenceStatusType(models.TextChoices):
-    GESTATTUNG = "gestattung", _("Aufenthaltsgestattung (asylum procedure)")
-    DULDUNG_60A = "duldung_60a", _("Duldung § 60a AufenthG")
-    DULDUNG_60B = "duldung_60b", _("Duldung § 60b (unclear identity)")
-    DULDUNG_60C = "duldung_60c", _("Ausbildungsduldung § 60c")
-    DULDUNG_60D = "duldung_60d", _("Beschäftigungsduldung § 60d")
-    AE_25_1 = "ae_25_1", _("Aufenthaltserlaubnis § 25 (1) (asylum)")
-    AE_25_2_REFUGEE = "ae_25_2_refugee", _("Aufenthaltserlaubnis § 25 (2) refugee protection")
-    AE_25_2_SUBSIDIARY = "ae_25_2_subsidiary", _("Aufenthaltserlaubnis § 25 (2) subsidiary protection")
-    AE_25_3 = "ae_25_3", _("Aufenthaltserlaubnis § 25 (3) (ban on deportation)")
-    AE_25_4 = "ae_25_4", _("Aufenthaltserlaubnis § 25 (4)")
-    AE_25_4AB = "ae_25_4ab", _("Aufenthaltserlaubnis § 25 (4a)/(4b)")
-    AE_25_5 = "ae_25_5", _("Aufenthaltserlaubnis § 25 (5)")
-    AE_24 = "ae_24", _("Aufenthaltserlaubnis § 24 (temporary protection)")
-    AE_25A = "ae_25a", _("Aufenthaltserlaubnis § 25a (young people)")
-    AE_25B = "ae_25b", _("Aufenthaltserlaubnis § 25b (sustained integration)")
-    AE_104C = "ae_104c", _("Chancen-Aufenthaltsrecht § 104c")
-    AE_16A = "ae_16a", _("Aufenthaltserlaubnis § 16a (vocational training)")
-    AE_16G = "ae_16g", _("Aufenthaltserlaubnis § 16g (training of tolerated persons)")
-    AE_18AB = "ae_18ab", _("Aufenthaltserlaubnis § 18a/§ 18b (skilled workers)")
-    AE_19D = "ae_19d", _("Aufenthaltserlaubnis § 19d (qualified tolerated persons)")
-    NIEDERLASSUNG = "niederlassung", _("Niederlassungserlaubnis")
-    EU = "eu", _("EU citizen / freedom of movement")
-    OTHER = "other", _("other")
 
 
 class WorkNote(models.TextChoices):

@@ -6,14 +6,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 
 from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.models import AuditEvent
 from bruecke.participants import names
-from bruecke.participants.models import NameKey, Participant, ResidenceStatus
+from bruecke.participants.models import NameKey, Participant
 
 AnyUser = User | AnonymousUser
 # Reminders for expiring documents: listed 6 weeks ahead, urgent from 2 weeks ahead.
@@ -28,19 +28,6 @@ def participants_visible_to(user: AnyUser, perm: Perm = Perm.VIEW_PERSONAL_DATA)
 def participant_get(user: AnyUser, pk: object, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Participant:
     queryset = participants_visible_to(user, perm).select_related("organisation", "team", "created_by")
     return access.get_or_404(queryset, pk=pk)
-
-
-def _current_status() -> QuerySet[ResidenceStatus]:
-    return ResidenceStatus.objects.filter(participant=OuterRef("pk")).order_by("-issued_on", "-id")
-
-
-def with_current_status(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Annotates the newest residence document (one subquery, no per-row query)."""
-    current = _current_status()
-    return queryset.annotate(
-        current_status=Subquery(current.values("status")[:1]),
-        current_valid_until=Subquery(current.values("valid_until")[:1]),
-    )
 
 
 def matching_names(queryset: QuerySet[Participant], query: str) -> QuerySet[Participant]:
@@ -77,7 +64,7 @@ class ParticipantFilter:
 
 
 def participant_list(user: AnyUser, f: ParticipantFilter, today: datetime.date) -> QuerySet[Participant]:
-    queryset = with_current_status(participants_visible_to(user)).select_related("team", "organisation")
+    queryset = participants_visible_to(user).select_related("team", "organisation")
     words = f.search.split()
     dates = [w for w in words if any(c.isdigit() for c in w)]
     text = " ".join(w for w in words if w not in dates)
@@ -88,11 +75,9 @@ def participant_list(user: AnyUser, f: ParticipantFilter, today: datetime.date) 
     if f.team_id:
         queryset = queryset.filter(team_id=f.team_id)
     if f.status:
-        queryset = queryset.filter(current_status=f.status)  # type: ignore[misc]
+        queryset = queryset.filter(current_status=f.status)
     if f.expiring:
-        queryset = queryset.filter(  # type: ignore[misc]
-            current_valid_until__range=(today, today + EXPIRY_NOTICE)
-        )
+        queryset = queryset.filter(current_valid_until__range=(today, today + EXPIRY_NOTICE))
     return queryset.order_by("latin_name", "id")
 
 

@@ -25,6 +25,15 @@ def _clean_variants(variants: Iterable[str], participant: Participant) -> list[s
     return result
 
 
+def refresh_current_status(participant: Participant) -> None:
+    """Copies the newest residence document onto the participant (derived, for lists)."""
+    newest = participant.residence_statuses.order_by("-issued_on", "-id").first()
+    Participant.objects.filter(pk=participant.pk).update(
+        current_status=newest.status if newest else "",
+        current_valid_until=newest.valid_until if newest else None,
+    )
+
+
 def rebuild_name_keys(participant: Participant) -> None:
     """Derived search keys from every spelling; rebuilt whenever a name changes."""
     spellings = [participant.given_names, participant.family_name]
@@ -50,6 +59,7 @@ def participant_create(
     if residence is not None:
         residence.participant = participant
         model_create(actor=actor, instance=residence)
+        refresh_current_status(participant)
     rebuild_name_keys(participant)
     return participant
 
@@ -77,4 +87,6 @@ def participant_update(
 
 @transaction.atomic
 def residence_status_add(*, actor: User, status: ResidenceStatus) -> ResidenceStatus:
-    return model_create(actor=actor, instance=status)
+    model_create(actor=actor, instance=status)
+    refresh_current_status(status.participant)
+    return status
