@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "bruecke.core",
     "bruecke.accounts",
     "bruecke.network",
+    "bruecke.projects",
     "bruecke.participants",
+    "bruecke.esf",
     "django_countries",
 ]
 if ENVIRONMENT == "test":
@@ -153,10 +155,19 @@ STORAGES = {
 # Outside production, static files are served straight from their sources (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Uploaded scans: stored outside the web root and never served directly (no MEDIA_URL
+# route); downloads go through access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10, minimum=1) * 1_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Countries: ISO 3166 plus the two answers refugee documents often need (user-assigned codes).
-COUNTRIES_OVERRIDE = {"XX": gettext_lazy("stateless"), "XU": gettext_lazy("unclear / not established")}
+COUNTRIES_OVERRIDE = {
+    "XX": gettext_lazy("stateless"),
+    "XU": gettext_lazy("unclear / not established"),
+    "XK": gettext_lazy("Kosovo"),  # not in ISO 3166-1, but on Germany's list of safe countries
+}
 COUNTRIES_FIRST = ["SY", "AF", "UA", "TR", "IQ", "IR", "ER", "SO", "GE", "RU"]
 COUNTRIES_FIRST_BREAK = "──────────"
 

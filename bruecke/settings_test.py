@@ -4,4 +4,10 @@ import os
 
 os.environ["BRUECKE_ENV"] = "test"
 
+import tempfile
+from pathlib import Path
+
 from bruecke.settings import *  # noqa: F403
+
+# Uploaded files of the test run go to a throw-away directory.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bruecke-test-media-"))

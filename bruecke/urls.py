@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("bruecke.accounts.urls")),
     path("network/", include("bruecke.network.urls")),
     path("participants/", include("bruecke.participants.urls")),
+    path("esf/", include("bruecke.esf.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

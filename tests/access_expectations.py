@@ -1,59 +1,30 @@
 """Who may open which URL: the expectations of the persona × URL matrix.
 
 Used by tests/test_access_matrix.py (every URL × every persona) and by the browser
-sweep that runs axe-core on every page.
+sweep that runs axe-core on every page. Apps with their own expectation file
+(tests/expectations_<app>.py) are merged at the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import ConsultationHour, Membership, MobileSite, Office
 from bruecke.participants.models import Participant
-
-ANON = "anonymous"
-PERSONAS = [
+from tests import expectations_esf, expectations_projects
+from tests.access_expectations_base import (
     ANON,
-    "cm_a",
-    "po_a",
-    "cm_b",
-    "team_lead",
-    "coordinator",
-    "dpo",
-    "admin",
-    "user_c",
-    "ruppin.admin",
-]
-MEMBERS = PERSONAS[1:]
-LOGIN_REDIRECT = 302
+    LOGIN_REDIRECT,
+    MEMBERS,
+    PERSONAS,
+    Expect,
+    Kwargs,
+    _everyone,
+    _only,
+)
 
-Kwargs = Callable[[DemoNetwork], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Expect:
-    """Expected status per persona; `default` for personas not listed."""
-
-    default: int
-    statuses: dict[str, int] = field(default_factory=dict)
-    kwargs: Kwargs = lambda demo: {}
-    method: str = "get"
-    # Text of the record that must not appear in a 404 body.
-    secret: Callable[[DemoNetwork], str] | None = None
-
-    def status(self, persona: str) -> int:
-        return self.statuses.get(persona, self.default)
-
-
-def _everyone(status: int, anon: int = LOGIN_REDIRECT) -> dict[str, int]:
-    return {ANON: anon, **dict.fromkeys(MEMBERS, status)}
-
-
-def _only(allowed: dict[str, int], *, anon: int = LOGIN_REDIRECT) -> Expect:
-    return Expect(default=404, statuses={ANON: anon, **allowed})
+__all__ = ["ANON", "EXPECTATIONS", "LOGIN_REDIRECT", "MEMBERS", "PERSONAS", "Expect", "mohammed"]
 
 
 def _site(demo: DemoNetwork) -> MobileSite:
@@ -112,7 +83,7 @@ ADMIN_ANY_NETWORK = {"admin": 200, "ruppin.admin": 200}
 EXPECTATIONS: dict[str, Expect] = {
     "core:home": Expect(default=302, statuses=_everyone(302)),
     "core:dashboard": Expect(default=200, statuses=_everyone(200)),
-    "core:health": Expect(default=200, statuses=_everyone(200, anon=200)),
+    "core:health": Expect(default=200, statuses=_everyone(200, anon=200), is_page=False),
     "core:audit_log": _only({"dpo": 200}),
     "accounts:login": Expect(default=302, statuses=_everyone(302, anon=200)),
     "accounts:logout": Expect(default=302, statuses=_everyone(302, anon=302), method="post"),
@@ -133,6 +104,24 @@ EXPECTATIONS: dict[str, Expect] = {
     "participants:detail": _participant_page(),
     "participants:edit": _participant_page(editors_only=True),
     "participants:residence_create": _participant_page(editors_only=True),
+    "participants:consent_create": _participant_page(editors_only=True),
+    "participants:consent_revoke": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 302, "team_lead": 302},
+        kwargs=lambda demo: {"pk": mohammed(demo).consents.get().pk},
+        method="post",
+    ),
+    "participants:consent_scan": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200},
+        kwargs=lambda demo: {"pk": mohammed(demo).consents.get().pk},
+        is_page=False,
+    ),
+    "participants:info_sheet": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, **PERSONAL_DATA_ROLES},
+        kwargs=lambda demo: {"language": "ar"},
+    ),
     "network:manage": _only(ADMIN_ANY_NETWORK),
     "network:staff_list": _only(ADMIN_ANY_NETWORK),
     "network:staff_create": _only(ADMIN_ANY_NETWORK),
@@ -165,3 +154,5 @@ EXPECTATIONS: dict[str, Expect] = {
     "network:membership_create": _admin_object(lambda demo: {"staff_pk": demo.users["cm_a"].pk}),
     "network:membership_end": _admin_object(lambda demo: {"pk": _membership(demo).pk}, post=True),
 }
+
+EXPECTATIONS |= expectations_projects.EXPECTATIONS | expectations_esf.EXPECTATIONS

@@ -17,6 +17,7 @@ from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership
 from bruecke.participants.forms import PartialDate, parse_partial_date
 from bruecke.participants.models import NameKey, Participant, ResidenceStatus
+from bruecke.projects.models import Project
 from tests.access_expectations import mohammed
 
 TODAY = datetime.date.today()
@@ -45,6 +46,7 @@ def _intake(demo: DemoNetwork, **overrides: Any) -> dict[str, Any]:
         "arrival_date": "12.09.2023",
         "entry_date": TODAY.strftime("%d.%m.%Y"),
         "assignment": str(_membership(demo).pk),
+        "project": str(Project.objects.get(network=demo.network).pk),
         "rs-status": "",
         "rs-issued_on": "",
         "rs-valid_until": "",
@@ -401,3 +403,15 @@ def test_current_status_follows_the_newest_document(demo: DemoNetwork) -> None:
     residence_status_add(actor=demo.users["cm_a"], status=later)
     person.refresh_from_db()
     assert (person.current_status, person.current_valid_until) == ("niederlassung", None)
+
+
+def test_participant_page_shows_eligibility_with_reasons(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    amina = Participant.objects.get(family_name="Rahimi")  # Aufenthaltsgestattung, Afghanistan
+    page = login("cm_a").get(reverse("participants:detail", args=[amina.pk]))
+    eligibility = page.context["eligibility"]
+    assert eligibility.verdict == "eligible"
+    assert eligibility.reasons
+    body = page.content.decode()
+    assert "verdict-eligible" in body and "NAF MV plus" in body

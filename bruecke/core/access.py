@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from bruecke.network.models import Membership, Network, Organisation, Role
@@ -128,6 +128,29 @@ def personal_data_visible_to(
 ) -> QuerySet[M]:
     """Filters a queryset of an OrganisationScopedModel to the user's scope (for `perm`)."""
     return queryset.filter(personal_data_filter(user, team_field=team_field, perm=perm))
+
+
+def participant_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Q:
+    """Which participants `user` may see: their own organisation's (narrowed by team), and,
+    for reading only, those who consented to sharing with the user's organisation.
+
+    Sharing is read from unrevoked consents on every request, so a revocation takes
+    effect at once.
+    """
+    from bruecke.participants.models import Consent, ConsentPurpose
+
+    condition = personal_data_filter(user, team_field="team", perm=perm)
+    if perm == Perm.VIEW_PERSONAL_DATA:
+        receiving = organisation_ids(user, Perm.VIEW_PERSONAL_DATA)
+        if receiving:
+            shared = Consent.objects.filter(
+                participant=OuterRef("pk"),
+                purpose=ConsentPurpose.SHARING,
+                revoked_on__isnull=True,
+                shared_with__in=receiving,
+            )
+            condition |= Q(Exists(shared))
+    return condition
 
 
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:

@@ -7,18 +7,24 @@ import datetime
 import random
 from collections.abc import Iterator
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Organisation, Team
 from bruecke.participants import names, services
+from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
     Gender,
     NameKey,
     Participant,
     ResidenceStatus,
     WorkNote,
 )
+from bruecke.projects.models import Project
 
 # (given names, family name, other spelling, birth "Y[-M[-D]]", gender, nationality, partner, team, status)
 FIXED = [
@@ -73,6 +79,7 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
         year, month, day = _birth(born)
         participant = Participant(
             organisation=organisation,
+            project=Project.objects.get(network=demo.network, name="NAF MV plus"),
             team=demo.teams[team],
             given_names=given,
             family_name=family,
@@ -97,6 +104,36 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
         services.participant_create(
             actor=actor, participant=participant, variants=[variant] if variant else [], residence=residence
         )
+        _seed_consents(demo, participant, today)
+
+
+# A minimal valid PDF, standing in for a scanned, signed information sheet.
+DEMO_SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _seed_consents(demo: DemoNetwork, participant: Participant, today: datetime.date) -> None:
+    """Mohammed signed on paper (scan attached); Olena agreed to sharing with partner B."""
+    actor = demo.users["cm_a"]
+    if participant.family_name == "Al-Hassan":
+        consent = Consent(
+            participant=participant,
+            purpose=ConsentPurpose.COUNSELLING,
+            given_on=participant.entry_date,
+            method=ConsentMethod.SIGNED_PAPER,
+            sheet_version=INFO_SHEET_VERSION,
+            sheet_language="ar",
+        )
+        services.consent_record(actor=actor, consent=consent, scan=SimpleUploadedFile("scan.pdf", DEMO_SCAN))
+    if participant.family_name == "Schewtschenko":
+        consent = Consent(
+            participant=participant,
+            purpose=ConsentPurpose.SHARING,
+            given_on=participant.entry_date,
+            method=ConsentMethod.ON_SCREEN,
+            sheet_version=INFO_SHEET_VERSION,
+            sheet_language="uk",
+        )
+        services.consent_record(actor=actor, consent=consent, shared_with=[demo.partners["B"]])
 
 
 # Origins weighted roughly like first-time asylum applications in Germany 2023/24,
@@ -187,10 +224,12 @@ def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 20
     ]
     origins = [o for o in ORIGINS for _ in range(o[1])]
     statuses = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
+    project = Project.objects.get(network=demo.network, name="NAF MV plus")
     made = 0
     for chunk in _chunks(count, batch):
         people = [_person(rng, origins, homes, today) for _ in range(chunk)]
         for person, _variant_name, _unused in people:
+            person.project = project
             person.current_status = rng.choice(statuses)
             person.current_valid_until = today + datetime.timedelta(days=rng.randint(-30, 700))
         with transaction.atomic():

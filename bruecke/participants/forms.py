@@ -15,9 +15,18 @@ from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import Form, ModelForm
+from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
-from bruecke.network.models import Membership
-from bruecke.participants.models import Participant, ResidenceStatus
+from bruecke.network.models import Membership, Organisation
+from bruecke.participants.info_sheet import INFO_SHEET_VERSION
+from bruecke.participants.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    Participant,
+    ResidenceStatus,
+)
+from bruecke.projects.models import Project
 
 _UNKNOWN = r"(?:0{1,2}|x{1,2}|\?{1,2})"
 _PARTIAL_DATE = re.compile(
@@ -91,6 +100,7 @@ class ParticipantForm(ModelForm):
     class Meta:
         model = Participant
         fields = [
+            "project",
             "given_names",
             "family_name",
             "birth_date_is_placeholder",
@@ -114,6 +124,7 @@ class ParticipantForm(ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            self.limit_projects({self.instance.organisation.network_id})
             self.initial.setdefault("birth_date", self.instance.birth_date_display)
             if self.instance.birth_date_is_placeholder:
                 self.initial["birth_date"] = f"01.01.{self.instance.birth_year}"
@@ -148,6 +159,15 @@ class ParticipantForm(ModelForm):
             self.add_error("arrival_date", _("The arrival cannot be before the birth."))
         return data
 
+    def limit_projects(self, network_ids: set[int]) -> None:
+        """Only projects of the participant's (or the user's) network can be chosen."""
+        field = self.fields["project"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Project.objects.filter(network_id__in=network_ids)
+        if not self.instance.project_id and field.queryset.count() == 1:
+            field.initial = field.queryset.get()
+        field.required = True
+
     def spellings(self) -> list[str]:
         return [line for line in self.cleaned_data.get("other_spellings", "").splitlines() if line.strip()]
 
@@ -169,6 +189,9 @@ class IntakeForm(ParticipantForm):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].choices = _assignment_choices(user)  # type: ignore[attr-defined]
         self.user = user
+        self.limit_projects(
+            {m.organisation.network_id for m in access.memberships_with(user, Perm.EDIT_PARTICIPANTS)}
+        )
 
     def membership(self) -> Membership:
         chosen = self.cleaned_data["assignment"]
@@ -212,3 +235,53 @@ class OptionalResidenceStatusForm(ResidenceStatusForm):
 
 class SearchForm(Form):
     q = forms.CharField(label=_("Name or date of birth"), max_length=200)
+
+
+class ConsentForm(ModelForm):
+    scan_file = forms.FileField(
+        label=_("scan of the signed sheet"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG. Required when the consent was signed on paper."),
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["purpose", "shared_with", "given_on", "method", "sheet_language"]
+        widgets = {"given_on": DateInput(), "shared_with": forms.CheckboxSelectMultiple()}
+
+    def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.instance.participant = participant
+        self.instance.sheet_version = INFO_SHEET_VERSION
+        partners = self.fields["shared_with"]
+        assert isinstance(partners, forms.ModelMultipleChoiceField)
+        # Only other partners of the same network can receive shared data.
+        partners.queryset = Organisation.objects.filter(
+            network_id=participant.organisation.network_id, is_active=True
+        ).exclude(pk=participant.organisation_id)
+        self.fields["given_on"].initial = datetime.date.today()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sharing = data.get("purpose") == ConsentPurpose.SHARING
+        if sharing and not data.get("shared_with"):
+            self.add_error(
+                "shared_with", _("Please name the partner organisations the data may be shared with.")
+            )
+        if not sharing and data.get("shared_with"):
+            self.add_error(
+                "shared_with", _("Partner organisations are only named for the purpose 'sharing'.")
+            )
+        given = data.get("given_on")
+        if given and given > datetime.date.today():
+            self.add_error("given_on", _("The date cannot be in the future."))
+        scan = data.get("scan_file")
+        if data.get("method") == ConsentMethod.SIGNED_PAPER and not scan:
+            self.add_error("scan_file", _("Please attach the scan of the signed sheet."))
+        if scan:
+            try:
+                validate_scan(scan)
+            except ValidationError as error:
+                self.add_error("scan_file", error)
+        return data

@@ -67,6 +67,14 @@ class Participant(OrganisationScopedModel):
         related_name="+",
         verbose_name=_("team"),
     )
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("project"),
+    )
     given_names = models.CharField(_("given names (as in the document)"), max_length=150)
     family_name = models.CharField(_("family name (as in the document)"), max_length=150, blank=True)
     latin_name = models.CharField(_("name in Latin script"), max_length=400, editable=False)
@@ -235,6 +243,71 @@ class ResidenceStatus(TimestampedModel):
             errors["asylum_applied_on"] = _("The application date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def audit_organisation(self) -> Organisation:
+        return self.participant.organisation
+
+
+class ConsentPurpose(models.TextChoices):
+    COUNSELLING = "counselling", _("counselling and documentation")
+    FUNDER_REPORTING = "funder_reporting", _("reporting to the funder (ESF)")
+    SHARING = "sharing", _("sharing with named partner organisations")
+    CONTACT_AFTER_EXIT = "contact_after_exit", _("contact after leaving the project")
+
+
+class ConsentMethod(models.TextChoices):
+    ON_SCREEN = "on_screen", _("on screen")
+    SIGNED_PAPER = "signed_paper", _("signed on paper (scan attached)")
+
+
+class InfoSheetLanguage(models.TextChoices):
+    DE = "de", "Deutsch"
+    EN = "en", "English"
+    AR = "ar", "العربية"
+    FA = "fa", "فارسی / دری"
+    UK = "uk", "Українська"
+
+
+def consent_scan_path(instance: Consent, filename: str) -> str:
+    # Never the uploaded name: a random name under the participant's organisation.
+    return f"consents/{instance.participant.organisation_id}/{filename}"
+
+
+class Consent(TimestampedModel):
+    """A purpose-scoped consent. Immutable once recorded; revoking is one action and
+    takes effect on the next request (access reads only unrevoked sharing consents)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
+    shared_with = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("shared with (partner organisations)")
+    )
+    given_on = models.DateField(_("given on"))
+    method = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
+    sheet_version = models.CharField(_("version of the information sheet"), max_length=20)
+    sheet_language = models.CharField(
+        _("language of the information sheet"), max_length=5, choices=InfoSheetLanguage.choices
+    )
+    scan = models.FileField(_("scan of the signed sheet"), upload_to=consent_scan_path, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["participant", "purpose", "revoked_on"])]
+
+    def __str__(self) -> str:
+        return str(self.get_purpose_display())
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_on is None
 
     @property
     def audit_organisation(self) -> Organisation:

@@ -13,7 +13,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.models import AuditEvent
 from bruecke.participants import names
-from bruecke.participants.models import NameKey, Participant
+from bruecke.participants.models import Consent, NameKey, Participant
 
 AnyUser = User | AnonymousUser
 # Reminders for expiring documents: listed 6 weeks ahead, urgent from 2 weeks ahead.
@@ -22,11 +22,15 @@ EXPIRY_URGENT = datetime.timedelta(weeks=2)
 
 
 def participants_visible_to(user: AnyUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> QuerySet[Participant]:
-    return access.personal_data_visible_to(user, Participant.objects.all(), team_field="team", perm=perm)
+    return Participant.objects.filter(access.participant_filter(user, perm))
 
 
 def participant_get(user: AnyUser, pk: object, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Participant:
-    queryset = participants_visible_to(user, perm).select_related("organisation", "team", "created_by")
+    queryset = (
+        participants_visible_to(user, perm)
+        .select_related("organisation", "team", "created_by", "project")
+        .prefetch_related("residence_statuses")
+    )
     return access.get_or_404(queryset, pk=pk)
 
 
@@ -40,6 +44,12 @@ def matching_names(queryset: QuerySet[Participant], query: str) -> QuerySet[Part
             Exists(NameKey.objects.filter(participant=OuterRef("pk"), key__startswith=key))
         )
     return queryset
+
+
+def consent_get(user: AnyUser, pk: object, perm: Perm) -> Consent:
+    """A consent of a participant the user may see (or edit) — otherwise 404."""
+    queryset = Consent.objects.filter(participant__in=participants_visible_to(user, perm))
+    return access.get_or_404(queryset.select_related("participant"), pk=pk)
 
 
 def _birth_filter(queryset: QuerySet[Participant], query: str) -> QuerySet[Participant]:
@@ -125,4 +135,6 @@ def participant_history(participant: Participant) -> QuerySet[AuditEvent]:
     condition = Q(object_type="participants.participant", object_id=str(participant.pk))
     condition |= Q(object_type="participants.residencestatus", object_id__in=statuses)
     condition |= Q(object_type="participants.namevariant", object_id__in=variants)
+    consents = [str(pk) for pk in participant.consents.values_list("pk", flat=True)]
+    condition |= Q(object_type="participants.consent", object_id__in=consents)
     return AuditEvent.objects.filter(condition).exclude(action="read").select_related("actor")

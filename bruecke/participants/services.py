@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
 from bruecke.core.services import model_create, model_delete, model_update
+from bruecke.core.uploads import safe_name, validate_scan
+from bruecke.network.models import Organisation
 from bruecke.participants import names
-from bruecke.participants.models import NameKey, NameVariant, Participant, ResidenceStatus
+from bruecke.participants.models import Consent, NameKey, NameVariant, Participant, ResidenceStatus
 
 
 def _clean_variants(variants: Iterable[str], participant: Participant) -> list[str]:
@@ -90,3 +96,33 @@ def residence_status_add(*, actor: User, status: ResidenceStatus) -> ResidenceSt
     model_create(actor=actor, instance=status)
     refresh_current_status(status.participant)
     return status
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    consent: Consent,
+    shared_with: Iterable[Organisation] = (),
+    scan: UploadedFile | None = None,
+) -> Consent:
+    """Records a consent; the scan (already validated by content) gets a random name."""
+    consent.recorded_by = actor
+    if scan is not None:
+        consent.scan.save(safe_name(validate_scan(scan)), scan, save=False)
+    model_create(actor=actor, instance=consent)
+    partners = list(shared_with)
+    if partners:
+        consent.shared_with.set(partners)
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: User, consent: Consent, on: datetime.date | None = None) -> Consent:
+    """One action, effective at once: access checks read only unrevoked consents."""
+    if consent.revoked_on is not None:
+        raise ValidationError(_("This consent has already been revoked."))
+    updated, _changed = model_update(
+        actor=actor, instance=consent, data={"revoked_on": on or datetime.date.today(), "revoked_by": actor}
+    )
+    return updated

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,18 +20,24 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.forms import add_service_errors
+from bruecke.core.uploads import content_type_of
 from bruecke.core.views_helpers import edit_page, model_data, paginate
+from bruecke.esf.selectors import entry_panel
 from bruecke.network.models import Team
+from bruecke.participants import info_sheet as info
 from bruecke.participants import selectors, services
 from bruecke.participants.forms import (
+    ConsentForm,
     IntakeForm,
     OptionalResidenceStatusForm,
     ParticipantForm,
     ResidenceStatusForm,
     SearchForm,
 )
-from bruecke.participants.models import Participant, ResidenceStatusType
+from bruecke.participants.info_sheet import RTL_LANGUAGES
+from bruecke.participants.models import InfoSheetLanguage, Participant, ResidenceStatusType
 from bruecke.participants.selectors import ParticipantFilter
+from bruecke.projects.eligibility import evaluate
 
 SEARCH_SESSION_KEY = "participant_searches"
 MAX_STORED_SEARCHES = 20
@@ -151,7 +157,13 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "participant": participant,
         "variants": participant.name_variants.all(),
         "statuses": participant.residence_statuses.all(),
+        "consents": participant.consents.select_related("recorded_by", "revoked_by").prefetch_related(
+            "shared_with"
+        ),
+        "sheet_languages": InfoSheetLanguage.choices,
         "history": selectors.participant_history(participant)[:50],
+        "eligibility": evaluate(participant),
+        "esf_entry": entry_panel(participant),
         "can_edit": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS)
         and selectors.participants_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=pk).exists(),
         "today": timezone.localdate(),
@@ -191,3 +203,73 @@ def residence_status_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("New residence document for %(name)s") % {"name": participant.full_name},
         context={"cancel_url": reverse("participants:detail", args=[pk])},
     )
+
+
+@login_required
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = selectors.participant_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    form = ConsentForm(request.POST or None, request.FILES or None, participant=participant)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.consent_record(
+            actor=_user(request),
+            consent=form.instance,
+            shared_with=form.cleaned_data.get("shared_with") or [],
+            scan=form.cleaned_data.get("scan_file"),
+        ),
+        success=lambda consent: reverse("participants:detail", args=[pk]),
+        title=_("Record consent of %(name)s") % {"name": participant.full_name},
+        template="participants/consent_form.html",
+        context={
+            "cancel_url": reverse("participants:detail", args=[pk]),
+            "participant": participant,
+            "sheet_languages": InfoSheetLanguage.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = selectors.consent_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    try:
+        services.consent_revoke(actor=_user(request), consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The consent has been revoked. It takes effect immediately."))
+    return redirect("participants:detail", pk=consent.participant_id)
+
+
+@login_required
+def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
+    """The scan, only for staff who may see the participant, always as a download."""
+    consent = selectors.consent_get(request.user, pk, Perm.VIEW_PERSONAL_DATA)
+    if not consent.scan:
+        raise Http404
+    audit_read(actor=_user(request), obj=consent)
+    handle = consent.scan.open("rb")
+    head = handle.read(16)
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=consent.scan.name.rsplit("/", 1)[-1])
+    response["Content-Type"] = content_type_of(head)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def info_sheet(request: HttpRequest, language: str) -> HttpResponse:
+    """The information sheet in the participant's language, for printing."""
+    access.require(request.user, Perm.VIEW_PERSONAL_DATA)
+    if language not in InfoSheetLanguage.values:
+        raise Http404
+    title, sections = info.render_texts(language)
+    context = {
+        "language": language,
+        "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+        "title": title,
+        "sections": sections,
+        "version": info.INFO_SHEET_VERSION,
+    }
+    return render(request, "participants/info_sheet.html", context)

@@ -13,9 +13,7 @@ from tests.browser.conftest import BrowserPage, check_axe
 
 def _pages_for(key: str) -> list[str]:
     return sorted(
-        name
-        for name, e in EXPECTATIONS.items()
-        if e.method == "get" and e.status(key) == 200 and name != "core:health"
+        name for name, e in EXPECTATIONS.items() if e.method == "get" and e.is_page and e.status(key) == 200
     )
 
 

@@ -1,0 +1,54 @@
+"""Every write to ESF entry data: validated, audited (field names only), one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from bruecke.accounts.models import User
+from bruecke.core.services import model_create, model_update
+from bruecke.esf.models import EntryRecord
+from bruecke.participants.models import Participant
+
+# What the questionnaire may set; the participant and organisation are never taken from input.
+EDITABLE_FIELDS = frozenset(
+    {
+        "lm_status_entry",
+        "registered_unemployed_since",
+        "in_education_training",
+        "isced_level",
+        "school_qualification_de",
+        "vocational_qualification_de",
+        "disability",
+        "disability_details",
+        "minority",
+        "foreign_background",
+        "homeless_or_housing_exclusion",
+        "sensitive_asked_on",
+        "household_jobless",
+        "household_single_adult",
+        "household_dependent_children",
+        "rural_area",
+    }
+)
+
+
+@transaction.atomic
+def entry_record_save(*, actor: User, participant: Participant, data: Mapping[str, Any]) -> EntryRecord:
+    """Creates or updates the participant's entry record; validation in EntryRecord.clean
+    (§8.7). Raises ValidationError with the field names, and nothing is saved."""
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Not fields of the entry questionnaire: {sorted(unknown)}")
+    record = EntryRecord.objects.select_for_update().filter(participant=participant).first()
+    if record is None:
+        return model_create(
+            actor=actor,
+            instance=EntryRecord(participant=participant, organisation=participant.organisation, **data),
+        )
+    updated, _changed = model_update(
+        actor=actor, instance=record, data={**data, "organisation": participant.organisation}
+    )
+    return updated

@@ -1,0 +1,60 @@
+"""The data-protection information sheet handed to participants before they consent.
+
+Its text lives in the translation catalogues (locale/<lang>/LC_MESSAGES/django.po), so the
+German, English, Arabic, Farsi/Dari and Ukrainian versions are maintained like the rest of
+the interface. Change INFO_SHEET_VERSION whenever the text changes: every consent records
+the version and language it was given on.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext, gettext_noop
+
+INFO_SHEET_VERSION = "2026-11"
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+
+TITLE = gettext_noop("Information on data protection")
+SECTIONS = [
+    (
+        gettext_noop("Who processes your data"),
+        gettext_noop(
+            "The organisation that counsels you stores your data in Brücke to accompany you "
+            "into work, training or school. Only its staff can see them."
+        ),
+    ),
+    (
+        gettext_noop("For which purposes"),
+        gettext_noop(
+            "You decide separately for each purpose: counselling and documentation; reporting "
+            "to the European Social Fund, which finances the project; sharing with partner "
+            "organisations that you name; contact after you leave the project."
+        ),
+    ),
+    (
+        gettext_noop("Sensitive information"),
+        gettext_noop(
+            "Information about your health is only recorded if you agree. It is stored "
+            "encrypted and only your counsellors can read it."
+        ),
+    ),
+    (
+        gettext_noop("Your rights"),
+        gettext_noop(
+            "You can see your data, have it corrected and ask for it to be deleted unless the "
+            "law requires us to keep it. You can withdraw your consent at any time; this "
+            "takes effect immediately and does not affect earlier processing."
+        ),
+    ),
+    (
+        gettext_noop("Voluntary"),
+        gettext_noop("Your consent is voluntary. If you do not agree, you will still receive counselling."),
+    ),
+]
+
+
+def render_texts(language: str) -> tuple[str, list[tuple[str, str]]]:
+    """The title and sections in `language` (German, English, Arabic, Farsi/Dari, Ukrainian)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return gettext(TITLE), [(gettext(heading), gettext(text)) for heading, text in SECTIONS]
