@@ -415,3 +415,86 @@ def test_participant_page_shows_eligibility_with_reasons(
     assert eligibility.reasons
     body = page.content.decode()
     assert "verdict-eligible" in body and "NAF MV plus" in body
+
+
+def test_languages_household_and_schooling_are_recorded(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    data = _intake(
+        demo,
+        birth_date="2010",
+        first_language="ar",
+        other_languages=["en", "tr"],
+        german_level="A2",
+        children="",
+        schooling_status="waiting",
+    )
+    client = login("cm_a")
+    assert _post_intake(client, data).status_code == 302
+    person = Participant.objects.get(family_name="Darwish")
+    assert (person.first_language, person.other_languages, person.german_level) == ("ar", ["en", "tr"], "A2")
+    assert person.schooling_status == "waiting"
+    page = client.get(reverse("participants:detail", args=[person.pk])).content.decode()
+    assert "Englisch" in page and "A2" in page
+
+
+def test_children_birth_years(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("cm_a")
+    response = _post_intake(
+        client, _intake(demo, birth_date="1990", children="2019, 2015", single_parent="on")
+    )
+    assert response.status_code == 302
+    person = Participant.objects.get(family_name="Darwish")
+    assert (person.children_birth_years, person.single_parent) == ([2015, 2019], True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("children", "2015, neunzehn"),
+        ("children", "1995"),  # parent born 2001
+        ("children", "2099"),
+        ("other_languages", ["xx"]),
+        ("german_level", "D1"),
+        ("schooling_status", "attending"),  # for someone aged 40
+    ],
+)
+def test_bad_household_and_language_input(
+    login: Callable[[str], Client], demo: DemoNetwork, field: str, value: Any
+) -> None:
+    birth = "1985" if field == "schooling_status" else "03.2001"
+    response = _post_intake(login("cm_a"), _intake(demo, birth_date=birth, **{field: value}))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Participant.objects.filter(family_name="Darwish").exists()
+
+
+def test_eligibility_is_stored_at_entry_and_filterable(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    amina = Participant.objects.get(family_name="Rahimi")
+    mohammed_ = mohammed(demo)
+    assert amina.eligibility == "eligible"
+    client = login("cm_a")
+    url = reverse("participants:list")
+    eligible = [p.full_name for p in client.get(url, {"eligibility": "eligible"}).context["page"]]
+    assert "Amina Rahimi" in eligible
+    assert mohammed_.full_name not in eligible or mohammed_.eligibility == "eligible"
+    # A new document dated before entry changes the stored verdict at once.
+    from bruecke.participants.services import residence_status_add
+
+    before_entry = amina.entry_date - datetime.timedelta(days=1)
+    residence_status_add(
+        actor=demo.users["cm_a"],
+        status=ResidenceStatus(participant=amina, status="duldung_60b", issued_on=before_entry),
+    )
+    amina.refresh_from_db()
+    assert amina.eligibility == "not_eligible"
+
+
+def test_incomplete_esf_filter(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("cm_a")
+    url = reverse("participants:list")
+    everyone = {p.pk for p in client.get(url).context["page"]}
+    incomplete = {p.pk for p in client.get(url, {"incomplete_esf": "1"}).context["page"]}
+    assert incomplete and incomplete <= everyone  # no ESF data recorded yet in the demo

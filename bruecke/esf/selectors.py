@@ -55,6 +55,17 @@ def entry_panel(participant: Participant) -> dict[str, Any]:
     }
 
 
+def incomplete_condition() -> Q:
+    """Participants whose mandatory ESF entry items (§11.2) are not all recorded."""
+    return (
+        Q(gender__in=["", Gender.NOT_STATED])
+        | Q(birth_year__isnull=True)
+        | Q(esf_entry__isnull=True)
+        | Q(esf_entry__lm_status_entry="")
+        | Q(esf_entry__isced_level__isnull=True)
+    )
+
+
 def incomplete_entries(user: AnyUser) -> QuerySet[Participant]:
     """Participants in the user's scope whose mandatory ESF items (§11.2) are incomplete.
 
@@ -64,13 +75,7 @@ def incomplete_entries(user: AnyUser) -> QuerySet[Participant]:
     may_edit = access.personal_data_filter(user, team_field="team", perm=Perm.EDIT_PARTICIPANTS)
     return (
         participants_visible_to(user)
-        .filter(
-            Q(gender__in=["", Gender.NOT_STATED])
-            | Q(birth_year__isnull=True)
-            | Q(esf_entry__isnull=True)
-            | Q(esf_entry__lm_status_entry="")
-            | Q(esf_entry__isced_level__isnull=True)
-        )
+        .filter(incomplete_condition())
         .select_related("team", "organisation")
         .annotate(
             esf_record_id=F("esf_entry__id"),

@@ -20,6 +20,7 @@ from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Organisation
 from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import (
+    LANGUAGE_CHOICES,
     Consent,
     ConsentMethod,
     ConsentPurpose,
@@ -89,6 +90,18 @@ class ParticipantForm(ModelForm):
         label=_("date of birth"),
         help_text=_("DD.MM.YYYY; if only partly known MM.YYYY or YYYY (unknown parts may be 00 or XX)."),
     )
+    other_languages = forms.MultipleChoiceField(
+        label=_("other languages"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(),
+    )
+    children = forms.CharField(
+        label=_("children in the household (years of birth)"),
+        required=False,
+        max_length=100,
+        help_text=_("Comma-separated, e.g. 2015, 2019."),
+    )
     other_spellings = forms.CharField(
         label=_("other known spellings"),
         required=False,
@@ -116,6 +129,11 @@ class ParticipantForm(ModelForm):
             "district",
             "arrival_date",
             "entry_date",
+            "first_language",
+            "other_languages",
+            "german_level",
+            "single_parent",
+            "schooling_status",
         ]
         widgets = {"arrival_date": DateInput(), "entry_date": DateInput()}
 
@@ -131,6 +149,7 @@ class ParticipantForm(ModelForm):
             self.initial.setdefault(
                 "other_spellings", "\n".join(v.name for v in self.instance.name_variants.all())
             )
+            self.initial.setdefault("children", ", ".join(str(y) for y in self.instance.children_birth_years))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,6 +170,8 @@ class ParticipantForm(ModelForm):
                 born.month,
                 born.day,
             )
+        self.instance.children_birth_years = self._children(data.get("children", ""), born)
+        self._check_schooling(data.get("schooling_status"), born, entry)
         if entry and entry > today:
             self.add_error("entry_date", _("The entry date cannot be in the future."))
         if arrival and arrival > today:
@@ -167,6 +188,29 @@ class ParticipantForm(ModelForm):
         if not self.instance.project_id and field.queryset.count() == 1:
             field.initial = field.queryset.get()
         field.required = True
+
+    def _children(self, text: str, parent: PartialDate | None) -> list[int]:
+        years: list[int] = []
+        for part in (p.strip() for p in text.replace(";", ",").split(",")):
+            if not part:
+                continue
+            if not (part.isdigit() and len(part) == 4):
+                self.add_error("children", _("Please enter four-digit years separated by commas."))
+                return []
+            year = int(part)
+            if year > datetime.date.today().year or (parent and year < parent.year + 10):
+                self.add_error("children", _("The year %(year)s is not plausible.") % {"year": year})
+                return []
+            years.append(year)
+        return sorted(years)
+
+    def _check_schooling(self, status: str | None, born: PartialDate | None, entry: Any) -> None:
+        # Only school-age people (in Germany up to about 21 in vocational school) get a status.
+        if status and born and entry and (entry.year - born.year) > 25:
+            self.add_error("schooling_status", _("The schooling status is only for school-age participants."))
+
+    def children_data(self) -> dict[str, Any]:
+        return {"children_birth_years": self.instance.children_birth_years}
 
     def spellings(self) -> list[str]:
         return [line for line in self.cleaned_data.get("other_spellings", "").splitlines() if line.strip()]

@@ -55,6 +55,50 @@ class ResidenceStatusType(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class CefrLevel(models.TextChoices):
+    NONE = "none", _("no knowledge")
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+class SchoolingStatus(models.TextChoices):
+    NOT_APPLICABLE = "", _("not school age / not relevant")
+    ATTENDING = "attending", _("attends a general school")
+    VOCATIONAL_SCHOOL = "vocational_school", _("attends a vocational school")
+    WAITING = "waiting", _("waiting for a school place")
+    NOT_ATTENDING = "not_attending", _("of school age, does not attend school")
+    FINISHED = "finished", _("compulsory schooling completed")
+
+
+class EligibilityVerdict(models.TextChoices):
+    ELIGIBLE = "eligible", _("Eligible")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    UNCLEAR = "unclear", _("Unclear – facts are missing")
+
+
+# Languages counsellors meet most; ISO 639-1 codes (names translated in the interface).
+LANGUAGE_CHOICES = [
+    ("ar", _("Arabic")),
+    ("fa", _("Farsi / Dari")),
+    ("ps", _("Pashto")),
+    ("ku", _("Kurdish")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("ti", _("Tigrinya")),
+    ("so", _("Somali")),
+    ("ka", _("Georgian")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("other", _("other")),
+]
+
+
 class Participant(OrganisationScopedModel):
     """A person accompanied by one partner. Names are stored exactly as written in the
     identity document (Unicode NFC); `latin_name` and the `NameKey` rows serve search."""
@@ -98,6 +142,29 @@ class Participant(OrganisationScopedModel):
     town = models.CharField(_("town"), max_length=100, blank=True)
     district = models.CharField(_("district (Landkreis)"), max_length=100, blank=True)
     arrival_date = models.DateField(_("arrival in Germany"), null=True, blank=True)
+    first_language = models.CharField(_("first language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True)
+    other_languages = models.JSONField(_("other languages"), default=list, blank=True)
+    german_level = models.CharField(
+        _("German (CEFR level)"), max_length=4, choices=CefrLevel.choices, blank=True
+    )
+    children_birth_years = models.JSONField(
+        _("children in the household (years of birth)"), default=list, blank=True
+    )
+    single_parent = models.BooleanField(_("single parent"), default=False)
+    schooling_status = models.CharField(
+        _("schooling (for school-age participants)"),
+        max_length=20,
+        choices=SchoolingStatus.choices,
+        blank=True,
+    )
+    # Eligibility at entry, kept by the services so that lists can filter on it.
+    eligibility = models.CharField(
+        _("eligibility at entry"),
+        max_length=14,
+        choices=EligibilityVerdict.choices,
+        blank=True,
+        editable=False,
+    )
     entry_date = models.DateField(_("entry into the project"), default=datetime.date.today)
     # The newest residence document, kept here by the services so that lists filter on
     # indexed columns instead of a per-row subquery (see docs/benchmarks.md).
@@ -119,6 +186,7 @@ class Participant(OrganisationScopedModel):
             models.Index(fields=["birth_year"]),
             models.Index(fields=["organisation", "current_status"]),
             models.Index(fields=["organisation", "current_valid_until"]),
+            models.Index(fields=["organisation", "eligibility"]),
         ]
 
     def __str__(self) -> str:

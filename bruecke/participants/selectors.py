@@ -71,6 +71,8 @@ class ParticipantFilter:
     team_id: int | None = None
     status: str = ""
     expiring: bool = False
+    eligibility: str = ""
+    incomplete_esf: bool = False
 
 
 def participant_list(user: AnyUser, f: ParticipantFilter, today: datetime.date) -> QuerySet[Participant]:
@@ -86,6 +88,12 @@ def participant_list(user: AnyUser, f: ParticipantFilter, today: datetime.date) 
         queryset = queryset.filter(team_id=f.team_id)
     if f.status:
         queryset = queryset.filter(current_status=f.status)
+    if f.eligibility:
+        queryset = queryset.filter(eligibility=f.eligibility)
+    if f.incomplete_esf:
+        from bruecke.esf.selectors import incomplete_condition
+
+        queryset = queryset.filter(incomplete_condition())
     if f.expiring:
         queryset = queryset.filter(current_valid_until__range=(today, today + EXPIRY_NOTICE))
     return queryset.order_by("latin_name", "id")

@@ -31,6 +31,19 @@ def _clean_variants(variants: Iterable[str], participant: Participant) -> list[s
     return result
 
 
+def refresh_eligibility(participant: Participant) -> None:
+    """Stores the eligibility at the entry date (the funder's reference point) for lists."""
+    from bruecke.projects.eligibility import evaluate
+
+    fresh = (
+        Participant.objects.prefetch_related("residence_statuses")
+        .select_related("project")
+        .get(pk=participant.pk)
+    )
+    verdict = evaluate(fresh, on=fresh.entry_date).verdict
+    Participant.objects.filter(pk=participant.pk).update(eligibility=verdict)
+
+
 def refresh_current_status(participant: Participant) -> None:
     """Copies the newest residence document onto the participant (derived, for lists)."""
     newest = participant.residence_statuses.order_by("-issued_on", "-id").first()
@@ -67,6 +80,7 @@ def participant_create(
         model_create(actor=actor, instance=residence)
         refresh_current_status(participant)
     rebuild_name_keys(participant)
+    refresh_eligibility(participant)
     return participant
 
 
@@ -88,6 +102,7 @@ def participant_update(
             if variant not in existing:
                 model_create(actor=actor, instance=NameVariant(participant=updated, name=variant))
     rebuild_name_keys(updated)
+    refresh_eligibility(updated)
     return updated
 
 
@@ -95,6 +110,7 @@ def participant_update(
 def residence_status_add(*, actor: User, status: ResidenceStatus) -> ResidenceStatus:
     model_create(actor=actor, instance=status)
     refresh_current_status(status.participant)
+    refresh_eligibility(status.participant)
     return status
 
 

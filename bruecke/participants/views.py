@@ -35,7 +35,13 @@ from bruecke.participants.forms import (
     SearchForm,
 )
 from bruecke.participants.info_sheet import RTL_LANGUAGES
-from bruecke.participants.models import InfoSheetLanguage, Participant, ResidenceStatusType
+from bruecke.participants.models import (
+    LANGUAGE_CHOICES,
+    EligibilityVerdict,
+    InfoSheetLanguage,
+    Participant,
+    ResidenceStatusType,
+)
 from bruecke.participants.selectors import ParticipantFilter
 from bruecke.projects.eligibility import evaluate
 
@@ -70,11 +76,14 @@ def participant_search(request: HttpRequest) -> HttpResponse:
 def _filter_from(request: HttpRequest) -> ParticipantFilter:
     team = request.GET.get("team", "")
     status = request.GET.get("status", "")
+    eligibility = request.GET.get("eligibility", "")
     return ParticipantFilter(
         search=_stored_search(request),
         team_id=int(team) if team.isdigit() else None,
         status=status if status in ResidenceStatusType.values else "",
         expiring=request.GET.get("expiring") == "1",
+        eligibility=eligibility if eligibility in EligibilityVerdict.values else "",
+        incomplete_esf=request.GET.get("incomplete_esf") == "1",
     )
 
 
@@ -97,6 +106,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         "search_form": SearchForm(initial={"q": selected.search}),
         "teams": teams,
         "statuses": ResidenceStatusType.choices,
+        "verdicts": EligibilityVerdict.choices,
         "can_register": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS),
     }
     return render(request, "participants/list.html", context)
@@ -162,7 +172,12 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "sheet_languages": InfoSheetLanguage.choices,
         "history": selectors.participant_history(participant)[:50],
-        "eligibility": evaluate(participant),
+        "eligibility": evaluate(participant, on=participant.entry_date),
+        "other_languages": [
+            dict(LANGUAGE_CHOICES).get(code, code)
+            for code in participant.other_languages
+            if isinstance(code, str)
+        ],
         "esf_entry": entry_panel(participant),
         "can_edit": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS)
         and selectors.participants_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=pk).exists(),
@@ -181,7 +196,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.participant_update(
             actor=_user(request),
             participant=participant,
-            data={**model_data(form), **form.birth_data()},
+            data={**model_data(form), **form.birth_data(), **form.children_data()},
             variants=form.spellings(),
         ),
         success=lambda p: reverse("participants:detail", args=[p.pk]),
