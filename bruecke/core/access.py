@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bruecke.network.models import Membership, Network, Organisation, Role
@@ -143,13 +143,14 @@ def participant_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSON
     if perm == Perm.VIEW_PERSONAL_DATA:
         receiving = organisation_ids(user, Perm.VIEW_PERSONAL_DATA)
         if receiving:
+            # Read the (small) shared set first: OR-ing an EXISTS subquery would keep the
+            # database from using the organisation/team index (see docs/benchmarks.md).
             shared = Consent.objects.filter(
-                participant=OuterRef("pk"),
-                purpose=ConsentPurpose.SHARING,
-                revoked_on__isnull=True,
-                shared_with__in=receiving,
-            )
-            condition |= Q(Exists(shared))
+                purpose=ConsentPurpose.SHARING, revoked_on__isnull=True, shared_with__in=receiving
+            ).values_list("participant_id", flat=True)
+            shared_ids = set(shared)
+            if shared_ids:
+                condition |= Q(pk__in=sorted(shared_ids))
     return condition
 
 
