@@ -188,7 +188,10 @@ class EntryRecord(OrganisationScopedModel):
         _("lives in a rural area"),
         null=True,
         blank=True,
-        help_text=_("Thinly populated area (degree of urbanisation 3); 'unknown' if not known."),
+        help_text=_(
+            "Thinly populated area (degree of urbanisation 3). Leave 'unknown' to derive it "
+            "from the town when the municipality list knows it."
+        ),
     )
 
     class Meta:
@@ -208,7 +211,10 @@ class EntryRecord(OrganisationScopedModel):
 
     @property
     def rural(self) -> bool | None:
-        return self.rural_area
+        """The recorded answer; otherwise derived from the town (degree of urbanisation)."""
+        if self.rural_area is not None:
+            return self.rural_area
+        return derived_rural(self.participant.town)
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}
@@ -280,3 +286,43 @@ def missing_fields(participant: Participant, record: EntryRecord | None) -> list
 
 def is_complete(participant: Participant, record: EntryRecord | None) -> bool:
     return not missing_fields(participant, record)
+
+
+class Degurba(models.IntegerChoices):
+    CITY = 1, _("city (densely populated)")
+    TOWN = 2, _("town or suburb (intermediate density)")
+    RURAL = 3, _("rural area (thinly populated)")
+
+
+def municipality_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class Municipality(models.Model):
+    """Reference data: a municipality (LAU) and its degree of urbanisation (Eurostat
+    DEGURBA), loaded with `manage.py import_degurba`."""
+
+    lau_code = models.CharField(_("LAU code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    degurba = models.PositiveSmallIntegerField(_("degree of urbanisation"), choices=Degurba.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def derived_rural(town: str) -> bool | None:
+    """True/False when the town names exactly one degree of urbanisation, else unknown."""
+    if not town.strip():
+        return None
+    degrees = set(
+        Municipality.objects.filter(name_key=municipality_key(town)).values_list("degurba", flat=True)
+    )
+    if len(degrees) != 1:
+        return None
+    return degrees.pop() == Degurba.RURAL

@@ -15,7 +15,7 @@ from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import edit_page, model_data, paginate
 from bruecke.esf import selectors, services
 from bruecke.esf.forms import EntryRecordForm
-from bruecke.esf.models import EntryRecord, missing_fields, third_country_national
+from bruecke.esf.models import EntryRecord, derived_rural, missing_fields, third_country_national
 from bruecke.participants.selectors import participant_get
 from bruecke.projects.models import EsfVariant
 
@@ -47,6 +47,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": participant,
             "variant_label": EsfVariant(variant).label,
             "third_country_national": third_country_national(participant.nationality),
+            "rural_derived": derived_rural(participant.town),
             "missing_labels": selectors.missing_labels(missing_fields(participant, record)),
             "cancel_url": detail_url,
         },
