@@ -188,6 +188,9 @@ def test_duplicate_warning_stays_within_scope(login: Callable[[str], Client], de
         ("given_names", "Ali\x00"),
         ("given_names", "Ali\u0007"),
         ("given_names", ""),
+        ("given_names", "Ali 😀"),
+        ("family_name", "Haddad ❤"),
+        ("other_spellings", "Ali\n👍 Haddad"),
         ("nationality", "QQ"),
         ("arrival_date", "01.01.2200"),
         ("entry_date", (TODAY + datetime.timedelta(days=3)).strftime("%d.%m.%Y")),
@@ -210,14 +213,33 @@ def test_bad_intake_input_is_refused_next_to_the_field(
     ) == before
 
 
+def test_names_in_all_scripts_are_accepted(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("cm_a")
+    for given, family in [
+        ("محمد", "عبد الله"),
+        ("Ольга", "Шевченко"),
+        ("می\u200cخواهم", "N'Diaye-Al-Hassan"),
+    ]:
+        response = _post_intake(
+            client,
+            _intake(demo, given_names=given, family_name=family, other_spellings="", confirmed_new="on"),
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        assert Participant.objects.filter(given_names=given, family_name=family).exists()
+
+
 def test_birth_after_entry(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     response = _post_intake(login("cm_a"), _intake(demo, birth_date="2020", entry_date="01.01.2019"))
     assert "birth_date" in response.context["form"].errors
 
 
-def test_script_in_names_is_shown_escaped(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+def test_script_is_refused_in_names_and_shown_escaped_elsewhere(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
     client = login("cm_a")
-    _post_intake(client, _intake(demo, family_name='<script>alert("x")</script>'))
+    refused = _post_intake(client, _intake(demo, family_name='<script>alert("x")</script>'))
+    assert "family_name" in refused.context["form"].errors
+    _post_intake(client, _intake(demo, town='<script>alert("x")</script>'))
     person = Participant.objects.get(given_names="Layla")
     page = client.get(reverse("participants:detail", args=[person.pk])).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;" in page

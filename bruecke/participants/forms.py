@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,16 @@ class PartialDateField(forms.Field):
         if len(text) > 12:
             raise ValidationError(_("Please enter the date as DD.MM.YYYY, MM.YYYY or YYYY."), code="format")
         return parse_partial_date(text) if text else None
+
+
+# Symbols (emoji, pictographs), private-use and unassigned code points are no part of a name.
+_NOT_IN_NAMES = frozenset({"So", "Sk", "Sm", "Sc", "Co", "Cn", "Cs"})
+
+
+def check_name(value: str) -> str:
+    if any(unicodedata.category(char) in _NOT_IN_NAMES for char in value):
+        raise ValidationError(_("Names cannot contain emoji or other symbols."), code="symbol")
+    return value
 
 
 def _assignment_choices(user: User) -> list[tuple[str, str]]:
@@ -211,6 +222,15 @@ class ParticipantForm(ModelForm):
 
     def children_data(self) -> dict[str, Any]:
         return {"children_birth_years": self.instance.children_birth_years}
+
+    def clean_given_names(self) -> str:
+        return check_name(self.cleaned_data["given_names"])
+
+    def clean_family_name(self) -> str:
+        return check_name(self.cleaned_data["family_name"])
+
+    def clean_other_spellings(self) -> str:
+        return check_name(self.cleaned_data["other_spellings"])
 
     def spellings(self) -> list[str]:
         return [line for line in self.cleaned_data.get("other_spellings", "").splitlines() if line.strip()]
