@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bruecke.projects",
     "bruecke.participants",
     "bruecke.esf",
+    "bruecke.cases",
     "django_countries",
 ]
 if ENVIRONMENT == "test":

@@ -7,6 +7,7 @@ urlpatterns = [
     path("network/", include("bruecke.network.urls")),
     path("participants/", include("bruecke.participants.urls")),
     path("esf/", include("bruecke.esf.urls")),
+    path("cases/", include("bruecke.cases.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

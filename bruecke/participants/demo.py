@@ -105,6 +105,9 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
             actor=actor, participant=participant, variants=[variant] if variant else [], residence=residence
         )
         _seed_consents(demo, participant, today)
+    from bruecke.cases.demo import seed_cases  # cases build on participants
+
+    seed_cases(demo)
 
 
 # A minimal valid PDF, standing in for a scanned, signed information sheet.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bruecke.accounts.models import User
+from bruecke.cases.selectors import participant_cases
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
@@ -173,6 +174,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sheet_languages": InfoSheetLanguage.choices,
         "history": selectors.participant_history(participant)[:50],
         "eligibility": evaluate(participant, on=participant.entry_date),
+        "cases": participant_cases(request.user, participant.pk),
         "other_languages": [
             dict(LANGUAGE_CHOICES).get(code, code)
             for code in participant.other_languages

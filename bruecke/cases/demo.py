@@ -1,0 +1,58 @@
+"""Demo cases: Mohammed Al-Hassan's case in Rostock with a few contacts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from bruecke.cases import services
+from bruecke.cases.models import Case, Channel, Contact, ContactTopic
+from bruecke.cases.topics import ensure_default_topics
+from bruecke.network.demo import DemoNetwork
+from bruecke.participants.models import Participant
+
+
+@transaction.atomic
+def seed_cases(demo: DemoNetwork) -> None:
+    # The catalogue comes with a data migration; test databases that were flushed lack it.
+    ensure_default_topics(ContactTopic)
+    participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
+    if participant is None or Case.objects.filter(participant=participant).exists():
+        return
+    manager, officer = demo.users["cm_a"], demo.users["po_a"]
+    case = services.case_open(
+        actor=manager,
+        case=Case(
+            participant=participant,
+            team=demo.teams["Rostock"],
+            case_manager=manager,
+            placement_officer=officer,
+            opened_on=participant.entry_date,
+        ),
+    )
+    topics = {t.key: t for t in ContactTopic.objects.all()}
+    for days, channel, minutes, keys, note, confidential in [
+        (
+            0,
+            Channel.OFFICE,
+            60,
+            ["work_permission", "language_course"],
+            "Erstgespräch; Ziel Ausbildung.",
+            False,
+        ),
+        (7, Channel.PHONE, 15, ["language_course"], "B1-Kurs ab nächstem Monat angefragt.", False),
+        (14, Channel.OFFICE, 45, ["health"], "Belastung nach Flucht angesprochen.", True),
+    ]:
+        services.contact_record(
+            actor=manager,
+            contact=Contact(
+                case=case,
+                date=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),
+                duration_minutes=minutes,
+                channel=channel,
+                note=note,
+                confidential=confidential,
+            ),
+            topics=[topics[k] for k in keys if k in topics],
+        )

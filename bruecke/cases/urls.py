@@ -1,0 +1,10 @@
+from django.urls import path
+
+from bruecke.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("new/<int:participant_pk>/", views.case_open, name="open"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+]
