@@ -152,3 +152,63 @@ def test_case_page_query_count_does_not_grow_with_contacts(
             assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
+
+
+def _assessment(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "assessed_on": TODAY.strftime("%d.%m.%Y"),
+        "severity_german": "1",
+        "note_german": "B1 bestanden",
+    }
+    return {**data, **overrides}
+
+
+def test_reassessment_shows_the_trajectory(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    case = _case(demo)
+    client = login("cm_a")
+    response = client.post(reverse("cases:assessment_create", args=[case.pk]), _assessment())
+    assert response.status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    rows = {row.barrier.key: row for row in page.context["barriers"]}
+    assert (rows["german"].first, rows["german"].latest, rows["german"].change) == (3, 1, "smaller")
+    assert rows["recognition"].change == "same"
+    assert len(page.context["assessments"]) == 3
+    assert AuditEvent.objects.filter(action="create", object_type="cases.assessment").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM cases_assessmentitem WHERE note <> ''")
+        assert all(raw.startswith("v1:") for (raw,) in cursor.fetchall())
+
+
+def test_sensitive_barrier_notes_only_for_the_cases_own_staff(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    url = reverse("cases:detail", args=[_case(demo).pk])
+    assert "Beratungsstelle angebunden" in login("cm_a").get(url).content.decode()
+    lead = login("team_lead").get(url)
+    rows = {row.barrier.key: row for row in lead.context["barriers"]}
+    assert rows["psychological"].note is None and rows["german"].note == "B1-Kurs begonnen"
+    assert "Beratungsstelle angebunden" not in lead.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"assessed_on": (TODAY + datetime.timedelta(days=2)).strftime("%d.%m.%Y")}, "assessed_on"),
+        ({"assessed_on": "01.01.2001"}, "assessed_on"),
+        ({"severity_german": "", "note_german": ""}, "__all__"),
+        ({"severity_german": "7"}, "severity_german"),
+        ({"note_german": "x\x07"}, "note_german"),
+    ],
+)
+def test_bad_assessment_input_saves_nothing(
+    login: Callable[[str], Client], demo: DemoNetwork, overrides: dict[str, Any], field: str
+) -> None:
+    from bruecke.cases.models import Assessment
+
+    before = Assessment.objects.count(), AuditEvent.objects.count()
+    response = login("cm_a").post(
+        reverse("cases:assessment_create", args=[_case(demo).pk]), _assessment(**overrides)
+    )
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert (Assessment.objects.count(), AuditEvent.objects.count()) == before

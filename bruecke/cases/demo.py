@@ -7,8 +7,8 @@ import datetime
 from django.db import transaction
 
 from bruecke.cases import services
-from bruecke.cases.models import Case, Channel, Contact, ContactTopic
-from bruecke.cases.topics import ensure_default_topics
+from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic
+from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
 
@@ -17,6 +17,7 @@ from bruecke.participants.models import Participant
 def seed_cases(demo: DemoNetwork) -> None:
     # The catalogue comes with a data migration; test databases that were flushed lack it.
     ensure_default_topics(ContactTopic)
+    ensure_default_barriers(BarrierType)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
     if participant is None or Case.objects.filter(participant=participant).exists():
         return
@@ -55,4 +56,23 @@ def seed_cases(demo: DemoNetwork) -> None:
                 confidential=confidential,
             ),
             topics=[topics[k] for k in keys if k in topics],
+        )
+
+    barriers = {b.key: b for b in BarrierType.objects.all()}
+    first = [
+        ("german", 3, "A2, Kurs B1 geplant"),
+        ("psychological", 2, "Schlafstörungen"),
+        ("recognition", 3, ""),
+    ]
+    later = [
+        ("german", 2, "B1-Kurs begonnen"),
+        ("psychological", 1, "Beratungsstelle angebunden"),
+        ("recognition", 3, ""),
+    ]
+    for days, items in [(0, first), (14, later)]:
+        services.assessment_record(
+            actor=manager,
+            case=case,
+            assessed_on=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),
+            items=[(barriers[key], severity, note) for key, severity, note in items],
         )

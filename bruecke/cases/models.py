@@ -178,3 +178,67 @@ class Contact(TimestampedModel):
             errors["interpreter_language"] = _("Please choose the interpreted language.")
         if errors:
             raise ValidationError(errors)
+
+
+class BarrierType(models.Model):
+    """The configurable catalogue of barriers to labour-market integration."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    label_de = models.CharField(_("label (German)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100)
+    # Health and psychological strain: notes only for the case's own staff.
+    sensitive = models.BooleanField(_("special-category data"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("barrier")
+        verbose_name_plural = _("barriers")
+
+    def __str__(self) -> str:
+        return self.label_en if (get_language() or "de").startswith("en") else self.label_de
+
+
+class Severity(models.IntegerChoices):
+    NONE = 0, _("none")
+    LOW = 1, _("low")
+    MEDIUM = 2, _("medium")
+    HIGH = 3, _("high")
+
+
+class Assessment(TimestampedModel):
+    """One barrier assessment of a case; re-assessments show the trajectory."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("case")
+    )
+    assessed_on = models.DateField(_("assessed on"), default=datetime.date.today)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("barrier assessment")
+        verbose_name_plural = _("barrier assessments")
+
+    def __str__(self) -> str:
+        return f"{self.assessed_on:%d.%m.%Y}"
+
+    @property
+    def audit_organisation(self) -> Organisation:
+        return self.case.organisation
+
+
+class AssessmentItem(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    barrier = models.ForeignKey(BarrierType, on_delete=models.PROTECT, related_name="+")
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "barrier"], name="assessment_item_unique_barrier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.barrier}: {self.get_severity_display()}"

@@ -1,4 +1,4 @@
-"""The default counselling topics (networks adapt the catalogue in the admin)."""
+"""The default catalogues of counselling topics and barriers (adapted in the admin)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,33 @@ def ensure_default_topics(topic_model: type) -> None:
     for position, (key, label_de, label_en) in enumerate(DEFAULT_TOPICS):
         topic_model.objects.get_or_create(  # type: ignore[attr-defined]
             key=key, defaults={"label_de": label_de, "label_en": label_en, "position": position}
+        )
+
+
+# (key, German, English, special-category data)
+DEFAULT_BARRIERS = [
+    ("german", "Deutschkenntnisse", "German language", False),
+    ("recognition", "Nicht anerkannte Abschlüsse", "Qualifications not recognised", False),
+    ("digital", "Digitale Kompetenzen", "Digital skills", False),
+    ("psychological", "Psychische Belastung", "Psychological strain", True),
+    ("health", "Gesundheit", "Health", True),
+    ("childcare", "Kinderbetreuung", "Childcare", False),
+    ("mobility", "Mobilität", "Mobility", False),
+    ("authorities", "Umgang mit Behörden", "Dealing with authorities", False),
+    ("housing", "Wohnen", "Housing", False),
+    ("work_permission", "Aufenthaltsstatus / Arbeitserlaubnis", "Residence status / work permission", False),
+    ("debts", "Schulden", "Debts", False),
+]
+
+
+def ensure_default_barriers(barrier_model: type) -> None:
+    for position, (key, label_de, label_en, sensitive) in enumerate(DEFAULT_BARRIERS):
+        barrier_model.objects.get_or_create(  # type: ignore[attr-defined]
+            key=key,
+            defaults={
+                "label_de": label_de,
+                "label_en": label_en,
+                "sensitive": sensitive,
+                "position": position,
+            },
         )

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from bruecke.accounts.models import User
 from bruecke.cases import selectors, services
-from bruecke.cases.forms import CaseForm, ContactForm
-from bruecke.cases.models import Case
+from bruecke.cases.forms import AssessmentForm, CaseForm, ContactForm
+from bruecke.cases.models import Case, Severity
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.forms import add_service_errors
@@ -41,7 +41,11 @@ def case_open(request: HttpRequest, participant_pk: int) -> HttpResponse:
 
 
 def _case_page(request: HttpRequest, case: Case, form: ContactForm, status: int = 200) -> HttpResponse:
+    assessments, barriers = selectors.barrier_trajectory(request.user, case)
     context = {
+        "assessments": assessments,
+        "severities": Severity.choices,
+        "barriers": barriers,
         "case": case,
         "form": form,
         "page": paginate(request, selectors.case_contacts(case)),
@@ -76,3 +80,23 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The contact has been recorded."))
             return redirect("cases:detail", pk=case.pk)
     return _case_page(request, case, form, status=400)
+
+
+@login_required
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    form = AssessmentForm(request.POST or None)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.assessment_record(
+            actor=_user(request),
+            case=case,
+            assessed_on=form.cleaned_data["assessed_on"],
+            items=form.items(),
+        ),
+        success=lambda assessment: reverse("cases:detail", args=[case.pk]),
+        title=_("Assess barriers: %(name)s") % {"name": case.participant.full_name},
+        template="cases/assessment_form.html",
+        context={"cancel_url": reverse("cases:detail", args=[case.pk])},
+    )

@@ -1,14 +1,15 @@
-"""The default counselling topics; networks adapt the catalogue in the admin."""
+"""The default catalogues of counselling topics and barriers; networks adapt them in the admin."""
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from bruecke.cases.topics import ensure_default_topics
+from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 
 
 def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     ensure_default_topics(apps.get_model("cases", "ContactTopic"))
+    ensure_default_barriers(apps.get_model("cases", "BarrierType"))
 
 
 class Migration(migrations.Migration):
