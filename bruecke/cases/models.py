@@ -87,8 +87,8 @@ class Case(OrganisationScopedModel):
             raise ValidationError({"pause_reason": _("Please give the reason for the pause.")})
 
 
-class ContactTopic(models.Model):
-    """The configurable catalogue of counselling topics (work permission, housing, ...)."""
+class CatalogueEntry(models.Model):
+    """An entry of a catalogue that networks adapt in the admin, labelled in both languages."""
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     label_de = models.CharField(_("label (German)"), max_length=100)
@@ -97,12 +97,19 @@ class ContactTopic(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "key"]
-        verbose_name = _("contact topic")
-        verbose_name_plural = _("contact topics")
 
     def __str__(self) -> str:
         return self.label_en if (get_language() or "de").startswith("en") else self.label_de
+
+
+class ContactTopic(CatalogueEntry):
+    """The configurable catalogue of counselling topics (work permission, housing, ...)."""
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("contact topic")
+        verbose_name_plural = _("contact topics")
 
 
 class Channel(models.TextChoices):
@@ -180,24 +187,15 @@ class Contact(TimestampedModel):
             raise ValidationError(errors)
 
 
-class BarrierType(models.Model):
+class BarrierType(CatalogueEntry):
     """The configurable catalogue of barriers to labour-market integration."""
 
-    key = models.SlugField(_("key"), max_length=40, unique=True)
-    label_de = models.CharField(_("label (German)"), max_length=100)
-    label_en = models.CharField(_("label (English)"), max_length=100)
     # Health and psychological strain: notes only for the case's own staff.
     sensitive = models.BooleanField(_("special-category data"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    class Meta:
-        ordering = ["position", "key"]
+    class Meta(CatalogueEntry.Meta):
         verbose_name = _("barrier")
         verbose_name_plural = _("barriers")
-
-    def __str__(self) -> str:
-        return self.label_en if (get_language() or "de").startswith("en") else self.label_de
 
 
 class Severity(models.IntegerChoices):

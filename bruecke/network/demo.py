@@ -24,6 +24,7 @@ from bruecke.network.models import (
     SiteKind,
     Team,
 )
+from bruecke.projects.demo import seed_projects
 
 DEMO_PASSWORD = "bruecke-demo-2026"
 M = TypeVar("M", bound=models.Model)
@@ -235,14 +236,8 @@ def seed_network() -> DemoNetwork:
     for username, first, last, partner, team_name, role in STAFF:
         _member(_ensure_user(username, first, last), partners[partner], teams[team_name], role)
     second = _seed_second_network(users)
-    _seed_projects(network, second)
+    seed_projects(network, second)
     return DemoNetwork(network, partners, teams, users, second)
-
-
-def _seed_projects(mv: Network, opr: Network) -> None:
-    from bruecke.projects.demo import seed_projects
-
-    seed_projects(mv, opr)
 
 
 def _seed_second_network(users: dict[str, User]) -> Network:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from bruecke.accounts.models import User
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
-from bruecke.core.services import model_create, model_update
+from bruecke.core.services import model_create, model_delete, model_update
 from bruecke.network.models import ConsultationHour, Membership
 from bruecke.network.schedule import overlaps
 
@@ -62,8 +62,7 @@ def consultation_hour_update(
 
 @transaction.atomic
 def consultation_hour_delete(*, actor: User, hour: ConsultationHour) -> None:
-    audit_record(actor=actor, action=AuditAction.DELETE, obj=hour)
-    hour.delete()
+    model_delete(actor=actor, instance=hour)
 
 
 def _check_membership(membership: Membership) -> None:

@@ -231,15 +231,15 @@ def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 20
     made = 0
     for chunk in _chunks(count, batch):
         people = [_person(rng, origins, homes, today) for _ in range(chunk)]
-        for person, _variant_name, _unused in people:
+        for person, _variant_name in people:
             person.project = project
             person.current_status = rng.choice(statuses)
             person.current_valid_until = today + datetime.timedelta(days=rng.randint(-30, 700))
         with transaction.atomic():
-            created = Participant.objects.bulk_create([p for p, _v, _s in people])
+            created = Participant.objects.bulk_create([p for p, _v in people])
             NameKey.objects.bulk_create(
                 NameKey(participant=p, key=k[:64])
-                for p, (_, variant, _s) in zip(created, people, strict=True)
+                for p, (_, variant) in zip(created, people, strict=True)
                 for k in sorted(
                     set().union(*(names.name_keys(x) for x in (p.given_names, p.family_name, variant)))
                 )
@@ -268,7 +268,7 @@ Origin = tuple[str, int, list[str], list[str]]
 
 def _person(
     rng: random.Random, origins: list[Origin], homes: list[tuple[Organisation, Team]], today: datetime.date
-) -> tuple[Participant, str, str]:
+) -> tuple[Participant, str]:
     country, _w, given_pool, family_pool = rng.choice(origins)
     given, family = rng.choice(given_pool), rng.choice(family_pool)
     organisation, team = rng.choice(homes)
@@ -290,4 +290,4 @@ def _person(
         country_of_birth=country,
         entry_date=today - datetime.timedelta(days=rng.randint(0, 1200)),
     )
-    return participant, _variant(f"{given} {family}", rng), ""
+    return participant, _variant(f"{given} {family}", rng)
