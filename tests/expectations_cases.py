@@ -28,6 +28,12 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=lambda demo: {"pk": _case(demo).pk},
         secret=lambda demo: _mohammed(demo).family_name,
     ),
+    "cases:timeline": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200},
+        kwargs=lambda demo: {"pk": _case(demo).pk},
+        secret=lambda demo: _mohammed(demo).family_name,
+    ),
     "cases:assessment_create": Expect(
         default=404,
         statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "team_lead": 200},

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bruecke.cases.models import Case, Contact, ContactTopic
+from bruecke.cases.models import Assessment, Case, Contact, ContactTopic
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite
@@ -159,6 +159,11 @@ def _assessment(**overrides: Any) -> dict[str, Any]:
         "assessed_on": TODAY.strftime("%d.%m.%Y"),
         "severity_german": "1",
         "note_german": "B1 bestanden",
+        "based_on": Assessment.objects.filter(case__participant__family_name="Al-Hassan")
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0,
     }
     return {**data, **overrides}
 

@@ -6,8 +6,10 @@ import datetime
 
 from django.db import transaction
 
-from bruecke.cases import services
 from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic
+from bruecke.cases.services import barriers as barrier_services
+from bruecke.cases.services import cases as case_services
+from bruecke.cases.services import contacts as contact_services
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
@@ -22,7 +24,7 @@ def seed_cases(demo: DemoNetwork) -> None:
     if participant is None or Case.objects.filter(participant=participant).exists():
         return
     manager, officer = demo.users["cm_a"], demo.users["po_a"]
-    case = services.case_open(
+    case = case_services.case_open(
         actor=manager,
         case=Case(
             participant=participant,
@@ -45,7 +47,7 @@ def seed_cases(demo: DemoNetwork) -> None:
         (7, Channel.PHONE, 15, ["language_course"], "B1-Kurs ab nächstem Monat angefragt.", False),
         (14, Channel.OFFICE, 45, ["health"], "Belastung nach Flucht angesprochen.", True),
     ]:
-        services.contact_record(
+        contact_services.contact_record(
             actor=manager,
             contact=Contact(
                 case=case,
@@ -70,7 +72,7 @@ def seed_cases(demo: DemoNetwork) -> None:
         ("recognition", 3, ""),
     ]
     for days, items in [(0, first), (14, later)]:
-        services.assessment_record(
+        barrier_services.assessment_record(
             actor=manager,
             case=case,
             assessed_on=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from bruecke.cases import views
+from bruecke.cases.views import barriers, cases, contacts, page
 
 app_name = "cases"
 urlpatterns = [
-    path("new/<int:participant_pk>/", views.case_open, name="open"),
-    path("<int:pk>/", views.case_detail, name="detail"),
-    path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
-    path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
+    path("new/<int:participant_pk>/", cases.case_open, name="open"),
+    path("<int:pk>/", page.case_detail, name="detail"),
+    path("<int:pk>/timeline/", page.case_timeline, name="timeline"),
+    path("<int:pk>/contacts/new/", contacts.contact_create, name="contact_create"),
+    path("<int:pk>/assessments/new/", barriers.assessment_create, name="assessment_create"),
 ]

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.core.locking import is_conflict
+
 # C0/C1 controls and NUL; tab and line breaks stay allowed in multi-line fields.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
@@ -86,3 +88,5 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
                 form._describe(target, invalid=True)
     else:
         form.add_error(None, error)
+        if is_conflict(error):
+            form.conflict = True  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import models, transaction
 
 from bruecke.core.audit import audit_record
+from bruecke.core.locking import VersionedModel, check_version
 from bruecke.core.models import AuditAction
 
 if TYPE_CHECKING:
@@ -31,14 +32,20 @@ def model_create(*, actor: User | None, instance: M) -> M:
 
 
 @transaction.atomic
-def model_update(*, actor: User, instance: M, data: Mapping[str, Any]) -> tuple[M, list[str]]:
+def model_update(
+    *, actor: User, instance: M, data: Mapping[str, Any], expected_version: int | None = None
+) -> tuple[M, list[str]]:
     """Applies `data` to a fresh, locked copy of `instance`; audits the changed field names.
 
     The row is re-read under a lock, so changes are compared with what is stored now,
-    not with what the caller's (possibly modified) object holds.
+    not with what the caller's (possibly modified) object holds. For a `VersionedModel`,
+    `expected_version` is the version the user loaded: an outdated one raises EditConflict
+    and nothing is saved; a save increments the version.
     """
     # _meta.model, not type(): request.user is a lazy proxy.
     current = cast(M, instance._meta.model._default_manager.select_for_update().get(pk=instance.pk))
+    if isinstance(current, VersionedModel):
+        check_version(current, expected_version)
     changed = []
     for name, value in data.items():
         if getattr(current, name) != value:
@@ -47,7 +54,11 @@ def model_update(*, actor: User, instance: M, data: Mapping[str, Any]) -> tuple[
     if not changed:
         return current, []
     current.full_clean()
-    current.save(update_fields=[*changed, *_auto_now_fields(current)])
+    stamp = _auto_now_fields(current)
+    if isinstance(current, VersionedModel):
+        current.version += 1
+        stamp.append("version")
+    current.save(update_fields=[*changed, *stamp])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=current, changed_fields=changed)
     return current, changed
 

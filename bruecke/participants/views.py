@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bruecke.accounts.models import User
-from bruecke.cases.selectors import participant_cases
+from bruecke.cases.selectors.cases import participant_cases
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read

@@ -1,0 +1,1 @@
+"""Forms of case work, one module per part."""

@@ -1,0 +1,43 @@
+"""Opening a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bruecke.accounts.models import User
+from bruecke.cases.models import Case
+from bruecke.core.forms import ModelForm
+from bruecke.network.forms import DateInput
+from bruecke.network.models import Membership, Office, Role
+from bruecke.participants.models import Participant
+
+
+def _staff_of(participant: Participant, role: str) -> Any:
+    members = Membership.objects.filter(
+        organisation_id=participant.organisation_id, role=role, ended_on__isnull=True, user__is_active=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("last_name", "first_name")
+
+
+class CaseForm(ModelForm):
+    class Meta:
+        model = Case
+        fields = ["case_manager", "placement_officer", "team", "office", "opened_on"]
+        widgets = {"opened_on": DateInput()}
+
+    def __init__(self, *args: Any, participant: Participant, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.participant = participant
+        self.instance.organisation = participant.organisation
+        fields: dict[str, Any] = self.fields
+        fields["case_manager"].queryset = _staff_of(participant, Role.CASE_MANAGER)
+        fields["placement_officer"].queryset = _staff_of(participant, Role.PLACEMENT_OFFICER)
+        fields["team"].queryset = fields["team"].queryset.filter(
+            network_id=participant.organisation.network_id, is_active=True
+        )
+        fields["office"].queryset = Office.objects.filter(
+            organisation=participant.organisation, is_active=True
+        )
+        self.initial.setdefault("team", participant.team_id)
+        if fields["case_manager"].queryset.filter(pk=user.pk).exists():
+            self.initial.setdefault("case_manager", user.pk)

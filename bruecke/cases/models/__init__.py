@@ -1,0 +1,25 @@
+"""The cases app's models, one module per part of case work."""
+
+from bruecke.cases.models.barriers import Assessment, AssessmentItem, BarrierType, Severity
+from bruecke.cases.models.case import Case, CaseStatus, CatalogueEntry
+from bruecke.cases.models.contacts import Channel, Contact, ContactTopic, InterpreterKind
+from bruecke.cases.models.tasks import Task, TaskSource
+from bruecke.cases.models.timeline import CaseEvent, EventKind
+
+__all__ = [
+    "Assessment",
+    "AssessmentItem",
+    "BarrierType",
+    "Case",
+    "CaseEvent",
+    "CaseStatus",
+    "CatalogueEntry",
+    "Channel",
+    "Contact",
+    "ContactTopic",
+    "EventKind",
+    "InterpreterKind",
+    "Severity",
+    "Task",
+    "TaskSource",
+]

@@ -1,0 +1,49 @@
+"""Which cases a user sees, and the case's contacts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, QuerySet
+
+from bruecke.accounts.models import User
+from bruecke.cases.models import Case, CaseEvent, Contact
+from bruecke.core import access
+from bruecke.core.access import Perm
+
+AnyUser = User | AnonymousUser
+
+
+def cases_visible_to(user: AnyUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> QuerySet[Case]:
+    """A partner's own cases (narrowed to the team where the role says so); shared
+    participants give no access to the sharing partner's cases."""
+    return access.personal_data_visible_to(user, Case.objects.all(), team_field="team", perm=perm)
+
+
+def case_get(user: AnyUser, pk: object, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Case:
+    queryset = cases_visible_to(user, perm).select_related(
+        "participant", "team", "office", "case_manager", "placement_officer", "organisation"
+    )
+    return access.get_or_404(queryset, pk=pk)
+
+
+def case_contacts(case: Case) -> QuerySet[Contact]:
+    return case.contacts.select_related("site", "recorded_by").prefetch_related("topics")
+
+
+def may_read_confidential(user: AnyUser, case: Case) -> bool:
+    """Confidential notes: only the case's own case manager and placement officer."""
+    return user.is_authenticated and user.pk in (case.case_manager_id, case.placement_officer_id)
+
+
+def participant_cases(user: AnyUser, participant_pk: int) -> QuerySet[Case]:
+    return (
+        cases_visible_to(user)
+        .filter(participant_id=participant_pk)
+        .select_related("case_manager", "team")
+        .annotate(contact_count=Count("contacts"), last_contact=Max("contacts__date"))
+    )
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    """Everything that happened in the case, newest first (paginated by the page)."""
+    return case.events.select_related("actor")

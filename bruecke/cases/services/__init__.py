@@ -1,0 +1,1 @@
+"""Every write of case work, one module per part: validated, audited, in one transaction."""

@@ -1,0 +1,75 @@
+"""The case page: facts, then one section per part of case work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bruecke.cases.forms.contacts import ContactForm
+from bruecke.cases.models import Case, CaseStatus, Severity
+from bruecke.cases.selectors import barriers as barrier_selectors
+from bruecke.cases.selectors import cases as selectors
+from bruecke.cases.views.common import Section, acting_user
+from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read
+from bruecke.core.views_helpers import paginate
+
+RECENT_EVENTS = 10
+
+
+def _contacts(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    return {
+        "page": paginate(request, selectors.case_contacts(case)),
+        "can_read_confidential": selectors.may_read_confidential(request.user, case),
+    }
+
+
+def _barriers(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    assessments, rows = barrier_selectors.barrier_trajectory(request.user, case)
+    return {"assessments": assessments, "barriers": rows, "severities": Severity.choices}
+
+
+def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
+
+
+# In page order. Parts of case work add their section here.
+SECTIONS: list[Section] = [
+    Section("cases/sections/barriers.html", _barriers),
+    Section("cases/sections/timeline.html", _timeline),
+    Section("cases/sections/contacts.html", _contacts),
+]
+
+
+def case_page(
+    request: HttpRequest, case: Case, *, contact_form: ContactForm | None = None, status: int = 200
+) -> HttpResponse:
+    can_edit = selectors.cases_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=case.pk).exists()
+    context: dict[str, Any] = {
+        "case": case,
+        "can_edit": can_edit,
+        "is_open": case.status != CaseStatus.CLOSED,
+        "form": contact_form or ContactForm(case=case),
+        "sections": [section.template for section in SECTIONS],
+    }
+    for section in SECTIONS:
+        context.update(section.context(request, case, can_edit))
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk)
+    audit_read(actor=acting_user(request), obj=case)
+    return case_page(request, case)
+
+
+@login_required
+def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk)
+    audit_read(actor=acting_user(request), obj=case)
+    page = paginate(request, selectors.case_timeline(case))
+    return render(request, "cases/timeline.html", {"case": case, "page": page})
