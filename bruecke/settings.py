@@ -162,6 +162,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10, minimum=1) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Days before a case document expires on which its reminder task is due.
+DOCUMENT_REMINDER_DAYS = env_int("DOCUMENT_REMINDER_DAYS", 42, minimum=0)
 
 # Countries: ISO 3166 plus the two answers refugee documents often need (user-assigned codes).
 COUNTRIES_OVERRIDE = {

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic
+from bruecke.cases.models import (
+    BarrierType,
+    Case,
+    CaseDocument,
+    Channel,
+    Contact,
+    ContactTopic,
+    DigitalSkills,
+    DocumentType,
+    DrivingLicence,
+    Profile,
+    QualificationKind,
+    RecognitionStatus,
+)
 from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import contacts as contact_services
+from bruecke.cases.services import documents as document_services
+from bruecke.cases.services import profile as profile_services
+from bruecke.cases.services.profile import RowChange
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
@@ -21,8 +39,14 @@ def seed_cases(demo: DemoNetwork) -> None:
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
-    if participant is None or Case.objects.filter(participant=participant).exists():
+    if participant is None:
         return
+    case = Case.objects.filter(participant=participant).first() or _open_demo_case(demo, participant)
+    seed_profile(demo, case)
+    seed_document(demo, case)
+
+
+def _open_demo_case(demo: DemoNetwork, participant: Participant) -> Case:
     manager, officer = demo.users["cm_a"], demo.users["po_a"]
     case = case_services.case_open(
         actor=manager,
@@ -78,3 +102,75 @@ def seed_cases(demo: DemoNetwork) -> None:
             assessed_on=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),
             items=[(barriers[key], severity, note) for key, severity, note in items],
         )
+    return case
+
+
+# A minimal valid PDF, standing in for the scan of a vocational certificate.
+DEMO_DOCUMENT = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def seed_profile(demo: DemoNetwork, case: Case) -> None:
+    """Mohammed's strengths, goals, experience as an electrician and his certificate."""
+    if Profile.objects.filter(case=case).exists():
+        return
+    profile_services.profile_save(
+        actor=demo.users["cm_a"],
+        case=case,
+        data={
+            "strengths": "Zuverlässig, handwerklich geschickt, lernt schnell.",
+            "wishes": "Wieder als Elektriker arbeiten, in Rostock bleiben.",
+            "possibilities": "Ausbildung oder Anpassungsqualifizierung nach Anerkennung.",
+            "career_goals": "Elektroniker für Energie- und Gebäudetechnik",
+            "digital_skills": DigitalSkills.BASIC,
+            "digital_skills_note": "Smartphone sicher, Computer wenig",
+            "driving_licence": DrivingLicence.NONE,
+            "driving_licence_in_progress": True,
+            "public_transport": True,
+            "bicycle": True,
+            "max_travel_minutes": 60,
+        },
+        experiences=[
+            RowChange(
+                pk=None,
+                data={
+                    "occupation": "Elektriker",
+                    "kldb_code": "26212",
+                    "isco_code": "7411",
+                    "years": Decimal("6.5"),
+                    "country": "SY",
+                },
+            )
+        ],
+        qualifications=[
+            RowChange(
+                pk=None,
+                data={
+                    "kind": QualificationKind.VOCATIONAL,
+                    "title": "Berufsabschluss Elektroinstallation",
+                    "country": "SY",
+                    "year": 2012,
+                    "document_available": True,
+                    "recognition": RecognitionStatus.IN_PROGRESS,
+                },
+            )
+        ],
+        expected_version=None,
+    )
+
+
+def seed_document(demo: DemoNetwork, case: Case) -> None:
+    if CaseDocument.objects.filter(case=case).exists():
+        return
+    document_services.document_upload(
+        actor=demo.users["cm_a"],
+        document=CaseDocument(
+            case=case,
+            doc_type=DocumentType.CERTIFICATE,
+            title="Berufsabschluss Elektroinstallation (Übersetzung)",
+            issued_on=datetime.date(2012, 7, 1),
+        ),
+        upload=SimpleUploadedFile("zeugnis.pdf", DEMO_DOCUMENT, content_type="application/pdf"),
+    )

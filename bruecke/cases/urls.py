@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bruecke.cases.views import barriers, cases, contacts, page
+from bruecke.cases.views import barriers, cases, contacts, documents, page, profile
 
 app_name = "cases"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("<int:pk>/timeline/", page.case_timeline, name="timeline"),
     path("<int:pk>/contacts/new/", contacts.contact_create, name="contact_create"),
     path("<int:pk>/assessments/new/", barriers.assessment_create, name="assessment_create"),
+    path("<int:pk>/profile/", profile.profile_edit, name="profile_edit"),
+    path("<int:pk>/documents/new/", documents.document_create, name="document_create"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
 ]

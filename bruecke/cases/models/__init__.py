@@ -3,6 +3,16 @@
 from bruecke.cases.models.barriers import Assessment, AssessmentItem, BarrierType, Severity
 from bruecke.cases.models.case import Case, CaseStatus, CatalogueEntry
 from bruecke.cases.models.contacts import Channel, Contact, ContactTopic, InterpreterKind
+from bruecke.cases.models.documents import CaseDocument, DocumentType
+from bruecke.cases.models.profile import (
+    DigitalSkills,
+    DrivingLicence,
+    Profile,
+    Qualification,
+    QualificationKind,
+    RecognitionStatus,
+    WorkExperience,
+)
 from bruecke.cases.models.tasks import Task, TaskSource
 from bruecke.cases.models.timeline import CaseEvent, EventKind
 
@@ -11,15 +21,24 @@ __all__ = [
     "AssessmentItem",
     "BarrierType",
     "Case",
+    "CaseDocument",
     "CaseEvent",
     "CaseStatus",
     "CatalogueEntry",
     "Channel",
     "Contact",
     "ContactTopic",
+    "DigitalSkills",
+    "DocumentType",
+    "DrivingLicence",
     "EventKind",
     "InterpreterKind",
+    "Profile",
+    "Qualification",
+    "QualificationKind",
+    "RecognitionStatus",
     "Severity",
     "Task",
     "TaskSource",
+    "WorkExperience",
 ]

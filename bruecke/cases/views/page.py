@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,12 +13,15 @@ from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseStatus, Severity
 from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
+from bruecke.cases.selectors import documents as document_selectors
+from bruecke.cases.selectors import profile as profile_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import paginate
 
 RECENT_EVENTS = 10
+DOCUMENTS_PER_PAGE = 20
 
 
 def _contacts(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
@@ -32,13 +36,25 @@ def _barriers(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
     return {"assessments": assessments, "barriers": rows, "severities": Severity.choices}
 
 
+def _profile(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    return {"profile": profile_selectors.case_profile(case)}
+
+
+def _documents(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    # Its own page parameter: "page" belongs to the contacts list on the same page.
+    documents = Paginator(document_selectors.case_documents(case), DOCUMENTS_PER_PAGE)
+    return {"documents": documents.get_page(request.GET.get("documents"))}
+
+
 def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
 
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
+    Section("cases/sections/profile.html", _profile),
     Section("cases/sections/barriers.html", _barriers),
+    Section("cases/sections/documents.html", _documents),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
 ]

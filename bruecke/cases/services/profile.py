@@ -1,0 +1,133 @@
+"""Saving the profile of a case with its work experience and qualifications, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from bruecke.accounts.models import User
+from bruecke.cases.models import Case, EventKind, Profile, Qualification, WorkExperience
+from bruecke.cases.models.profile import MAX_ROWS
+from bruecke.cases.services.timeline import record_event
+from bruecke.core.audit import audit_record
+from bruecke.core.locking import EditConflict, check_version
+from bruecke.core.models import AuditAction
+from bruecke.core.services import model_create, model_delete, model_update
+
+PROFILE_FIELDS = (
+    "strengths",
+    "wishes",
+    "possibilities",
+    "career_goals",
+    "digital_skills",
+    "digital_skills_note",
+    "driving_licence",
+    "driving_licence_classes",
+    "driving_licence_in_progress",
+    "public_transport",
+    "own_car",
+    "bicycle",
+    "max_travel_minutes",
+)
+EXPERIENCE_FIELDS = ("occupation", "kldb_code", "isco_code", "years", "country")
+QUALIFICATION_FIELDS = ("kind", "title", "country", "year", "document_available", "recognition")
+
+Row = TypeVar("Row", WorkExperience, Qualification)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row of the page as the user left it: pk None for a new row."""
+
+    pk: int | None
+    data: dict[str, Any] = field(default_factory=dict)
+    delete: bool = False
+
+
+@transaction.atomic
+def profile_save(
+    *,
+    actor: User,
+    case: Case,
+    data: Mapping[str, Any],
+    experiences: Sequence[RowChange] = (),
+    qualifications: Sequence[RowChange] = (),
+    expected_version: int | None = None,
+) -> Profile:
+    """Creates the profile on first save or updates it; rows are added, changed, removed.
+
+    `expected_version` is the profile version the page was loaded with (1 when there was
+    no profile yet): a save based on an outdated page raises EditConflict, nothing saved.
+    """
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # serialises the first save
+    profile = Profile.objects.filter(case=case).first()
+    created = profile is None
+    if profile is None:
+        profile = Profile(case=case, organisation=case.organisation)
+    check_version(profile, expected_version)
+    changed = [name for name in PROFILE_FIELDS if name in data and getattr(profile, name) != data[name]]
+    for name in changed:
+        setattr(profile, name, data[name])
+    if created:
+        profile.updated_by = actor
+        model_create(actor=actor, instance=profile)
+    rows_changed = _apply_rows(actor, profile, WorkExperience, profile.experiences, experiences)
+    rows_changed += _apply_rows(actor, profile, Qualification, profile.qualifications, qualifications)
+    if not created and not changed and not rows_changed:
+        return profile
+    _check_row_limits(profile)
+    profile.version += 1
+    profile.updated_by = actor
+    profile.full_clean()
+    profile.save()
+    if changed and not created:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=profile, changed_fields=changed)
+    record_event(
+        actor=actor,
+        case=case,
+        kind=EventKind.PROFILE,
+        obj=profile,
+        details={
+            "experiences": profile.experiences.count(),
+            "qualifications": profile.qualifications.count(),
+        },
+    )
+    return profile
+
+
+def _apply_rows(
+    actor: User,
+    profile: Profile,
+    model: type[Row],
+    related: models.Manager[Row],
+    rows: Sequence[RowChange],
+) -> int:
+    """Applies the rows' changes; returns how many rows were added, changed or removed."""
+    existing = {row.pk: row for row in related.all()}
+    count = 0
+    for change in rows:
+        if change.pk is None:
+            if not change.delete:
+                model_create(actor=actor, instance=model(profile=profile, **change.data))
+                count += 1
+            continue
+        row = existing.get(change.pk)
+        if row is None:  # removed by someone else meanwhile (or not this profile's row)
+            raise EditConflict()
+        if change.delete:
+            model_delete(actor=actor, instance=row)
+            count += 1
+        else:
+            _updated, fields = model_update(actor=actor, instance=row, data=change.data)
+            count += bool(fields)
+    return count
+
+
+def _check_row_limits(profile: Profile) -> None:
+    if profile.experiences.count() > MAX_ROWS or profile.qualifications.count() > MAX_ROWS:
+        raise ValidationError(_("A profile holds at most %(n)s rows of each kind.") % {"n": MAX_ROWS})
