@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.utils import override_settings
@@ -177,11 +178,11 @@ def test_the_service_checks_before_it_writes_a_file(demo: DemoNetwork) -> None:
     case = _case(demo)
     files = _stored_files()
     document = CaseDocument(case=case, doc_type="cv", title="x" * 300)
-    with pytest.raises(Exception, match="title"):
+    with pytest.raises(ValidationError, match="title"):
         document_upload(
             actor=demo.users["cm_a"], document=document, upload=SimpleUploadedFile("a.pdf", DEMO_DOCUMENT)
         )
-    with pytest.raises(Exception, match="PDF"):
+    with pytest.raises(ValidationError, match="PDF"):
         document_upload(
             actor=demo.users["cm_a"],
             document=CaseDocument(case=case, doc_type="cv", title="CV"),
@@ -195,7 +196,7 @@ def test_no_upload_to_a_closed_case(demo: DemoNetwork) -> None:
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=TODAY)
     case.refresh_from_db()
     files = _stored_files()
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(ValidationError):
         document_upload(
             actor=demo.users["cm_a"],
             document=CaseDocument(case=case, doc_type="cv", title="CV"),

@@ -280,10 +280,14 @@ def test_a_row_of_another_profile_cannot_be_changed(
 ) -> None:
     foreign_row = WorkExperience.objects.get(profile__case=_case(demo))
     case = _new_case(demo)
-    data = _data(experiences=[{**EXPERIENCE, "id": foreign_row.pk}], initial=(1, 0))
-    assert login("cm_a").post(_url(case), data).status_code == 400
+    client = login("cm_a")
+    assert client.post(_url(case), _data(experiences=[], qualifications=[])).status_code == 302
+    data = _data(2, experiences=[{**EXPERIENCE, "id": foreign_row.pk}], qualifications=[], initial=(1, 0))
+    response = client.post(_url(case), data)
+    assert response.status_code == 400  # the formset only knows this profile's rows
+    assert response.context["experiences"].non_form_errors()
     foreign_row.refresh_from_db()
-    assert foreign_row.occupation == "Elektriker"
+    assert foreign_row.occupation == "Elektriker" and foreign_row.profile.case == _case(demo)
 
 
 def test_saving_without_changes_records_nothing(login: Callable[[str], Client], demo: DemoNetwork) -> None:

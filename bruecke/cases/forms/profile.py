@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +57,25 @@ class QualificationForm(ModelForm):
         fields = list(QUALIFICATION_FIELDS)
 
 
-_ROW_OPTIONS: dict[str, Any] = {"extra": 1, "can_delete": True, "max_num": MAX_ROWS, "validate_max": True}
+class ProfileRowFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        # Django turns a submitted row id it does not find among this profile's rows into a
+        # new row; here that means the row was removed meanwhile (or is not this profile's).
+        for index, form in enumerate(self.forms):
+            if index < self.initial_form_count() and form.instance.pk is None:
+                raise ValidationError(
+                    _("A row on this page no longer exists. Please reload the page."), code="gone"
+                )
+
+
+_ROW_OPTIONS: dict[str, Any] = {
+    "formset": ProfileRowFormSet,
+    "extra": 1,
+    "can_delete": True,
+    "max_num": MAX_ROWS,
+    "validate_max": True,
+}
 ExperienceFormSet = inlineformset_factory(
     Profile, WorkExperience, form=WorkExperienceForm, fields=list(EXPERIENCE_FIELDS), **_ROW_OPTIONS
 )

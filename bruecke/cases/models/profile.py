@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from bruecke.cases.models.case import Case
@@ -26,7 +27,7 @@ MAX_ROWS = 30
 
 
 class DigitalSkills(models.TextChoices):
-    NONE = "none", _("none")
+    NONE = "none", pgettext_lazy("skill level", "none")
     BASIC = "basic", _("basic")
     GOOD = "good", _("good")
     ADVANCED = "advanced", _("advanced")
