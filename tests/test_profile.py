@@ -337,3 +337,14 @@ def test_case_page_queries_do_not_grow_with_rows(
             assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
+
+
+def test_the_profile_of_a_closed_case_stays_as_it_was(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    case = _new_case(demo)
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_on=case.opened_on)
+    before = _snapshot()
+    response = login("cm_a").post(_url(case), _data())
+    assert response.status_code == 400 and response.context["form"].non_field_errors()
+    assert _snapshot() == before

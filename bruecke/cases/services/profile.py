@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, EventKind, Profile, Qualification, WorkExperience
+from bruecke.cases.models import Case, CaseStatus, EventKind, Profile, Qualification, WorkExperience
 from bruecke.cases.models.profile import MAX_ROWS
 from bruecke.cases.services.timeline import record_event
 from bruecke.core.audit import audit_record
@@ -65,6 +65,8 @@ def profile_save(
     no profile yet): a save based on an outdated page raises EditConflict, nothing saved.
     """
     Case.objects.select_for_update().filter(pk=case.pk).first()  # serialises the first save
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The profile of a closed case cannot be changed."))
     profile = Profile.objects.filter(case=case).first()
     created = profile is None
     if profile is None:
