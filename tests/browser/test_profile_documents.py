@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from bruecke.cases.demo import DEMO_DOCUMENT
 from bruecke.cases.models import Case, CaseDocument, Profile
 from tests.browser.conftest import BrowserPage, check_axe, tr
 
 pytestmark = pytest.mark.browser
+
+
+def _pdf(content: bytes) -> FilePayload:
+    """An upload named like a PDF, whatever its content."""
+    return {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": content}
 
 
 def _demo_case() -> Case:
@@ -60,7 +65,7 @@ def test_upload_download_and_delete_a_document(bpage: BrowserPage) -> None:
     page.fill("#id_valid_until", "01.01.2031")
     page.set_input_files(
         "#id_scan_file",
-        files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"<html>x</html>"}],
+        files=_pdf(b"<html>x</html>"),
     )
     bpage.submit("main form.document-form")
     expect(page.locator("#id_scan_file-errors")).to_contain_text(
@@ -68,7 +73,8 @@ def test_upload_download_and_delete_a_document(bpage: BrowserPage) -> None:
     )
     check_axe(page)
     page.set_input_files(
-        "#id_scan_file", files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": DEMO_DOCUMENT}]
+        "#id_scan_file",
+        files=_pdf(DEMO_DOCUMENT),
     )
     bpage.submit("main form.document-form")
 
