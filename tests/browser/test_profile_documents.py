@@ -63,19 +63,13 @@ def test_upload_download_and_delete_a_document(bpage: BrowserPage) -> None:
     page.select_option("#id_doc_type", "permit")
     page.fill("#id_title", "Aufenthaltserlaubnis Scan")
     page.fill("#id_valid_until", "01.01.2031")
-    page.set_input_files(
-        "#id_scan_file",
-        files=_pdf(b"<html>x</html>"),
-    )
+    page.set_input_files("#id_scan_file", files=_pdf(b"<html>x</html>"))
     bpage.submit("main form.document-form")
     expect(page.locator("#id_scan_file-errors")).to_contain_text(
         tr("Only PDF, JPEG or PNG files can be uploaded.")
     )
     check_axe(page)
-    page.set_input_files(
-        "#id_scan_file",
-        files=_pdf(DEMO_DOCUMENT),
-    )
+    page.set_input_files("#id_scan_file", files=_pdf(DEMO_DOCUMENT))
     bpage.submit("main form.document-form")
 
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/"))
