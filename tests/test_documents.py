@@ -332,3 +332,13 @@ def test_readers_see_the_list_without_upload_or_delete(
     assert reverse("cases:document_download", args=[document.pk]) in content
     assert reverse("cases:document_delete", args=[document.pk]) not in content
     assert reverse("cases:document_create", args=[case.pk]) not in content
+
+
+def test_demo_seeding_is_idempotent(demo: DemoNetwork) -> None:
+    from bruecke.cases.demo import seed_cases
+
+    case = _case(demo)
+    before = (CaseDocument.objects.filter(case=case).count(), _stored_files(), case.events.count())
+    seed_cases(demo)
+    assert (CaseDocument.objects.filter(case=case).count(), _stored_files(), case.events.count()) == before
+    assert before[0] == 1 and hasattr(case, "profile")

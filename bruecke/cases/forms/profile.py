@@ -73,6 +73,7 @@ _ROW_OPTIONS: dict[str, Any] = {
     "formset": ProfileRowFormSet,
     "extra": 1,
     "can_delete": True,
+    "can_delete_extra": False,
     "max_num": MAX_ROWS,
     "validate_max": True,
 }
