@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -84,7 +85,7 @@ class Profile(VersionedModel, OrganisationScopedModel):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_TRAVEL_MINUTES)],
     )
     updated_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
