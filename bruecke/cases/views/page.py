@@ -12,6 +12,7 @@ from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseStatus, Severity
 from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
+from bruecke.cases.selectors import exit as exit_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
@@ -36,8 +37,14 @@ def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
 
+def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    closed = case.status == CaseStatus.CLOSED
+    return {"exit_summary": exit_selectors.exit_summary(case) if closed else None}
+
+
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
+    Section("cases/sections/exit.html", _exit),
     Section("cases/sections/barriers.html", _barriers),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
