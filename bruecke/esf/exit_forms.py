@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -50,7 +51,9 @@ class SituationForm(Form):
         return bool(self.cleaned_data.get("date") and self.cleaned_data.get("kind"))
 
 
-SituationFormSet = forms.formset_factory(SituationForm, extra=0, max_num=20, validate_max=True)
+SituationFormSet = forms.formset_factory(
+    SituationForm, extra=EXTRA_SITUATION_ROWS, max_num=20, validate_max=True
+)
 
 
 class ExitForm(ModelForm):
@@ -93,14 +96,14 @@ class ExitForm(ModelForm):
         self.situations = SituationFormSet(
             self.data or None,
             prefix="situation",
-            initial=None if self.is_bound else rows + [{}] * EXTRA_SITUATION_ROWS,
+            initial=None if self.is_bound else rows,
         )
 
     def is_valid(self) -> bool:
         super().is_valid()
         rows_valid = self.situations.is_valid()
         # All missing answers at once: the rows are checked even when another field is wrong.
-        if rows_valid and self.cleaned_data.get("exit_date"):
+        if rows_valid:
             self._check_situations()
         return not self.errors and rows_valid and not any(row.errors for row in self.situations.forms)
 
@@ -115,10 +118,12 @@ class ExitForm(ModelForm):
 
     def _check_situations(self) -> None:
         """The 28-day window per row and the required answers (also checked by the service)."""
-        exit_date = self.cleaned_data["exit_date"]
+        exit_date: datetime.date | None = self.cleaned_data.get("exit_date")
         collected_on = self.cleaned_data.get("status_collected_on")
         filled = [row for row in self.situations.forms if row.is_filled()]
         for row in filled:
+            if exit_date is None:
+                break
             message = situation_error(
                 exit_date=exit_date, collected_on=collected_on, day=row.cleaned_data["date"]
             )
@@ -168,10 +173,7 @@ class FollowUpForm(ModelForm):
         model = FollowUp
         fields = ["answered_on", "employed", "self_employed", "improvements", "note"]
         widgets = {"answered_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3, "maxlength": "2000"})}
-
-    def __init__(self, *args: Any, instance: FollowUp, **kwargs: Any) -> None:
-        super().__init__(*args, instance=instance, **kwargs)
-        self.fields["self_employed"].label = _("of which self-employed")
+        labels = {"self_employed": _("of which self-employed")}
 
     def follow_up_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields}  # type: ignore[union-attr]
