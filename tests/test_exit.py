@@ -555,3 +555,12 @@ def test_case_page_query_count_does_not_grow_with_exit_rows(
             assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
+
+
+def test_a_paused_case_can_be_closed_and_the_pause_ends(demo: DemoNetwork) -> None:
+    case = open_case(demo)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.PAUSED, pause_reason="Krankenhaus")
+    case.refresh_from_db()
+    _service_close(case, demo.users["cm_a"], [SituationInput(date=case.opened_on, kind="inactive")])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.pause_reason == ""

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.forms import Form, ModelForm
@@ -86,6 +87,11 @@ class ExitForm(ModelForm):
         reason = self.fields["exit_reason"]
         assert isinstance(reason, forms.ChoiceField)
         reason.choices = [("", _("please choose")), *ExitReason.choices]
+        if instance.pk is None:
+            # Most cases are closed on the day of the last talk, when the situation is asked.
+            today = timezone.localdate()
+            self.initial.setdefault("exit_date", today)
+            self.initial.setdefault("status_collected_on", today)
         rows = (
             [{"pk": s.pk, "date": s.date, "kind": s.kind} for s in instance.situations.all()]
             if instance.pk

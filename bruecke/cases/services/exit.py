@@ -49,7 +49,10 @@ def case_close(
         raise ValidationError(_("This case is already closed."))
     record = exit_services.exit_record_create(actor=actor, case=locked, data=exit_data, situations=situations)
     closed, _changed = model_update(
-        actor=actor, instance=locked, data={"status": CaseStatus.CLOSED, "closed_on": record.exit_date}
+        actor=actor,
+        instance=locked,
+        # A paused case may be closed; the pause has ended with it.
+        data={"status": CaseStatus.CLOSED, "closed_on": record.exit_date, "pause_reason": ""},
     )
     record_event(
         actor=actor,

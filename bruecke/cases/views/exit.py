@@ -110,7 +110,9 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit_read(actor=acting_user(request), obj=record)
     form = FollowUpForm(
-        request.POST or None, instance=FollowUp(exit_record=record, organisation=record.organisation)
+        request.POST or None,
+        instance=FollowUp(exit_record=record, organisation=record.organisation),
+        initial={"answered_on": datetime.date.today()},
     )
     return edit_page(
         request,
