@@ -12,7 +12,13 @@ from collections.abc import Callable
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import ConsultationHour, Membership, MobileSite, Office
 from bruecke.participants.models import Participant
-from tests import expectations_cases, expectations_esf, expectations_profile_documents, expectations_projects
+from tests import (
+    expectations_cases,
+    expectations_esf,
+    expectations_exit,
+    expectations_profile_documents,
+    expectations_projects,
+)
 from tests.access_expectations_base import (
     ANON,
     LOGIN_REDIRECT,
@@ -160,4 +166,5 @@ EXPECTATIONS |= (
     | expectations_esf.EXPECTATIONS
     | expectations_cases.EXPECTATIONS
     | expectations_profile_documents.EXPECTATIONS
+    | expectations_exit.EXPECTATIONS
 )

@@ -1,4 +1,5 @@
-"""Demo cases: Mohammed Al-Hassan's case in Rostock with a few contacts."""
+"""Demo cases: Mohammed Al-Hassan's case in Rostock with a few contacts; Abdulrahman
+Hussein's closed case (exit questionnaire and a follow-up answer)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,12 @@ from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import contacts as contact_services
 from bruecke.cases.services import documents as document_services
+from bruecke.cases.services import exit as exit_services
 from bruecke.cases.services import profile as profile_services
 from bruecke.cases.services.profile import RowChange
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
+from bruecke.esf.exit_models import ExitReason, FollowUpAnswer, SituationType
+from bruecke.esf.exit_services import SituationInput
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
 
@@ -38,6 +42,7 @@ def seed_cases(demo: DemoNetwork) -> None:
     # The catalogue comes with a data migration; test databases that were flushed lack it.
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
+    _seed_closed_case(demo)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
     if participant is None:
         return
@@ -173,4 +178,50 @@ def seed_document(demo: DemoNetwork, case: Case) -> None:
             issued_on=datetime.date(2012, 7, 1),
         ),
         upload=SimpleUploadedFile("zeugnis.pdf", DEMO_DOCUMENT, content_type="application/pdf"),
+    )
+
+
+def _seed_closed_case(demo: DemoNetwork) -> None:
+    """Partner A, team Rostock: left early for a job after a short job search."""
+    participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Hussein").first()
+    if participant is None or Case.objects.filter(participant=participant).exists():
+        return
+    manager = demo.users["cm_a"]
+    case = case_services.case_open(
+        actor=manager,
+        case=Case(
+            participant=participant,
+            team=demo.teams["Rostock"],
+            case_manager=manager,
+            opened_on=participant.entry_date,
+        ),
+    )
+    today = datetime.date.today()
+    exit_date = min(participant.entry_date + datetime.timedelta(days=60), today)
+    job_from = min(exit_date + datetime.timedelta(days=10), today)
+    record = exit_services.case_close(
+        actor=manager,
+        case=case,
+        exit_data={
+            "exit_date": exit_date,
+            "exit_reason": ExitReason.EARLY_JOB,
+            "status_collected_on": job_from,
+            "qualification_gained": False,
+            "qualification_on": None,
+        },
+        situations=[
+            SituationInput(date=exit_date, kind=SituationType.JOB_SEARCHING),
+            SituationInput(date=job_from, kind=SituationType.EMPLOYED),
+        ],
+    )
+    exit_services.follow_up_record(
+        actor=manager,
+        record=record,
+        data={
+            "answered_on": today,
+            "employed": FollowUpAnswer.YES,
+            "self_employed": False,
+            "improvements": [],
+            "note": "Telefonisch erreicht; arbeitet weiter als Lagerhelfer.",
+        },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bruecke.cases.views import barriers, cases, contacts, documents, page, profile
+from bruecke.cases.views import barriers, cases, contacts, documents, exit, page, profile
 
 app_name = "cases"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/documents/new/", documents.document_create, name="document_create"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
+    path("<int:pk>/close/", exit.case_close, name="close"),
+    path("<int:pk>/exit/", exit.exit_edit, name="exit_edit"),
+    path("<int:pk>/follow-ups/new/", exit.follow_up_create, name="follow_up_create"),
+    path("<int:pk>/follow-ups/<int:follow_up_pk>/", exit.follow_up_edit, name="follow_up_edit"),
 ]

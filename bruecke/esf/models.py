@@ -326,3 +326,26 @@ def derived_rural(town: str) -> bool | None:
     if len(degrees) != 1:
         return None
     return degrees.pop() == Degurba.RURAL
+
+
+# The exit questionnaire and the follow-up live in their own module; imported here so
+# Django registers them with the esf app.
+from bruecke.esf.exit_models import (  # noqa: E402
+    ExitReason,
+    ExitRecord,
+    ExitSituation,
+    FollowUp,
+    FollowUpAnswer,
+    Improvement,
+    SituationType,
+)
+
+__all__ = [
+    "ExitReason",
+    "ExitRecord",
+    "ExitSituation",
+    "FollowUp",
+    "FollowUpAnswer",
+    "Improvement",
+    "SituationType",
+]

@@ -14,6 +14,7 @@ from bruecke.cases.models import Case, CaseStatus, Severity
 from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import documents as document_selectors
+from bruecke.cases.selectors import exit as exit_selectors
 from bruecke.cases.selectors import profile as profile_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
@@ -50,9 +51,15 @@ def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
 
+def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    closed = case.status == CaseStatus.CLOSED
+    return {"exit_summary": exit_selectors.exit_summary(case) if closed else None}
+
+
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
     Section("cases/sections/profile.html", _profile),
+    Section("cases/sections/exit.html", _exit),
     Section("cases/sections/barriers.html", _barriers),
     Section("cases/sections/documents.html", _documents),
     Section("cases/sections/timeline.html", _timeline),
