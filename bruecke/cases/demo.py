@@ -6,12 +6,14 @@ import datetime
 
 from django.db import transaction
 
-from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic
+from bruecke.cases.models import AnonymousContact, BarrierType, Case, Channel, Contact, ContactTopic
 from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import contacts as contact_services
+from bruecke.cases.services import mobile as mobile_services
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.network.demo import DemoNetwork
+from bruecke.network.models import MobileSite
 from bruecke.participants.models import Participant
 
 
@@ -20,6 +22,7 @@ def seed_cases(demo: DemoNetwork) -> None:
     # The catalogue comes with a data migration; test databases that were flushed lack it.
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
+    seed_anonymous_contacts(demo)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
     if participant is None or Case.objects.filter(participant=participant).exists():
         return
@@ -77,4 +80,32 @@ def seed_cases(demo: DemoNetwork) -> None:
             case=case,
             assessed_on=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),
             items=[(barriers[key], severity, note) for key, severity, note in items],
+        )
+
+
+DEMO_ANONYMOUS_SITE = "Rathaus Bad Doberan"
+
+
+def seed_anonymous_contacts(demo: DemoNetwork) -> None:
+    """Two mobile consultation hours of team Rostock with anonymous short contacts."""
+    manager = demo.users["cm_a"]
+    site = MobileSite.objects.filter(network=demo.network, name=DEMO_ANONYMOUS_SITE).first()
+    if site is None or AnonymousContact.objects.filter(site=site, recorded_by=manager).exists():
+        return
+    topics = {t.key: t for t in ContactTopic.objects.all()}
+    today = datetime.date.today()
+    Row = mobile_services.AnonymousRow
+    for days, rows in [
+        (
+            7,
+            [
+                Row(10, "ar", [topics["work_permission"]], "male", "18_29"),
+                Row(15, "fa", [topics["language_course"], topics["school"]], "female", "under_18"),
+                Row(5, "uk", [topics["housing"]]),
+            ],
+        ),
+        (35, [Row(20, "ar", [topics["job_search"]], "male", "30_54")]),
+    ]:
+        mobile_services.mobile_hour_record(
+            actor=manager, site=site, date=today - datetime.timedelta(days=days), rows=rows
         )
