@@ -60,7 +60,7 @@ class MobileRowForm(Form):
         label=_("language"),
         choices=[("", "–"), *LANGUAGE_CHOICES],
         required=False,
-        help_text=_("Case: the interpreted language. Anonymous: the language of the conversation."),
+        help_text=_("Case: interpreted language. Anonymous: language spoken."),
     )
     gender = forms.ChoiceField(
         label=_("gender (anonymous only)"), choices=[("", "–"), *Gender.choices], required=False
