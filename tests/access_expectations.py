@@ -16,6 +16,7 @@ from tests import (
     expectations_cases,
     expectations_esf,
     expectations_exit,
+    expectations_mobile_caseload,
     expectations_profile_documents,
     expectations_projects,
 )
@@ -168,3 +169,4 @@ EXPECTATIONS |= (
     | expectations_profile_documents.EXPECTATIONS
     | expectations_exit.EXPECTATIONS
 )
+EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS

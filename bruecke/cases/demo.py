@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from bruecke.cases.models import (
+    AnonymousContact,
     BarrierType,
     Case,
     CaseDocument,
@@ -28,12 +29,14 @@ from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import contacts as contact_services
 from bruecke.cases.services import documents as document_services
 from bruecke.cases.services import exit as exit_services
+from bruecke.cases.services import mobile as mobile_services
 from bruecke.cases.services import profile as profile_services
 from bruecke.cases.services.profile import RowChange
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.esf.exit_models import ExitReason, FollowUpAnswer, SituationType
 from bruecke.esf.exit_services import SituationInput
 from bruecke.network.demo import DemoNetwork
+from bruecke.network.models import MobileSite
 from bruecke.participants.models import Participant
 
 
@@ -43,6 +46,7 @@ def seed_cases(demo: DemoNetwork) -> None:
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
     _seed_closed_case(demo)
+    seed_anonymous_contacts(demo)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
     if participant is None:
         return
@@ -225,3 +229,31 @@ def _seed_closed_case(demo: DemoNetwork) -> None:
             "note": "Telefonisch erreicht; arbeitet weiter als Lagerhelfer.",
         },
     )
+
+
+DEMO_ANONYMOUS_SITE = "Rathaus Bad Doberan"
+
+
+def seed_anonymous_contacts(demo: DemoNetwork) -> None:
+    """Two mobile consultation hours of team Rostock with anonymous short contacts."""
+    manager = demo.users["cm_a"]
+    site = MobileSite.objects.filter(network=demo.network, name=DEMO_ANONYMOUS_SITE).first()
+    if site is None or AnonymousContact.objects.filter(site=site, recorded_by=manager).exists():
+        return
+    topics = {t.key: t for t in ContactTopic.objects.all()}
+    today = datetime.date.today()
+    Row = mobile_services.AnonymousRow
+    for days, rows in [
+        (
+            7,
+            [
+                Row(10, "ar", [topics["work_permission"]], "male", "18_29"),
+                Row(15, "fa", [topics["language_course"], topics["school"]], "female", "under_18"),
+                Row(5, "uk", [topics["housing"]]),
+            ],
+        ),
+        (35, [Row(20, "ar", [topics["job_search"]], "male", "30_54")]),
+    ]:
+        mobile_services.mobile_hour_record(
+            actor=manager, site=site, date=today - datetime.timedelta(days=days), rows=rows
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bruecke.cases.views import barriers, cases, contacts, documents, exit, page, profile
+from bruecke.cases.views import barriers, caseload, cases, contacts, documents, exit, mobile, page, profile
 
 app_name = "cases"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/exit/", exit.exit_edit, name="exit_edit"),
     path("<int:pk>/follow-ups/new/", exit.follow_up_create, name="follow_up_create"),
     path("<int:pk>/follow-ups/<int:follow_up_pk>/", exit.follow_up_edit, name="follow_up_edit"),
+    path("mobile/", mobile.mobile_record, name="mobile_record"),
+    path("caseload/", caseload.caseload, name="caseload"),
+    path("caseload/<int:staff_pk>/without-contact/", caseload.caseload_stale, name="caseload_stale"),
 ]

@@ -31,13 +31,20 @@ class Perm(StrEnum):
     EDIT_PARTICIPANTS = "edit_participants"  # register participants, record their data
     VIEW_AGGREGATES = "view_aggregates"  # figures across partners, no personal data
     VIEW_AUDIT = "view_audit"  # the audit log of the user's organisation
+    VIEW_TEAM_CASELOADS = "view_team_caseloads"  # caseload figures of every staff member of the team
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CASE_MANAGER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS}),
     Role.PLACEMENT_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
     Role.TEAM_LEAD: frozenset(
-        {Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS, Perm.VIEW_AGGREGATES}
+        {
+            Perm.VIEW_NETWORK,
+            Perm.VIEW_PERSONAL_DATA,
+            Perm.EDIT_PARTICIPANTS,
+            Perm.VIEW_AGGREGATES,
+            Perm.VIEW_TEAM_CASELOADS,
+        }
     ),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT}),
@@ -151,6 +158,30 @@ def participant_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSON
             shared_ids = set(shared)
             if shared_ids:
                 condition |= Q(pk__in=sorted(shared_ids))
+    return condition
+
+
+# Roles whose caseload appears in a team lead's caseload view.
+CASELOAD_ROLES = frozenset({Role.CASE_MANAGER, Role.PLACEMENT_OFFICER, Role.TEAM_LEAD})
+
+
+def caseload_staff_filter(user: User | AnonymousUser) -> Q:
+    """Whose caseload figures `user` may see (a Q on users).
+
+    Team leads see every case manager, placement officer and team lead of their team, or
+    of their organisation when they have no team. Everyone else who works with personal
+    data sees only their own line; the rest see nobody.
+    """
+    condition = Q(pk__in=[])
+    for m in memberships_with(user, Perm.VIEW_TEAM_CASELOADS):
+        staff = Membership.objects.filter(
+            organisation_id=m.organisation_id, ended_on__isnull=True, role__in=CASELOAD_ROLES
+        )
+        if m.team_id:
+            staff = staff.filter(team_id=m.team_id)
+        condition |= Q(pk__in=staff.values("user_id"))
+    if has_perm(user, Perm.VIEW_PERSONAL_DATA):
+        condition |= Q(pk=user.pk)
     return condition
 
 

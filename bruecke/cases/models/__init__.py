@@ -1,5 +1,6 @@
 """The cases app's models, one module per part of case work."""
 
+from bruecke.cases.models.anonymous import AgeGroup, AnonymousContact
 from bruecke.cases.models.barriers import Assessment, AssessmentItem, BarrierType, Severity
 from bruecke.cases.models.case import Case, CaseStatus, CatalogueEntry
 from bruecke.cases.models.contacts import Channel, Contact, ContactTopic, InterpreterKind
@@ -17,6 +18,8 @@ from bruecke.cases.models.tasks import Task, TaskSource
 from bruecke.cases.models.timeline import CaseEvent, EventKind
 
 __all__ = [
+    "AgeGroup",
+    "AnonymousContact",
     "Assessment",
     "AssessmentItem",
     "BarrierType",

@@ -1,0 +1,128 @@
+"""The mobile consultation hour screen: several contacts at one site in one save."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from bruecke.cases.forms.mobile import (
+    DEFAULT_ROWS,
+    MAX_ROWS,
+    MORE_ROWS,
+    BaseMobileRowFormSet,
+    MobileHourForm,
+    row_formset,
+)
+from bruecke.cases.models import ContactTopic
+from bruecke.cases.selectors import mobile as selectors
+from bruecke.cases.services import mobile as services
+from bruecke.cases.views.common import acting_user
+from bruecke.core import access
+from bruecke.core.access import Perm
+from bruecke.core.forms import add_service_errors
+
+SUMMARY_MONTHS = 3
+# Model fields of a saved record that the row form shows under another name.
+ROW_FIELD = {"interpreter_language": "language", "date": "case", "site": "case"}
+
+
+def _rows_wanted(request: HttpRequest) -> int:
+    try:
+        rows = int(request.GET.get("rows", DEFAULT_ROWS))
+    except ValueError:
+        return DEFAULT_ROWS
+    return max(1, min(rows, MAX_ROWS))
+
+
+def _case_label(case: Any) -> str:
+    participant = case.participant
+    name = ", ".join(p for p in (participant.family_name, participant.given_names) if p)
+    return f"{name} ({case.opened_on:%d.%m.%Y})"
+
+
+def _summary_start(today: datetime.date) -> datetime.date:
+    month = today.replace(day=1)
+    for _step in range(SUMMARY_MONTHS - 1):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def _show_row_errors(formset: BaseMobileRowFormSet, used: list[BaseForm], error: ValidationError) -> None:
+    for index, row_error in getattr(error, "rows", {}).items():
+        form = used[index]
+        if hasattr(row_error, "error_dict"):
+            renamed: dict[str, Any] = {}
+            for name, errors in row_error.error_dict.items():
+                renamed.setdefault(ROW_FIELD.get(name, name), []).extend(errors)
+            row_error = ValidationError(renamed)
+        add_service_errors(form, row_error)
+
+
+@login_required
+def mobile_record(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Perm.EDIT_PARTICIPANTS)
+    user = acting_user(request)
+    cases = list(selectors.open_cases_for_mobile(user))
+    topics = list(ContactTopic.objects.filter(is_active=True))
+    form_kwargs = {
+        "case_choices": [(case.pk, _case_label(case)) for case in cases],
+        "topic_choices": [(topic.pk, str(topic)) for topic in topics],
+    }
+    rows = _rows_wanted(request)
+    post = request.POST if request.method == "POST" else None
+    header = MobileHourForm(post, user=user, initial={"site": request.GET.get("site")})
+    formset = row_formset(rows)(post, prefix="row", form_kwargs=form_kwargs)
+    if post is not None and header.is_valid() and formset.is_valid():
+        used = formset.used_forms()
+        by_pk = {case.pk: case for case in cases}
+        topic_by_pk = {topic.pk: topic for topic in topics}
+        try:
+            result = services.mobile_hour_record(
+                actor=user,
+                site=header.cleaned_data["site"],
+                date=header.cleaned_data["date"],
+                rows=[form.to_row(by_pk, topic_by_pk) for form in used],
+            )
+        except services.RowErrors as error:
+            if error.header is not None:
+                add_service_errors(header, error.header)
+            _show_row_errors(formset, list(used), error)
+        except ValidationError as error:
+            add_service_errors(header, error)
+        else:
+            messages.success(request, _saved_message(len(result.contacts), len(result.anonymous)))
+            return redirect(f"{reverse('cases:mobile_record')}?site={header.cleaned_data['site'].pk}")
+    today = datetime.date.today()
+    context = {
+        "header": header,
+        "formset": formset,
+        "more_rows": min(rows + MORE_ROWS, MAX_ROWS) if rows < MAX_ROWS else None,
+        "site_pk": request.GET.get("site", "") if request.GET.get("site", "").isdigit() else "",
+        "summary": selectors.anonymous_counts_by_site_month(user, _summary_start(today)),
+        "has_cases": bool(cases),
+    }
+    return render(request, "cases/mobile_record.html", context, status=400 if post is not None else 200)
+
+
+def _saved_message(contacts: int, anonymous: int) -> str:
+    return " ".join(
+        [
+            ngettext("%(count)d case contact saved.", "%(count)d case contacts saved.", contacts)
+            % {"count": contacts},
+            ngettext(
+                "%(count)d anonymous short contact saved.",
+                "%(count)d anonymous short contacts saved.",
+                anonymous,
+            )
+            % {"count": anonymous},
+        ]
+    )
