@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseStatus, Severity
 from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
+from bruecke.cases.selectors import plan as plan_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
@@ -32,6 +34,12 @@ def _barriers(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
     return {"assessments": assessments, "barriers": rows, "severities": Severity.choices}
 
 
+def _plan(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    plan = plan_selectors.case_plan(case)
+    versions = plan_selectors.plan_versions(case) if plan is not None else []
+    return {"plan": plan, "plan_versions": versions, "today": datetime.date.today()}
+
+
 def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
@@ -39,6 +47,7 @@ def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
     Section("cases/sections/barriers.html", _barriers),
+    Section("cases/sections/plan.html", _plan),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
 ]
