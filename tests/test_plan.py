@@ -383,6 +383,21 @@ def test_goal_without_title_and_bad_agreement_dates(login: Callable[[str], Clien
     assert not Task.objects.filter(case=fresh_case).exists()
 
 
+def test_too_many_goals_or_steps_are_refused(login: Callable[[str], Client], fresh_case: Case) -> None:
+    client = login("cm_a")
+    response = _post(
+        client, fresh_case, _form_data(0, [_goal(f"Ziel {i}", steps=[_step()]) for i in range(45)])
+    )
+    assert response.status_code == 400
+    assert "höchstens 40" in response.content.decode()
+    response = _post(
+        client, fresh_case, _form_data(0, [_goal(steps=[_step(f"Schritt {i}") for i in range(45)])])
+    )
+    assert response.status_code == 400
+    assert "höchstens 40" in response.content.decode()
+    assert not Plan.objects.filter(case=fresh_case).exists()
+
+
 def test_html_in_text_is_shown_as_text(login: Callable[[str], Client], fresh_case: Case) -> None:
     client = login("cm_a")
     response = _post(client, fresh_case, _form_data(0, [_goal("<script>x</script>", steps=[_step()])]))

@@ -57,7 +57,7 @@ def test_edit_plan_mark_done_and_print(bpage: BrowserPage) -> None:
     check_axe(page)
 
     with page.expect_navigation():
-        page.click(f"#plan-heading ~ p a[href$='/plan/versions/1/']")
+        page.click("#plan-heading ~ p a[href$='/plan/versions/1/']")
     expect(page.locator("main")).not_to_contain_text("Führerschein")  # version 1 as it was agreed
     check_axe(page)
 

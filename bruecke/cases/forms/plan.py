@@ -97,8 +97,14 @@ class StepForm(RowForm):
     status = forms.ChoiceField(label=_("status"), choices=StepStatus.choices, initial=StepStatus.OPEN)
 
 
-GoalFormSet = formset_factory(GoalForm, extra=0, can_delete=True)
-StepFormSet = formset_factory(StepForm, extra=0, can_delete=True)
+# Bounded, so a crafted post cannot make the server build millions of nested forms.
+MAX_GOALS = MAX_STEPS = 40
+GoalFormSet = formset_factory(
+    GoalForm, extra=0, can_delete=True, max_num=MAX_GOALS, absolute_max=MAX_GOALS + 2, validate_max=True
+)
+StepFormSet = formset_factory(
+    StepForm, extra=0, can_delete=True, max_num=MAX_STEPS, absolute_max=MAX_STEPS + 2, validate_max=True
+)
 _SERVICE_KEY = re.compile(r"^goals\.(\d+)\.(?:steps\.(\d+)\.)?(\w+)$")
 
 
@@ -192,7 +198,10 @@ class PlanEditor:
     @property
     def has_errors(self) -> bool:
         forms_ = [self.plan_form, *self.goals.forms, *(f for s in self.steps for f in s.forms)]
-        return any(f.is_bound and f.errors for f in forms_)
+        sets: list[Any] = [self.goals, *self.steps]
+        return any(f.is_bound and f.errors for f in forms_) or any(
+            s.is_bound and s.non_form_errors() for s in sets
+        )
 
     def rows(self) -> list[tuple[GoalForm, Any]]:
         return list(zip(self.goals.forms, self.steps, strict=True))
@@ -200,8 +209,10 @@ class PlanEditor:
     def is_valid(self) -> bool:
         valid = self.plan_form.is_valid()
         self.goals.is_valid()
+        valid = valid and not self.goals.non_form_errors()
         for goal_form, step_set in self.rows():
             step_set.is_valid()
+            valid = valid and not step_set.non_form_errors()
             if goal_form.has_changed() or _deleted(goal_form):
                 continue
             if any(f.has_changed() and not _deleted(f) for f in step_set.forms):
