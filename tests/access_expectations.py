@@ -17,6 +17,7 @@ from tests import (
     expectations_esf,
     expectations_exit,
     expectations_mobile_caseload,
+    expectations_plan,
     expectations_profile_documents,
     expectations_projects,
 )
@@ -170,3 +171,4 @@ EXPECTATIONS |= (
     | expectations_exit.EXPECTATIONS
 )
 EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS
+EXPECTATIONS |= expectations_plan.EXPECTATIONS

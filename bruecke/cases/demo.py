@@ -1,4 +1,4 @@
-"""Demo cases: Mohammed Al-Hassan's case in Rostock with a few contacts; Abdulrahman
+"""Demo cases: Mohammed Al-Hassan's case in Rostock with contacts, profile, document and plan; Abdulrahman
 Hussein's closed case (exit questionnaire and a follow-up answer)."""
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from bruecke.cases.models import (
     DigitalSkills,
     DocumentType,
     DrivingLicence,
+    Plan,
     Profile,
     QualificationKind,
     RecognitionStatus,
+    Responsible,
 )
 from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
@@ -30,6 +32,7 @@ from bruecke.cases.services import contacts as contact_services
 from bruecke.cases.services import documents as document_services
 from bruecke.cases.services import exit as exit_services
 from bruecke.cases.services import mobile as mobile_services
+from bruecke.cases.services import plan as plan_services
 from bruecke.cases.services import profile as profile_services
 from bruecke.cases.services.profile import RowChange
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
@@ -53,6 +56,7 @@ def seed_cases(demo: DemoNetwork) -> None:
     case = Case.objects.filter(participant=participant).first() or _open_demo_case(demo, participant)
     seed_profile(demo, case)
     seed_document(demo, case)
+    seed_plan(demo, case)
 
 
 def _open_demo_case(demo: DemoNetwork, participant: Participant) -> Case:
@@ -257,3 +261,54 @@ def seed_anonymous_contacts(demo: DemoNetwork) -> None:
         mobile_services.mobile_hour_record(
             actor=manager, site=site, date=today - datetime.timedelta(days=days), rows=rows
         )
+
+
+def seed_plan(demo: DemoNetwork, case: Case) -> None:
+    """Two goals with steps, agreed at the first contact (once; idempotent)."""
+    if Plan.objects.filter(case=case).exists():
+        return
+    agreed_on = case.opened_on
+    day = datetime.timedelta(days=1)
+    step = plan_services.StepInput
+    plan_services.plan_save(
+        actor=demo.users["cm_a"],
+        case=case,
+        agreed_on=agreed_on,
+        expected_version=0,
+        goals=[
+            plan_services.GoalInput(
+                id=None,
+                title="Deutsch B1",
+                target_on=agreed_on + 180 * day,
+                steps=[
+                    step(None, "Anmeldung zum B1-Kurs", Responsible.PARTICIPANT, agreed_on + 14 * day),
+                    step(
+                        None,
+                        "Kostenübernahme klären",
+                        Responsible.OTHER,
+                        agreed_on + 30 * day,
+                        responsible_name="Jobcenter",
+                    ),
+                ],
+            ),
+            plan_services.GoalInput(
+                id=None,
+                title="Ausbildung als Elektroniker/in",
+                target_on=agreed_on + 365 * day,
+                steps=[
+                    step(
+                        None,
+                        "Anerkennung der Schulzeugnisse beantragen",
+                        Responsible.COUNSELLOR,
+                        agreed_on + 21 * day,
+                    ),
+                    step(
+                        None,
+                        "Praktikum in einem Elektrobetrieb suchen",
+                        Responsible.COUNSELLOR,
+                        agreed_on + 60 * day,
+                    ),
+                ],
+            ),
+        ],
+    )

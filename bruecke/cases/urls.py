@@ -1,6 +1,17 @@
 from django.urls import path
 
-from bruecke.cases.views import barriers, caseload, cases, contacts, documents, exit, mobile, page, profile
+from bruecke.cases.views import (
+    barriers,
+    caseload,
+    cases,
+    contacts,
+    documents,
+    exit,
+    mobile,
+    page,
+    plan,
+    profile,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -20,4 +31,9 @@ urlpatterns = [
     path("mobile/", mobile.mobile_record, name="mobile_record"),
     path("caseload/", caseload.caseload, name="caseload"),
     path("caseload/<int:staff_pk>/without-contact/", caseload.caseload_stale, name="caseload_stale"),
+    path("<int:pk>/plan/", plan.plan_edit, name="plan_edit"),
+    path("<int:pk>/plan/versions/<int:number>/", plan.plan_version, name="plan_version"),
+    path("<int:pk>/plan/print/", plan.plan_print_view, name="plan_print"),
+    path("<int:pk>/plan/print.pdf", plan.plan_pdf, name="plan_pdf"),
+    path("<int:pk>/plan/steps/<int:step_pk>/done/", plan.plan_step_done, name="plan_step_done"),
 ]

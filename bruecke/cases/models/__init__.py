@@ -5,6 +5,7 @@ from bruecke.cases.models.barriers import Assessment, AssessmentItem, BarrierTyp
 from bruecke.cases.models.case import Case, CaseStatus, CatalogueEntry
 from bruecke.cases.models.contacts import Channel, Contact, ContactTopic, InterpreterKind
 from bruecke.cases.models.documents import CaseDocument, DocumentType
+from bruecke.cases.models.plan import Goal, GoalStatus, Plan, PlanVersion, Responsible, Step, StepStatus
 from bruecke.cases.models.profile import (
     DigitalSkills,
     DrivingLicence,
@@ -35,12 +36,19 @@ __all__ = [
     "DocumentType",
     "DrivingLicence",
     "EventKind",
+    "Goal",
+    "GoalStatus",
     "InterpreterKind",
+    "Plan",
+    "PlanVersion",
     "Profile",
     "Qualification",
     "QualificationKind",
     "RecognitionStatus",
+    "Responsible",
     "Severity",
+    "Step",
+    "StepStatus",
     "Task",
     "TaskSource",
     "WorkExperience",

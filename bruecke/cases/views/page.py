@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import documents as document_selectors
 from bruecke.cases.selectors import exit as exit_selectors
+from bruecke.cases.selectors import plan as plan_selectors
 from bruecke.cases.selectors import profile as profile_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
@@ -47,6 +49,12 @@ def _documents(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, An
     return {"documents": documents.get_page(request.GET.get("documents"))}
 
 
+def _plan(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    plan = plan_selectors.case_plan(case)
+    versions = plan_selectors.plan_versions(case) if plan is not None else []
+    return {"plan": plan, "plan_versions": versions, "today": datetime.date.today()}
+
+
 def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
@@ -62,6 +70,7 @@ SECTIONS: list[Section] = [
     Section("cases/sections/exit.html", _exit),
     Section("cases/sections/barriers.html", _barriers),
     Section("cases/sections/documents.html", _documents),
+    Section("cases/sections/plan.html", _plan),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
 ]
