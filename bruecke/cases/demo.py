@@ -6,10 +6,11 @@ import datetime
 
 from django.db import transaction
 
-from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic
+from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic, Task
 from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import contacts as contact_services
+from bruecke.cases.services import tasks as task_services
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
@@ -17,6 +18,11 @@ from bruecke.participants.models import Participant
 
 @transaction.atomic
 def seed_cases(demo: DemoNetwork) -> None:
+    _seed_case(demo)
+    _seed_tasks(demo)
+
+
+def _seed_case(demo: DemoNetwork) -> None:
     # The catalogue comes with a data migration; test databases that were flushed lack it.
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
@@ -78,3 +84,22 @@ def seed_cases(demo: DemoNetwork) -> None:
             assessed_on=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),
             items=[(barriers[key], severity, note) for key, severity, note in items],
         )
+
+
+def _seed_tasks(demo: DemoNetwork) -> None:
+    """Anna Berger's "my day": one overdue task and one due today on Mohammed's case."""
+    case = Case.objects.filter(participant__family_name="Al-Hassan", organisation=demo.partners["A"]).first()
+    if case is None:
+        return
+    manager, today = demo.users["cm_a"], datetime.date.today()
+    for days, title in [
+        (-2, "Bewerbungsunterlagen durchsehen"),
+        (0, "Sprachkursträger wegen B1-Platz anrufen"),
+    ]:
+        if not Task.objects.filter(case=case, title=title).exists():
+            task_services.task_create(
+                actor=manager,
+                task=Task(
+                    case=case, assignee=manager, title=title, due_on=today + datetime.timedelta(days=days)
+                ),
+            )

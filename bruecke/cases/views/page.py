@@ -7,11 +7,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseStatus, Severity
 from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
+from bruecke.cases.selectors import tasks as task_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
@@ -32,6 +34,16 @@ def _barriers(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
     return {"assessments": assessments, "barriers": rows, "severities": Severity.choices}
 
 
+def _tasks(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    tasks = task_selectors.case_open_tasks(request.user, case)
+    return {
+        "case_tasks": list(tasks[: task_selectors.CASE_SECTION_LIMIT]),
+        "case_task_count": tasks.count(),
+        "task_back": request.get_full_path(),
+        "today": timezone.localdate(),
+    }
+
+
 def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
@@ -39,6 +51,7 @@ def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
     Section("cases/sections/barriers.html", _barriers),
+    Section("cases/sections/tasks.html", _tasks),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
 ]
