@@ -273,6 +273,13 @@ def test_free_tasks_leave_no_timeline_entry_and_foreign_next_is_ignored(
     assert CaseEvent.objects.count() == events
 
 
+def test_html_in_a_title_is_shown_as_text(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    data = _form(title="<b>Termin</b> <script>x()</script>", assignee=demo.users["cm_a"].pk, case="")
+    assert login("cm_a").post(reverse("cases:task_create"), data).status_code == 302
+    page = login("cm_a").get(reverse("cases:task_list")).content.decode()
+    assert "&lt;b&gt;Termin&lt;/b&gt;" in page and "<script>x()" not in page
+
+
 def test_done_and_reopen_only_by_post(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     task = demo_task(demo)
     client = login("cm_a")
@@ -382,3 +389,19 @@ def test_demo_my_day_and_nav_entry(login: Callable[[str], Client], demo: DemoNet
     coordinator = login("coordinator").get(reverse("core:dashboard"))
     assert "my_day" not in coordinator.context
     assert f'href="{reverse("cases:task_list")}"' not in coordinator.content.decode()
+
+
+def test_done_from_an_outdated_copy_is_refused(demo: DemoNetwork) -> None:
+    """Two clicks on "done" (two windows): the second sees the stored row and is refused."""
+    from django.core.exceptions import ValidationError
+
+    from bruecke.cases.services.tasks import task_complete
+
+    task = demo_task(demo)
+    outdated = Task.objects.get(pk=task.pk)
+    task_complete(actor=demo.users["cm_a"], task=task)
+    with pytest.raises(ValidationError):
+        task_complete(actor=demo.users["team_lead"], task=outdated)
+    task.refresh_from_db()
+    assert task.done_by == demo.users["cm_a"]
+    assert CaseEvent.objects.filter(kind=EventKind.TASK, object_id=str(task.pk)).count() == 1

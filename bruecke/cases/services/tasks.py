@@ -48,10 +48,16 @@ def task_create(*, actor: User, task: Task) -> Task:
     return model_create(actor=actor, instance=task)
 
 
+def _locked(task: Task) -> Task:
+    """The stored row under a lock: two clicks on "done" must not both pass the check."""
+    return Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+
+
 @transaction.atomic
 def task_complete(*, actor: User, task: Task, done_on: datetime.date | None = None) -> Task:
     """Marks a task done; a task of a case leaves a timeline entry (its source kind only:
     titles are free text and may hold personal details)."""
+    task = _locked(task)
     if task.done_on is not None:
         raise ValidationError(_("This task is already done."))
     done_on = done_on or timezone.localdate()
@@ -70,6 +76,7 @@ def task_complete(*, actor: User, task: Task, done_on: datetime.date | None = No
 
 @transaction.atomic
 def task_reopen(*, actor: User, task: Task) -> Task:
+    task = _locked(task)
     if task.done_on is None:
         raise ValidationError(_("This task is still open."))
     if task.case is not None and task.case.status == CaseStatus.CLOSED:
