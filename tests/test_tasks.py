@@ -306,6 +306,27 @@ def test_my_tasks_are_grouped_by_due_date(login: Callable[[str], Client], demo: 
     assert [t.title for t in done.context["page"]] == ["erledigt"]
 
 
+def test_all_tasks_of_a_case_for_those_who_see_it(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    case = _case(demo)
+    others = _task(case, demo.users["po_a"], days=40, title="Praktikumsbetrieb besuchen")
+    url = reverse("cases:task_list") + f"?case={case.pk}"
+    response = login("cm_a").get(url)
+    titles = [t.title for g in response.context["groups"] for t in g.tasks]
+    assert titles == [
+        "Bewerbungsunterlagen durchsehen",
+        "Sprachkursträger wegen B1-Platz anrufen",
+        others.title,
+    ]
+    assert AuditEvent.objects.filter(action="read", object_type="cases.case", object_id=str(case.pk)).exists()
+    # The placement officer sees them all, but closes only their own.
+    page = login("po_a").get(url).content.decode()
+    assert reverse("cases:task_done", args=[others.pk]) in page
+    assert reverse("cases:task_done", args=[demo_task(demo).pk]) not in page
+    for key in ("cm_b", "user_c", "coordinator"):
+        assert login(key).get(url).status_code == 404, key
+    assert login("cm_a").get(reverse("cases:task_list") + "?case=abc").status_code == 404
+
+
 def test_my_tasks_query_count_does_not_grow(
     login: Callable[[str], Client], demo: DemoNetwork, count_queries: Callable[..., Any]
 ) -> None:
@@ -323,11 +344,12 @@ def test_my_tasks_query_count_does_not_grow(
             )
             for i in range(batch)
         )
-        for url in (reverse("cases:task_list"), reverse("cases:task_list") + "?done=1"):
+        urls = ["", "?done=1", f"?case={case.pk}", f"?case={case.pk}&done=1"]
+        for url in (reverse("cases:task_list") + query for query in urls):
             with count_queries() as ctx:
                 assert client.get(url).status_code == 200
             counts.append(ctx.count)
-    assert counts[0] == counts[2] and counts[1] == counts[3]
+    assert counts[:4] == counts[4:]
 
 
 def test_dashboard_my_day_is_limited_and_its_query_count_constant(

@@ -29,6 +29,10 @@ def test_add_a_task_on_the_case_page_and_finish_it_from_my_day(bpage: BrowserPag
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
     expect(page.locator("#tasks-heading + p + table")).to_contain_text(TITLE)
     check_axe(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=tr("All tasks of the case")).click()
+    expect(page.locator("main")).to_contain_text(TITLE)
+    check_axe(page)
 
     bpage.goto("/dashboard/")
     my_day = page.locator("section[aria-labelledby=my-day-heading]")
@@ -42,6 +46,9 @@ def test_add_a_task_on_the_case_page_and_finish_it_from_my_day(bpage: BrowserPag
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.locator(".messages")).to_contain_text(tr("The task is done."))
     expect(my_day.locator("tbody tr", has_text=TITLE)).to_have_count(0)
+    bpage.goto("/cases/tasks/?done=1")
+    expect(page.locator("main table")).to_contain_text(TITLE)
+    check_axe(page)
     task = Task.objects.get(title=TITLE)
     assert task.done_on is not None and task.case == case
     check_axe(page)

@@ -53,7 +53,12 @@ def my_day(user: AnyUser, today: datetime.date) -> list[Task]:
 
 
 def case_open_tasks(user: AnyUser, case: Case) -> QuerySet[Task]:
-    return tasks_visible_to(user).filter(case=case, done_on__isnull=True).order_by("due_on", "id")
+    return case_tasks(user, case, done=False)
+
+
+def case_tasks(user: AnyUser, case: Case, *, done: bool) -> QuerySet[Task]:
+    tasks = tasks_visible_to(user).filter(case=case, done_on__isnull=not done)
+    return tasks.order_by("-done_on", "-id") if done else tasks.order_by("due_on", "id")
 
 
 def cases_for_new_task(user: AnyUser) -> QuerySet[Case]:

@@ -21,23 +21,39 @@ from bruecke.cases.services import tasks as services
 from bruecke.cases.views.common import acting_user
 from bruecke.core import access
 from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import edit_page, paginate
 
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    """The user's open tasks by due date (overdue, today, next 7 days, later), or done ones."""
+    """The user's open tasks by due date (overdue, today, next 7 days, later), or done ones;
+    with `?case=<pk>` the tasks of that case instead (everyone's, for those who see it)."""
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     today = timezone.localdate()
     show_done = request.GET.get("done") == "1"
-    tasks = selectors.my_done_tasks(request.user) if show_done else selectors.my_open_tasks(request.user)
+    case, can_edit = None, False
+    if "case" in request.GET:
+        case = case_selectors.case_get(request.user, request.GET["case"])
+        audit_read(actor=acting_user(request), obj=case)
+        can_edit = (
+            case_selectors.cases_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=case.pk).exists()
+        )
+        tasks = selectors.case_tasks(request.user, case, done=show_done)
+    else:
+        tasks = selectors.my_done_tasks(request.user) if show_done else selectors.my_open_tasks(request.user)
     page = paginate(request, tasks)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "page": page,
+        "case": case,
+        "can_edit": can_edit,
         "show_done": show_done,
         "groups": [] if show_done else selectors.group_by_due(page, today),
         "today": today,
-        "query": "done=1" if show_done else "",
+        "query": query.urlencode(),
+        "case_query": f"case={case.pk}&" if case else "",
         "task_back": request.get_full_path(),
     }
     return render(request, "cases/tasks/list.html", context)
