@@ -50,7 +50,7 @@ def task_create(*, actor: User, task: Task) -> Task:
 
 def _locked(task: Task) -> Task:
     """The stored row under a lock: two clicks on "done" must not both pass the check."""
-    return Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",)).select_related("case").get(pk=task.pk)
 
 
 @transaction.atomic
