@@ -20,6 +20,7 @@ from tests import (
     expectations_plan,
     expectations_profile_documents,
     expectations_projects,
+    expectations_tasks,
 )
 from tests.access_expectations_base import (
     ANON,
@@ -172,3 +173,4 @@ EXPECTATIONS |= (
 )
 EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS
 EXPECTATIONS |= expectations_plan.EXPECTATIONS
+EXPECTATIONS |= expectations_tasks.EXPECTATIONS

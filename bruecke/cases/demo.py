@@ -25,6 +25,7 @@ from bruecke.cases.models import (
     QualificationKind,
     RecognitionStatus,
     Responsible,
+    Task,
 )
 from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
@@ -34,6 +35,7 @@ from bruecke.cases.services import exit as exit_services
 from bruecke.cases.services import mobile as mobile_services
 from bruecke.cases.services import plan as plan_services
 from bruecke.cases.services import profile as profile_services
+from bruecke.cases.services import tasks as task_services
 from bruecke.cases.services.profile import RowChange
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.esf.exit_models import ExitReason, FollowUpAnswer, SituationType
@@ -45,6 +47,11 @@ from bruecke.participants.models import Participant
 
 @transaction.atomic
 def seed_cases(demo: DemoNetwork) -> None:
+    _seed_case(demo)
+    _seed_tasks(demo)
+
+
+def _seed_case(demo: DemoNetwork) -> None:
     # The catalogue comes with a data migration; test databases that were flushed lack it.
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
@@ -312,3 +319,22 @@ def seed_plan(demo: DemoNetwork, case: Case) -> None:
             ),
         ],
     )
+
+
+def _seed_tasks(demo: DemoNetwork) -> None:
+    """Anna Berger's "my day": one overdue task and one due today on Mohammed's case."""
+    case = Case.objects.filter(participant__family_name="Al-Hassan", organisation=demo.partners["A"]).first()
+    if case is None:
+        return
+    manager, today = demo.users["cm_a"], datetime.date.today()
+    for days, title in [
+        (-2, "Bewerbungsunterlagen durchsehen"),
+        (0, "Sprachkursträger wegen B1-Platz anrufen"),
+    ]:
+        if not Task.objects.filter(case=case, title=title).exists():
+            task_services.task_create(
+                actor=manager,
+                task=Task(
+                    case=case, assignee=manager, title=title, due_on=today + datetime.timedelta(days=days)
+                ),
+            )

@@ -11,6 +11,7 @@ from bruecke.cases.views import (
     page,
     plan,
     profile,
+    tasks,
 )
 
 app_name = "cases"
@@ -36,4 +37,9 @@ urlpatterns = [
     path("<int:pk>/plan/print/", plan.plan_print_view, name="plan_print"),
     path("<int:pk>/plan/print.pdf", plan.plan_pdf, name="plan_pdf"),
     path("<int:pk>/plan/steps/<int:step_pk>/done/", plan.plan_step_done, name="plan_step_done"),
+    path("<int:pk>/tasks/new/", tasks.case_task_create, name="case_task_create"),
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/new/", tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
+    path("tasks/<int:pk>/reopen/", tasks.task_reopen, name="task_reopen"),
 ]

@@ -6,8 +6,9 @@ scope is answered with 404, so the existence of a record is never revealed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -183,6 +184,60 @@ def caseload_staff_filter(user: User | AnonymousUser) -> Q:
     if has_perm(user, Perm.VIEW_PERSONAL_DATA):
         condition |= Q(pk=user.pk)
     return condition
+
+
+def _case_scope(user: User | AnonymousUser, perm: Perm) -> QuerySet[Any, Any]:
+    """The ids of the cases `user` may see (or edit, for EDIT_PARTICIPANTS): the case rule."""
+    from bruecke.cases.models import Case
+
+    return Case.objects.filter(personal_data_filter(user, team_field="team", perm=perm)).values("pk")
+
+
+def task_filter(user: User | AnonymousUser, *, acting: bool = False) -> Q:
+    """Which tasks `user` may see, or (`acting`) mark done and reopen.
+
+    Seeing: tasks assigned to the user, free tasks (no case) the user wrote, and every task
+    of a case the user may see (the case rule, so team narrowing follows the case's team).
+    Acting: the assignee, and the editors of the task's case. Both only within an
+    organisation where the user still has personal-data access (docs/decisions/0010).
+    """
+    organisations = organisation_ids(user, Perm.VIEW_PERSONAL_DATA)
+    if not organisations:
+        return Q(pk__in=[])
+    own = Q(assignee_id=user.pk)
+    if not acting:
+        own |= Q(case__isnull=True, created_by_id=user.pk)
+    case_perm = Perm.EDIT_PARTICIPANTS if acting else Perm.VIEW_PERSONAL_DATA
+    return (Q(organisation_id__in=sorted(organisations)) & own) | Q(case_id__in=_case_scope(user, case_perm))
+
+
+def case_visible_filter(user: User | AnonymousUser, *, case_field: str = "case") -> Q:
+    """For records that point to a case: whether `user` may see that case."""
+    return Q(**{f"{case_field}_id__in": _case_scope(user, Perm.VIEW_PERSONAL_DATA)})
+
+
+def personal_data_staff(
+    organisation_ids: Iterable[int], *, team_id: int | None = None, any_team: bool = False
+) -> QuerySet[User]:
+    """Active staff of the organisations who may see their personal data: who can be given
+    a task. Unless `any_team`, only those who may see a record of `team_id` (None: no team),
+    by the same team narrowing as `personal_data_filter`."""
+    from bruecke.accounts.models import User
+
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_PERSONAL_DATA in perms]
+    members = Membership.objects.filter(
+        organisation_id__in=sorted(organisation_ids),
+        organisation__is_active=True,
+        role__in=roles,
+        ended_on__isnull=True,
+        user__is_active=True,
+    )
+    if not any_team:
+        sees_team = Q(team__isnull=True) | ~Q(role__in=list(TEAM_NARROWED_ROLES))
+        if team_id is not None:
+            sees_team |= Q(team_id=team_id)
+        members = members.filter(sees_team)
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")
 
 
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "network": access.has_perm(user, Perm.VIEW_NETWORK),
             "participants": access.has_perm(user, Perm.VIEW_PERSONAL_DATA),
+            "tasks": access.has_perm(user, Perm.VIEW_PERSONAL_DATA),
             "manage": access.has_perm(user, Perm.MANAGE_NETWORK),
             "audit": access.has_perm(user, Perm.VIEW_AUDIT),
             "mobile": access.has_perm(user, Perm.EDIT_PARTICIPANTS),

@@ -21,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    from bruecke.cases.selectors.tasks import MY_DAY_AHEAD, my_day
     from bruecke.participants.selectors import EXPIRY_URGENT, expiring_documents
 
     today = timezone.localdate()
@@ -28,6 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if access.has_perm(request.user, Perm.VIEW_PERSONAL_DATA):
         context["expiring"] = expiring_documents(request.user, today)[:20]
         context["urgent_until"] = today + EXPIRY_URGENT
+        context["my_day"] = my_day(request.user, today)
+        context["my_day_until"] = today + MY_DAY_AHEAD
+        context["task_back"] = request.get_full_path()
     return render(request, "core/dashboard.html", context)
 
 

@@ -6,35 +6,81 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, Task, TaskSource
+from bruecke.cases.models import Case, CaseStatus, EventKind, Task, TaskSource
+from bruecke.cases.services.timeline import record_event
+from bruecke.core import access
 from bruecke.core.audit import object_type_of
 from bruecke.core.services import model_create, model_delete, model_update
 
 
+def _check_assignee(task: Task) -> None:
+    """Staff tasks go to a colleague of the same organisation who may see the case."""
+    case = task.case
+    staff = access.personal_data_staff(
+        [task.organisation_id], team_id=case.team_id if case else None, any_team=case is None
+    )
+    if not staff.filter(pk=task.assignee_id).exists():
+        message = (
+            _("This colleague cannot see the case.")
+            if case is not None
+            else _("Choose yourself or a colleague of your organisation.")
+        )
+        raise ValidationError({"assignee": message})
+
+
 @transaction.atomic
 def task_create(*, actor: User, task: Task) -> Task:
-    """A task written by staff (free, or on a case); the organisation comes from the case."""
+    """A task written by staff (free, or on a case); the organisation comes from the case.
+
+    For a free task the caller sets the organisation (the actor's, shared with the assignee).
+    """
     if task.case is not None:
+        if task.case.status == CaseStatus.CLOSED:
+            raise ValidationError({"case": _("Tasks cannot be added to a closed case.")})
         task.organisation = task.case.organisation
+    _check_assignee(task)
+    task.source = TaskSource.MANUAL
     task.created_by = actor
     return model_create(actor=actor, instance=task)
 
 
+def _locked(task: Task) -> Task:
+    """The stored row under a lock: two clicks on "done" must not both pass the check."""
+    return Task.objects.select_for_update(of=("self",)).select_related("case").get(pk=task.pk)
+
+
 @transaction.atomic
 def task_complete(*, actor: User, task: Task, done_on: datetime.date | None = None) -> Task:
+    """Marks a task done; a task of a case leaves a timeline entry (its source kind only:
+    titles are free text and may hold personal details)."""
+    task = _locked(task)
     if task.done_on is not None:
         raise ValidationError(_("This task is already done."))
-    updated, _changed = model_update(
-        actor=actor, instance=task, data={"done_on": done_on or datetime.date.today(), "done_by": actor}
-    )
+    done_on = done_on or timezone.localdate()
+    updated, _changed = model_update(actor=actor, instance=task, data={"done_on": done_on, "done_by": actor})
+    if updated.case is not None:
+        record_event(
+            actor=actor,
+            case=updated.case,
+            kind=EventKind.TASK,
+            occurred_on=done_on,
+            obj=updated,
+            details={"source": updated.source},
+        )
     return updated
 
 
 @transaction.atomic
 def task_reopen(*, actor: User, task: Task) -> Task:
+    task = _locked(task)
+    if task.done_on is None:
+        raise ValidationError(_("This task is still open."))
+    if task.case is not None and task.case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("Tasks of a closed case cannot be reopened."))
     updated, _changed = model_update(actor=actor, instance=task, data={"done_on": None, "done_by": None})
     return updated
 

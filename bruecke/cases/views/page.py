@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseStatus, Severity
@@ -18,6 +19,7 @@ from bruecke.cases.selectors import documents as document_selectors
 from bruecke.cases.selectors import exit as exit_selectors
 from bruecke.cases.selectors import plan as plan_selectors
 from bruecke.cases.selectors import profile as profile_selectors
+from bruecke.cases.selectors import tasks as task_selectors
 from bruecke.cases.views.common import Section, acting_user
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
@@ -55,6 +57,16 @@ def _plan(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"plan": plan, "plan_versions": versions, "today": datetime.date.today()}
 
 
+def _tasks(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    tasks = task_selectors.case_open_tasks(request.user, case)
+    return {
+        "case_tasks": list(tasks[: task_selectors.CASE_SECTION_LIMIT]),
+        "case_task_count": tasks.count(),
+        "task_back": request.get_full_path(),
+        "today": timezone.localdate(),
+    }
+
+
 def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
 
@@ -71,6 +83,7 @@ SECTIONS: list[Section] = [
     Section("cases/sections/barriers.html", _barriers),
     Section("cases/sections/documents.html", _documents),
     Section("cases/sections/plan.html", _plan),
+    Section("cases/sections/tasks.html", _tasks),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
 ]
