@@ -10,9 +10,12 @@ from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTop
 from bruecke.cases.services import barriers as barrier_services
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import contacts as contact_services
+from bruecke.cases.services import transfer as transfer_services
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.network.demo import DemoNetwork
-from bruecke.participants.models import Participant
+from bruecke.participants import services as participant_services
+from bruecke.participants.info_sheet import INFO_SHEET_VERSION
+from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose, Participant
 
 
 @transaction.atomic
@@ -20,6 +23,7 @@ def seed_cases(demo: DemoNetwork) -> None:
     # The catalogue comes with a data migration; test databases that were flushed lack it.
     ensure_default_topics(ContactTopic)
     ensure_default_barriers(BarrierType)
+    seed_pending_transfer(demo)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
     if participant is None or Case.objects.filter(participant=participant).exists():
         return
@@ -78,3 +82,40 @@ def seed_cases(demo: DemoNetwork) -> None:
             assessed_on=min(case.opened_on + datetime.timedelta(days=days), datetime.date.today()),
             items=[(barriers[key], severity, note) for key, severity, note in items],
         )
+
+
+def seed_pending_transfer(demo: DemoNetwork) -> None:
+    """Fatima Yusuf moves from Greifswald (partner B) to Rostock (partner A): a pending
+    transfer that partner A's Rostock staff can decide on (the main demo case stays put)."""
+    participant = Participant.objects.filter(organisation=demo.partners["B"], family_name="Yusuf").first()
+    if participant is None or Case.objects.filter(participant=participant).exists():
+        return
+    manager = demo.users["cm_b"]
+    case = case_services.case_open(
+        actor=manager,
+        case=Case(
+            participant=participant,
+            team=demo.teams["Greifswald"],
+            case_manager=manager,
+            opened_on=participant.entry_date,
+        ),
+    )
+    participant_services.consent_record(
+        actor=manager,
+        consent=Consent(
+            participant=participant,
+            purpose=ConsentPurpose.TRANSFER,
+            given_on=participant.entry_date,
+            method=ConsentMethod.ON_SCREEN,
+            sheet_version=INFO_SHEET_VERSION,
+            sheet_language="de",
+        ),
+        shared_with=[demo.partners["A"]],
+    )
+    transfer_services.transfer_request(
+        actor=manager,
+        case=case,
+        to_organisation=demo.partners["A"],
+        to_team=demo.teams["Rostock"],
+        reason="Umzug nach Rostock",
+    )

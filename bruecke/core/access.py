@@ -31,13 +31,20 @@ class Perm(StrEnum):
     EDIT_PARTICIPANTS = "edit_participants"  # register participants, record their data
     VIEW_AGGREGATES = "view_aggregates"  # figures across partners, no personal data
     VIEW_AUDIT = "view_audit"  # the audit log of the user's organisation
+    DELETE_CASES = "delete_cases"  # delete a case with its records (audited exception)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CASE_MANAGER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS}),
     Role.PLACEMENT_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
     Role.TEAM_LEAD: frozenset(
-        {Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS, Perm.VIEW_AGGREGATES}
+        {
+            Perm.VIEW_NETWORK,
+            Perm.VIEW_PERSONAL_DATA,
+            Perm.EDIT_PARTICIPANTS,
+            Perm.VIEW_AGGREGATES,
+            Perm.DELETE_CASES,
+        }
     ),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT}),
@@ -151,6 +158,23 @@ def participant_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSON
             shared_ids = set(shared)
             if shared_ids:
                 condition |= Q(pk__in=sorted(shared_ids))
+    return condition
+
+
+def incoming_transfers_filter(user: User | AnonymousUser) -> Q:
+    """Which case transfers `user` may decide on (a Q on CaseTransfer).
+
+    Staff who may edit participants at the receiving organisation; team-bound roles only
+    when the transfer names their team or no team. Before acceptance they see only the
+    transfer itself (name, birth year, reason, sender), never the case.
+    """
+    condition = Q(pk__in=[])
+    for m in memberships_with(user, Perm.EDIT_PARTICIPANTS):
+        if m.team_id and m.role in TEAM_NARROWED_ROLES:
+            team = Q(to_team__isnull=True) | Q(to_team_id=m.team_id)
+            condition |= Q(to_organisation_id=m.organisation_id) & team
+        else:
+            condition |= Q(to_organisation_id=m.organisation_id)
     return condition
 
 

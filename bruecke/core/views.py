@@ -28,6 +28,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if access.has_perm(request.user, Perm.VIEW_PERSONAL_DATA):
         context["expiring"] = expiring_documents(request.user, today)[:20]
         context["urgent_until"] = today + EXPIRY_URGENT
+    if access.has_perm(request.user, Perm.EDIT_PARTICIPANTS):
+        from bruecke.cases.selectors.transfer import incoming_transfer_count
+
+        context["incoming_transfers"] = incoming_transfer_count(request.user)
     return render(request, "core/dashboard.html", context)
 
 

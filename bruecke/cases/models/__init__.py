@@ -3,8 +3,10 @@
 from bruecke.cases.models.barriers import Assessment, AssessmentItem, BarrierType, Severity
 from bruecke.cases.models.case import Case, CaseStatus, CatalogueEntry
 from bruecke.cases.models.contacts import Channel, Contact, ContactTopic, InterpreterKind
+from bruecke.cases.models.deletion import DeletionReason
 from bruecke.cases.models.tasks import Task, TaskSource
 from bruecke.cases.models.timeline import CaseEvent, EventKind
+from bruecke.cases.models.transfer import CaseTransfer, TransferStatus
 
 __all__ = [
     "Assessment",
@@ -13,13 +15,16 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "CaseTransfer",
     "CatalogueEntry",
     "Channel",
     "Contact",
     "ContactTopic",
+    "DeletionReason",
     "EventKind",
     "InterpreterKind",
     "Severity",
     "Task",
     "TaskSource",
+    "TransferStatus",
 ]

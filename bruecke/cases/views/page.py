@@ -13,6 +13,7 @@ from bruecke.cases.models import Case, CaseStatus, Severity
 from bruecke.cases.selectors import barriers as barrier_selectors
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.views.common import Section, acting_user
+from bruecke.cases.views.transfer import transfer_section
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import paginate
@@ -38,6 +39,7 @@ def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
 
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
+    Section("cases/sections/transfer.html", transfer_section),
     Section("cases/sections/barriers.html", _barriers),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
