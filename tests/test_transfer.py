@@ -373,3 +373,27 @@ def test_incoming_list_and_dashboard_queries_do_not_grow(
     assert counts["list"][0] == counts["list"][1]
     assert counts["dashboard"][0] == counts["dashboard"][1]
     assert access.has_perm(demo.users["cm_b"], access.Perm.EDIT_PARTICIPANTS)
+
+
+def test_without_a_named_team_the_case_goes_to_the_managers_team(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    case = _case(demo)
+    _consent(demo, demo.partners["B"])
+    assert _request(login("cm_a"), case, demo.partners["B"], None).status_code == 302
+    transfer = CaseTransfer.objects.get(case=case, status=TransferStatus.PENDING)
+    assert _accept(login("cm_b"), transfer, demo.users["cm_b"]).status_code == 302
+    case.refresh_from_db()
+    assert (case.organisation, case.team) == (demo.partners["B"], demo.teams["Greifswald"])
+    assert login("cm_b").get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_a_case_manager_who_would_not_see_the_case_is_refused(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    transfer = _to_b(demo, login)  # to team Greifswald
+    elsewhere = _staff("b.schwerin", demo.partners["B"], demo.teams["Schwerin"])
+    response = _accept(login("cm_b"), transfer, elsewhere)
+    assert response.status_code == 400 and "case_manager" in response.context["accept_form"].errors
+    assert Case.objects.get(pk=transfer.case_id).organisation == demo.partners["A"]
+    assert CaseTransfer.objects.get(pk=transfer.pk).status == TransferStatus.PENDING

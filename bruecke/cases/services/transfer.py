@@ -132,9 +132,18 @@ def _receiving_manager(transfer: CaseTransfer, actor: User, chosen: User | None)
     return manager
 
 
+def _team_of(user: User, organisation: Organisation) -> Team | None:
+    """The user's team at `organisation`, for a transfer that named no team."""
+    return next(
+        (m.team for m in access.memberships(user) if m.organisation_id == organisation.pk and m.team_id),
+        None,
+    )
+
+
 def _move_records(*, actor: User, case: Case, transfer: CaseTransfer, manager: User) -> None:
     """Case, participant, ESF entry record and the case's tasks go to the receiver."""
-    organisation, team = transfer.to_organisation, transfer.to_team
+    organisation = transfer.to_organisation
+    team = transfer.to_team or _team_of(manager, organisation)
     officer = case.placement_officer
     if officer is not None and organisation.pk not in access.organisation_ids(
         officer, Perm.VIEW_PERSONAL_DATA
@@ -182,6 +191,13 @@ def transfer_accept(
     _refuse_without_consent(case, current.to_organisation, None)
     manager = _receiving_manager(current, actor, case_manager)
     _move_records(actor=actor, case=case, transfer=current, manager=manager)
+    if not access.personal_data_visible_to(
+        manager, Case.objects.filter(pk=case.pk), team_field="team"
+    ).exists():
+        # Raising undoes the move: a case nobody responsible can open must not be accepted.
+        raise ValidationError(
+            {"case_manager": _("This case manager works in another team and would not see the case.")}
+        )
     return _decide(actor=actor, transfer=current, status=TransferStatus.ACCEPTED)
 
 
