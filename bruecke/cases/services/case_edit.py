@@ -116,7 +116,7 @@ def case_delete(*, actor: User, case: Case, reason: str) -> None:
     """
     if reason not in DeletionReason.values:
         raise ValidationError({"reason": _("Please choose the reason for the deletion.")})
-    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
     # Contacts and assessments protect the case from accidental deletion: removed here on purpose.
     for contact in case.contacts.all():
         _audit_deleted(actor, case, contact)

@@ -76,7 +76,11 @@ def _refuse_without_consent(case: Case, to_organisation: Organisation, field: st
 def transfer_request(
     *, actor: User, case: Case, to_organisation: Organisation, to_team: Team | None, reason: str
 ) -> CaseTransfer:
-    case = Case.objects.select_for_update().select_related("organisation", "participant").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("organisation", "participant")
+        .get(pk=case.pk)
+    )
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("A closed case cannot be transferred."))
     if case.transfers.filter(status=TransferStatus.PENDING).exists():
@@ -104,7 +108,7 @@ def transfer_request(
 
 def _lock_pending(transfer: CaseTransfer, expected_version: int | None) -> CaseTransfer:
     current = (
-        CaseTransfer.objects.select_for_update()
+        CaseTransfer.objects.select_for_update(of=("self",))
         .select_related("from_organisation", "to_organisation", "to_team")
         .get(pk=transfer.pk)
     )
@@ -182,7 +186,7 @@ def transfer_accept(
     """Moves the case to the receiver; the sender loses access with this commit."""
     current = _lock_pending(transfer, expected_version)
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("participant", "office", "placement_officer", "organisation")
         .get(pk=current.case_id)
     )
