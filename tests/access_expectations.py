@@ -21,6 +21,7 @@ from tests import (
     expectations_profile_documents,
     expectations_projects,
     expectations_tasks,
+    expectations_transfer,
 )
 from tests.access_expectations_base import (
     ANON,
@@ -170,6 +171,7 @@ EXPECTATIONS |= (
     | expectations_cases.EXPECTATIONS
     | expectations_profile_documents.EXPECTATIONS
     | expectations_exit.EXPECTATIONS
+    | expectations_transfer.EXPECTATIONS
 )
 EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS
 EXPECTATIONS |= expectations_plan.EXPECTATIONS

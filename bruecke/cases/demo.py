@@ -36,13 +36,16 @@ from bruecke.cases.services import mobile as mobile_services
 from bruecke.cases.services import plan as plan_services
 from bruecke.cases.services import profile as profile_services
 from bruecke.cases.services import tasks as task_services
+from bruecke.cases.services import transfer as transfer_services
 from bruecke.cases.services.profile import RowChange
 from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.esf.exit_models import ExitReason, FollowUpAnswer, SituationType
 from bruecke.esf.exit_services import SituationInput
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite
-from bruecke.participants.models import Participant
+from bruecke.participants import services as participant_services
+from bruecke.participants.info_sheet import INFO_SHEET_VERSION
+from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose, Participant
 
 
 @transaction.atomic
@@ -57,6 +60,7 @@ def _seed_case(demo: DemoNetwork) -> None:
     ensure_default_barriers(BarrierType)
     _seed_closed_case(demo)
     seed_anonymous_contacts(demo)
+    seed_pending_transfer(demo)
     participant = Participant.objects.filter(organisation=demo.partners["A"], family_name="Al-Hassan").first()
     if participant is None:
         return
@@ -338,3 +342,40 @@ def _seed_tasks(demo: DemoNetwork) -> None:
                     case=case, assignee=manager, title=title, due_on=today + datetime.timedelta(days=days)
                 ),
             )
+
+
+def seed_pending_transfer(demo: DemoNetwork) -> None:
+    """Fatima Yusuf moves from Greifswald (partner B) to Rostock (partner A): a pending
+    transfer that partner A's Rostock staff can decide on (the main demo case stays put)."""
+    participant = Participant.objects.filter(organisation=demo.partners["B"], family_name="Yusuf").first()
+    if participant is None or Case.objects.filter(participant=participant).exists():
+        return
+    manager = demo.users["cm_b"]
+    case = case_services.case_open(
+        actor=manager,
+        case=Case(
+            participant=participant,
+            team=demo.teams["Greifswald"],
+            case_manager=manager,
+            opened_on=participant.entry_date,
+        ),
+    )
+    participant_services.consent_record(
+        actor=manager,
+        consent=Consent(
+            participant=participant,
+            purpose=ConsentPurpose.TRANSFER,
+            given_on=participant.entry_date,
+            method=ConsentMethod.ON_SCREEN,
+            sheet_version=INFO_SHEET_VERSION,
+            sheet_language="de",
+        ),
+        shared_with=[demo.partners["A"]],
+    )
+    transfer_services.transfer_request(
+        actor=manager,
+        case=case,
+        to_organisation=demo.partners["A"],
+        to_team=demo.teams["Rostock"],
+        reason="Umzug nach Rostock",
+    )

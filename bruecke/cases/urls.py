@@ -2,6 +2,7 @@ from django.urls import path
 
 from bruecke.cases.views import (
     barriers,
+    case_edit,
     caseload,
     cases,
     contacts,
@@ -12,6 +13,7 @@ from bruecke.cases.views import (
     plan,
     profile,
     tasks,
+    transfer,
 )
 
 app_name = "cases"
@@ -42,4 +44,12 @@ urlpatterns = [
     path("tasks/new/", tasks.task_create, name="task_create"),
     path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
     path("tasks/<int:pk>/reopen/", tasks.task_reopen, name="task_reopen"),
+    path("<int:pk>/edit/", case_edit.case_edit, name="edit"),
+    path("<int:pk>/pause/", case_edit.case_pause, name="pause"),
+    path("<int:pk>/resume/", case_edit.case_resume, name="resume"),
+    path("<int:pk>/delete/", case_edit.case_delete, name="delete"),
+    path("<int:pk>/transfer/", transfer.transfer_request, name="transfer_request"),
+    path("transfers/incoming/", transfer.transfers_incoming, name="transfers_incoming"),
+    path("transfers/<int:pk>/", transfer.transfer_decide, name="transfer_decide"),
+    path("transfers/<int:pk>/withdraw/", transfer.transfer_withdraw, name="transfer_withdraw"),
 ]

@@ -33,6 +33,7 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "view_aggregates"  # figures across partners, no personal data
     VIEW_AUDIT = "view_audit"  # the audit log of the user's organisation
     VIEW_TEAM_CASELOADS = "view_team_caseloads"  # caseload figures of every staff member of the team
+    DELETE_CASES = "delete_cases"  # delete a case with its records (audited exception)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.EDIT_PARTICIPANTS,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_TEAM_CASELOADS,
+            Perm.DELETE_CASES,
         }
     ),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
@@ -238,6 +240,23 @@ def personal_data_staff(
             sees_team |= Q(team_id=team_id)
         members = members.filter(sees_team)
     return User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")
+
+
+def incoming_transfers_filter(user: User | AnonymousUser) -> Q:
+    """Which case transfers `user` may decide on (a Q on CaseTransfer).
+
+    Staff who may edit participants at the receiving organisation; team-bound roles only
+    when the transfer names their team or no team. Before acceptance they see only the
+    transfer itself (name, birth year, reason, sender), never the case.
+    """
+    condition = Q(pk__in=[])
+    for m in memberships_with(user, Perm.EDIT_PARTICIPANTS):
+        if m.team_id and m.role in TEAM_NARROWED_ROLES:
+            team = Q(to_team__isnull=True) | Q(to_team_id=m.team_id)
+            condition |= Q(to_organisation_id=m.organisation_id) & team
+        else:
+            condition |= Q(to_organisation_id=m.organisation_id)
+    return condition
 
 
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:

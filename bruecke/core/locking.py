@@ -7,6 +7,7 @@ the stored row under a lock and raises `EditConflict`, which forms show with a r
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from django import forms
@@ -53,7 +54,7 @@ class VersionedFormMixin:
     """Adds the hidden `version` the form was loaded with; views pass it to the service."""
 
     fields: dict[str, forms.Field]
-    initial: dict[str, Any]
+    initial: MutableMapping[str, Any]
 
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,6 +32,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["my_day"] = my_day(request.user, today)
         context["my_day_until"] = today + MY_DAY_AHEAD
         context["task_back"] = request.get_full_path()
+    if access.has_perm(request.user, Perm.EDIT_PARTICIPANTS):
+        from bruecke.cases.selectors.transfer import incoming_transfer_count
+
+        context["incoming_transfers"] = incoming_transfer_count(request.user)
     return render(request, "core/dashboard.html", context)
 
 

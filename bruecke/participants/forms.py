@@ -328,14 +328,19 @@ class ConsentForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        sharing = data.get("purpose") == ConsentPurpose.SHARING
-        if sharing and not data.get("shared_with"):
+        purpose = data.get("purpose")
+        # Sharing names the partners who may read; a transfer the partner who takes over.
+        names_partners = purpose in (ConsentPurpose.SHARING, ConsentPurpose.TRANSFER)
+        if purpose == ConsentPurpose.SHARING and not data.get("shared_with"):
             self.add_error(
                 "shared_with", _("Please name the partner organisations the data may be shared with.")
             )
-        if not sharing and data.get("shared_with"):
+        if purpose == ConsentPurpose.TRANSFER and not data.get("shared_with"):
+            self.add_error("shared_with", _("Please name the partner organisation the case may move to."))
+        if not names_partners and data.get("shared_with"):
             self.add_error(
-                "shared_with", _("Partner organisations are only named for the purpose 'sharing'.")
+                "shared_with",
+                _("Partner organisations are only named for the purposes 'sharing' and 'transfer'."),
             )
         given = data.get("given_on")
         if given and given > datetime.date.today():

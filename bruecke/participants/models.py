@@ -322,6 +322,7 @@ class ConsentPurpose(models.TextChoices):
     FUNDER_REPORTING = "funder_reporting", _("reporting to the funder (ESF)")
     SHARING = "sharing", _("sharing with named partner organisations")
     CONTACT_AFTER_EXIT = "contact_after_exit", _("contact after leaving the project")
+    TRANSFER = "transfer", _("transfer to another partner organisation")
 
 
 class ConsentMethod(models.TextChoices):

@@ -4,6 +4,7 @@ from bruecke.cases.models.anonymous import AgeGroup, AnonymousContact
 from bruecke.cases.models.barriers import Assessment, AssessmentItem, BarrierType, Severity
 from bruecke.cases.models.case import Case, CaseStatus, CatalogueEntry
 from bruecke.cases.models.contacts import Channel, Contact, ContactTopic, InterpreterKind
+from bruecke.cases.models.deletion import DeletionReason
 from bruecke.cases.models.documents import CaseDocument, DocumentType
 from bruecke.cases.models.plan import Goal, GoalStatus, Plan, PlanVersion, Responsible, Step, StepStatus
 from bruecke.cases.models.profile import (
@@ -17,6 +18,7 @@ from bruecke.cases.models.profile import (
 )
 from bruecke.cases.models.tasks import Task, TaskSource
 from bruecke.cases.models.timeline import CaseEvent, EventKind
+from bruecke.cases.models.transfer import CaseTransfer, TransferStatus
 
 __all__ = [
     "AgeGroup",
@@ -28,10 +30,12 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "CaseStatus",
+    "CaseTransfer",
     "CatalogueEntry",
     "Channel",
     "Contact",
     "ContactTopic",
+    "DeletionReason",
     "DigitalSkills",
     "DocumentType",
     "DrivingLicence",
@@ -51,5 +55,6 @@ __all__ = [
     "StepStatus",
     "Task",
     "TaskSource",
+    "TransferStatus",
     "WorkExperience",
 ]

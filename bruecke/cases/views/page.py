@@ -21,6 +21,7 @@ from bruecke.cases.selectors import plan as plan_selectors
 from bruecke.cases.selectors import profile as profile_selectors
 from bruecke.cases.selectors import tasks as task_selectors
 from bruecke.cases.views.common import Section, acting_user
+from bruecke.cases.views.transfer import transfer_section
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import paginate
@@ -80,6 +81,7 @@ def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
 SECTIONS: list[Section] = [
     Section("cases/sections/profile.html", _profile),
     Section("cases/sections/exit.html", _exit),
+    Section("cases/sections/transfer.html", transfer_section),
     Section("cases/sections/barriers.html", _barriers),
     Section("cases/sections/documents.html", _documents),
     Section("cases/sections/plan.html", _plan),

@@ -1,0 +1,68 @@
+"""Editing a case's staff and team, pausing it, deleting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bruecke.accounts.models import User
+from bruecke.cases.models import Case, DeletionReason
+from bruecke.core.forms import Form, ModelForm
+from bruecke.core.locking import VersionedFormMixin
+from bruecke.network.models import Membership, Office, Role
+
+
+def staff_of(organisation_id: int, role: str, current: int | None = None) -> QuerySet[User]:
+    """Active staff of a partner in `role` (and the current holder, so a save keeps them)."""
+    members = Membership.objects.filter(
+        organisation_id=organisation_id, role=role, ended_on__isnull=True, user__is_active=True
+    ).values("user_id")
+    users = User.objects.filter(pk__in=members)
+    if current is not None:
+        users = users | User.objects.filter(pk=current)
+    return users.distinct().order_by("last_name", "first_name")
+
+
+class CaseEditForm(VersionedFormMixin, ModelForm):
+    class Meta:
+        model = Case
+        fields = ["case_manager", "placement_officer", "team", "office"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case: Case = self.instance
+        fields: dict[str, Any] = self.fields
+        fields["case_manager"].queryset = staff_of(
+            case.organisation_id, Role.CASE_MANAGER, case.case_manager_id
+        )
+        fields["placement_officer"].queryset = staff_of(
+            case.organisation_id, Role.PLACEMENT_OFFICER, case.placement_officer_id
+        )
+        fields["team"].queryset = fields["team"].queryset.filter(
+            network_id=case.organisation.network_id, is_active=True
+        )
+        fields["office"].queryset = Office.objects.filter(
+            organisation_id=case.organisation_id, is_active=True
+        )
+
+
+class PauseForm(VersionedFormMixin, Form):
+    reason = forms.CharField(
+        label=_("reason for the pause"),
+        max_length=300,
+        help_text=_("For example: language course full-time until March, stay abroad. No health details."),
+    )
+
+
+class DeleteForm(Form):
+    reason = forms.ChoiceField(
+        label=_("reason for the deletion"), choices=DeletionReason.choices, widget=forms.RadioSelect
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the case with all its contacts, assessments and entries is deleted for good."
+        )
+    )
