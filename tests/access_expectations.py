@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import ConsultationHour, Membership, MobileSite, Office
 from bruecke.participants.models import Participant
-from tests import expectations_cases, expectations_esf, expectations_projects
+from tests import expectations_cases, expectations_esf, expectations_projects, expectations_rules
 from tests.access_expectations_base import (
     ANON,
     LOGIN_REDIRECT,
@@ -156,5 +156,8 @@ EXPECTATIONS: dict[str, Expect] = {
 }
 
 EXPECTATIONS |= (
-    expectations_projects.EXPECTATIONS | expectations_esf.EXPECTATIONS | expectations_cases.EXPECTATIONS
+    expectations_projects.EXPECTATIONS
+    | expectations_esf.EXPECTATIONS
+    | expectations_cases.EXPECTATIONS
+    | expectations_rules.EXPECTATIONS
 )
