@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from bruecke.core.forms import Form
+from bruecke.network.forms import DateInput
 from bruecke.participants.models import ResidenceStatusType
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.texts import ACTIVITIES, QUESTIONS
@@ -43,9 +44,7 @@ def _nationalities() -> list[tuple[str, Any]]:
 
 
 def _date(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, required=required, widget=DateInput())
 
 
 class QuestionForm(Form):
