@@ -95,6 +95,9 @@ def test_bad_inputs_are_refused(demo: DemoNetwork, login: Login) -> None:
         {"nationality": "ZZ\x00"},
         {"h0_status": "gestattung"},
         {"h0_status": "gestattung", "h0_start": "2022-01-01", "h0_end": "2021-01-01"},
+        {"weekly_hours": "-1"},
+        {"employed_months": "twelve"},
+        {"german_level": "Z9"},
     ):
         response = client.post(url, _post(**bad))
         assert response.status_code == 400, bad
@@ -137,3 +140,12 @@ def test_every_code_has_a_text() -> None:
     assert {w.code for r in data.regimes for w in r.waits} | {"four_years"} <= set(texts.WAITS)
     assert {b.code for r in data.regimes for b in r.bans} <= set(texts.GROUNDS)
     assert set(texts.ACTIVITIES) == set(Activity)
+
+
+def test_prechecks_on_the_question_page(demo: DemoNetwork, login: Login) -> None:
+    url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
+    data = _post(arrival_date="01.06.2021", german_level="A2", employed_months="14", weekly_hours="25")
+    body = login("cm_a").post(url, data).content.decode()
+    assert str(texts.PRECHECKS["60d"]) in body
+    assert str(texts.PRECHECKS["25b"]) in body
+    assert str(texts.PRECHECK_STATES["judgement"]) in body

@@ -10,6 +10,7 @@ import datetime
 
 from bruecke.participants.models import Participant, ResidenceStatus
 from bruecke.rules.engine import assess
+from bruecke.rules.prechecks import PersonFacts
 from bruecke.rules.types import Activity, Answer, AsylumOutcome, Facts, StatusPeriod
 
 DULDUNG = {"duldung_60a", "duldung_60b", "duldung_60c", "duldung_60d"}
@@ -56,6 +57,21 @@ def facts_for(participant: Participant, on: datetime.date) -> Facts | None:
         asylum_outcome=_outcome(current.status, applied),
         reception_centre=current.reception_centre_obligation,
         history=history,
+    )
+
+
+def person_facts_for(participant: Participant, on: datetime.date) -> PersonFacts:
+    """Person facts for the pre-checks; the birth date only when the document gives it fully."""
+    full_birth_date = (
+        participant.birth_month and participant.birth_day and not participant.birth_date_is_placeholder
+    )
+    children = [y for y in participant.children_birth_years if isinstance(y, int)]
+    return PersonFacts(
+        arrival_date=participant.arrival_date,
+        birth_date=participant.birth_date_for_age if full_birth_date else None,
+        german_level=participant.german_level or "",
+        single_parent=participant.single_parent,
+        minor_child=any(on.year - year < 18 for year in children),
     )
 
 

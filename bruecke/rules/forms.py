@@ -12,11 +12,21 @@ from django_countries import countries
 from bruecke.core.forms import Form
 from bruecke.network.forms import DateInput
 from bruecke.participants.models import ResidenceStatusType
+from bruecke.rules.prechecks import CEFR, PersonFacts
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.texts import ACTIVITIES, QUESTIONS
 from bruecke.rules.types import Activity, AsylumOutcome, Facts, StatusPeriod
 
 HISTORY_ROWS = 3
+PERSON_FIELDS = [
+    "arrival_date",
+    "birth_date",
+    "german_level",
+    "employed_months",
+    "weekly_hours",
+    "single_parent",
+    "minor_child",
+]
 EARLIEST, LATEST = datetime.date(1950, 1, 1), datetime.date(2100, 1, 1)
 BOOLEAN_FACTS = [
     ("reception_centre", _("obliged to live in a reception centre")),
@@ -36,6 +46,7 @@ ASYLUM_OUTCOMES = [
     (AsylumOutcome.WITHDRAWN, _("withdrawn")),
     (AsylumOutcome.GRANTED, _("protection granted")),
 ]
+CEFR_CHOICES = [("", _("not known")), ("none", _("no knowledge")), *[(c, c) for c in CEFR[1:]]]
 JUDGEMENT_CHOICES = [("", _("open question")), ("yes", _("yes")), ("no", _("no"))]
 
 
@@ -71,10 +82,44 @@ class QuestionForm(Form):
             )
             self.fields[f"h{row}_start"] = _date(_("Earlier status %(n)s from") % {"n": number})
             self.fields[f"h{row}_end"] = _date(_("Earlier status %(n)s until") % {"n": number})
+        self._person_fields()
         for code, question in QUESTIONS.items():
             self.fields[f"j_{code}"] = forms.ChoiceField(
                 label=question, choices=JUDGEMENT_CHOICES, required=False
             )
+
+    def _person_fields(self) -> None:
+        self.fields["arrival_date"] = _date(_("Arrival in Germany"))
+        self.fields["birth_date"] = _date(_("Date of birth (for the age limits)"))
+        self.fields["german_level"] = forms.ChoiceField(
+            label=_("German (CEFR level)"), choices=CEFR_CHOICES, required=False
+        )
+        self.fields["employed_months"] = forms.IntegerField(
+            label=_("Months of employment subject to social insurance"),
+            required=False,
+            min_value=0,
+            max_value=600,
+        )
+        self.fields["weekly_hours"] = forms.IntegerField(
+            label=_("Hours per week of the current job"), required=False, min_value=0, max_value=80
+        )
+        self.fields["single_parent"] = forms.BooleanField(label=_("single parent"), required=False)
+        self.fields["minor_child"] = forms.BooleanField(label=_("lives with a minor child"), required=False)
+
+    def person(self) -> PersonFacts:
+        data = self.cleaned_data
+        return PersonFacts(
+            arrival_date=data.get("arrival_date"),
+            birth_date=data.get("birth_date"),
+            german_level=data.get("german_level") or "",
+            employed_months=data.get("employed_months"),
+            weekly_hours=data.get("weekly_hours"),
+            single_parent=bool(data.get("single_parent")),
+            minor_child=bool(data.get("minor_child")),
+        )
+
+    def person_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PERSON_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -142,4 +187,8 @@ class QuestionForm(Form):
         return [self[f"j_{code}"] for code in codes]
 
     def fact_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if not name.startswith(("j_", "activity", "on"))]
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith(("j_", "activity", "on")) and name not in PERSON_FIELDS
+        ]

@@ -172,12 +172,14 @@ class RuleData:
         return None
 
 
-def _read(name: str) -> dict[str, Any]:
+def read_data(name: str) -> dict[str, Any]:
     with (DATA_DIR / name).open("rb") as handle:
         return tomllib.load(handle)
 
 
-def _chain(items: list[dict[str, Any]], key: str) -> list[tuple[dict[str, Any], datetime.date | None]]:
+def chain_versions(
+    items: list[dict[str, Any]], key: str
+) -> list[tuple[dict[str, Any], datetime.date | None]]:
     """Each version runs until the day before the next version of the same key."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
@@ -197,7 +199,7 @@ def _norms(raw: dict[str, Any]) -> dict[str, tuple[NormVersion, ...]]:
         items = [dict(v, name=name) for v in entry["versions"]]
         norms[name] = tuple(
             NormVersion(since=v["since"], until=until, at_least=v.get("at_least", False))
-            for v, until in _chain(items, "name")
+            for v, until in chain_versions(items, "name")
         )
     return norms
 
@@ -327,11 +329,11 @@ def _check(data: RuleData) -> None:
 
 @cache
 def rule_data() -> RuleData:
-    manifest = _read("manifest.toml")
-    regimes_raw = _read("regimes.toml")
-    safe_lists, applied_after, grandfathering = _safe(_read("safe_countries.toml"))
-    norms = _norms(_read("norms.toml"))
-    regimes = tuple(_regime(item, until) for item, until in _chain(regimes_raw["regime"], "key"))
+    manifest = read_data("manifest.toml")
+    regimes_raw = read_data("regimes.toml")
+    safe_lists, applied_after, grandfathering = _safe(read_data("safe_countries.toml"))
+    norms = _norms(read_data("norms.toml"))
+    regimes = tuple(_regime(item, until) for item, until in chain_versions(regimes_raw["regime"], "key"))
     specials = tuple(
         Special(
             since=s["since"],
@@ -353,11 +355,11 @@ def rule_data() -> RuleData:
             norms=tuple(a.get("norms", ())),
             flags=tuple(a.get("flags", ())),
         )
-        for code, a in _read("activities.toml")["activities"].items()
+        for code, a in read_data("activities.toml")["activities"].items()
     }
     flags = {
         code: FlagRule(norm=f["norm"], effect=f["effect"], trigger=f["trigger"])
-        for code, f in _read("flags.toml")["flags"].items()
+        for code, f in read_data("flags.toml")["flags"].items()
     }
     changes = {r.since for r in regimes} | {v.since for versions in norms.values() for v in versions}
     changes |= {c.since for sl in safe_lists.values() for c in sl.countries}

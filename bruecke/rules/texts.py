@@ -170,3 +170,56 @@ QUESTIONS: dict[str, StrOrPromise] = {
 
 def ground_text(ground: Ground) -> StrOrPromise:
     return GROUNDS.get(ground.code, ground.code)
+
+
+PRECHECKS: dict[str, StrOrPromise] = {
+    "60c": _("Ausbildungsduldung (§ 60c AufenthG)"),
+    "16g": _("Residence permit for vocational training (§ 16g AufenthG)"),
+    "60d": _("Beschäftigungsduldung (§ 60d AufenthG)"),
+    "25a": _("Residence permit for well-integrated young people (§ 25a AufenthG)"),
+    "25b": _("Residence permit for sustainable integration (§ 25b AufenthG)"),
+}
+
+PRECHECK_STATES: dict[str, StrOrPromise] = {
+    "met": _("met"),
+    "missing": _("missing"),
+    "unknown": _("not recorded"),
+    "judgement": _("needs judgement"),
+}
+
+PRECHECK_ITEMS: dict[str, StrOrPromise] = {
+    "status_duldung_or_training_started": _("Duldung, or the training began during the asylum procedure"),
+    "qualified_training": _(
+        "Qualified training of at least 2 years, or assistant training leading into a shortage occupation "
+        "with a promised training place"
+    ),
+    "duldung_3_months": _(
+        "3 months of Duldung before the application (if the training starts as Geduldeter)"
+    ),
+    "no_work_ban": _("No work ban (§ 60a(6), § 60b)"),
+    "identity_deadline": _(
+        "Identity clarified in time (entry by 2016: by the application; later: by the deadlines of the "
+        "norm) or all reasonable steps taken"
+    ),
+    "no_convictions": _("No relevant convictions, no extremism, no expulsion"),
+    "no_imminent_measures": _("No concrete measures to end the stay imminent"),
+    "passport": _("Passport (general requirements of § 5 AufenthG)"),
+    "livelihood_training": _("Livelihood secured during the training (including training allowances)"),
+    "status_duldung": _("Holds a Duldung"),
+    "entry_by": _("Entered Germany by the cut-off date"),
+    "duldung_12_months": _("At least 12 months of Duldung"),
+    "employed": _("Months of employment subject to social insurance"),
+    "hours": _("Hours per week of the current job"),
+    "german_a2": _("Oral German at level A2"),
+    "livelihood": _("Livelihood secured for the last 12 months and ongoing"),
+    "children_school": _("School-age children attend school"),
+    "status_duldung_or_104c": _("Holds a Duldung or a § 104c permit"),
+    "age_14_27": _("Aged 14 to under 27"),
+    "stay_3_years": _("3 years of uninterrupted stay"),
+    "school_3_years": _(
+        "3 years of successful school attendance or a German school or vocational qualification"
+    ),
+    "integration_prognosis": _("Good integration prognosis"),
+    "stay_6_years": _("6 years of stay (4 with a minor child)"),
+    "self_supporting": _("Livelihood mainly secured by own work"),
+}

@@ -18,10 +18,11 @@ from bruecke.core.audit import audit_read
 from bruecke.participants import selectors
 from bruecke.rules import overview, texts
 from bruecke.rules.engine import assess
-from bruecke.rules.facts import facts_for
+from bruecke.rules.facts import facts_for, person_facts_for
 from bruecke.rules.forms import QuestionForm
+from bruecke.rules.prechecks import PersonFacts, prechecks
 from bruecke.rules.ruledata import rule_data
-from bruecke.rules.types import Activity, Answer, NotCovered
+from bruecke.rules.types import Activity, Answer, Facts, NotCovered
 
 
 def _user(request: HttpRequest) -> User:
@@ -52,7 +53,9 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = QuestionForm(request.POST)
         if form.is_valid():
-            context |= _answer(form.facts(), Activity(form.cleaned_data["activity"]), form.cleaned_data["on"])
+            on = form.cleaned_data["on"]
+            context |= _answer(form.facts(), Activity(form.cleaned_data["activity"]), on)
+            context |= _prechecks(form.facts(), form.person(), on)
         else:
             status = 400
     else:
@@ -61,18 +64,33 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             form = QuestionForm(initial={"on": today})
             context["no_status"] = True
         else:
-            form = QuestionForm(initial=QuestionForm.initial_from(facts, Activity.EMPLOYMENT, today))
+            person = person_facts_for(participant, today)
+            initial = QuestionForm.initial_from(facts, Activity.EMPLOYMENT, today) | vars(person)
+            form = QuestionForm(initial=initial)
             context |= _answer(facts, Activity.EMPLOYMENT, today)
+            context |= _prechecks(facts, person, today)
     codes = [f.code for f in context["answer"].flags] if "answer" in context else []
     context |= {"form": form, "judgement_fields": form.judgement_fields(codes)}
     return render(request, "rules/question.html", context, status=status)
 
 
-def _answer(facts: Any, activity: Activity, on: datetime.date) -> dict[str, Any]:
+def _answer(facts: Facts, activity: Activity, on: datetime.date) -> dict[str, Any]:
     try:
         return answer_context(assess(facts, activity, on))
     except NotCovered:
         return {"not_covered": True}
+
+
+def _prechecks(facts: Facts, person: PersonFacts, on: datetime.date) -> dict[str, Any]:
+    checks = [
+        {
+            "title": texts.PRECHECKS[check.key],
+            "check": check,
+            "items": [(texts.PRECHECK_ITEMS[i.code], texts.PRECHECK_STATES[i.state], i) for i in check.items],
+        }
+        for check in prechecks(facts, person, on)
+    ]
+    return {"prechecks": checks}
 
 
 @login_required
