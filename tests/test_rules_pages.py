@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
-from bruecke.participants.models import Participant
+from bruecke.participants import services
+from bruecke.participants.models import Participant, ResidenceStatus, WorkNote
 from bruecke.participants.selectors import participant_get
 from bruecke.rules import texts
 from bruecke.rules.facts import assess_participant, facts_for
@@ -149,3 +151,60 @@ def test_prechecks_on_the_question_page(demo: DemoNetwork, login: Login) -> None
     assert str(texts.PRECHECKS["60d"]) in body
     assert str(texts.PRECHECKS["25b"]) in body
     assert str(texts.PRECHECK_STATES["judgement"]) in body
+
+
+def test_facts_follow_the_residence_history(demo: DemoNetwork) -> None:
+    """Gestattung first, then a Duldung: the Duldung is current, the Gestattung history,
+    the application date comes from the earlier document, the outcome is 'rejected'."""
+    person = _person(demo, "Hussein")
+    current = person.residence_statuses.get()
+    services.residence_status_add(
+        actor=demo.users["cm_a"],
+        status=ResidenceStatus(
+            participant=person,
+            status="gestattung",
+            issued_on=current.issued_on - datetime.timedelta(days=400),
+            valid_until=current.issued_on - datetime.timedelta(days=1),
+            asylum_applied_on=current.issued_on - datetime.timedelta(days=400),
+            work_note=WorkNote.PERMITTED,
+        ),
+    )
+    person = participant_get(demo.users["cm_a"], person.pk)
+    facts = facts_for(person, timezone.localdate())
+    assert facts is not None
+    assert facts.status == "duldung_60a"
+    assert [p.status for p in facts.history] == ["gestattung"]
+    assert facts.asylum_applied_on == current.issued_on - datetime.timedelta(days=400)
+    assert facts.asylum_outcome == AsylumOutcome.REJECTED
+    assert facts.stay_since == person.arrival_date or facts.stay_since == facts.asylum_applied_on
+    # Asked for a day before the Duldung, the Gestattung is the status of that day.
+    earlier = facts_for(person, current.issued_on - datetime.timedelta(days=10))
+    assert earlier is not None and earlier.status == "gestattung"
+
+
+def test_question_page_queries_do_not_grow_with_history(
+    demo: DemoNetwork, login: Login, count_queries: Callable[..., Any]
+) -> None:
+    person = _person(demo, "Hussein")
+    client = login("cm_a")
+    counts = []
+    for extra in (0, 20):
+        ResidenceStatus.objects.bulk_create(
+            ResidenceStatus(participant=person, status="gestattung", issued_on=datetime.date(2015, 1, 1 + i))
+            for i in range(extra)
+        )
+        with count_queries() as ctx:
+            assert client.get(reverse("rules:question", args=[person.pk])).status_code == 200
+        counts.append(ctx.count)
+    assert counts[0] == counts[1]
+
+
+def test_work_permission_on_the_cut_off_day_is_a_fact(demo: DemoNetwork, login: Login) -> None:
+    """§ 104(18) Nr. 2: an Egyptian holding a work permission on 11 Jun 2026 keeps access."""
+    url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
+    data = _post(on="2026-08-01", nationality="EG", status_since="2026-06-20", asylum_applied_on="2024-01-01")
+    client = login("cm_a")
+    assert str(texts.OUTCOMES["banned"]) in client.post(url, data).content.decode()
+    assert (
+        str(texts.OUTCOMES["banned"]) not in client.post(url, data | {"wp_20260611": "on"}).content.decode()
+    )

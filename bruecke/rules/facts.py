@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime
 
-from bruecke.participants.models import Participant, ResidenceStatus
+from bruecke.participants.models import Participant, ResidenceStatus, WorkNote
 from bruecke.rules.engine import assess
 from bruecke.rules.prechecks import PersonFacts
+from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import Activity, Answer, AsylumOutcome, Facts, StatusPeriod
 
 DULDUNG = {"duldung_60a", "duldung_60b", "duldung_60c", "duldung_60d"}
@@ -57,6 +58,19 @@ def facts_for(participant: Participant, on: datetime.date) -> Facts | None:
         asylum_outcome=_outcome(current.status, applied),
         reception_centre=current.reception_centre_obligation,
         history=history,
+        work_permission_on=tuple(
+            day for day in rule_data().work_permission_days() if _permitted_on(statuses, day)
+        ),
+    )
+
+
+def _permitted_on(statuses: list[ResidenceStatus], day: datetime.date) -> bool:
+    """A document valid on `day` whose note says gainful activity is permitted."""
+    return any(
+        s.work_note == WorkNote.PERMITTED
+        and s.issued_on <= day
+        and (s.valid_until is None or day <= s.valid_until)
+        for s in statuses
     )
 
 

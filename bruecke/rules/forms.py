@@ -50,6 +50,10 @@ CEFR_CHOICES = [("", _("not known")), ("none", _("no knowledge")), *[(c, c) for 
 JUDGEMENT_CHOICES = [("", _("open question")), ("yes", _("yes")), ("no", _("no"))]
 
 
+def work_permission_days() -> list[datetime.date]:
+    return rule_data().work_permission_days()
+
+
 def _nationalities() -> list[tuple[str, Any]]:
     return [("", _("not known")), *countries]
 
@@ -83,6 +87,11 @@ class QuestionForm(Form):
             self.fields[f"h{row}_start"] = _date(_("Earlier status %(n)s from") % {"n": number})
             self.fields[f"h{row}_end"] = _date(_("Earlier status %(n)s until") % {"n": number})
         self._person_fields()
+        for day in work_permission_days():
+            self.fields[f"wp_{day:%Y%m%d}"] = forms.BooleanField(
+                label=_("held a work permission on %(date)s (grandfathering)") % {"date": f"{day:%d.%m.%Y}"},
+                required=False,
+            )
         for code, question in QUESTIONS.items():
             self.fields[f"j_{code}"] = forms.ChoiceField(
                 label=question, choices=JUDGEMENT_CHOICES, required=False
@@ -158,7 +167,8 @@ class QuestionForm(Form):
             asylum_outcome=AsylumOutcome(data["asylum_outcome"]),
             history=history,
             judgements=judgements,
-            **{name: bool(data.get(name)) for name, _label in BOOLEAN_FACTS},  # type: ignore[arg-type]
+            work_permission_on=tuple(d for d in work_permission_days() if data.get(f"wp_{d:%Y%m%d}")),
+            **{name: bool(data.get(name)) for name, _label in BOOLEAN_FACTS},
         )
 
     @staticmethod
@@ -175,6 +185,7 @@ class QuestionForm(Form):
             "asylum_outcome": facts.asylum_outcome.value,
         }
         initial |= {name: getattr(facts, name) for name, _label in BOOLEAN_FACTS}
+        initial |= {f"wp_{day:%Y%m%d}": True for day in facts.work_permission_on}
         for row, period in enumerate(facts.history[-HISTORY_ROWS:]):
             initial |= {
                 f"h{row}_status": period.status,

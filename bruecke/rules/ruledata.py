@@ -165,6 +165,10 @@ class RuleData:
                 return Citation(norm=norm, valid_from=version.since, at_least=version.at_least)
         raise NotCovered(f"{norm} is not in force on {day.isoformat()}")
 
+    def work_permission_days(self) -> list[datetime.date]:
+        """Cut-off days on which holding a work permission matters (grandfathering)."""
+        return sorted({g.work_permission_on for g in self.grandfathering if g.work_permission_on})
+
     def regime_for(self, status: str, eae: bool, day: datetime.date) -> Regime | None:
         for regime in self.regimes:
             if status in regime.statuses and regime.eae in (None, eae) and regime.covers(day):
