@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bruecke.participants",
     "bruecke.esf",
     "bruecke.cases",
+    "bruecke.rules",
     "django_countries",
 ]
 if ENVIRONMENT == "test":

@@ -8,6 +8,7 @@ urlpatterns = [
     path("participants/", include("bruecke.participants.urls")),
     path("esf/", include("bruecke.esf.urls")),
     path("cases/", include("bruecke.cases.urls")),
+    path("rules/", include("bruecke.rules.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ from tests import (
     expectations_plan,
     expectations_profile_documents,
     expectations_projects,
+    expectations_rules,
     expectations_tasks,
     expectations_transfer,
 )
@@ -172,6 +173,7 @@ EXPECTATIONS |= (
     | expectations_profile_documents.EXPECTATIONS
     | expectations_exit.EXPECTATIONS
     | expectations_transfer.EXPECTATIONS
+    | expectations_rules.EXPECTATIONS
 )
 EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS
 EXPECTATIONS |= expectations_plan.EXPECTATIONS

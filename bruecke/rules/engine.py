@@ -1,0 +1,353 @@
+"""Work-permission decision support: `assess(facts, activity, on)` → `Answer`.
+
+Pure Python (no database): the rules are the versioned data in bruecke/rules/data/,
+read through `ruledata.rule_data()`. The engine knows the *kinds* of rules (waiting
+periods, bans, decision types, BA exemptions); the data say which apply when. Every
+conclusion carries the norm version in force on the reference date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field, replace
+
+from bruecke.rules import bans
+from bruecke.rules.ruledata import Regime, RuleData, Wait, rule_data
+from bruecke.rules.types import (
+    Activity,
+    Answer,
+    Authority,
+    DecisionType,
+    Facts,
+    Flag,
+    Ground,
+    NotCovered,
+    Outcome,
+    WaitingPeriod,
+)
+
+FOUR_YEARS = 48  # months of permitted stay after which no job needs BA approval
+MAX_STEPS = 40
+
+
+def period_end(start: datetime.date, months: int) -> datetime.date:
+    """Last day of a period of `months` beginning on `start` (§§ 187(2), 188(2),(3) BGB)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return datetime.date(year, month, last)
+    return datetime.date(year, month, start.day) - datetime.timedelta(days=1)
+
+
+def duldung_since(facts: Facts) -> datetime.date:
+    """Start of the uninterrupted Duldung that leads into the current one (§ 60b time does not count)."""
+    since = facts.status_since
+    earlier = sorted(
+        (p for p in facts.history if p.status in bans.DULDUNG_STATUSES and p.start < since),
+        key=lambda p: p.start,
+        reverse=True,
+    )
+    for period in earlier:
+        if period.end is not None and period.end < since - datetime.timedelta(days=1):
+            break
+        since = period.start
+    return since
+
+
+@dataclass
+class _Draft:
+    outcome: Outcome = Outcome.NEEDS_PERMISSION
+    decision: DecisionType = DecisionType.BY_LAW
+    authority: Authority = Authority.NONE
+    ba: bool = False
+    waits: list[WaitingPeriod] = field(default_factory=list)
+    flag_codes: list[str] = field(default_factory=list)
+    grounds: list[Ground] = field(default_factory=list)
+
+
+class _Evaluation:
+    def __init__(self, data: RuleData, facts: Facts, activity: Activity, on: datetime.date) -> None:
+        self.data, self.facts, self.on = data, facts, on
+        self.asked = activity
+        self.activity = self._reclassified(activity)
+        self.rule = data.activities[self.activity]
+        self.draft = _Draft()
+
+    def triggered(self, code: str) -> bool:
+        answer = self.facts.judgements.get(code)
+        return answer is not None and answer == self.data.flags[code].trigger
+
+    def _reclassified(self, activity: Activity) -> Activity:
+        """A counsellor's answer may say the activity is really another one (an internship
+        that is a job): the rules of that activity then apply, and the flag stays visible."""
+        for _ in range(3):
+            for code in self.data.activities[activity].flags:
+                effect = self.data.flags[code].effect
+                if (
+                    effect.startswith("as:")
+                    and effect[3:] in Activity.__members__.values()
+                    and self.triggered(code)
+                ):
+                    activity = Activity(effect[3:])
+                    break
+            else:
+                return activity
+        return activity
+
+    def ground(self, topic: str, code: str, norms: tuple[str, ...] | list[str], detail: str = "") -> None:
+        citations = tuple(self.data.cite(n, self.on) for n in dict.fromkeys(norms))
+        self.draft.grounds.append(Ground(topic=topic, code=code, citations=citations, detail=detail))
+
+    def flag(self, *codes: str) -> None:
+        for code in codes:
+            if code not in self.draft.flag_codes and self._relevant(code):
+                self.draft.flag_codes.append(code)
+
+    def _relevant(self, code: str) -> bool:
+        """Flags that only matter for some facts (asked only then)."""
+        if code == "safe_country_accelerated":
+            return bool(
+                bans.safe_lists_naming(
+                    self.data, self.facts.nationality, tuple(self.data.safe_lists), self.on
+                )
+            )
+        return True
+
+    # --- the flow -------------------------------------------------------------------
+
+    def run(self) -> Answer:
+        regime = self.data.regime_for(self.facts.status, self.facts.reception_centre, self.on)
+        if regime is None:
+            raise NotCovered(f"no rule for status {self.facts.status!r} on {self.on.isoformat()}")
+        self.flag(*self.data.activities[self.asked].flags)
+        if self.activity != self.asked:
+            self.flag(*self.rule.flags)
+        if self.rule.kind == "not_employment":
+            self._not_employment(regime)
+        elif regime.kind == "by_law":
+            self._by_law(regime)
+        elif regime.kind == "title_bound":
+            self._title_bound(regime)
+        elif regime.kind == "banned":
+            self._banned(regime.norms)
+        else:
+            self._permission(regime)
+        return self._answer()
+
+    def _free(self, code: str, norms: tuple[str, ...]) -> None:
+        """Allowed without any permission: one ground per conclusion, all on `norms`."""
+        self.draft.outcome = Outcome.ALLOWED
+        self.ground("outcome", code, norms)
+        self.ground("decision", "decision_by_law", norms)
+        self.ground("authority", "authority_none", norms)
+        self.ground("ba", "ba_none", norms)
+
+    def _not_employment(self, regime: Regime) -> None:
+        self._free("not_employment", self.rule.norms)
+        if regime.kind == "banned" or self._ban_results(regime):
+            self.flag("ban_not_employment")
+
+    def _by_law(self, regime: Regime) -> None:
+        self._free("title_by_law", regime.norms)
+        self.flag(*regime.flags)
+
+    def _title_bound(self, regime: Regime) -> None:
+        self.flag(*regime.flags)
+        if self.activity in regime.purposes and not self.triggered("purpose_of_title"):
+            self._free("title_purpose", regime.norms)
+            self.flag("purpose_of_title")
+            return
+        self.draft.decision = DecisionType(regime.decision)
+        self.draft.authority = Authority(regime.authority)
+        self.draft.ba = self.rule.ba
+        self.ground("outcome", "title_other_purpose", regime.norms)
+        self.ground("decision", f"decision_{self.draft.decision}", regime.norms)
+        self.ground("authority", f"authority_{self.draft.authority}", regime.norms)
+        self._ba_ground(regime)
+
+    def _banned(self, norms: tuple[str, ...] | list[str], code: str = "status_ban") -> None:
+        self.draft.outcome = Outcome.BANNED
+        self.draft.decision = DecisionType.BAN
+        self.draft.authority = Authority.NONE
+        self.draft.ba = False
+        self.draft.waits.clear()
+        self.ground("outcome", code, norms)
+
+    def _ban_results(self, regime: Regime) -> list[Ground]:
+        found: list[Ground] = []
+        for ban in regime.bans:
+            result = bans.check(self.data, self.facts, ban, self.on)
+            self.flag(*result.notes)
+            if result.grounds:
+                self.flag(*result.flags)
+                if not any(self.triggered(code) for code in result.flags):
+                    found.extend(result.grounds)
+        return found
+
+    def _permission(self, regime: Regime) -> None:
+        self.flag(*regime.flags)
+        if self.rule.kind == "self_employment" and not regime.title:
+            self._banned(["§ 4a AufenthG", *regime.norms], code="no_self_employment")
+            return
+        found = self._ban_results(regime)
+        if found:
+            self._banned([])
+            self.draft.grounds = [g for g in self.draft.grounds if g.code != "status_ban"] + found
+            return
+        for code in self.draft.flag_codes:
+            if self.data.flags[code].effect == "ban" and self.triggered(code):
+                self._banned([self.data.flags[code].norm], code="judged_ban")
+                return
+        self.draft.authority = Authority(regime.authority)
+        self.draft.decision = self._decision(regime)
+        self.ground("decision", f"decision_{self.draft.decision}", regime.norms)
+        self.ground("authority", f"authority_{self.draft.authority}", regime.norms)
+        self.draft.ba = self._needs_ba(regime)
+        self._ba_ground(regime)
+        self._waits(regime)
+        blocking = [w for w in self.draft.waits if w.ends_on >= self.on and w.code != "four_years"]
+        self.draft.outcome = Outcome.NOT_YET if blocking else Outcome.NEEDS_PERMISSION
+        self.ground("outcome", "waiting" if blocking else "permission_needed", regime.norms)
+        self._special()
+
+    def _decision(self, regime: Regime) -> DecisionType:
+        decision = DecisionType(regime.decision)
+        for condition, override in regime.decision_when:
+            if self._condition(condition):
+                decision = DecisionType(override)
+        downgrade = any(
+            self.data.flags[c].effect == "discretion" and self.triggered(c) for c in self.draft.flag_codes
+        )
+        return DecisionType.DISCRETION if downgrade else decision
+
+    def _condition(self, name: str) -> bool:
+        if name == "training":
+            return self.rule.training
+        return bool(getattr(self.facts, name))
+
+    def _stay_since(self) -> datetime.date:
+        return self.facts.stay_since or self.facts.asylum_applied_on or self.facts.status_since
+
+    def _needs_ba(self, regime: Regime) -> bool:
+        if not self.rule.ba or regime.ba_free:
+            return False
+        if regime.four_year_rule:
+            self.draft.waits.append(self._period("four_years", self._stay_since(), FOUR_YEARS, "§ 32 BeschV"))
+            return period_end(self._stay_since(), FOUR_YEARS) >= self.on
+        return True
+
+    def _ba_ground(self, regime: Regime) -> None:
+        if self.draft.ba:
+            self.ground("ba", "ba_required", [*self.rule.norms, "§ 36 Abs. 2 BeschV"])
+        elif regime.ba_free:
+            self.ground("ba", "ba_free_status", regime.ba_norms)
+        elif self.rule.ba:
+            self.ground("ba", "ba_four_years", ["§ 32 BeschV"])
+        else:
+            self.ground("ba", "ba_exempt_activity", self.rule.norms)
+
+    def _start(self, wait: Wait) -> datetime.date:
+        facts = self.facts
+        if wait.start == "duldung_since":
+            return duldung_since(facts)
+        if wait.start == "asylum_registered_on" and facts.asylum_registered_on is None:
+            self.flag("registration_date_missing")
+            return facts.asylum_applied_on or facts.status_since
+        if wait.start == "stay_since":
+            return self._stay_since()
+        value: datetime.date | None = getattr(facts, wait.start)
+        return value or facts.status_since
+
+    def _period(self, code: str, start: datetime.date, months: int, norm: str) -> WaitingPeriod:
+        return WaitingPeriod(
+            code=code,
+            start=start,
+            months=months,
+            ends_on=period_end(start, months),
+            citation=self.data.cite(norm, self.on),
+        )
+
+    def _waits(self, regime: Regime) -> None:
+        for wait in regime.waits:
+            if wait.ba_required_only and not self.draft.ba:
+                continue
+            if wait.when and not any(self._condition(c) for c in wait.when):
+                continue
+            if any(self._condition(c) for c in wait.unless):
+                continue
+            self.draft.waits.append(self._period(wait.code, self._start(wait), wait.months, wait.norm))
+
+    def _special(self) -> None:
+        for special in self.data.specials:
+            if special.status != self.facts.status or special.activity != self.activity:
+                continue
+            if special.since > self.on:
+                continue
+            self.flag(*special.flags)
+            if special.outcome:
+                self.draft.outcome = Outcome(special.outcome)
+                self.draft.waits = [w for w in self.draft.waits if w.code == "four_years"]
+                self.draft.grounds = [g for g in self.draft.grounds if g.topic != "outcome"]
+                self.ground("outcome", f"special_{special.status}", special.norms)
+            else:
+                self.ground("note", f"special_{special.status}", special.norms)
+            if special.decision:
+                self.draft.decision = DecisionType(special.decision)
+            if special.authority:
+                self.draft.authority = Authority(special.authority)
+
+    def _answer(self) -> Answer:
+        flags = tuple(
+            Flag(
+                code=code,
+                citation=self.data.cite(self.data.flags[code].norm, self.on),
+                answer=self.facts.judgements.get(code),
+            )
+            for code in self.draft.flag_codes
+        )
+        return Answer(
+            activity=self.asked,
+            on=self.on,
+            outcome=self.draft.outcome,
+            decision=self.draft.decision if self.draft.outcome != Outcome.BANNED else DecisionType.BAN,
+            authority=self.draft.authority,
+            ba_approval=self.draft.ba,
+            earliest=None,
+            waiting_periods=tuple(self.draft.waits),
+            flags=flags,
+            grounds=tuple(self.draft.grounds),
+            data_as_of=self.data.data_as_of,
+        )
+
+
+def _evaluate(facts: Facts, activity: Activity, on: datetime.date) -> Answer:
+    data = rule_data()
+    if on < data.coverage_start:
+        raise NotCovered(f"the rule data begin on {data.coverage_start.isoformat()}")
+    return _Evaluation(data, facts, activity, on).run()
+
+
+def _earliest(facts: Facts, activity: Activity, answer: Answer) -> datetime.date | None:
+    """First day on which no waiting period blocks, following later law changes too."""
+    changes = rule_data().change_dates
+    day, current = answer.on, answer
+    for _ in range(MAX_STEPS):
+        if current.outcome != Outcome.NOT_YET:
+            return day if current.outcome != Outcome.BANNED else None
+        blocking = [w for w in current.waiting_periods if w.ends_on >= day and w.code != "four_years"]
+        candidate = max(w.over_on for w in blocking)
+        following = [d for d in changes if day < d < candidate]
+        day = following[0] if following else candidate
+        current = _evaluate(facts, activity, day)
+    return None
+
+
+def assess(facts: Facts, activity: Activity, on: datetime.date) -> Answer:
+    """May a person with `facts` take up `activity` on `on`? Raises NotCovered if the
+    rule data cannot answer (date before coverage, status without rule on that day)."""
+    answer = _evaluate(facts, activity, on)
+    if answer.outcome == Outcome.NOT_YET:
+        answer = replace(answer, earliest=_earliest(facts, activity, answer))
+    return answer

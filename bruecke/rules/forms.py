@@ -1,0 +1,205 @@
+"""The question form: activity, date and every fact, prefilled from the record, correctable."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from bruecke.core.forms import Form
+from bruecke.network.forms import DateInput
+from bruecke.participants.models import ResidenceStatusType
+from bruecke.rules.prechecks import CEFR, PersonFacts
+from bruecke.rules.ruledata import rule_data
+from bruecke.rules.texts import ACTIVITIES, QUESTIONS
+from bruecke.rules.types import Activity, AsylumOutcome, Facts, StatusPeriod
+
+HISTORY_ROWS = 3
+PERSON_FIELDS = [
+    "arrival_date",
+    "birth_date",
+    "german_level",
+    "employed_months",
+    "weekly_hours",
+    "single_parent",
+    "minor_child",
+]
+EARLIEST, LATEST = datetime.date(1950, 1, 1), datetime.date(2100, 1, 1)
+BOOLEAN_FACTS = [
+    ("reception_centre", _("obliged to live in a reception centre")),
+    ("dublin_or_other_state_protection", _("Dublin request made or protection granted in another EU state")),
+    ("accelerated_procedure", _("accelerated procedure applied (Art. 42(1) Reg. 2024/1348)")),
+    ("rejected_manifestly_unfounded", _("application rejected as manifestly unfounded or inadmissible")),
+    ("permitted_during_procedure", _("employment was permitted during the asylum procedure")),
+    ("identity_by_passport", _("identity clarified by a valid passport")),
+    ("protected_in_other_state", _("recognised as refugee / subsidiary protection in another state")),
+    ("withdrawn_after_legal_information", _("application withdrawn after legal information (§ 12b AsylG)")),
+    ("unaccompanied_minor", _("unaccompanied minor")),
+]
+ASYLUM_OUTCOMES = [
+    (AsylumOutcome.NONE, _("never applied")),
+    (AsylumOutcome.PENDING, _("pending")),
+    (AsylumOutcome.REJECTED, _("rejected")),
+    (AsylumOutcome.WITHDRAWN, _("withdrawn")),
+    (AsylumOutcome.GRANTED, _("protection granted")),
+]
+CEFR_CHOICES = [("", _("not known")), ("none", _("no knowledge")), *[(c, c) for c in CEFR[1:]]]
+JUDGEMENT_CHOICES = [("", _("open question")), ("yes", _("yes")), ("no", _("no"))]
+
+
+def work_permission_days() -> list[datetime.date]:
+    return rule_data().work_permission_days()
+
+
+def _nationalities() -> list[tuple[str, Any]]:
+    return [("", _("not known")), *countries]
+
+
+def _date(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput())
+
+
+class QuestionForm(Form):
+    activity = forms.ChoiceField(label=_("Activity"), choices=[(a.value, ACTIVITIES[a]) for a in Activity])
+    on = _date(_("Take up on"), required=True)
+    status = forms.ChoiceField(label=_("Residence status on that day"), choices=ResidenceStatusType.choices)
+    status_since = _date(_("Status held since"), required=True)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=_nationalities)
+    stay_since = _date(_("Uninterrupted permitted, tolerated or gestattet stay since"))
+    asylum_applied_on = _date(_("Asylum application on"))
+    asylum_registered_on = _date(_("Asylum application registered on"))
+    asylum_outcome = forms.ChoiceField(label=_("Asylum procedure"), choices=ASYLUM_OUTCOMES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in BOOLEAN_FACTS:
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+        for row in range(HISTORY_ROWS):
+            number = row + 1
+            self.fields[f"h{row}_status"] = forms.ChoiceField(
+                label=_("Earlier status %(n)s") % {"n": number},
+                choices=[("", "–"), *ResidenceStatusType.choices],
+                required=False,
+            )
+            self.fields[f"h{row}_start"] = _date(_("Earlier status %(n)s from") % {"n": number})
+            self.fields[f"h{row}_end"] = _date(_("Earlier status %(n)s until") % {"n": number})
+        self._person_fields()
+        for day in work_permission_days():
+            self.fields[f"wp_{day:%Y%m%d}"] = forms.BooleanField(
+                label=_("held a work permission on %(date)s (grandfathering)") % {"date": f"{day:%d.%m.%Y}"},
+                required=False,
+            )
+        for code, question in QUESTIONS.items():
+            self.fields[f"j_{code}"] = forms.ChoiceField(
+                label=question, choices=JUDGEMENT_CHOICES, required=False
+            )
+
+    def _person_fields(self) -> None:
+        self.fields["arrival_date"] = _date(_("Arrival in Germany"))
+        self.fields["birth_date"] = _date(_("Date of birth (for the age limits)"))
+        self.fields["german_level"] = forms.ChoiceField(
+            label=_("German (CEFR level)"), choices=CEFR_CHOICES, required=False
+        )
+        self.fields["employed_months"] = forms.IntegerField(
+            label=_("Months of employment subject to social insurance"),
+            required=False,
+            min_value=0,
+            max_value=600,
+        )
+        self.fields["weekly_hours"] = forms.IntegerField(
+            label=_("Hours per week of the current job"), required=False, min_value=0, max_value=80
+        )
+        self.fields["single_parent"] = forms.BooleanField(label=_("single parent"), required=False)
+        self.fields["minor_child"] = forms.BooleanField(label=_("lives with a minor child"), required=False)
+
+    def person(self) -> PersonFacts:
+        data = self.cleaned_data
+        return PersonFacts(
+            arrival_date=data.get("arrival_date"),
+            birth_date=data.get("birth_date"),
+            german_level=data.get("german_level") or "",
+            employed_months=data.get("employed_months"),
+            weekly_hours=data.get("weekly_hours"),
+            single_parent=bool(data.get("single_parent")),
+            minor_child=bool(data.get("minor_child")),
+        )
+
+    def person_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PERSON_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start = rule_data().coverage_start
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(field, forms.DateField) and value and not (EARLIEST <= value < LATEST):
+                self.add_error(name, _("Please enter a date between 1950 and 2099."))
+        if data.get("on") and data["on"] < start:
+            self.add_error("on", _("The rule data begin on %(date)s.") % {"date": start.strftime("%d.%m.%Y")})
+        for row in range(HISTORY_ROWS):
+            if data.get(f"h{row}_status") and not data.get(f"h{row}_start"):
+                self.add_error(f"h{row}_start", _("Please enter when this status began."))
+            begin, end = data.get(f"h{row}_start"), data.get(f"h{row}_end")
+            if begin and end and end < begin:
+                self.add_error(f"h{row}_end", _("The end must not be before the beginning."))
+        return data
+
+    def facts(self) -> Facts:
+        data = self.cleaned_data
+        history = tuple(
+            StatusPeriod(status=data[f"h{row}_status"], start=data[f"h{row}_start"], end=data[f"h{row}_end"])
+            for row in range(HISTORY_ROWS)
+            if data.get(f"h{row}_status")
+        )
+        judgements = {
+            code: data[f"j_{code}"] == "yes" for code in QUESTIONS if data.get(f"j_{code}") in ("yes", "no")
+        }
+        return Facts(
+            status=data["status"],
+            status_since=data["status_since"],
+            nationality=data.get("nationality") or "",
+            stay_since=data.get("stay_since"),
+            asylum_applied_on=data.get("asylum_applied_on"),
+            asylum_registered_on=data.get("asylum_registered_on"),
+            asylum_outcome=AsylumOutcome(data["asylum_outcome"]),
+            history=history,
+            judgements=judgements,
+            work_permission_on=tuple(d for d in work_permission_days() if data.get(f"wp_{d:%Y%m%d}")),
+            **{name: bool(data.get(name)) for name, _label in BOOLEAN_FACTS},
+        )
+
+    @staticmethod
+    def initial_from(facts: Facts, activity: Activity, on: datetime.date) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "activity": activity.value,
+            "on": on,
+            "status": facts.status,
+            "status_since": facts.status_since,
+            "nationality": facts.nationality,
+            "stay_since": facts.stay_since,
+            "asylum_applied_on": facts.asylum_applied_on,
+            "asylum_registered_on": facts.asylum_registered_on,
+            "asylum_outcome": facts.asylum_outcome.value,
+        }
+        initial |= {name: getattr(facts, name) for name, _label in BOOLEAN_FACTS}
+        initial |= {f"wp_{day:%Y%m%d}": True for day in facts.work_permission_on}
+        for row, period in enumerate(facts.history[-HISTORY_ROWS:]):
+            initial |= {
+                f"h{row}_status": period.status,
+                f"h{row}_start": period.start,
+                f"h{row}_end": period.end,
+            }
+        return initial
+
+    def judgement_fields(self, codes: list[str]) -> list[forms.BoundField]:
+        return [self[f"j_{code}"] for code in codes]
+
+    def fact_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith(("j_", "activity", "on")) and name not in PERSON_FIELDS
+        ]

@@ -1,0 +1,225 @@
+"""Translated texts for the engine's codes (the engine itself returns codes only)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from bruecke.rules.types import Activity, Authority, DecisionType, Ground, Outcome
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ACTIVITIES: dict[str, StrOrPromise] = {
+    Activity.EMPLOYMENT: _("Employment that needs BA approval"),
+    Activity.DUAL_TRAINING: _("Dual vocational training (in a company)"),
+    Activity.SCHOOL_TRAINING: _("School-based vocational training"),
+    Activity.INTERNSHIP_MANDATORY: _("Mandatory internship (school, training or study rules)"),
+    Activity.INTERNSHIP_ORIENTATION: _("Orientation internship of up to 3 months"),
+    Activity.INTERNSHIP_ACCOMPANYING: _("Training-accompanying internship of up to 3 months"),
+    Activity.INTERNSHIP_PREPARATION: _("Einstiegsqualifizierung / vocational preparation"),
+    Activity.INTERNSHIP_OTHER: _("Other internship"),
+    Activity.VOLUNTEER_SERVICE: _("Federal volunteer service / voluntary social year (BFD/FSJ)"),
+    Activity.SELF_EMPLOYMENT: _("Self-employment"),
+    Activity.JOB_SHADOWING: _("Job shadowing (Hospitation)"),
+    Activity.VOLUNTEERING: _("Unpaid volunteering (Ehrenamt)"),
+}
+
+OUTCOMES: dict[str, StrOrPromise] = {
+    Outcome.ALLOWED: _("Allowed by law"),
+    Outcome.NEEDS_PERMISSION: _("Needs permission"),
+    Outcome.NOT_YET: _("Not yet"),
+    Outcome.BANNED: _("Banned"),
+}
+
+DECISIONS: dict[str, StrOrPromise] = {
+    DecisionType.BY_LAW: _("by law"),
+    DecisionType.ENTITLEMENT: _("entitlement (Anspruch)"),
+    DecisionType.REGULAR: _("regular entitlement (Soll)"),
+    DecisionType.DISCRETION: _("discretion (Kann)"),
+    DecisionType.BAN: _("ban"),
+}
+
+AUTHORITIES: dict[str, StrOrPromise] = {
+    Authority.NONE: _("none"),
+    Authority.ABH: _("Ausländerbehörde"),
+    Authority.CENTRAL_ABH: _("central Ausländerbehörde"),
+}
+
+WAITS: dict[str, StrOrPromise] = {
+    "eae_asylum": _("Waiting period in the reception centre from the asylum application"),
+    "eae_registration": _("Waiting period from the registration of the asylum application"),
+    "eae_registration_dublin": _(
+        "Waiting period from registration (Dublin case or protection in another state)"
+    ),
+    "stay": _("Waiting period of permitted, tolerated or gestattet stay"),
+    "eae_duldung": _("Waiting period of Duldung in the reception centre"),
+    "eae_duldung_short": _("Shorter waiting period of Duldung (passport or vocational training)"),
+    "four_years": _("Four years of stay: after that no job needs BA approval"),
+}
+
+GROUNDS: dict[str, StrOrPromise] = {
+    "not_employment": _("This activity is not employment: no permission is needed."),
+    "title_by_law": _("The residence title allows any gainful activity by law."),
+    "title_purpose": _("The title was issued for this activity; it is allowed by law."),
+    "title_other_purpose": _("The title is tied to another purpose: this activity needs a permission."),
+    "status_ban": _("This status bans any gainful activity."),
+    "no_self_employment": _(
+        "Without a residence title only employment can be permitted, never self-employment."
+    ),
+    "judged_ban": _("Your answer to a judgement question means a ban applies."),
+    "waiting": _("A waiting period has not ended yet."),
+    "permission_needed": _("The Ausländerbehörde must permit the concrete job."),
+    "special_duldung_60c": _("The permission for the training is granted with the Ausbildungsduldung."),
+    "special_duldung_60d": _("The Beschäftigungsduldung rests on the current job."),
+    "safe_country_asylum": _(
+        "Ban for nationals of safe countries of origin who applied for asylum after 31 Aug 2015."
+    ),
+    "safe_country_duldung": _("Ban for nationals of safe countries of origin (§ 60a(6) Nr. 3 AufenthG)."),
+    "manifestly_unfounded": _("Ban: the application was rejected as manifestly unfounded or inadmissible."),
+    "accelerated_procedure": _("No permission while the accelerated procedure is applied."),
+    "decision_by_law": _("Decision type: by law."),
+    "decision_entitlement": _("Decision type: entitlement – the permission is to be granted."),
+    "decision_regular": _("Decision type: regular entitlement – granted unless the case is atypical."),
+    "decision_discretion": _("Decision type: discretion of the authority."),
+    "decision_ban": _("Decision type: ban."),
+    "authority_none": _("No authority has to decide."),
+    "authority_abh": _("The local Ausländerbehörde decides."),
+    "authority_central_abh": _(
+        "The central Ausländerbehörde decides while the person must live in the reception centre."
+    ),
+    "ba_none": _("No BA approval."),
+    "ba_required": _("BA approval needed (deemed given if the BA does not answer within 2 weeks)."),
+    "ba_free_status": _("No BA approval for this status."),
+    "ba_four_years": _("No BA approval after four years of stay."),
+    "ba_exempt_activity": _("This activity needs no BA approval."),
+}
+
+QUESTIONS: dict[str, StrOrPromise] = {
+    "imminent_measures": _(
+        "Are concrete measures to end the stay imminent (fitness-to-travel exam ordered, return funding "
+        "applied for, transport booked, Dublin procedure started)?"
+    ),
+    "benefits_entry": _("Did the person enter Germany to obtain benefits under the AsylbLG?"),
+    "own_fault": _(
+        "Can removal not be carried out for reasons the person is responsible for (e.g. identity deception)?"
+    ),
+    "non_cooperation": _(
+        "Has the person seriously and repeatedly breached cooperation duties without excuse?"
+    ),
+    "safe_country_accelerated": _(
+        "Is the accelerated procedure applied (safe country of origin, Art. 42(1)(e))?"
+    ),
+    "exclusions_outside_eae": _(
+        "Does the authority apply the exclusions for non-cooperation and the accelerated procedure "
+        "outside the reception centre too (the wording is not clear)?"
+    ),
+    "geas_interpretation": _(
+        "New GEAS rules: is there practice guidance of the Land or the BMI on this point?"
+    ),
+    "eae_authority": _("Land practice: is the central or the local Ausländerbehörde competent?"),
+    "wait_start": _(
+        "Does the authority count the waiting period from the Ankunftsnachweis or from the formal "
+        "application?"
+    ),
+    "discretion_practice": _(
+        "Land practice: is there a decree on how to use the discretion (e.g. after 6 months)?"
+    ),
+    "transitional_104c": _(
+        "No new § 104c permits since 2026: will the permit be extended as § 25a or § 25b?"
+    ),
+    "old_24_wording": _(
+        "Before 1 Jun 2022: check the permission on the document (old § 24(6) not verified)."
+    ),
+    "tied_to_job": _("Is this the job the Beschäftigungsduldung was granted for?"),
+    "other_ba_exemption": _(
+        "Does another BA exemption apply (highly qualified job, employer is a close relative)?"
+    ),
+    "precheck_60c": _("Would an Ausbildungsduldung (§ 60c) or § 16g permit be possible? See the pre-checks."),
+    "school_training_paid": _(
+        "Is there a training contract with pay (then it counts as in-company training)?"
+    ),
+    "internship_character": _("Is it really an internship (learning, not productive work)?"),
+    "three_months": _("Does the internship last at most 3 months?"),
+    "same_provider": _("Was there an earlier such internship with the same provider?"),
+    "mandatory_land_practice": _(
+        "Land practice: some Länder need no permission for pupils' mandatory internships."
+    ),
+    "shadowing_character": _("Is it only observation, unpaid and short, without being part of the work?"),
+    "volunteering_character": _(
+        "Is it unpaid (at most an expense allowance) and not part of the employer's operations?"
+    ),
+    "ban_not_employment": _(
+        "A work ban applies: make sure the activity is really not employment (confirm with the ABH in "
+        "writing)."
+    ),
+    "eu_list_uncertain": _(
+        "EU list of safe countries: the date and scope of the July 2026 amendment are not verified."
+    ),
+    "old_version_104_16": _("Was employment permitted before 1 Jan 2020 (then the old § 60a(6) applies)?"),
+    "minor_child_interest": _(
+        "Unaccompanied minor: was the application withdrawn / not filed in the child's interest?"
+    ),
+    "registration_date_missing": _(
+        "The registration date of the asylum application is missing: the application date was used."
+    ),
+    "purpose_of_title": _("Does the title's condition cover this concrete activity?"),
+}
+
+
+def ground_text(ground: Ground) -> StrOrPromise:
+    return GROUNDS.get(ground.code, ground.code)
+
+
+PRECHECKS: dict[str, StrOrPromise] = {
+    "60c": _("Ausbildungsduldung (§ 60c AufenthG)"),
+    "16g": _("Residence permit for vocational training (§ 16g AufenthG)"),
+    "60d": _("Beschäftigungsduldung (§ 60d AufenthG)"),
+    "25a": _("Residence permit for well-integrated young people (§ 25a AufenthG)"),
+    "25b": _("Residence permit for sustainable integration (§ 25b AufenthG)"),
+}
+
+PRECHECK_STATES: dict[str, StrOrPromise] = {
+    "met": _("met"),
+    "missing": _("missing"),
+    "unknown": _("not recorded"),
+    "judgement": _("needs judgement"),
+}
+
+PRECHECK_ITEMS: dict[str, StrOrPromise] = {
+    "status_duldung_or_training_started": _("Duldung, or the training began during the asylum procedure"),
+    "qualified_training": _(
+        "Qualified training of at least 2 years, or assistant training leading into a shortage occupation "
+        "with a promised training place"
+    ),
+    "duldung_3_months": _(
+        "3 months of Duldung before the application (if the training starts as Geduldeter)"
+    ),
+    "no_work_ban": _("No work ban (§ 60a(6), § 60b)"),
+    "identity_deadline": _(
+        "Identity clarified in time (entry by 2016: by the application; later: by the deadlines of the "
+        "norm) or all reasonable steps taken"
+    ),
+    "no_convictions": _("No relevant convictions, no extremism, no expulsion"),
+    "no_imminent_measures": _("No concrete measures to end the stay imminent"),
+    "passport": _("Passport (general requirements of § 5 AufenthG)"),
+    "livelihood_training": _("Livelihood secured during the training (including training allowances)"),
+    "status_duldung": _("Holds a Duldung"),
+    "entry_by": _("Entered Germany by the cut-off date"),
+    "duldung_12_months": _("At least 12 months of Duldung"),
+    "employed": _("Months of employment subject to social insurance"),
+    "hours": _("Hours per week of the current job"),
+    "german_a2": _("Oral German at level A2"),
+    "livelihood": _("Livelihood secured for the last 12 months and ongoing"),
+    "children_school": _("School-age children attend school"),
+    "status_duldung_or_104c": _("Holds a Duldung or a § 104c permit"),
+    "age_14_27": _("Aged 14 to under 27"),
+    "stay_3_years": _("3 years of uninterrupted stay"),
+    "school_3_years": _(
+        "3 years of successful school attendance or a German school or vocational qualification"
+    ),
+    "integration_prognosis": _("Good integration prognosis"),
+    "stay_6_years": _("6 years of stay (4 with a minor child)"),
+    "self_supporting": _("Livelihood mainly secured by own work"),
+}

@@ -1,0 +1,173 @@
+"""The vocabulary of the work-permission engine: facts in, answer out (plain dataclasses).
+
+Status codes are the participant app's `ResidenceStatusType` values, so facts can be
+derived from a participant's residence history without translation tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Activity(StrEnum):
+    EMPLOYMENT = "employment"  # employment that needs BA approval
+    DUAL_TRAINING = "dual_training"
+    SCHOOL_TRAINING = "school_training"
+    INTERNSHIP_MANDATORY = "internship_mandatory"
+    INTERNSHIP_ORIENTATION = "internship_orientation"  # ≤ 3 months
+    INTERNSHIP_ACCOMPANYING = "internship_accompanying"  # ≤ 3 months
+    INTERNSHIP_PREPARATION = "internship_preparation"  # Einstiegsqualifizierung / BvB
+    INTERNSHIP_OTHER = "internship_other"
+    VOLUNTEER_SERVICE = "volunteer_service"  # BFD / FSJ / FÖJ
+    SELF_EMPLOYMENT = "self_employment"
+    JOB_SHADOWING = "job_shadowing"  # Hospitation
+    VOLUNTEERING = "volunteering"  # unpaid Ehrenamt
+
+
+class Outcome(StrEnum):
+    ALLOWED = "allowed"  # allowed by law, no permission needed
+    NEEDS_PERMISSION = "needs_permission"
+    NOT_YET = "not_yet"  # a waiting period has not ended
+    BANNED = "banned"
+
+
+class DecisionType(StrEnum):
+    BY_LAW = "by_law"
+    ENTITLEMENT = "entitlement"  # Anspruch: "ist zu erlauben"
+    REGULAR = "regular"  # Soll: granted unless the case is atypical
+    DISCRETION = "discretion"  # Kann
+    BAN = "ban"
+
+
+class Authority(StrEnum):
+    NONE = "none"
+    ABH = "abh"  # local Ausländerbehörde
+    CENTRAL_ABH = "central_abh"  # Zentrale Ausländerbehörde (reception centre)
+
+
+class AsylumOutcome(StrEnum):
+    NONE = "none"  # never applied
+    PENDING = "pending"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    GRANTED = "granted"
+
+
+@dataclass(frozen=True)
+class StatusPeriod:
+    """One document of the residence history: `status` from `start` until `end` (inclusive)."""
+
+    status: str
+    start: datetime.date
+    end: datetime.date | None = None
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the engine needs to know. Every field is shown to the counsellor and correctable.
+
+    Judgement answers (`judgements`) map a flag code to the counsellor's answer; an
+    unanswered flag stays an open question and never changes the outcome silently.
+    """
+
+    status: str
+    status_since: datetime.date
+    nationality: str = ""  # ISO 3166-1 alpha-2
+    stay_since: datetime.date | None = None  # uninterrupted permitted/tolerated/gestattet stay
+    asylum_applied_on: datetime.date | None = None
+    asylum_registered_on: datetime.date | None = None  # registration (Art. 27 Reg. 2024/1348)
+    asylum_outcome: AsylumOutcome = AsylumOutcome.NONE
+    reception_centre: bool = False  # obliged to live in a reception centre (EAE)
+    dublin_or_other_state_protection: bool = False
+    accelerated_procedure: bool = False  # Art. 42(1)(a)-(f) Reg. 2024/1348 applied
+    rejected_manifestly_unfounded: bool = False  # o.u. / inadmissible, no suspensive effect
+    permitted_during_procedure: bool = False
+    identity_by_passport: bool = False
+    protected_in_other_state: bool = False
+    withdrawn_after_legal_information: bool = False  # § 12b AsylG
+    unaccompanied_minor: bool = False
+    work_permission_on: tuple[datetime.date, ...] = ()  # days on which a permission was held
+    history: tuple[StatusPeriod, ...] = ()
+    judgements: dict[str, bool] = field(default_factory=dict)
+
+    def held(self, statuses: frozenset[str], day: datetime.date) -> bool:
+        """Whether the history shows one of `statuses` on `day` (the current one counts)."""
+        if self.status in statuses and self.status_since <= day:
+            return True
+        return any(p.status in statuses and p.covers(day) for p in self.history)
+
+
+@dataclass(frozen=True)
+class Citation:
+    norm: str  # e.g. "§ 61 Abs. 1 AsylG"
+    valid_from: datetime.date  # the version's valid-from date
+    at_least: bool = False  # True: in force at least since then (older versions not recorded)
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One conclusion of the answer with the norm it rests on."""
+
+    topic: str  # outcome | decision | authority | ba | note
+    code: str  # rendered by bruecke.rules.texts.ground_text
+    citations: tuple[Citation, ...]
+    detail: str = ""  # a small value shown with the text (a list name, a date)
+
+
+@dataclass(frozen=True)
+class WaitingPeriod:
+    code: str
+    start: datetime.date
+    months: int
+    ends_on: datetime.date  # last day of the period; the activity may start the day after
+    citation: Citation
+
+    @property
+    def over_on(self) -> datetime.date:
+        return self.ends_on + datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A question the law leaves to facts the tool cannot know."""
+
+    code: str
+    citation: Citation
+    answer: bool | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    activity: Activity
+    on: datetime.date
+    outcome: Outcome
+    decision: DecisionType
+    authority: Authority
+    ba_approval: bool
+    earliest: datetime.date | None
+    waiting_periods: tuple[WaitingPeriod, ...]
+    flags: tuple[Flag, ...]
+    grounds: tuple[Ground, ...]
+    data_as_of: datetime.date
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        seen: dict[Citation, None] = {}
+        for ground in self.grounds:
+            seen.update(dict.fromkeys(ground.citations))
+        seen.update(dict.fromkeys(w.citation for w in self.waiting_periods))
+        seen.update(dict.fromkeys(f.citation for f in self.flags))
+        return tuple(seen)
+
+    @property
+    def open_questions(self) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.answer is None)
+
+
+class NotCovered(Exception):
+    """The rule data do not answer this question (date outside coverage, status unknown)."""

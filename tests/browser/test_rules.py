@@ -1,0 +1,50 @@
+"""Main flow of the rules issue: from the participant page ask whether the person may
+take up an activity on a date, correct a fact, read the answer (axe on every step)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from bruecke.participants.models import Participant
+from tests.browser.conftest import BrowserPage, check_axe
+
+pytestmark = pytest.mark.browser
+
+
+def test_ask_a_question_and_read_the_answer(bpage: BrowserPage) -> None:
+    page = bpage.page
+    person = Participant.objects.get(family_name="Al-Hassan")
+    bpage.login("anna.berger")
+    bpage.goto(f"/participants/{person.pk}/")
+    with page.expect_navigation():
+        page.click(f"main a[href$='/rules/participant/{person.pk}/']")
+    check_axe(page)
+    # From the record (§ 25(2) refugee protection): allowed by law.
+    expect(page.locator("[data-testid=outcome]")).to_contain_text("Kraft Gesetzes erlaubt")
+
+    # Correct the facts for the question: a Duldung since 1 Apr 2024, asked for 1 May 2024.
+    page.select_option("#id_activity", "employment")
+    page.fill("#id_on", "01.05.2024")
+    page.select_option("#id_status", "duldung_60a")
+    page.fill("#id_status_since", "01.04.2024")
+    page.fill("#id_stay_since", "01.04.2024")
+    page.fill("#id_asylum_applied_on", "01.04.2024")
+    page.select_option("#id_asylum_outcome", "rejected")
+    bpage.submit()
+    check_axe(page)
+    expect(page.locator("[data-testid=outcome]")).to_contain_text("Noch nicht")
+    expect(page.locator("[data-testid=earliest]")).to_have_text("01.07.2024")
+    expect(page.locator("#answer")).to_contain_text("§ 60a Abs. 5b AufenthG")
+    expect(page.locator("main")).to_contain_text("keine Rechtsberatung")
+    assert not bpage.foreign_requests()
+    assert not bpage.errors
+
+
+def test_rule_overview_for_a_date(bpage: BrowserPage) -> None:
+    page = bpage.page
+    bpage.login("anna.berger")
+    bpage.goto("/rules/overview/?on=2026-08-01")
+    check_axe(page)
+    expect(page.locator("caption")).to_contain_text("01.08.2026")
+    expect(page.locator("main")).to_contain_text("§ 61 Abs. 1 AsylG")

@@ -1,0 +1,114 @@
+"""Property tests of the engine (hypothesis): answers cite only norm versions in force on
+the reference date, and moving the date within a period without a change (no law change,
+no waiting period ending) never changes the answer."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bruecke.rules.engine import assess
+from bruecke.rules.ruledata import rule_data
+from bruecke.rules.types import Activity, Answer, AsylumOutcome, Facts, NotCovered
+
+DATA = rule_data()
+STATUSES = sorted(set().union(*(r.statuses for r in DATA.regimes)))
+NATIONALITIES = ["SY", "AF", "AL", "GE", "MD", "MA", "TR", "XK", "UA", "GH"]
+FLAG_CODES = sorted(DATA.flags)
+dates = st.dates(min_value=datetime.date(2015, 1, 1), max_value=datetime.date(2027, 12, 31))
+ref_dates = st.dates(min_value=DATA.coverage_start, max_value=datetime.date(2027, 12, 31))
+
+facts_strategy = st.builds(
+    Facts,
+    status=st.sampled_from(STATUSES),
+    status_since=dates,
+    nationality=st.sampled_from(NATIONALITIES),
+    stay_since=st.none() | dates,
+    asylum_applied_on=st.none() | dates,
+    asylum_registered_on=st.none() | dates,
+    asylum_outcome=st.sampled_from(list(AsylumOutcome)),
+    reception_centre=st.booleans(),
+    dublin_or_other_state_protection=st.booleans(),
+    accelerated_procedure=st.booleans(),
+    rejected_manifestly_unfounded=st.booleans(),
+    permitted_during_procedure=st.booleans(),
+    identity_by_passport=st.booleans(),
+    protected_in_other_state=st.booleans(),
+    withdrawn_after_legal_information=st.booleans(),
+    unaccompanied_minor=st.booleans(),
+    judgements=st.dictionaries(st.sampled_from(FLAG_CODES), st.booleans(), max_size=4),
+)
+
+
+def _answer(facts: Facts, activity: Activity, on: datetime.date) -> Answer | None:
+    try:
+        return assess(facts, activity, on)
+    except NotCovered:
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(facts=facts_strategy, activity=st.sampled_from(list(Activity)), on=ref_dates)
+def test_citations_are_in_force_on_the_reference_date(
+    facts: Facts, activity: Activity, on: datetime.date
+) -> None:
+    answer = _answer(facts, activity, on)
+    if answer is None:
+        return
+    assert answer.citations
+    for citation in answer.citations:
+        versions = DATA.norms[citation.norm]
+        in_force = [v for v in versions if v.since <= on and (v.until is None or on <= v.until)]
+        assert len(in_force) == 1
+        assert in_force[0].since == citation.valid_from
+
+
+def _comparable(answer: Answer) -> Answer:
+    return replace(answer, on=datetime.date.min)
+
+
+def _change_points(answers: list[Answer]) -> set[datetime.date]:
+    """Days on which an answer may legitimately change: law changes and fact-driven dates."""
+    points = set(DATA.change_dates)
+    for answer in answers:
+        points |= {w.over_on for w in answer.waiting_periods}
+    return points
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    facts=facts_strategy,
+    activity=st.sampled_from(list(Activity)),
+    first=ref_dates,
+    gap=st.integers(min_value=1, max_value=400),
+)
+def test_answer_is_stable_between_change_points(
+    facts: Facts, activity: Activity, first: datetime.date, gap: int
+) -> None:
+    second = first + datetime.timedelta(days=gap)
+    # Fact dates (a status beginning, an application) are change points of their own.
+    fact_days = {facts.status_since, facts.stay_since, facts.asylum_applied_on, facts.asylum_registered_on}
+    a, b = _answer(facts, activity, first), _answer(facts, activity, second)
+    if a is None or b is None:
+        return
+    points = _change_points([a, b]) | {d for d in fact_days if d}
+    if any(first < point <= second for point in points):
+        return
+    assert _comparable(a) == _comparable(b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts=facts_strategy, activity=st.sampled_from(list(Activity)), on=ref_dates)
+def test_earliest_date_is_when_the_waiting_ends(facts: Facts, activity: Activity, on: datetime.date) -> None:
+    answer = _answer(facts, activity, on)
+    if answer is None or answer.earliest is None:
+        return
+    assert answer.outcome == "not_yet"
+    assert answer.earliest > on
+    later = assess(facts, activity, answer.earliest)
+    assert later.outcome != "not_yet"
+    before = assess(facts, activity, answer.earliest - datetime.timedelta(days=1))
+    assert before.outcome == "not_yet"
