@@ -564,3 +564,15 @@ def test_a_paused_case_can_be_closed_and_the_pause_ends(demo: DemoNetwork) -> No
     _service_close(case, demo.users["cm_a"], [SituationInput(date=case.opened_on, kind="inactive")])
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.pause_reason == ""
+
+
+@pytest.mark.parametrize("key", ["po_a", "cm_b", "coordinator"])
+def test_only_editors_of_the_case_close_it(
+    login: Callable[[str], Client], demo: DemoNetwork, key: str
+) -> None:
+    case = open_case(demo)
+    before = _counts()
+    assert login(key).post(_close_url(case), _exit(case)).status_code == 404
+    follow_up_url = reverse("cases:follow_up_create", args=[closed_case(demo).pk])
+    assert login(key).post(follow_up_url, _follow_up()).status_code == 404
+    assert _counts() == before
