@@ -432,3 +432,18 @@ def test_figures_for_reporting(demo: DemoNetwork, persona: Callable[[str], User]
     assert anonymous_contact_figures(persona("ruppin.admin"), start=TODAY, end=TODAY) == []
     with pytest.raises(ValueError):
         anonymous_contact_figures(persona("coordinator"), start=TODAY, end=TODAY, by=["name"])
+
+
+def test_html_in_a_note_is_shown_as_text(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("cm_a")
+    note = "<script>alert(1)</script> Termin"
+    assert client.post(URL, _hour(demo, _case_row(demo, 0, note=note))).status_code == 302
+    page = client.get(reverse("cases:detail", args=[_case(demo).pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Termin" in page and note not in page
+
+
+def test_more_rows_than_allowed_are_refused(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    before = _counts()
+    response = login("cm_a").post(URL, _hour(demo, _anonymous_row(0), total=31))
+    assert response.status_code == 400 and response.context["formset"].non_form_errors()
+    assert _counts() == before

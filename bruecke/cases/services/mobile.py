@@ -83,7 +83,9 @@ def _check_header(actor: User, site: MobileSite, date: datetime.date) -> Members
     return membership
 
 
-def _build(actor: User, site: MobileSite, date: datetime.date, membership: Membership, row: Row) -> object:
+def _build(
+    actor: User, site: MobileSite, date: datetime.date, membership: Membership, row: Row
+) -> Contact | AnonymousContact:
     if isinstance(row, CaseRow):
         return Contact(
             case=row.case,
@@ -109,7 +111,7 @@ def _build(actor: User, site: MobileSite, date: datetime.date, membership: Membe
     )
 
 
-def _validate_rows(actor: User, records: list[object], rows: Sequence[Row]) -> None:
+def _validate_rows(actor: User, records: Sequence[Contact | AnonymousContact], rows: Sequence[Row]) -> None:
     """Checks every row before anything is written, so all errors show at once."""
     case_ids = {row.case.pk for row in rows if isinstance(row, CaseRow)}
     editable = set(open_cases_for_mobile(actor).filter(pk__in=case_ids).values_list("pk", flat=True))
@@ -119,7 +121,7 @@ def _validate_rows(actor: User, records: list[object], rows: Sequence[Row]) -> N
             errors[index] = ValidationError({"case": _("Please choose one of your open cases.")})
             continue
         try:
-            record.full_clean(exclude=["recorded_by"])  # type: ignore[attr-defined]
+            record.full_clean()
         except ValidationError as error:
             errors[index] = error
     if errors:
@@ -145,7 +147,7 @@ def mobile_hour_record(
         try:
             if isinstance(record, Contact):
                 result.contacts.append(contact_record(actor=actor, contact=record, topics=row.topics))
-            elif isinstance(record, AnonymousContact):
+            else:
                 model_create(actor=actor, instance=record)
                 record.topics.set(list(row.topics))
                 result.anonymous.append(record)
