@@ -421,7 +421,7 @@ def test_an_outdated_save_is_a_conflict_and_saves_nothing(
     assert response.status_code == 400
     html = response.content.decode()
     assert "Jemand anderes hat diesen Datensatz geändert" in html
-    assert "Aktuelle Version neu laden" in html
+    assert "Aktuellen Stand neu laden" in html
     assert Goal.objects.filter(plan__case=case).values_list("title", flat=True).first() == "Deutsch B2"
     assert PlanVersion.objects.filter(plan__case=case).count() == 2
 
