@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -109,15 +111,19 @@ def plan_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_pdf(request: HttpRequest, pk: int) -> FileResponse:
     case = selectors.case_get(request.user, pk)
     version = plan_selectors.plan_version_get(case, None)
     language = _print_language(request, case)
     audit_read(actor=acting_user(request), obj=version)
     context = plan_print.document_context(case, version, language)
     html = render_to_string("cases/plan_print.html", {**context, "for_pdf": True})
-    response = HttpResponse(plan_print.render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{plan_print.pdf_filename(case, version)}"'
+    response = FileResponse(
+        io.BytesIO(plan_print.render_pdf(html)),
+        as_attachment=True,
+        filename=plan_print.pdf_filename(case, version),
+        content_type="application/pdf",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
