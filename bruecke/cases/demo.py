@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from bruecke.cases.models import BarrierType, Case, Channel, Contact, ContactTopic, Task
 from bruecke.cases.services import barriers as barrier_services
@@ -91,7 +92,7 @@ def _seed_tasks(demo: DemoNetwork) -> None:
     case = Case.objects.filter(participant__family_name="Al-Hassan", organisation=demo.partners["A"]).first()
     if case is None:
         return
-    manager, today = demo.users["cm_a"], datetime.date.today()
+    manager, today = demo.users["cm_a"], timezone.localdate()
     for days, title in [
         (-2, "Bewerbungsunterlagen durchsehen"),
         (0, "Sprachkursträger wegen B1-Platz anrufen"),
