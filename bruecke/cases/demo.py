@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from bruecke.cases.models import (
     AnonymousContact,
@@ -330,7 +331,7 @@ def _seed_tasks(demo: DemoNetwork) -> None:
     case = Case.objects.filter(participant__family_name="Al-Hassan", organisation=demo.partners["A"]).first()
     if case is None:
         return
-    manager, today = demo.users["cm_a"], datetime.date.today()
+    manager, today = demo.users["cm_a"], timezone.localdate()
     for days, title in [
         (-2, "Bewerbungsunterlagen durchsehen"),
         (0, "Sprachkursträger wegen B1-Platz anrufen"),

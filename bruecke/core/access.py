@@ -213,11 +213,6 @@ def task_filter(user: User | AnonymousUser, *, acting: bool = False) -> Q:
     return (Q(organisation_id__in=sorted(organisations)) & own) | Q(case_id__in=_case_scope(user, case_perm))
 
 
-def case_visible_filter(user: User | AnonymousUser, *, case_field: str = "case") -> Q:
-    """For records that point to a case: whether `user` may see that case."""
-    return Q(**{f"{case_field}_id__in": _case_scope(user, Perm.VIEW_PERSONAL_DATA)})
-
-
 def personal_data_staff(
     organisation_ids: Iterable[int], *, team_id: int | None = None, any_team: bool = False
 ) -> QuerySet[User]:

@@ -39,7 +39,6 @@ class TaskForm(ModelForm):
 
     def __init__(self, *args: Any, user: User, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
         self.fixed_case = case
         self.organisations = sorted(access.organisation_ids(user, Perm.VIEW_PERSONAL_DATA))
         fields: dict[str, Any] = self.fields
