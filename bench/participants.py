@@ -14,29 +14,9 @@ Django's full request stack as a case manager and reports the server time
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bruecke.settings")
-os.environ.setdefault("BRUECKE_ENV", "development")
-
-
-def _ensure_database(url: str) -> None:
-    """Creates the PostgreSQL database named in DATABASE_URL if it does not exist."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+from common import analyze, measure, print_header, setup
 
 
 def main() -> None:
@@ -44,24 +24,14 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        _ensure_database(url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from bruecke.network.demo import seed_network
     from bruecke.participants import demo as participants_demo
     from bruecke.participants.models import Participant
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     demo = seed_network()
     participants_demo.seed_fixed(demo)
     missing = args.participants - Participant.objects.count()
@@ -69,9 +39,7 @@ def main() -> None:
         started = time.perf_counter()
         participants_demo.generate(demo, missing, seed=Participant.objects.count())
         print(f"generated {missing} participants in {time.perf_counter() - started:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
 
     client = Client()
     client.force_login(demo.users["cm_a"])
@@ -92,18 +60,9 @@ def main() -> None:
     visible = Participant.objects.filter(organisation=demo.partners["A"], team=demo.teams["Rostock"]).count()
     total = Participant.objects.count()
     print(f"{connection.vendor}: {total} participants; {visible} visible to the case manager")
-    print(f"{'page':<32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    print_header()
     for label, path in cases.items():
-        client.get(path)  # warm up
-        timings = []
-        for _run in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(path)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (label, response.status_code)
-        p95 = sorted(timings)[int(len(timings) * 0.95) - 1]
-        print(f"{label:<32} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}")
+        measure(client, label, path, args.runs)
 
 
 if __name__ == "__main__":

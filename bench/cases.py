@@ -1,0 +1,104 @@
+"""Benchmark: the case page and its timeline with many contacts.
+
+Usage (PostgreSQL is where the target applies):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bruecke_bench \\
+        .venv/bin/python bench/cases.py --contacts 1000 10000
+
+For each size, a case of a fixed demo participant gets that many counselling contacts
+(encrypted notes, two topics each, one timeline event each; loaded once and reused), then
+the case page and the timeline are requested as the case manager. The query count must be
+the same for every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import random
+
+from common import analyze, measure, print_header, setup
+
+
+def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
+    from bruecke.cases.models import Case, CaseEvent, Contact, ContactTopic, EventKind
+    from bruecke.cases.services.cases import case_open
+    from bruecke.participants.models import Participant
+
+    participant = Participant.objects.get(family_name=family_name)
+    manager = demo.users["cm_a"]  # type: ignore[attr-defined]
+    case = Case.objects.filter(participant=participant).first() or case_open(
+        actor=manager,
+        case=Case(
+            participant=participant,
+            team=participant.team,
+            case_manager=manager,
+            opened_on=datetime.date.today() - datetime.timedelta(days=3650),
+        ),
+    )
+    missing = count - case.contacts.count()
+    if missing <= 0:
+        return case.pk
+    rng = random.Random(count)
+    topics = list(ContactTopic.objects.all())
+    dates = [case.opened_on + datetime.timedelta(days=rng.randrange(3650)) for _ in range(missing)]
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            case=case,
+            date=day,
+            duration_minutes=rng.randrange(5, 90),
+            channel="office",
+            note="Bewerbungsunterlagen besprochen, nächster Termin vereinbart.",
+            recorded_by=manager,
+        )
+        for day in dates
+    )
+    through = Contact.topics.through
+    through.objects.bulk_create(
+        through(contact_id=c.pk, contacttopic_id=t.pk) for c in contacts for t in rng.sample(topics, 2)
+    )
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            kind=EventKind.CONTACT,
+            occurred_on=c.date,
+            actor=manager,
+            object_type="cases.contact",
+            object_id=str(c.pk),
+            details={"channel": "office", "minutes": c.duration_minutes},
+        )
+        for c in contacts
+    )
+    return case.pk
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contacts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    setup()
+    from django.test import Client
+
+    from bruecke.network.demo import seed_network
+    from bruecke.participants import demo as participants_demo
+
+    demo = seed_network()
+    participants_demo.seed_fixed(demo)
+    # Fixed demo participants of partner A, team Rostock, one per size.
+    names = ["Rahimi", "Schewtschenko", "Hussein"]
+    case_ids = {n: _case_with_contacts(demo, names[i], n) for i, n in enumerate(args.contacts)}
+    analyze()
+    client = Client()
+    client.force_login(demo.users["cm_a"])
+    print_header()
+    counts = set()
+    for size, pk in case_ids.items():
+        counts.add(measure(client, f"case page, {size} contacts", f"/cases/{pk}/", args.runs))
+        measure(client, f"timeline, {size} events", f"/cases/{pk}/timeline/", args.runs)
+        measure(client, f"contacts page 10, {size} contacts", f"/cases/{pk}/?page=10", args.runs)
+    print("case page query count constant:", len(counts) == 1)
+
+
+if __name__ == "__main__":
+    main()

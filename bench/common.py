@@ -1,0 +1,74 @@
+"""What the benchmarks share: the database, Django setup and the timing of one page."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bruecke.settings")
+os.environ.setdefault("BRUECKE_ENV", "development")
+
+
+def _ensure_database(url: str) -> None:
+    """Creates the PostgreSQL database named in DATABASE_URL if it does not exist."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup() -> None:
+    """Creates (PostgreSQL) and migrates the database; Django is ready afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        _ensure_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def print_header() -> None:
+    print(f"{'page':<36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+
+
+def measure(client: Any, label: str, path: str, runs: int) -> int:
+    """Requests `path` once to warm up, then `runs` times; prints median, p95 and queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    timings = []
+    for _run in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (label, response.status_code)
+    p95 = sorted(timings)[max(int(len(timings) * 0.95) - 1, 0)]
+    print(f"{label:<36} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}")
+    return len(queries)
