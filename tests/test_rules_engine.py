@@ -8,13 +8,15 @@ Citations are written "norm@valid-from"; a case lists the citations it must cont
 from __future__ import annotations
 
 import datetime
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bruecke.rules.engine import assess, period_end
-from bruecke.rules.ruledata import rule_data
+from bruecke.rules.ruledata import DATA_DIR, RuleDataError, load, rule_data
 from bruecke.rules.types import Activity as A
 from bruecke.rules.types import AsylumOutcome, Facts, NotCovered, StatusPeriod
 
@@ -1034,3 +1036,44 @@ def test_not_covered(status: str, on: datetime.date) -> None:
 )
 def test_period_end(start: datetime.date, months: int, last_day: datetime.date) -> None:
     assert period_end(start, months) == last_day
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "regimes.toml",
+            'norms = ["§ 60b Abs. 5 AufenthG"]',
+            'norms = ["§ 60b Abs. 9 AufenthG"]',
+            "unknown norm",
+        ),
+        ("regimes.toml", 'flags = ["transitional_104c"]', 'flags = ["no_such_flag"]', "unknown flag"),
+        ("regimes.toml", 'code = "accelerated_procedure"', 'code = "gut_feeling"', "unknown ban"),
+        ("regimes.toml", 'start = "stay_since"', 'start = "birthday"', "unknown fact"),
+        # § 16g cited in a version that begins before § 16g existed.
+        (
+            "regimes.toml",
+            'since = 2024-03-01\nstatuses = ["ae_16g"]',
+            'since = 2023-03-01\nstatuses = ["ae_16g"]',
+            "before its first version",
+        ),
+        ("flags.toml", 'effect = "other_purpose"', 'effect = "maybe"', "unknown effect"),
+        (
+            "activities.toml",
+            "[activities.volunteering]",
+            "[activities.gardening]",
+            "exactly the engine's activities",
+        ),
+    ],
+)
+def test_inconsistent_rule_data_are_refused(
+    tmp_path: Path, file: str, old: str, new: str, message: str
+) -> None:
+    for source in DATA_DIR.glob("*.toml"):
+        shutil.copy(source, tmp_path / source.name)
+    assert load(tmp_path).data_as_of == rule_data().data_as_of  # the copy itself is fine
+    text = (tmp_path / file).read_text()
+    assert old in text
+    (tmp_path / file).write_text(text.replace(old, new, 1))
+    with pytest.raises(RuleDataError, match=message):
+        load(tmp_path)
