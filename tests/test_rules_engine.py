@@ -8,13 +8,15 @@ Citations are written "norm@valid-from"; a case lists the citations it must cont
 from __future__ import annotations
 
 import datetime
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bruecke.rules.engine import assess, period_end
-from bruecke.rules.ruledata import rule_data
+from bruecke.rules.ruledata import DATA_DIR, RuleDataError, load, rule_data
 from bruecke.rules.types import Activity as A
 from bruecke.rules.types import AsylumOutcome, Facts, NotCovered, StatusPeriod
 
@@ -825,6 +827,70 @@ CASES = [
         cites=("§ 60d AufenthG@2024-02-27",),
         flags=("tied_to_job",),
     ),
+    # --- both sides of the remaining change dates
+    Case(
+        "§ 32 BeschV version before FEG 2.0 stage 1",
+        facts("duldung_60a", **DUL),
+        A.INTERNSHIP_OTHER,
+        D(2023, 11, 17),
+        PERM,
+        "discretion",
+        ba=True,
+        cites=("§ 32 BeschV@2019-08-06",),
+    ),
+    Case(
+        "§ 32 BeschV version from FEG 2.0 stage 1",
+        facts("duldung_60a", **DUL),
+        A.INTERNSHIP_OTHER,
+        D(2023, 11, 18),
+        PERM,
+        "discretion",
+        ba=True,
+        cites=("§ 32 BeschV@2023-11-18",),
+    ),
+    Case(
+        "§ 104c last day before sunset",
+        facts("ae_104c", status_since=D(2023, 2, 1)),
+        A.EMPLOYMENT,
+        D(2025, 12, 31),
+        OUT,
+        cites=("§ 104c AufenthG@2022-12-31",),
+        no_flags=("transitional_104c",),
+    ),
+    Case(
+        "Albanian applicant day before § 29b",
+        facts("gestattung", **dict(GEST, nationality="AL", asylum_applied_on=D(2023, 1, 10))),
+        A.EMPLOYMENT,
+        D(2026, 1, 31),
+        BAN,
+        cites=("§ 61 Abs. 2 AsylG@2015-10-24",),
+    ),
+    Case(
+        "EAE gestattung day before GEAS: 6 months from application",
+        facts("gestattung", **dict(GEST_EAE, asylum_applied_on=D(2026, 3, 1), status_since=D(2026, 3, 1))),
+        A.EMPLOYMENT,
+        D(2026, 6, 11),
+        WAIT,
+        "entitlement",
+        "central_abh",
+        earliest=D(2026, 6, 12),
+        cites=("§ 61 Abs. 1 AsylG@2026-02-01",),
+    ),
+    Case(
+        "EAE gestattung on GEAS day: 3 months after registration",
+        facts(
+            "gestattung",
+            reception_centre=True,
+            asylum_applied_on=D(2026, 3, 1),
+            asylum_registered_on=D(2026, 3, 1),
+            status_since=D(2026, 3, 1),
+        ),
+        A.EMPLOYMENT,
+        D(2026, 6, 12),
+        PERM,
+        "entitlement",
+        cites=("§ 61 Abs. 1 AsylG@2026-06-12",),
+    ),
     # --- internships and other activities (Duldung outside EAE, 2024)
     Case(
         "orientation internship BA-free",
@@ -970,3 +1036,44 @@ def test_not_covered(status: str, on: datetime.date) -> None:
 )
 def test_period_end(start: datetime.date, months: int, last_day: datetime.date) -> None:
     assert period_end(start, months) == last_day
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "regimes.toml",
+            'norms = ["§ 60b Abs. 5 AufenthG"]',
+            'norms = ["§ 60b Abs. 9 AufenthG"]',
+            "unknown norm",
+        ),
+        ("regimes.toml", 'flags = ["transitional_104c"]', 'flags = ["no_such_flag"]', "unknown flag"),
+        ("regimes.toml", 'code = "accelerated_procedure"', 'code = "gut_feeling"', "unknown ban"),
+        ("regimes.toml", 'start = "stay_since"', 'start = "birthday"', "unknown fact"),
+        # § 16g cited in a version that begins before § 16g existed.
+        (
+            "regimes.toml",
+            'since = 2024-03-01\nstatuses = ["ae_16g"]',
+            'since = 2023-03-01\nstatuses = ["ae_16g"]',
+            "before its first version",
+        ),
+        ("flags.toml", 'effect = "other_purpose"', 'effect = "maybe"', "unknown effect"),
+        (
+            "activities.toml",
+            "[activities.volunteering]",
+            "[activities.gardening]",
+            "exactly the engine's activities",
+        ),
+    ],
+)
+def test_inconsistent_rule_data_are_refused(
+    tmp_path: Path, file: str, old: str, new: str, message: str
+) -> None:
+    for source in DATA_DIR.glob("*.toml"):
+        shutil.copy(source, tmp_path / source.name)
+    assert load(tmp_path).data_as_of == rule_data().data_as_of  # the copy itself is fine
+    text = (tmp_path / file).read_text()
+    assert old in text
+    (tmp_path / file).write_text(text.replace(old, new, 1))
+    with pytest.raises(RuleDataError, match=message):
+        load(tmp_path)

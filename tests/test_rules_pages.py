@@ -71,6 +71,12 @@ def test_corrected_facts_change_the_answer(demo: DemoNetwork, login: Login) -> N
     waiting = client.post(url, _post(status_since="2024-04-01", stay_since="2024-04-01")).content.decode()
     assert str(texts.OUTCOMES["not_yet"]) in waiting
     assert "01.07.2024" in waiting
+    # § 16g did not exist before 1 Mar 2024: the page says the rule data do not cover it.
+    uncovered = client.post(url, _post(status="ae_16g", on="2024-01-15"))
+    assert uncovered.status_code == 200
+    assert (
+        "do not cover" in uncovered.content.decode() or "decken diesen Status" in uncovered.content.decode()
+    )
     # The record itself is not changed by a correction.
     assert person.residence_statuses.get().status == "ae_25_2_refugee"
 

@@ -85,11 +85,7 @@ class _Evaluation:
         for _ in range(3):
             for code in self.data.activities[activity].flags:
                 effect = self.data.flags[code].effect
-                if (
-                    effect.startswith("as:")
-                    and effect[3:] in Activity.__members__.values()
-                    and self.triggered(code)
-                ):
+                if effect.startswith("as:") and self.triggered(code):
                     activity = Activity(effect[3:])
                     break
             else:

@@ -176,8 +176,8 @@ class RuleData:
         return None
 
 
-def read_data(name: str) -> dict[str, Any]:
-    with (DATA_DIR / name).open("rb") as handle:
+def read_data(name: str, directory: Path = DATA_DIR) -> dict[str, Any]:
+    with (directory / name).open("rb") as handle:
         return tomllib.load(handle)
 
 
@@ -323,9 +323,12 @@ def _check(data: RuleData) -> None:
             if flag not in data.flags:
                 raise RuleDataError(f"activity {code}: unknown flag {flag!r}")
             norm_in_force(data.flags[flag].norm, data.coverage_start, f"activity {code}")
+    effects = {"ban", "discretion", "lift", "other_purpose", "none"} | {f"as:{a}" for a in Activity}
     for code, flag_rule in data.flags.items():
         if flag_rule.norm not in data.norms:
             raise RuleDataError(f"flag {code}: unknown norm {flag_rule.norm!r}")
+        if flag_rule.effect not in effects:
+            raise RuleDataError(f"flag {code}: unknown effect {flag_rule.effect!r}")
     for special in data.specials:
         for norm in special.norms:
             norm_in_force(norm, special.since, f"special {special.status}/{special.activity}")
@@ -333,10 +336,16 @@ def _check(data: RuleData) -> None:
 
 @cache
 def rule_data() -> RuleData:
-    manifest = read_data("manifest.toml")
-    regimes_raw = read_data("regimes.toml")
-    safe_lists, applied_after, grandfathering = _safe(read_data("safe_countries.toml"))
-    norms = _norms(read_data("norms.toml"))
+    """The rule data of this release (loaded and checked once per process)."""
+    return load(DATA_DIR)
+
+
+def load(directory: Path) -> RuleData:
+    """Loads and checks the rule data in `directory`; RuleDataError if inconsistent."""
+    manifest = read_data("manifest.toml", directory)
+    regimes_raw = read_data("regimes.toml", directory)
+    safe_lists, applied_after, grandfathering = _safe(read_data("safe_countries.toml", directory))
+    norms = _norms(read_data("norms.toml", directory))
     regimes = tuple(_regime(item, until) for item, until in chain_versions(regimes_raw["regime"], "key"))
     specials = tuple(
         Special(
@@ -359,11 +368,11 @@ def rule_data() -> RuleData:
             norms=tuple(a.get("norms", ())),
             flags=tuple(a.get("flags", ())),
         )
-        for code, a in read_data("activities.toml")["activities"].items()
+        for code, a in read_data("activities.toml", directory)["activities"].items()
     }
     flags = {
         code: FlagRule(norm=f["norm"], effect=f["effect"], trigger=f["trigger"])
-        for code, f in read_data("flags.toml")["flags"].items()
+        for code, f in read_data("flags.toml", directory)["flags"].items()
     }
     changes = {r.since for r in regimes} | {v.since for versions in norms.values() for v in versions}
     changes |= {c.since for sl in safe_lists.values() for c in sl.countries}

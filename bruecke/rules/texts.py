@@ -42,9 +42,15 @@ DECISIONS: dict[str, StrOrPromise] = {
 }
 
 AUTHORITIES: dict[str, StrOrPromise] = {
-    Authority.NONE: _("none"),
+    Authority.NONE: _("no authority"),
     Authority.ABH: _("Ausländerbehörde"),
     Authority.CENTRAL_ABH: _("central Ausländerbehörde"),
+}
+
+SAFE_LISTS: dict[str, StrOrPromise] = {
+    "national": _("national list (Anlage II § 29a AsylG)"),
+    "ordinance": _("ordinance list (§ 29b AsylG)"),
+    "eu": _("EU list (Reg. 2024/1348)"),
 }
 
 WAITS: dict[str, StrOrPromise] = {
@@ -170,6 +176,13 @@ QUESTIONS: dict[str, StrOrPromise] = {
 
 def ground_text(ground: Ground) -> StrOrPromise:
     return GROUNDS.get(ground.code, ground.code)
+
+
+def ground_detail(ground: Ground) -> str:
+    """The detail in words: safe-country list names are translated."""
+    if ground.code.startswith("safe_country"):
+        return ", ".join(str(SAFE_LISTS.get(name, name)) for name in ground.detail.split(",") if name)
+    return ground.detail
 
 
 PRECHECKS: dict[str, StrOrPromise] = {

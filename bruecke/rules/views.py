@@ -37,7 +37,7 @@ def answer_context(answer: Answer) -> dict[str, Any]:
         "decision_label": texts.DECISIONS[answer.decision],
         "authority_label": texts.AUTHORITIES[answer.authority],
         "activity_label": texts.ACTIVITIES[answer.activity],
-        "grounds": [(texts.ground_text(g), g) for g in answer.grounds],
+        "grounds": [(texts.ground_text(g), texts.ground_detail(g), g) for g in answer.grounds],
         "waits": [(texts.WAITS.get(w.code, w.code), w) for w in answer.waiting_periods],
         "flags": [(texts.QUESTIONS[f.code], f) for f in answer.flags],
     }
@@ -81,12 +81,23 @@ def _answer(facts: Facts, activity: Activity, on: datetime.date) -> dict[str, An
         return {"not_covered": True}
 
 
+def _detail(detail: str) -> str:
+    """Pre-check details are small values; dates are shown in the German format."""
+    try:
+        return datetime.date.fromisoformat(detail).strftime("%d.%m.%Y")
+    except ValueError:
+        return detail
+
+
 def _prechecks(facts: Facts, person: PersonFacts, on: datetime.date) -> dict[str, Any]:
     checks = [
         {
             "title": texts.PRECHECKS[check.key],
             "check": check,
-            "items": [(texts.PRECHECK_ITEMS[i.code], texts.PRECHECK_STATES[i.state], i) for i in check.items],
+            "items": [
+                (texts.PRECHECK_ITEMS[i.code], texts.PRECHECK_STATES[i.state], _detail(i.detail), i)
+                for i in check.items
+            ],
         }
         for check in prechecks(facts, person, on)
     ]
