@@ -157,7 +157,7 @@ class ExitForm(ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}  # type: ignore[union-attr]
 
 
-class ExitEditForm(VersionedFormMixin, ExitForm):  # type: ignore[misc]  # stubs type `initial` differently
+class ExitEditForm(VersionedFormMixin, ExitForm):  # stubs type `initial` differently
     """A later correction: locked against a concurrent edit."""
 
 
@@ -185,5 +185,5 @@ class FollowUpForm(ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}  # type: ignore[union-attr]
 
 
-class FollowUpEditForm(VersionedFormMixin, FollowUpForm):  # type: ignore[misc]
+class FollowUpEditForm(VersionedFormMixin, FollowUpForm):
     """A later correction: locked against a concurrent edit."""

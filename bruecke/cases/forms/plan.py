@@ -29,7 +29,7 @@ BLANK_STEPS = 1  # blank step rows under each goal
 BLANK_STEPS_NEW_GOAL = 2
 
 
-class PlanForm(VersionedFormMixin, Form):  # type: ignore[misc]
+class PlanForm(VersionedFormMixin, Form):
     agreed_on = forms.DateField(
         label=_("agreed with the participant on"),
         widget=DateInput(),

@@ -26,7 +26,7 @@ def _text_area() -> forms.Textarea:
 
 
 # The mixin declares `initial` as a dict, Django's stubs as a mapping: same object at run time.
-class ProfileForm(VersionedFormMixin, ModelForm):  # type: ignore[misc]
+class ProfileForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Profile
         fields = list(PROFILE_FIELDS)
