@@ -149,4 +149,19 @@ def test_deleting_removes_the_case_with_its_records_and_audits_it(
     assert sorted(int(pk) for pk in deleted_contacts.values_list("object_id", flat=True)) == sorted(contacts)
     assert AuditEvent.objects.filter(action="delete", object_type="cases.assessment").count() == 2
     assert AuditEvent.objects.filter(action="delete", object_type="cases.caseevent").exists()
+    # The demo case's plan (with its frozen versions), profile and document go too.
+    for object_type in ("cases.plan", "cases.planversion", "cases.profile", "cases.casedocument"):
+        assert AuditEvent.objects.filter(action="delete", object_type=object_type).exists(), object_type
     assert login("cm_a").get(reverse("participants:detail", args=[_mohammed(demo).pk])).status_code == 200
+
+
+def test_a_case_with_esf_exit_data_cannot_be_deleted(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    """ESF evidence has its own retention period: the exit record protects the case."""
+    closed = Case.objects.get(participant__family_name="Hussein", organisation=demo.partners["A"])
+    response = login("team_lead").post(
+        reverse("cases:delete", args=[closed.pk]), {"reason": "duplicate", "confirm": "on"}
+    )
+    assert response.status_code == 400
+    assert Case.objects.filter(pk=closed.pk).exists()

@@ -124,6 +124,8 @@ def case_delete(*, actor: User, case: Case, reason: str) -> None:
     for assessment in case.assessments.all():
         _audit_deleted(actor, case, assessment)
     case.assessments.all().delete()
+    _delete_plan(actor, case)
+    files = [(d.file.storage, d.file.name) for d in case.documents.all() if d.file]
     collector = Collector(using=router.db_for_write(Case))
     try:
         collector.collect([case])
@@ -147,3 +149,21 @@ def case_delete(*, actor: User, case: Case, reason: str) -> None:
         changed_fields=[f"reason:{reason}"],
     )
     collector.delete()
+    for storage, name in files:  # the scans go only once the deletion has been committed
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+def _delete_plan(actor: User, case: Case) -> None:
+    """The plan protects its case, and its agreed versions are frozen; deleting the whole
+    case is the one exception, so the plan goes explicitly, every record audited."""
+    from bruecke.cases.models import Goal, Plan, PlanVersion, Step
+
+    plans = Plan.objects.filter(case=case)
+    for model in (PlanVersion, Step, Goal):
+        lookup = {"plan__case": case} if model is not Step else {"goal__plan__case": case}
+        for instance in model.objects.filter(**lookup):
+            _audit_deleted(actor, case, instance)
+    for plan in plans:
+        _audit_deleted(actor, case, plan)
+    PlanVersion.objects.filter(plan__case=case).delete()
+    plans.delete()
