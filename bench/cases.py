@@ -9,6 +9,10 @@ For each size, a case of a fixed demo participant gets that many counselling con
 (encrypted notes, two topics each, one timeline event each; loaded once and reused), then
 the case page and the timeline are requested as the case manager. The query count must be
 the same for every size.
+
+`--team-cases N` also gives N generated participants of partner A, team Rostock, an open
+case each (spread over the team's case managers, with 20 contacts each, some cases without
+contact for months) and measures the team lead's caseload view.
 """
 
 from __future__ import annotations
@@ -72,10 +76,52 @@ def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
     return case.pk
 
 
+def _team_cases(demo: object, count: int) -> None:
+    """Opens cases for generated participants of team Rostock until `count` exist."""
+    from bruecke.cases.models import Case, Contact
+    from bruecke.participants import demo as participants_demo
+    from bruecke.participants.models import Participant
+
+    team = demo.teams["Rostock"]  # type: ignore[attr-defined]
+    users = demo.users  # type: ignore[attr-defined]
+    staff = [users["cm_a"], users["team_lead"]]
+    existing = Case.objects.filter(team=team).count()
+    if existing >= count:
+        return
+    pool = Participant.objects.filter(organisation=team.organisation_id, team=team, cases__isnull=True)
+    if pool.count() < count - existing:
+        participants_demo.generate(demo, (count - existing) * 6, seed=Participant.objects.count())  # type: ignore[arg-type]
+    rng = random.Random(count)
+    today = datetime.date.today()
+    people = list(pool[: count - existing])
+    cases = Case.objects.bulk_create(
+        Case(
+            participant=p,
+            organisation_id=p.organisation_id,
+            team=team,
+            case_manager=staff[i % len(staff)],
+            opened_on=today - datetime.timedelta(days=rng.randrange(60, 900)),
+        )
+        for i, p in enumerate(people)
+    )
+    Contact.objects.bulk_create(
+        Contact(
+            case=case,
+            date=today - datetime.timedelta(days=rng.randrange(0, 200 if i % 5 else 400)),
+            duration_minutes=30,
+            channel="office",
+            recorded_by=case.case_manager,
+        )
+        for i, case in enumerate(cases)
+        for _ in range(20)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--team-cases", type=int, default=0)
     args = parser.parse_args()
     setup()
     from django.test import Client
@@ -88,6 +134,8 @@ def main() -> None:
     # Fixed demo participants of partner A, team Rostock, one per size.
     names = ["Rahimi", "Schewtschenko", "Hussein"]
     case_ids = {n: _case_with_contacts(demo, names[i], n) for i, n in enumerate(args.contacts)}
+    if args.team_cases:
+        _team_cases(demo, args.team_cases)
     analyze()
     client = Client()
     client.force_login(demo.users["cm_a"])
@@ -98,6 +146,11 @@ def main() -> None:
         measure(client, f"timeline, {size} events", f"/cases/{pk}/timeline/", args.runs)
         measure(client, f"contacts page 10, {size} contacts", f"/cases/{pk}/?page=10", args.runs)
     print("case page query count constant:", len(counts) == 1)
+    if args.team_cases:
+        lead = Client()
+        lead.force_login(demo.users["team_lead"])
+        measure(lead, f"caseload, {args.team_cases} team cases", "/cases/caseload/", args.runs)
+        measure(lead, "caseload, 26 weeks", "/cases/caseload/?weeks=26", args.runs)
 
 
 if __name__ == "__main__":

@@ -575,3 +575,19 @@ def test_nothing_to_print_before_the_first_version(login: Callable[[str], Client
     client = login("cm_a")
     assert client.get(reverse("cases:plan_print", args=[fresh_case.pk])).status_code == 404
     assert client.get(reverse("cases:plan_pdf", args=[fresh_case.pk])).status_code == 404
+
+
+def test_completing_a_step_task_in_the_task_list_completes_the_step(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    """Otherwise the next plan save would reopen the task of a still open step."""
+    case = _case(demo)
+    step = Step.objects.get(goal__plan__case=case, description="Anerkennung der Schulzeugnisse beantragen")
+    task = _plan_task(step)
+    assert task is not None and task.done_on is None
+    response = login("cm_a").post(reverse("cases:task_done", args=[task.pk]))
+    assert response.status_code == 302
+    step.refresh_from_db()
+    task.refresh_from_db()
+    assert (step.status, step.done_on, task.done_on) == (StepStatus.DONE, TODAY, TODAY)
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.PLAN_STEP, object_id=str(step.pk)).exists()

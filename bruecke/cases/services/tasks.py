@@ -60,6 +60,8 @@ def task_complete(*, actor: User, task: Task, done_on: datetime.date | None = No
     task = _locked(task)
     if task.done_on is not None:
         raise ValidationError(_("This task is already done."))
+    if task.source == TaskSource.PLAN_STEP and task.case is not None:
+        return _complete_plan_step(actor, task)
     done_on = done_on or timezone.localdate()
     updated, _changed = model_update(actor=actor, instance=task, data={"done_on": done_on, "done_by": actor})
     if updated.case is not None:
@@ -72,6 +74,21 @@ def task_complete(*, actor: User, task: Task, done_on: datetime.date | None = No
             details={"source": updated.source},
         )
     return updated
+
+
+def _complete_plan_step(actor: User, task: Task) -> Task:
+    """A plan step's task is done when its step is: completing the task completes the step
+    (which keeps the task in sync and writes the plan-step event), so the next plan save
+    does not reopen it."""
+    from bruecke.cases.models import Step
+    from bruecke.cases.services.plan import plan_step_complete
+
+    assert task.case is not None
+    step = Step.objects.filter(pk=task.source_id, goal__plan__case=task.case).first()
+    if step is None:
+        raise ValidationError(_("This task is already done."))
+    plan_step_complete(actor=actor, case=task.case, step=step)
+    return Task.objects.get(pk=task.pk)
 
 
 @transaction.atomic

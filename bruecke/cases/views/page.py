@@ -79,13 +79,13 @@ def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
 
 # In page order. Parts of case work add their section here.
 SECTIONS: list[Section] = [
-    Section("cases/sections/profile.html", _profile),
     Section("cases/sections/exit.html", _exit),
     Section("cases/sections/transfer.html", transfer_section),
-    Section("cases/sections/barriers.html", _barriers),
-    Section("cases/sections/documents.html", _documents),
-    Section("cases/sections/plan.html", _plan),
     Section("cases/sections/tasks.html", _tasks),
+    Section("cases/sections/plan.html", _plan),
+    Section("cases/sections/barriers.html", _barriers),
+    Section("cases/sections/profile.html", _profile),
+    Section("cases/sections/documents.html", _documents),
     Section("cases/sections/timeline.html", _timeline),
     Section("cases/sections/contacts.html", _contacts),
 ]
