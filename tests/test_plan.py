@@ -587,7 +587,7 @@ def test_completing_a_step_task_in_the_task_list_completes_the_step(
     assert task is not None and task.done_on is None
     response = login("cm_a").post(reverse("cases:task_done", args=[task.pk]))
     assert response.status_code == 302
-    step.refresh_from_db()
-    task.refresh_from_db()
+    step = Step.objects.get(pk=step.pk)
+    task = Task.objects.get(pk=task.pk)
     assert (step.status, step.done_on, task.done_on) == (StepStatus.DONE, TODAY, TODAY)
     assert CaseEvent.objects.filter(case=case, kind=EventKind.PLAN_STEP, object_id=str(step.pk)).exists()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.db import router, transaction
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
@@ -149,8 +150,12 @@ def case_delete(*, actor: User, case: Case, reason: str) -> None:
         changed_fields=[f"reason:{reason}"],
     )
     collector.delete()
-    for storage, name in files:  # the scans go only once the deletion has been committed
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    transaction.on_commit(lambda: _remove_files(files))  # only once the deletion is committed
+
+
+def _remove_files(files: list[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)
 
 
 def _delete_plan(actor: User, case: Case) -> None:
