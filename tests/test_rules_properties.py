@@ -16,10 +16,13 @@ from bruecke.rules.types import Activity, Answer, AsylumOutcome, Facts, NotCover
 
 DATA = rule_data()
 STATUSES = sorted(set().union(*(r.statuses for r in DATA.regimes)))
-NATIONALITIES = ["SY", "AF", "AL", "GE", "MD", "MA", "TR", "XK", "UA", "GH"]
+NATIONALITIES = ["SY", "AF", "AL", "GE", "MD", "MA", "TR", "XK", "UA", "GH", "RS", "BA"]
 FLAG_CODES = sorted(DATA.flags)
-dates = st.dates(min_value=datetime.date(2015, 1, 1), max_value=datetime.date(2027, 12, 31))
+dates = st.dates(min_value=datetime.date(2010, 1, 1), max_value=datetime.date(2027, 12, 31))
 ref_dates = st.dates(min_value=DATA.coverage_start, max_value=datetime.date(2027, 12, 31))
+# Half of the reference dates fall in the historic span (6 Nov 2014 – 29 Feb 2020).
+historic_dates = st.dates(min_value=DATA.coverage_start, max_value=datetime.date(2020, 2, 29))
+ref_dates = historic_dates | ref_dates
 
 facts_strategy = st.builds(
     Facts,
@@ -98,6 +101,11 @@ def test_answer_is_stable_between_change_points(
     if any(first < point <= second for point in points):
         return
     assert _comparable(a) == _comparable(b)
+
+
+def test_reference_dates_reach_back_to_the_coverage_start() -> None:
+    assert DATA.coverage_start == datetime.date(2014, 11, 6)
+    assert DATA.coverage_start in DATA.change_dates
 
 
 @settings(max_examples=200, deadline=None)

@@ -68,6 +68,8 @@ def safe_country(data: RuleData, facts: Facts, ban: Ban, on: datetime.date) -> B
         outcome = facts.asylum_outcome
         if outcome in (AsylumOutcome.PENDING, AsylumOutcome.GRANTED):
             return result
+        if ban.outcomes and outcome not in ban.outcomes:
+            return result  # e.g. before 2020 only rejected applications counted
         if outcome != AsylumOutcome.NONE and applied is not None and applied <= data.applied_after:
             return result
         if outcome == AsylumOutcome.WITHDRAWN and facts.withdrawn_after_legal_information:

@@ -72,7 +72,7 @@ class _Evaluation:
         self.data, self.facts, self.on = data, facts, on
         self.asked = activity
         self.activity = self._reclassified(activity)
-        self.rule = data.activities[self.activity]
+        self.rule = data.activity(self.activity, on)
         self.draft = _Draft()
 
     def triggered(self, code: str) -> bool:
@@ -83,7 +83,7 @@ class _Evaluation:
         """A counsellor's answer may say the activity is really another one (an internship
         that is a job): the rules of that activity then apply, and the flag stays visible."""
         for _ in range(3):
-            for code in self.data.activities[activity].flags:
+            for code in self.data.activity(activity, self.on).flags:
                 effect = self.data.flags[code].effect
                 if effect.startswith("as:") and self.triggered(code):
                     activity = Activity(effect[3:])
@@ -103,7 +103,7 @@ class _Evaluation:
 
     def _relevant(self, code: str) -> bool:
         """Flags that only matter for some facts (asked only then)."""
-        if code == "safe_country_accelerated":
+        if self.data.flags[code].relevant == "safe_country":
             return bool(
                 bans.safe_lists_naming(
                     self.data, self.facts.nationality, tuple(self.data.safe_lists), self.on
@@ -117,7 +117,7 @@ class _Evaluation:
         regime = self.data.regime_for(self.facts.status, self.facts.reception_centre, self.on)
         if regime is None:
             raise NotCovered(f"no rule for status {self.facts.status!r} on {self.on.isoformat()}")
-        self.flag(*self.data.activities[self.asked].flags)
+        self.flag(*self.data.activity(self.asked, self.on).flags)
         if self.activity != self.asked:
             self.flag(*self.rule.flags)
         if self.rule.kind == "not_employment":
@@ -127,6 +127,7 @@ class _Evaluation:
         elif regime.kind == "title_bound":
             self._title_bound(regime)
         elif regime.kind == "banned":
+            self.flag(*regime.flags)
             self._banned(regime.norms)
         else:
             self._permission(regime)
@@ -185,7 +186,7 @@ class _Evaluation:
     def _permission(self, regime: Regime) -> None:
         self.flag(*regime.flags)
         if self.rule.kind == "self_employment" and not regime.title:
-            self._banned(["§ 4a AufenthG", *regime.norms], code="no_self_employment")
+            self._banned([*regime.self_employment_norms, *regime.norms], code="no_self_employment")
             return
         found = self._ban_results(regime)
         if found:
@@ -201,6 +202,8 @@ class _Evaluation:
         self.ground("decision", f"decision_{self.draft.decision}", regime.norms)
         self.ground("authority", f"authority_{self.draft.authority}", regime.norms)
         self.draft.ba = self._needs_ba(regime)
+        if self.draft.ba:
+            self.flag(*regime.ba_flags)
         self._ba_ground(regime)
         self._waits(regime)
         blocking = [w for w in self.draft.waits if w.ends_on >= self.on and w.code != "four_years"]
@@ -279,16 +282,16 @@ class _Evaluation:
         for special in self.data.specials:
             if special.status != self.facts.status or special.activity != self.activity:
                 continue
-            if special.since > self.on:
+            if not special.covers(self.on):
                 continue
             self.flag(*special.flags)
             if special.outcome:
                 self.draft.outcome = Outcome(special.outcome)
                 self.draft.waits = [w for w in self.draft.waits if w.code == "four_years"]
                 self.draft.grounds = [g for g in self.draft.grounds if g.topic != "outcome"]
-                self.ground("outcome", f"special_{special.status}", special.norms)
+                self.ground("outcome", special.ground or f"special_{special.status}", special.norms)
             else:
-                self.ground("note", f"special_{special.status}", special.norms)
+                self.ground("note", special.ground or f"special_{special.status}", special.norms)
             if special.decision:
                 self.draft.decision = DecisionType(special.decision)
             if special.authority:

@@ -19,6 +19,8 @@ from bruecke.rules.types import Activity, Citation, NotCovered
 DATA_DIR = Path(__file__).parent / "data"
 KINDS = {"by_law", "title_bound", "permission", "banned"}
 BAN_CODES = {"safe_country_asylum", "safe_country_duldung", "manifestly_unfounded", "accelerated_procedure"}
+OUTCOMES = {"rejected", "withdrawn", "none"}
+RELEVANCE = {"always", "safe_country"}
 CONDITIONS = {
     "dublin_or_other_state_protection",
     "identity_by_passport",
@@ -56,6 +58,7 @@ class Ban:
     norm: str
     lists: tuple[str, ...] = ()
     other_state_exception: bool = False
+    outcomes: tuple[str, ...] = ()  # Duldung bans: asylum outcomes that trigger (empty: all)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Regime:
     decision_when: tuple[tuple[str, str], ...] = ()
     bans: tuple[Ban, ...] = ()
     flags: tuple[str, ...] = ()
+    ba_flags: tuple[str, ...] = ()  # raised only when the answer needs BA approval
+    self_employment_norms: tuple[str, ...] = ("§ 4a AufenthG",)
 
     def covers(self, day: datetime.date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
@@ -86,6 +91,7 @@ class Regime:
 @dataclass(frozen=True)
 class Special:
     since: datetime.date
+    until: datetime.date | None
     status: str
     activity: str
     norms: tuple[str, ...]
@@ -93,10 +99,16 @@ class Special:
     decision: str = ""
     authority: str = ""
     flags: tuple[str, ...] = ()
+    ground: str = ""  # text code of the ground; default special_<status>
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
 
 
 @dataclass(frozen=True)
 class ActivityRule:
+    since: datetime.date
+    until: datetime.date | None
     kind: str
     training: bool
     ba: bool
@@ -109,6 +121,7 @@ class FlagRule:
     norm: str
     effect: str
     trigger: bool
+    relevant: str = "always"  # safe_country: asked only for nationals of a listed country
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,7 @@ class RuleData:
     norms: dict[str, tuple[NormVersion, ...]]
     regimes: tuple[Regime, ...]
     specials: tuple[Special, ...]
-    activities: dict[str, ActivityRule]
+    activity_versions: dict[str, tuple[ActivityRule, ...]]
     flags: dict[str, FlagRule]
     safe_lists: dict[str, SafeList]
     applied_after: datetime.date
@@ -164,6 +177,13 @@ class RuleData:
             if version.since <= day and (version.until is None or day <= version.until):
                 return Citation(norm=norm, valid_from=version.since, at_least=version.at_least)
         raise NotCovered(f"{norm} is not in force on {day.isoformat()}")
+
+    def activity(self, code: str, day: datetime.date) -> ActivityRule:
+        """The version of the activity's rule in force on `day` (e.g. internships BA-free since 2015)."""
+        for version in self.activity_versions[code]:
+            if version.since <= day and (version.until is None or day <= version.until):
+                return version
+        raise NotCovered(f"no rule for activity {code!r} on {day.isoformat()}")
 
     def work_permission_days(self) -> list[datetime.date]:
         """Cut-off days on which holding a work permission matters (grandfathering)."""
@@ -227,6 +247,7 @@ def _regime(item: dict[str, Any], until: datetime.date | None) -> Regime:
             norm=b["norm"],
             lists=tuple(b.get("lists", ())),
             other_state_exception=b.get("other_state_exception", False),
+            outcomes=tuple(b.get("outcomes", ())),
         )
         for b in item.get("bans", ())
     )
@@ -249,7 +270,35 @@ def _regime(item: dict[str, Any], until: datetime.date | None) -> Regime:
         decision_when=tuple((d["when"], d["decision"]) for d in item.get("decision_when", ())),
         bans=bans,
         flags=tuple(item.get("flags", ())),
+        ba_flags=tuple(item.get("ba_flags", ())),
+        self_employment_norms=tuple(item.get("self_employment_norms", ("§ 4a AufenthG",))),
     )
+
+
+def _activity_versions(code: str, entry: dict[str, Any], start: datetime.date) -> tuple[ActivityRule, ...]:
+    """`earlier` lists older versions (each with its last day); fields not given there are
+    the current version's. The current version runs from the day after the last `until`."""
+
+    def rule(values: dict[str, Any], since: datetime.date, until: datetime.date | None) -> ActivityRule:
+        return ActivityRule(
+            since=since,
+            until=until,
+            kind=values["kind"],
+            training=values.get("training", False),
+            ba=values.get("ba", False),
+            norms=tuple(values.get("norms", ())),
+            flags=tuple(values.get("flags", ())),
+        )
+
+    versions, since = [], start
+    current = {k: v for k, v in entry.items() if k != "earlier"}
+    for older in sorted(entry.get("earlier", ()), key=lambda e: e["until"]):
+        if older["until"] < since:
+            raise RuleDataError(f"activity {code}: versions out of order")
+        versions.append(rule(current | older, since, older["until"]))
+        since = older["until"] + datetime.timedelta(days=1)
+    versions.append(rule(current, since, None))
+    return tuple(versions)
 
 
 def _safe(raw: dict[str, Any]) -> tuple[dict[str, SafeList], datetime.date, tuple[Grandfathering, ...]]:
@@ -308,30 +357,44 @@ def _check(data: RuleData) -> None:
         for ban in regime.bans:
             if ban.code not in BAN_CODES or not set(ban.lists) <= set(data.safe_lists):
                 raise RuleDataError(f"{where}: unknown ban {ban.code!r} or list")
-        for flag in regime.flags:
+            if not set(ban.outcomes) <= OUTCOMES:
+                raise RuleDataError(f"{where}: unknown asylum outcome in ban {ban.code!r}")
+        if regime.kind == "permission" and not regime.title:  # where the ban is cited
+            for norm in regime.self_employment_norms:
+                norm_in_force(norm, regime.since, where)
+        for flag in (*regime.flags, *regime.ba_flags):
             if flag not in data.flags:
                 raise RuleDataError(f"{where}: unknown flag {flag!r}")
             norm_in_force(data.flags[flag].norm, regime.since, where)
         if not regime.purposes <= set(Activity):
             raise RuleDataError(f"{where}: unknown purpose")
-    if set(data.activities) != set(Activity):
+    if set(data.activity_versions) != set(Activity):
         raise RuleDataError("activities.toml must define exactly the engine's activities")
-    for code, activity in data.activities.items():
-        for norm in activity.norms:
-            norm_in_force(norm, data.coverage_start, f"activity {code}")
-        for flag in activity.flags:
-            if flag not in data.flags:
-                raise RuleDataError(f"activity {code}: unknown flag {flag!r}")
-            norm_in_force(data.flags[flag].norm, data.coverage_start, f"activity {code}")
+    for code, versions in data.activity_versions.items():
+        for activity in versions:
+            where = f"activity {code} since {activity.since}"
+            for norm in activity.norms:
+                norm_in_force(norm, activity.since, where)
+            for flag in activity.flags:
+                if flag not in data.flags:
+                    raise RuleDataError(f"{where}: unknown flag {flag!r}")
+                norm_in_force(data.flags[flag].norm, activity.since, where)
     effects = {"ban", "discretion", "lift", "other_purpose", "none"} | {f"as:{a}" for a in Activity}
     for code, flag_rule in data.flags.items():
         if flag_rule.norm not in data.norms:
             raise RuleDataError(f"flag {code}: unknown norm {flag_rule.norm!r}")
         if flag_rule.effect not in effects:
             raise RuleDataError(f"flag {code}: unknown effect {flag_rule.effect!r}")
+        if flag_rule.relevant not in RELEVANCE:
+            raise RuleDataError(f"flag {code}: unknown relevance {flag_rule.relevant!r}")
     for special in data.specials:
+        where = f"special {special.status}/{special.activity} since {special.since}"
         for norm in special.norms:
-            norm_in_force(norm, special.since, f"special {special.status}/{special.activity}")
+            norm_in_force(norm, special.since, where)
+        for flag in special.flags:
+            if flag not in data.flags:
+                raise RuleDataError(f"{where}: unknown flag {flag!r}")
+            norm_in_force(data.flags[flag].norm, special.since, where)
 
 
 @cache
@@ -347,9 +410,12 @@ def load(directory: Path) -> RuleData:
     safe_lists, applied_after, grandfathering = _safe(read_data("safe_countries.toml", directory))
     norms = _norms(read_data("norms.toml", directory))
     regimes = tuple(_regime(item, until) for item, until in chain_versions(regimes_raw["regime"], "key"))
+    for item in regimes_raw.get("special", ()):
+        item["pair"] = f"{item['status']}/{item['activity']}"
     specials = tuple(
         Special(
             since=s["since"],
+            until=until,
             status=s["status"],
             activity=s["activity"],
             norms=tuple(s["norms"]),
@@ -357,32 +423,30 @@ def load(directory: Path) -> RuleData:
             decision=s.get("decision", ""),
             authority=s.get("authority", ""),
             flags=tuple(s.get("flags", ())),
+            ground=s.get("ground", ""),
         )
-        for s in regimes_raw.get("special", ())
+        for s, until in chain_versions(list(regimes_raw.get("special", ())), "pair")
     )
     activities = {
-        code: ActivityRule(
-            kind=a["kind"],
-            training=a.get("training", False),
-            ba=a.get("ba", False),
-            norms=tuple(a.get("norms", ())),
-            flags=tuple(a.get("flags", ())),
-        )
+        code: _activity_versions(code, a, manifest["coverage_start"])
         for code, a in read_data("activities.toml", directory)["activities"].items()
     }
     flags = {
-        code: FlagRule(norm=f["norm"], effect=f["effect"], trigger=f["trigger"])
+        code: FlagRule(
+            norm=f["norm"], effect=f["effect"], trigger=f["trigger"], relevant=f.get("relevant", "always")
+        )
         for code, f in read_data("flags.toml", directory)["flags"].items()
     }
     changes = {r.since for r in regimes} | {v.since for versions in norms.values() for v in versions}
     changes |= {c.since for sl in safe_lists.values() for c in sl.countries}
+    changes |= {s.since for s in specials} | {a.since for vs in activities.values() for a in vs}
     data = RuleData(
         data_as_of=manifest["data_as_of"],
         coverage_start=manifest["coverage_start"],
         norms=norms,
         regimes=regimes,
         specials=specials,
-        activities=activities,
+        activity_versions=activities,
         flags=flags,
         safe_lists=safe_lists,
         applied_after=applied_after,

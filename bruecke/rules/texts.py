@@ -79,6 +79,9 @@ GROUNDS: dict[str, StrOrPromise] = {
     "permission_needed": _("The Ausländerbehörde must permit the concrete job."),
     "special_duldung_60c": _("The permission for the training is granted with the Ausbildungsduldung."),
     "special_duldung_60d": _("The Beschäftigungsduldung rests on the current job."),
+    "special_training_duldung_old": _(
+        "Ausbildungsduldung under the old § 60a(2) S. 4 AufenthG (before § 60c, until 31 Dec 2019)."
+    ),
     "safe_country_asylum": _(
         "Ban for nationals of safe countries of origin who applied for asylum after 31 Aug 2015."
     ),
@@ -171,7 +174,46 @@ QUESTIONS: dict[str, StrOrPromise] = {
         "The registration date of the asylum application is missing: the application date was used."
     ),
     "purpose_of_title": _("Does the title's condition cover this concrete activity?"),
+    "nov_2014_dates": _(
+        "November 2014: the exact days the changes came into force (law about 6 Nov, BeschV about "
+        "11 Nov 2014) are not verified. Check the Federal Law Gazette for this date."
+    ),
+    "priority_check": _(
+        "Before 6 Aug 2019 the BA also made a priority check (Vorrangprüfung), except after 15 months "
+        "of stay or for skilled or shortage jobs; where it applied, temporary agency work was excluded. "
+        "Does the priority check apply here?"
+    ),
+    "priority_check_districts": _(
+        "6 Aug 2016 to 5 Aug 2019: no priority check (and temporary agency work possible) in the "
+        "employment agency districts listed in the annex to § 32 BeschV; elsewhere a priority check "
+        "until 15 months of stay. Is the workplace in a listed district?"
+    ),
+    "training_duldung_2015": _(
+        "Ausbildungsduldung 2015/2016: discretionary, only if the training began before the age of 21 "
+        "(details of the 2015 rule not verified). Does the authority grant it?"
+    ),
+    "training_duldung_2016": _(
+        "Ausbildungsduldung 3+2 (6 Aug 2016 to 31 Dec 2019): entitlement to the Duldung for a qualified "
+        "training. Do exclusions apply (§ 60a(6), imminent removal measures), and does the document "
+        "permit the training?"
+    ),
+    "transitional_105": _(
+        "Was the person already in training or employment on 21 Aug 2019? Then § 60b may not apply "
+        "yet (transitional rule § 105 AufenthG)."
+    ),
+    "eae_safe_country": _(
+        "Nationals of safe countries of origin who applied after 31 Aug 2015 must live in the "
+        "reception centre until the procedure ends: is the reception-centre obligation recorded "
+        "correctly?"
+    ),
+    "duldung_eae_old": _(
+        "Before 21 Aug 2019 the work ban during the reception-centre obligation is read to cover "
+        "Geduldete too (not verified): check the Land practice."
+    ),
 }
+QUESTIONS["benefits_entry_old"] = QUESTIONS["benefits_entry"]  # § 33 BeschV a.F., same question
+QUESTIONS["own_fault_old"] = QUESTIONS["own_fault"]
+QUESTIONS["school_training_paid_old"] = QUESTIONS["school_training_paid"]
 
 
 def ground_text(ground: Ground) -> StrOrPromise:
