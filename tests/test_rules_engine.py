@@ -1500,6 +1500,22 @@ def test_period_end(start: datetime.date, months: int, last_day: datetime.date) 
             "before its first version",
         ),
         ("flags.toml", 'effect = "other_purpose"', 'effect = "maybe"', "unknown effect"),
+        ("regimes.toml", 'outcomes = ["rejected"]', 'outcomes = ["lost"]', "unknown asylum outcome"),
+        ("flags.toml", 'relevant = "safe_country"', 'relevant = "sometimes"', "unknown relevance"),
+        # § 60c pre-check flag cited for training in 2015, before § 60c existed.
+        (
+            "activities.toml",
+            "earlier = [{ until = 2019-12-31, flags = [] }]",
+            "earlier = [{ until = 2019-12-31 }]",
+            "before its first version",
+        ),
+        # A special citing § 60c from 2015, before § 60c existed.
+        (
+            "regimes.toml",
+            'since = 2020-01-01\nstatus = "duldung_60c"',
+            'since = 2015-01-01\nstatus = "duldung_60c"',
+            "before its first version",
+        ),
         (
             "activities.toml",
             "[activities.volunteering]",
