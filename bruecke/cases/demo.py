@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from bruecke.accounts.models import User
 from bruecke.cases.models import (
     AnonymousContact,
     BarrierType,
@@ -43,7 +44,7 @@ from bruecke.cases.topics import ensure_default_barriers, ensure_default_topics
 from bruecke.esf.exit_models import ExitReason, FollowUpAnswer, SituationType
 from bruecke.esf.exit_services import SituationInput
 from bruecke.network.demo import DemoNetwork
-from bruecke.network.models import MobileSite
+from bruecke.network.models import MobileSite, Team
 from bruecke.participants import services as participant_services
 from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose, Participant
@@ -71,18 +72,23 @@ def _seed_case(demo: DemoNetwork) -> None:
     seed_plan(demo, case)
 
 
-def _open_demo_case(demo: DemoNetwork, participant: Participant) -> Case:
-    manager, officer = demo.users["cm_a"], demo.users["po_a"]
-    case = case_services.case_open(
+def _open(participant: Participant, team: Team, manager: User, officer: User | None = None) -> Case:
+    """Opens a demo case on the participant's entry date."""
+    return case_services.case_open(
         actor=manager,
         case=Case(
             participant=participant,
-            team=demo.teams["Rostock"],
+            team=team,
             case_manager=manager,
             placement_officer=officer,
             opened_on=participant.entry_date,
         ),
     )
+
+
+def _open_demo_case(demo: DemoNetwork, participant: Participant) -> Case:
+    manager, officer = demo.users["cm_a"], demo.users["po_a"]
+    case = _open(participant, demo.teams["Rostock"], manager, officer)
     topics = {t.key: t for t in ContactTopic.objects.all()}
     for days, channel, minutes, keys, note, confidential in [
         (
@@ -207,15 +213,7 @@ def _seed_closed_case(demo: DemoNetwork) -> None:
     if participant is None or Case.objects.filter(participant=participant).exists():
         return
     manager = demo.users["cm_a"]
-    case = case_services.case_open(
-        actor=manager,
-        case=Case(
-            participant=participant,
-            team=demo.teams["Rostock"],
-            case_manager=manager,
-            opened_on=participant.entry_date,
-        ),
-    )
+    case = _open(participant, demo.teams["Rostock"], manager)
     today = datetime.date.today()
     exit_date = min(participant.entry_date + datetime.timedelta(days=60), today)
     job_from = min(exit_date + datetime.timedelta(days=10), today)
@@ -352,15 +350,7 @@ def seed_pending_transfer(demo: DemoNetwork) -> None:
     if participant is None or Case.objects.filter(participant=participant).exists():
         return
     manager = demo.users["cm_b"]
-    case = case_services.case_open(
-        actor=manager,
-        case=Case(
-            participant=participant,
-            team=demo.teams["Greifswald"],
-            case_manager=manager,
-            opened_on=participant.entry_date,
-        ),
-    )
+    case = _open(participant, demo.teams["Greifswald"], manager)
     participant_services.consent_record(
         actor=manager,
         consent=Consent(
