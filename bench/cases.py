@@ -88,7 +88,8 @@ def _team_cases(demo: object, count: int) -> None:
     existing = Case.objects.filter(team=team).count()
     if existing >= count:
         return
-    pool = Participant.objects.filter(organisation=team.organisation_id, team=team, cases__isnull=True)
+    partner = demo.partners["A"]  # type: ignore[attr-defined]
+    pool = Participant.objects.filter(organisation=partner, team=team, cases__isnull=True)
     if pool.count() < count - existing:
         participants_demo.generate(demo, (count - existing) * 6, seed=Participant.objects.count())  # type: ignore[arg-type]
     rng = random.Random(count)
