@@ -5,25 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bruecke.accounts.models import User
+from bruecke.cases.forms.cases import staff_of
 from bruecke.cases.models import Case, DeletionReason
 from bruecke.core.forms import Form, ModelForm
 from bruecke.core.locking import VersionedFormMixin
-from bruecke.network.models import Membership, Office, Role
-
-
-def staff_of(organisation_id: int, role: str, current: int | None = None) -> QuerySet[User]:
-    """Active staff of a partner in `role` (and the current holder, so a save keeps them)."""
-    members = Membership.objects.filter(
-        organisation_id=organisation_id, role=role, ended_on__isnull=True, user__is_active=True
-    ).values("user_id")
-    users = User.objects.filter(pk__in=members)
-    if current is not None:
-        users = users | User.objects.filter(pk=current)
-    return users.distinct().order_by("last_name", "first_name")
+from bruecke.network.models import Office, Role
 
 
 class CaseEditForm(VersionedFormMixin, ModelForm):

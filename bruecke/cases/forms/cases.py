@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case
 from bruecke.core.forms import ModelForm
@@ -12,11 +14,15 @@ from bruecke.network.models import Membership, Office, Role
 from bruecke.participants.models import Participant
 
 
-def _staff_of(participant: Participant, role: str) -> Any:
+def staff_of(organisation_id: int, role: str, current: int | None = None) -> QuerySet[User]:
+    """Active staff of a partner in `role` (and the current holder, so a save keeps them)."""
     members = Membership.objects.filter(
-        organisation_id=participant.organisation_id, role=role, ended_on__isnull=True, user__is_active=True
+        organisation_id=organisation_id, role=role, ended_on__isnull=True, user__is_active=True
     ).values("user_id")
-    return User.objects.filter(pk__in=members).order_by("last_name", "first_name")
+    users = User.objects.filter(pk__in=members)
+    if current is not None:
+        users = users | User.objects.filter(pk=current)
+    return users.distinct().order_by("last_name", "first_name")
 
 
 class CaseForm(ModelForm):
@@ -30,8 +36,8 @@ class CaseForm(ModelForm):
         self.instance.participant = participant
         self.instance.organisation = participant.organisation
         fields: dict[str, Any] = self.fields
-        fields["case_manager"].queryset = _staff_of(participant, Role.CASE_MANAGER)
-        fields["placement_officer"].queryset = _staff_of(participant, Role.PLACEMENT_OFFICER)
+        fields["case_manager"].queryset = staff_of(participant.organisation_id, Role.CASE_MANAGER)
+        fields["placement_officer"].queryset = staff_of(participant.organisation_id, Role.PLACEMENT_OFFICER)
         fields["team"].queryset = fields["team"].queryset.filter(
             network_id=participant.organisation.network_id, is_active=True
         )

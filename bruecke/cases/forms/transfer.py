@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts.models import User
-from bruecke.cases.forms.case_edit import staff_of
+from bruecke.cases.forms.cases import staff_of
 from bruecke.cases.models import Case, CaseTransfer
 from bruecke.core.forms import Form
 from bruecke.core.locking import VersionedFormMixin
