@@ -368,6 +368,7 @@ def _check(data: RuleData) -> None:
             norm_in_force(data.flags[flag].norm, regime.since, where)
         if not regime.purposes <= set(Activity):
             raise RuleDataError(f"{where}: unknown purpose")
+    _check_no_overlap(data.regimes)
     if set(data.activity_versions) != set(Activity):
         raise RuleDataError("activities.toml must define exactly the engine's activities")
     for code, versions in data.activity_versions.items():
@@ -395,6 +396,23 @@ def _check(data: RuleData) -> None:
             if flag not in data.flags:
                 raise RuleDataError(f"{where}: unknown flag {flag!r}")
             norm_in_force(data.flags[flag].norm, special.since, where)
+
+
+def _check_no_overlap(regimes: tuple[Regime, ...]) -> None:
+    """At most one regime per status, reception-centre case and day: two overlapping
+    intervals overlap on the later start, so checking every start is enough."""
+    for regime in regimes:
+        for status in regime.statuses:
+            for eae in (True, False) if regime.eae is None else (regime.eae,):
+                covering = [
+                    r.key
+                    for r in regimes
+                    if status in r.statuses and r.eae in (None, eae) and r.covers(regime.since)
+                ]
+                if len(covering) > 1:
+                    raise RuleDataError(
+                        f"status {status} on {regime.since}: regimes {', '.join(covering)} overlap"
+                    )
 
 
 @cache

@@ -141,6 +141,11 @@ QUESTIONS: dict[str, StrOrPromise] = {
     "old_24_wording": _(
         "Before 1 Jun 2022: check the permission on the document (old § 24(6) not verified)."
     ),
+    "title_permission_old": _(
+        "Before 1 Mar 2020: does the title's supplementary provision already permit this"
+        " activity (e.g. \u201cBeschäftigung gestattet\u201d)? Self-employment needed a"
+        " permission under § 21(6) AufenthG (old version)."
+    ),
     "tied_to_job": _("Is this the job the Beschäftigungsduldung was granted for?"),
     "other_ba_exemption": _(
         "Does another BA exemption apply (highly qualified job, employer is a close relative)?"
