@@ -129,6 +129,19 @@ def test_overview_for_a_chosen_date(login: Login, demo: DemoNetwork) -> None:
     assert client.get(reverse("rules:overview"), {"on": "garbage"}).status_code == 400
 
 
+def test_navigation_links_to_the_overview(login: Login, demo: DemoNetwork) -> None:
+    for persona in ("cm_a", "coordinator", "dpo"):
+        body = login(persona).get(reverse("core:dashboard")).content.decode()
+        assert f'href="{reverse("rules:overview")}"' in body, persona
+
+
+def test_overview_shows_titles_before_2020(login: Login, demo: DemoNetwork) -> None:
+    body = login("coordinator").get(reverse("rules:overview"), {"on": "2018-06-01"}).content.decode()
+    assert "§ 4 AufenthG a.F." in body
+    assert "§ 31 BeschV" in body  # § 25(3)-(5): the authority's permission without BA approval
+    assert "§ 9 AufenthG a.F." in body  # settlement permit
+
+
 def test_one_function_for_other_parts(demo: DemoNetwork) -> None:
     person = participant_get(demo.users["cm_a"], _person(demo, "Hussein").pk)
     today = timezone.localdate()

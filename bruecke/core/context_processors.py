@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": {
             "network": access.has_perm(user, Perm.VIEW_NETWORK),
+            "rules": access.has_perm(user, Perm.VIEW_NETWORK),
             "participants": access.has_perm(user, Perm.VIEW_PERSONAL_DATA),
             "tasks": access.has_perm(user, Perm.VIEW_PERSONAL_DATA),
             "manage": access.has_perm(user, Perm.MANAGE_NETWORK),
