@@ -1019,7 +1019,7 @@ HISTORIC_CASES = [
         "abh",
         True,
         earliest=D(2014, 12, 1),
-        cites=("§ 61 Abs. 2 AsylG@2014-11-06", "§ 4 AufenthG a.F.@2014-11-06"),
+        cites=("§ 61 Abs. 2 AsylG@2014-11-06", "§ 4 AufenthG a.F.@2013-07-01"),
         flags=("nov_2014_dates", "priority_check", "wait_start"),
         waits={"stay": D(2014, 11, 30)},
     ),
@@ -1042,7 +1042,7 @@ HISTORIC_CASES = [
         D(2014, 11, 7),
         BAN,
         "ban",
-        cites=("§ 61 Abs. 1 AsylG@2014-11-06",),
+        cites=("§ 61 Abs. 1 AsylG@2013-07-01",),
         flags=("nov_2014_dates",),
     ),
     # BeschV ≈ 11 Nov 2014: the 4-year rule (no BA approval after 4 years of stay).
@@ -1099,7 +1099,7 @@ HISTORIC_CASES = [
         D(2015, 10, 23),
         BAN,
         "ban",
-        cites=("§ 33 BeschV a.F.@2014-11-06",),
+        cites=("§ 33 BeschV a.F.@2013-07-01",),
     ),
     Case(
         "2015-10-24 duldung own fault asked under § 60a(6)",
@@ -1173,7 +1173,7 @@ HISTORIC_CASES = [
         "discretion",
         "abh",
         True,
-        cites=("§ 32 BeschV@2015-08-01", "§ 36 Abs. 2 BeschV@2014-11-06"),
+        cites=("§ 32 BeschV@2015-08-01", "§ 36 Abs. 2 BeschV@2013-07-01"),
         flags=("priority_check",),
         no_flags=("priority_check_districts",),
     ),
@@ -1241,7 +1241,7 @@ HISTORIC_CASES = [
         D(2019, 8, 20),
         BAN,
         "ban",
-        cites=("§ 61 Abs. 1 AsylG@2014-11-06",),
+        cites=("§ 61 Abs. 1 AsylG@2013-07-01",),
     ),
     Case(
         "2019-08-21 gestattung in the reception centre: entitlement after 9 months",
@@ -1252,7 +1252,7 @@ HISTORIC_CASES = [
         "entitlement",
         "central_abh",
         True,
-        cites=("§ 61 Abs. 1 AsylG@2019-08-21", "§ 4 AufenthG a.F.@2014-11-06"),
+        cites=("§ 61 Abs. 1 AsylG@2019-08-21", "§ 4 AufenthG a.F.@2013-07-01"),
         waits={"eae_asylum": D(2019, 6, 30)},
     ),
     Case(
@@ -1324,7 +1324,7 @@ HISTORIC_CASES = [
         OUT,
         "entitlement",
         "abh",
-        cites=("§ 60c AufenthG@2020-01-01", "§ 4 AufenthG a.F.@2014-11-06"),
+        cites=("§ 60c AufenthG@2020-01-01", "§ 4 AufenthG a.F.@2013-07-01"),
         no_flags=("training_duldung_2016",),
     ),
     Case(
@@ -1356,7 +1356,7 @@ HISTORIC_CASES = [
         A.SCHOOL_TRAINING,
         D(2019, 12, 19),
         OUT,
-        cites=("§ 7 SGB IV@2014-11-06",),
+        cites=("§ 7 SGB IV@2013-07-01",),
         flags=("school_training_paid_old",),
     ),
     Case(
@@ -1376,7 +1376,7 @@ HISTORIC_CASES = [
         D(2020, 2, 29),
         BAN,
         "ban",
-        cites=("§ 4 AufenthG a.F.@2014-11-06",),
+        cites=("§ 4 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-02-29 duldung job under old § 4",
@@ -1386,7 +1386,7 @@ HISTORIC_CASES = [
         PERM,
         "discretion",
         "abh",
-        cites=("§ 4 AufenthG a.F.@2014-11-06",),
+        cites=("§ 4 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-03-01 duldung job under § 4a",
@@ -1412,7 +1412,7 @@ TITLE_CASES = [
         "by_law",
         "none",
         False,
-        cites=("§ 25 AufenthG@2014-11-06",),
+        cites=("§ 25 AufenthG@2013-12-01",),
     ),
     Case(
         "2020-03-01 refugee title: work by § 4a",
@@ -1430,7 +1430,7 @@ TITLE_CASES = [
         D(2016, 5, 1),
         OUT,
         "by_law",
-        cites=("§ 25 AufenthG@2014-11-06",),
+        cites=("§ 25 AufenthG@2013-12-01",),
     ),
     Case(
         "2020-02-29 § 25(3) job: authority's permission, BA-free",
@@ -1441,7 +1441,7 @@ TITLE_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 4 AufenthG a.F.@2014-11-06", "§ 31 BeschV@2014-11-06"),
+        cites=("§ 4 AufenthG a.F.@2013-07-01", "§ 31 BeschV@2013-07-01"),
         flags=("title_permission_old",),
     ),
     Case(
@@ -1485,7 +1485,7 @@ TITLE_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 4 AufenthG a.F.@2014-11-06",),
+        cites=("§ 4 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-02-29 § 24 job needs permission (old § 4)",
@@ -1496,7 +1496,7 @@ TITLE_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 24 AufenthG@2014-11-06", "§ 4 AufenthG a.F.@2014-11-06"),
+        cites=("§ 24 AufenthG@2013-07-01", "§ 4 AufenthG a.F.@2013-07-01"),
         flags=("old_24_wording",),
     ),
     Case(
@@ -1514,7 +1514,7 @@ TITLE_CASES = [
         D(2015, 3, 1),
         OUT,
         "by_law",
-        cites=("§ 25a AufenthG@2014-11-06",),
+        cites=("§ 25a AufenthG@2013-07-01",),
     ),
     Case(
         "2015-08-01 § 25b job by law",
@@ -1532,7 +1532,7 @@ TITLE_CASES = [
         D(2020, 2, 29),
         OUT,
         "by_law",
-        cites=("§ 9 AufenthG a.F.@2014-11-06",),
+        cites=("§ 9 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-03-01 settlement permit by § 4a",
@@ -1550,10 +1550,174 @@ TITLE_CASES = [
         D(2016, 5, 1),
         OUT,
         "by_law",
-        cites=("§ 2 FreizügG/EU@2014-11-06",),
+        cites=("§ 2 FreizügG/EU@2013-07-01",),
     ),
 ]
 HISTORIC_CASES += TITLE_CASES
+
+# 1 Jul 2013 – 5 Nov 2014: BeschV 2013; § 61(2) AsylVfG one year, nine months from 6 Sep 2013.
+GEST_2013 = {
+    "status_since": D(2013, 1, 10),
+    "stay_since": D(2013, 1, 10),
+    "asylum_applied_on": D(2013, 1, 10),
+    "asylum_outcome": AsylumOutcome.PENDING,
+}
+GEST_2014 = {
+    "status_since": D(2014, 6, 1),
+    "stay_since": D(2014, 6, 1),
+    "asylum_applied_on": D(2014, 6, 1),
+    "asylum_outcome": AsylumOutcome.PENDING,
+}
+DUL_2014 = {"status_since": D(2014, 3, 1), "stay_since": D(2014, 3, 1), **REJECTED}
+LAW_2013_CASES = [
+    Case(
+        "2013-09-05 gestattung waits one year",
+        facts("gestattung", **GEST_2013),
+        A.EMPLOYMENT,
+        D(2013, 9, 5),
+        WAIT,
+        "discretion",
+        "abh",
+        True,
+        earliest=D(2013, 10, 10),  # nine months from 6 Sep 2013
+        cites=("§ 61 Abs. 2 AsylG@2013-07-01", "§ 4 AufenthG a.F.@2013-07-01"),
+        flags=("law_2013", "wait_start"),
+        waits={"stay": D(2014, 1, 9)},
+    ),
+    Case(
+        "2013-09-06 gestattung waits nine months",
+        facts("gestattung", **GEST_2013),
+        A.EMPLOYMENT,
+        D(2013, 9, 6),
+        WAIT,
+        earliest=D(2013, 10, 10),
+        cites=("§ 61 Abs. 2 AsylG@2013-09-06",),
+        waits={"stay": D(2013, 10, 9)},
+    ),
+    Case(
+        "2013-10-10 gestattung after nine months",
+        facts("gestattung", **GEST_2013),
+        A.EMPLOYMENT,
+        D(2013, 10, 10),
+        PERM,
+        "discretion",
+        "abh",
+        True,
+        cites=("§ 61 Abs. 2 AsylG@2013-09-06", "§ 32 BeschV@2013-07-01"),
+    ),
+    Case(
+        "2014-11-05 gestattung training waits nine months",
+        facts("gestattung", **GEST_2014),
+        A.DUAL_TRAINING,
+        D(2014, 11, 5),
+        WAIT,
+        ba=False,
+        earliest=D(2014, 11, 6),  # the 3-month rule of Nov 2014 applies from then
+        waits={"stay": D(2015, 2, 28)},
+    ),
+    Case(
+        "2014-11-06 gestattung training after 3 months",
+        facts("gestattung", **GEST_2014),
+        A.DUAL_TRAINING,
+        D(2014, 11, 6),
+        PERM,
+        ba=False,
+        cites=("§ 61 Abs. 2 AsylG@2014-11-06",),
+    ),
+    Case(
+        "2013-07-01 gestattung in the reception centre banned",
+        facts("gestattung", **dict(GEST_2013, reception_centre=True)),
+        A.EMPLOYMENT,
+        D(2013, 7, 1),
+        BAN,
+        "ban",
+        cites=("§ 61 Abs. 1 AsylG@2013-07-01",),
+    ),
+    Case(
+        "2013-08-01 gestattung self-employment banned",
+        facts("gestattung", **GEST_2013),
+        A.SELF_EMPLOYMENT,
+        D(2013, 8, 1),
+        BAN,
+        "ban",
+        cites=("§ 4 AufenthG a.F.@2013-07-01",),
+    ),
+    Case(
+        "2014-11-05 duldung job waits one year",
+        facts("duldung_60a", **DUL_2014),
+        A.EMPLOYMENT,
+        D(2014, 11, 5),
+        WAIT,
+        "discretion",
+        "abh",
+        True,
+        earliest=D(2014, 11, 6),
+        cites=("§ 32 BeschV@2013-07-01", "§ 33 BeschV a.F.@2013-07-01"),
+        flags=("law_2013", "benefits_entry_old", "own_fault_old"),
+        waits={"stay": D(2015, 2, 28)},
+    ),
+    Case(
+        "2014-11-06 duldung job after 3 months",
+        facts("duldung_60a", **DUL_2014),
+        A.EMPLOYMENT,
+        D(2014, 11, 6),
+        PERM,
+        "discretion",
+        "abh",
+        True,
+        cites=("§ 32 BeschV@2014-11-06",),
+        no_flags=("law_2013",),
+    ),
+    Case(
+        "2014-11-05 duldung dual training: BA-free, no waiting period",
+        facts("duldung_60a", **dict(DUL_2014, stay_since=D(2014, 10, 1), status_since=D(2014, 10, 1))),
+        A.DUAL_TRAINING,
+        D(2014, 11, 5),
+        PERM,
+        "discretion",
+        "abh",
+        False,
+        cites=("§ 32 BeschV@2013-07-01",),
+    ),
+    Case(
+        "2014-11-05 duldung in the reception centre banned",
+        facts("duldung_60a", **dict(DUL_2014, reception_centre=True)),
+        A.EMPLOYMENT,
+        D(2014, 11, 5),
+        BAN,
+        flags=("duldung_eae_old",),
+    ),
+    Case(
+        "2013-07-01 refugee title by § 25(2)",
+        facts("ae_25_2_refugee", status_since=D(2012, 5, 1)),
+        A.SELF_EMPLOYMENT,
+        D(2013, 7, 1),
+        OUT,
+        "by_law",
+        cites=("§ 25 AufenthG@2013-07-01",),
+    ),
+    Case(
+        "2013-12-01 subsidiary protection title by § 25(2)",
+        facts("ae_25_2_subsidiary", status_since=D(2013, 12, 1)),
+        A.EMPLOYMENT,
+        D(2013, 12, 1),
+        OUT,
+        "by_law",
+        cites=("§ 25 AufenthG@2013-12-01",),
+    ),
+    Case(
+        "2013-08-01 § 25(3) job: authority's permission, BA-free",
+        facts("ae_25_3", status_since=D(2012, 5, 1)),
+        A.EMPLOYMENT,
+        D(2013, 8, 1),
+        PERM,
+        "discretion",
+        "abh",
+        False,
+        cites=("§ 31 BeschV@2013-07-01", "§ 25 AufenthG@2013-07-01"),
+    ),
+]
+HISTORIC_CASES += LAW_2013_CASES
 CASES += HISTORIC_CASES
 
 
@@ -1605,8 +1769,9 @@ def test_every_answer_cites_every_conclusion() -> None:
 @pytest.mark.parametrize(
     ("status", "on"),
     [
-        ("gestattung", D(2014, 11, 5)),
-        ("duldung_60a", D(2014, 11, 5)),
+        ("gestattung", D(2013, 6, 30)),
+        ("duldung_60a", D(2013, 6, 30)),
+        ("ae_25_2_subsidiary", D(2013, 11, 30)),  # subsidiary protection was § 25(3) until then
         ("ae_25b", D(2015, 7, 31)),  # § 25b begins on 1 Aug 2015
         ("ae_16a", D(2020, 2, 29)),  # purpose titles were recast by the FEG: not encoded before
         ("ae_19d", D(2020, 2, 29)),

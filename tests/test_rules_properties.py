@@ -104,7 +104,7 @@ def test_answer_is_stable_between_change_points(
 
 
 def test_reference_dates_reach_back_to_the_coverage_start() -> None:
-    assert DATA.coverage_start == datetime.date(2014, 11, 6)
+    assert DATA.coverage_start == datetime.date(2013, 7, 1)
     assert DATA.coverage_start in DATA.change_dates
 
 

@@ -141,6 +141,11 @@ QUESTIONS: dict[str, StrOrPromise] = {
     "old_24_wording": _(
         "Before 1 Jun 2022: check the permission on the document (old § 24(6) not verified)."
     ),
+    "law_2013": _(
+        "1 Jul 2013 to 5 Nov 2014: the rules of that time (one year, from 6 Sep 2013 nine months"
+        " for asylum seekers; one year for Duldung) come from secondary sources. Check the"
+        " permission the authority actually issued."
+    ),
     "title_permission_old": _(
         "Before 1 Mar 2020: does the title's supplementary provision already permit this"
         " activity (e.g. \u201cBeschäftigung gestattet\u201d)? Self-employment needed a"
