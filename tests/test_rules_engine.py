@@ -51,6 +51,7 @@ class Case:
     flags: tuple[str, ...] = ()
     no_flags: tuple[str, ...] = ()
     waits: dict[str, datetime.date] = field(default_factory=dict)  # code → last day
+    priority: str = ""  # the BA's priority check: required / none / open / not_applicable
 
 
 GEST_EAE = {"reception_centre": True, "asylum_applied_on": D(2023, 3, 1), "status_since": D(2023, 3, 1)}
@@ -1005,6 +1006,13 @@ DUL_EAE_2019 = {
     "asylum_applied_on": D(2018, 3, 1),
     **REJECTED,
 }
+DUL_2016 = {"status_since": D(2015, 9, 1), "stay_since": D(2015, 9, 1), **REJECTED}
+DUL_2019 = {
+    "status_since": D(2018, 9, 1),
+    "stay_since": D(2018, 9, 1),
+    "workplace_district": "nw_essen",
+    **REJECTED,
+}
 OLD_STAY = {"status_since": D(2014, 1, 1), "stay_since": D(2010, 1, 1), **REJECTED}
 
 HISTORIC_CASES = [
@@ -1020,8 +1028,9 @@ HISTORIC_CASES = [
         True,
         earliest=D(2014, 12, 1),
         cites=("§ 61 Abs. 2 AsylG@2014-11-06", "§ 4 AufenthG a.F.@2013-07-01"),
-        flags=("nov_2014_dates", "priority_check", "wait_start"),
-        waits={"stay": D(2014, 11, 30)},
+        flags=("nov_2014_dates", "wait_start", "agency_work_old"),
+        waits={"stay": D(2014, 11, 30), "priority_free": D(2018, 8, 31)},  # 4 years (BeschV 2013)
+        priority="required",
     ),
     Case(
         "2014-12-01 gestattung after 3 months, date flag gone",
@@ -1032,8 +1041,11 @@ HISTORIC_CASES = [
         "discretion",
         "abh",
         True,
-        flags=("priority_check",),
+        cites=("§ 39 Abs. 2 AufenthG a.F.@2013-07-01",),
+        flags=("priority_exceptions",),
         no_flags=("nov_2014_dates",),
+        waits={"priority_free": D(2015, 11, 30)},  # 15 months since 11 Nov 2014
+        priority="required",
     ),
     Case(
         "2014-11-07 gestattung in the reception centre banned",
@@ -1056,7 +1068,8 @@ HISTORIC_CASES = [
         "abh",
         True,
         cites=("§ 32 BeschV@2014-11-06",),
-        flags=("priority_check", "benefits_entry_old", "own_fault_old"),
+        flags=("benefits_entry_old", "own_fault_old"),
+        priority="none",  # no priority check after 4 years (BeschV 2013)
     ),
     Case(
         "2014-11-11 duldung 4 years of stay: BA-free",
@@ -1068,7 +1081,7 @@ HISTORIC_CASES = [
         "abh",
         False,
         cites=("§ 32 BeschV@2014-11-11",),
-        no_flags=("priority_check",),
+        priority="not_applicable",
     ),
     # 1 Aug 2015: internships BA-exempt.
     Case(
@@ -1078,7 +1091,7 @@ HISTORIC_CASES = [
         D(2015, 7, 31),
         PERM,
         ba=True,
-        flags=("priority_check",),
+        priority="required",  # 14 months of stay
         no_flags=("internship_character",),
     ),
     Case(
@@ -1089,7 +1102,7 @@ HISTORIC_CASES = [
         PERM,
         ba=False,
         cites=("§ 22 Abs. 1 MiLoG@2015-01-01", "§ 32 BeschV@2015-08-01"),
-        no_flags=("priority_check",),
+        priority="not_applicable",
     ),
     # Before 24 Oct 2015 the benefits / own-fault bans were in § 33 BeschV.
     Case(
@@ -1165,28 +1178,78 @@ HISTORIC_CASES = [
     ),
     # 6 Aug 2016: VP-free districts; Ausbildungsduldung "3+2" as entitlement.
     Case(
-        "2016-08-05 duldung job: priority check",
-        facts("duldung_60a", **DUL_2015),
+        "2016-08-05 duldung job: priority check in the first 15 months",
+        facts("duldung_60a", **DUL_2016),
         A.EMPLOYMENT,
         D(2016, 8, 5),
         PERM,
         "discretion",
         "abh",
         True,
-        cites=("§ 32 BeschV@2015-08-01", "§ 36 Abs. 2 BeschV@2013-07-01"),
-        flags=("priority_check",),
-        no_flags=("priority_check_districts",),
+        cites=("§ 32 BeschV@2015-08-01", "§ 39 Abs. 2 AufenthG a.F.@2013-07-01"),
+        flags=("priority_exceptions", "agency_work_old"),
+        priority="required",
     ),
     Case(
-        "2016-08-06 duldung job: priority check except listed districts",
-        facts("duldung_60a", **DUL_2015),
+        "2016-08-06 duldung job: priority check depends on the district",
+        facts("duldung_60a", **DUL_2016),
         A.EMPLOYMENT,
         D(2016, 8, 6),
         PERM,
         ba=True,
-        cites=("§ 32 BeschV@2016-08-06",),
-        flags=("priority_check_districts",),
-        no_flags=("priority_check",),
+        cites=("§ 32 BeschV@2016-08-06", "Anlage zu § 32 BeschV@2016-08-06"),
+        priority="open",
+    ),
+    Case(
+        "2016-08-06 duldung job in Munich: priority check",
+        facts("duldung_60a", **dict(DUL_2016, workplace_district="by_muenchen")),
+        A.EMPLOYMENT,
+        D(2016, 8, 6),
+        PERM,
+        ba=True,
+        cites=("Anlage zu § 32 BeschV@2016-08-06",),
+        flags=("priority_exceptions",),
+        priority="required",
+    ),
+    Case(
+        "2016-08-06 duldung job in Mecklenburg-Vorpommern: priority check",
+        facts("duldung_60a", **dict(DUL_2016, workplace_district="mv")),
+        A.EMPLOYMENT,
+        D(2016, 8, 6),
+        PERM,
+        priority="required",
+    ),
+    Case(
+        "2016-08-06 duldung job in a listed district: no priority check",
+        facts("duldung_60a", **dict(DUL_2016, workplace_district="other")),
+        A.EMPLOYMENT,
+        D(2016, 8, 6),
+        PERM,
+        ba=True,
+        priority="none",
+    ),
+    Case(
+        "2016-08-06 duldung skilled job in Munich: no priority check (answer)",
+        facts(
+            "duldung_60a",
+            **dict(DUL_2016, workplace_district="by_muenchen", judgements={"priority_exceptions": True}),
+        ),
+        A.EMPLOYMENT,
+        D(2016, 8, 6),
+        PERM,
+        ba=True,
+        flags=("priority_exceptions",),
+        priority="none",
+    ),
+    Case(
+        "2016-12-01 duldung job in Munich after 15 months: no priority check",
+        facts("duldung_60a", **dict(DUL_2016, workplace_district="by_muenchen")),
+        A.EMPLOYMENT,
+        D(2016, 12, 1),
+        PERM,
+        ba=True,
+        waits={"priority_free": D(2016, 11, 30)},
+        priority="none",
     ),
     Case(
         "2016-08-05 ausbildungsduldung discretionary (2015 rule)",
@@ -1199,7 +1262,8 @@ HISTORIC_CASES = [
         False,
         cites=("§ 60a Abs. 2 S. 4 AufenthG a.F.@2015-08-01",),
         flags=("training_duldung_2015",),
-        no_flags=("precheck_60c", "priority_check"),
+        no_flags=("precheck_60c",),
+        priority="not_applicable",
     ),
     Case(
         "2016-08-06 ausbildungsduldung 3+2 entitlement",
@@ -1215,23 +1279,25 @@ HISTORIC_CASES = [
     ),
     # 6 Aug 2019: priority check abolished.
     Case(
-        "2019-08-05 duldung job: last day of the district rule",
-        facts("duldung_60a", **dict(DUL_2015, stay_since=D(2016, 1, 1))),
+        "2019-08-05 duldung job in Essen: last day of the district rule",
+        facts("duldung_60a", **DUL_2019),
         A.EMPLOYMENT,
         D(2019, 8, 5),
         PERM,
         ba=True,
-        flags=("priority_check_districts",),
+        flags=("agency_work_old",),
+        priority="required",
     ),
     Case(
-        "2019-08-06 duldung job: no priority check",
-        facts("duldung_60a", **dict(DUL_2015, stay_since=D(2016, 1, 1))),
+        "2019-08-06 duldung job in Essen: no priority check",
+        facts("duldung_60a", **DUL_2019),
         A.EMPLOYMENT,
         D(2019, 8, 6),
         PERM,
         ba=True,
         cites=("§ 32 BeschV@2019-08-06",),
-        no_flags=("priority_check", "priority_check_districts"),
+        no_flags=("priority_exceptions", "agency_work_old"),
+        priority="none",
     ),
     # 21 Aug 2019: entitlement after 9 months in the EAE; Duldung in the EAE "kann" after 6.
     Case(
@@ -1746,6 +1812,8 @@ def test_case(case: Case) -> None:
     ends = {w.code: w.ends_on for w in answer.waiting_periods}
     for code, last_day in case.waits.items():
         assert ends.get(code) == last_day, ends
+    if case.priority:
+        assert answer.priority_check == case.priority
 
 
 def test_suite_covers_every_status_activity_and_ban() -> None:

@@ -15,10 +15,10 @@ from bruecke.network.demo import DemoNetwork
 from bruecke.participants import services
 from bruecke.participants.models import Participant, ResidenceStatus, WorkNote
 from bruecke.participants.selectors import participant_get
-from bruecke.rules import texts
+from bruecke.rules import priority, texts
 from bruecke.rules.facts import assess_participant, facts_for
 from bruecke.rules.ruledata import rule_data
-from bruecke.rules.types import Activity, AsylumOutcome
+from bruecke.rules.types import Activity, AsylumOutcome, PriorityCheck
 
 Login = Callable[[str], Client]
 
@@ -106,6 +106,7 @@ def test_bad_inputs_are_refused(demo: DemoNetwork, login: Login) -> None:
         {"weekly_hours": "-1"},
         {"employed_months": "twelve"},
         {"german_level": "Z9"},
+        {"workplace_district": "atlantis"},
     ):
         response = client.post(url, _post(**bad))
         assert response.status_code == 400, bad
@@ -127,6 +128,21 @@ def test_overview_for_a_chosen_date(login: Login, demo: DemoNetwork) -> None:
     assert "§ 60a Abs. 5b AufenthG" not in older
     assert client.get(reverse("rules:overview"), {"on": "2013-06-30"}).status_code == 400
     assert client.get(reverse("rules:overview"), {"on": "garbage"}).status_code == 400
+
+
+def test_priority_check_follows_the_workplace_district(demo: DemoNetwork, login: Login) -> None:
+    url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
+    client = login("cm_a")
+    base = _post(on="2016-09-01", status_since="2016-01-01", stay_since="2016-01-01")
+    unknown = client.post(url, base).content.decode()
+    assert str(texts.PRIORITY_STATES["open"]) in unknown
+    munich = client.post(url, base | {"workplace_district": "by_muenchen"}).content.decode()
+    assert str(texts.PRIORITY_STATES["required"]) in munich
+    assert "Anlage zu § 32 BeschV" in munich
+    listed = client.post(url, base | {"workplace_district": "other"}).content.decode()
+    assert 'data-testid="priority">' + str(texts.PRIORITY_STATES["none"]) in listed
+    today = client.post(url, _post()).content.decode()
+    assert str(texts.GROUNDS["priority_abolished"]) in today
 
 
 def test_navigation_links_to_the_overview(login: Login, demo: DemoNetwork) -> None:
@@ -161,6 +177,15 @@ def test_every_code_has_a_text() -> None:
     assert {w.code for r in data.regimes for w in r.waits} | {"four_years"} <= set(texts.WAITS)
     assert {b.code for r in data.regimes for b in r.bans} <= set(texts.GROUNDS)
     assert set(texts.ACTIVITIES) == set(Activity)
+    assert set(PriorityCheck) - {PriorityCheck.NOT_APPLICABLE} == set(texts.PRIORITY_STATES)
+    assert "priority_free" in texts.WAITS
+    rules = {r.priority_check for r in data.regimes if r.priority_check}
+    codes = {priority.EXCEPTION_RESULT.code}
+    for rule in rules:
+        for district in ("", "other", "by_muenchen"):
+            for over in (False, True):
+                codes.add(priority.check(rule, data.districts, district, over).code)
+    assert codes <= set(texts.GROUNDS), codes - set(texts.GROUNDS)
 
 
 def test_prechecks_on_the_question_page(demo: DemoNetwork, login: Login) -> None:

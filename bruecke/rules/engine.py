@@ -12,7 +12,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field, replace
 
-from bruecke.rules import bans
+from bruecke.rules import bans, priority
 from bruecke.rules.ruledata import Regime, RuleData, Wait, rule_data
 from bruecke.rules.types import (
     Activity,
@@ -24,10 +24,13 @@ from bruecke.rules.types import (
     Ground,
     NotCovered,
     Outcome,
+    PriorityCheck,
     WaitingPeriod,
 )
 
 FOUR_YEARS = 48  # months of permitted stay after which no job needs BA approval
+# Periods shown with the answer that do not block the activity (they end an obligation).
+NON_BLOCKING = frozenset({"four_years", "priority_free"})
 MAX_STEPS = 40
 
 
@@ -65,6 +68,7 @@ class _Draft:
     waits: list[WaitingPeriod] = field(default_factory=list)
     flag_codes: list[str] = field(default_factory=list)
     grounds: list[Ground] = field(default_factory=list)
+    priority: PriorityCheck = PriorityCheck.NOT_APPLICABLE
 
 
 class _Evaluation:
@@ -205,8 +209,9 @@ class _Evaluation:
         if self.draft.ba:
             self.flag(*regime.ba_flags)
         self._ba_ground(regime)
+        self._priority(regime)
         self._waits(regime)
-        blocking = [w for w in self.draft.waits if w.ends_on >= self.on and w.code != "four_years"]
+        blocking = [w for w in self.draft.waits if w.ends_on >= self.on and w.code not in NON_BLOCKING]
         self.draft.outcome = Outcome.NOT_YET if blocking else Outcome.NEEDS_PERMISSION
         self.ground("outcome", "waiting" if blocking else "permission_needed", regime.norms)
         self._special()
@@ -236,6 +241,23 @@ class _Evaluation:
             self.draft.waits.append(self._period("four_years", self._stay_since(), FOUR_YEARS, "§ 32 BeschV"))
             return period_end(self._stay_since(), FOUR_YEARS) >= self.on
         return True
+
+    def _priority(self, regime: Regime) -> None:
+        """Whether the BA also makes a priority check (only on jobs it has to approve)."""
+        rule = regime.priority_check
+        if rule is None or not self.draft.ba:
+            return
+        stay_over = False
+        if rule.free_after_months and not rule.abolished:
+            wait = self._period("priority_free", self._stay_since(), rule.free_after_months, "§ 32 BeschV")
+            self.draft.waits.append(wait)
+            stay_over = wait.ends_on < self.on
+        result = priority.check(rule, self.data.districts, self.facts.workplace_district, stay_over)
+        self.flag(*result.flags)
+        if result.state == PriorityCheck.REQUIRED and any(self.triggered(c) for c in result.flags):
+            result = priority.EXCEPTION_RESULT
+        self.draft.priority = result.state
+        self.ground("priority", result.code, result.norms, result.detail)
 
     def _ba_ground(self, regime: Regime) -> None:
         if self.draft.ba:
@@ -287,7 +309,7 @@ class _Evaluation:
             self.flag(*special.flags)
             if special.outcome:
                 self.draft.outcome = Outcome(special.outcome)
-                self.draft.waits = [w for w in self.draft.waits if w.code == "four_years"]
+                self.draft.waits = [w for w in self.draft.waits if w.code in NON_BLOCKING]
                 self.draft.grounds = [g for g in self.draft.grounds if g.topic != "outcome"]
                 self.ground("outcome", special.ground or f"special_{special.status}", special.norms)
             else:
@@ -306,11 +328,12 @@ class _Evaluation:
             )
             for code in self.draft.flag_codes
         )
+        banned = self.draft.outcome == Outcome.BANNED
         return Answer(
             activity=self.asked,
             on=self.on,
             outcome=self.draft.outcome,
-            decision=self.draft.decision if self.draft.outcome != Outcome.BANNED else DecisionType.BAN,
+            decision=DecisionType.BAN if banned else self.draft.decision,
             authority=self.draft.authority,
             ba_approval=self.draft.ba,
             earliest=None,
@@ -318,6 +341,7 @@ class _Evaluation:
             flags=flags,
             grounds=tuple(self.draft.grounds),
             data_as_of=self.data.data_as_of,
+            priority_check=PriorityCheck.NOT_APPLICABLE if banned else self.draft.priority,
         )
 
 
@@ -335,7 +359,7 @@ def _earliest(facts: Facts, activity: Activity, answer: Answer) -> datetime.date
     for _ in range(MAX_STEPS):
         if current.outcome != Outcome.NOT_YET:
             return day if current.outcome != Outcome.BANNED else None
-        blocking = [w for w in current.waiting_periods if w.ends_on >= day and w.code != "four_years"]
+        blocking = [w for w in current.waiting_periods if w.ends_on >= day and w.code not in NON_BLOCKING]
         candidate = max(w.over_on for w in blocking)
         following = [d for d in changes if day < d < candidate]
         day = following[0] if following else candidate

@@ -13,6 +13,7 @@ from bruecke.core.forms import Form
 from bruecke.network.forms import DateInput
 from bruecke.participants.models import ResidenceStatusType
 from bruecke.rules.prechecks import CEFR, PersonFacts
+from bruecke.rules.priority import OTHER_DISTRICT
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.texts import ACTIVITIES, QUESTIONS
 from bruecke.rules.types import Activity, AsylumOutcome, Facts, StatusPeriod
@@ -58,6 +59,11 @@ def _nationalities() -> list[tuple[str, Any]]:
     return [("", _("not known")), *countries]
 
 
+def _districts() -> list[tuple[str, Any]]:
+    checked = [(d.code, d.label) for d in rule_data().districts.checked]
+    return [("", _("not known")), (OTHER_DISTRICT, _("another district (listed in the annex)")), *checked]
+
+
 def _date(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
 
@@ -72,6 +78,12 @@ class QuestionForm(Form):
     asylum_applied_on = _date(_("Asylum application on"))
     asylum_registered_on = _date(_("Asylum application registered on"))
     asylum_outcome = forms.ChoiceField(label=_("Asylum procedure"), choices=ASYLUM_OUTCOMES)
+    workplace_district = forms.ChoiceField(
+        label=_("Employment agency district of the workplace (priority check 6 Aug 2016 – 5 Aug 2019)"),
+        help_text=_("For temporary agency work: the district of the hiring company."),
+        required=False,
+        choices=_districts,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,6 +177,7 @@ class QuestionForm(Form):
             asylum_applied_on=data.get("asylum_applied_on"),
             asylum_registered_on=data.get("asylum_registered_on"),
             asylum_outcome=AsylumOutcome(data["asylum_outcome"]),
+            workplace_district=data.get("workplace_district") or "",
             history=history,
             judgements=judgements,
             work_permission_on=tuple(d for d in work_permission_days() if data.get(f"wp_{d:%Y%m%d}")),
@@ -183,6 +196,7 @@ class QuestionForm(Form):
             "asylum_applied_on": facts.asylum_applied_on,
             "asylum_registered_on": facts.asylum_registered_on,
             "asylum_outcome": facts.asylum_outcome.value,
+            "workplace_district": facts.workplace_district,
         }
         initial |= {name: getattr(facts, name) for name, _label in BOOLEAN_FACTS}
         initial |= {f"wp_{day:%Y%m%d}": True for day in facts.work_permission_on}

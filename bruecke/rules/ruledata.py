@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bruecke.rules.priority import DistrictList, PriorityRule, parse_districts, parse_rule
 from bruecke.rules.types import Activity, Citation, NotCovered
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -82,6 +83,7 @@ class Regime:
     bans: tuple[Ban, ...] = ()
     flags: tuple[str, ...] = ()
     ba_flags: tuple[str, ...] = ()  # raised only when the answer needs BA approval
+    priority_check: PriorityRule | None = None  # the BA's priority check, where the law had one
     self_employment_norms: tuple[str, ...] = ("§ 4a AufenthG",)
 
     def covers(self, day: datetime.date) -> bool:
@@ -169,6 +171,7 @@ class RuleData:
     safe_lists: dict[str, SafeList]
     applied_after: datetime.date
     grandfathering: tuple[Grandfathering, ...]
+    districts: DistrictList
     change_dates: tuple[datetime.date, ...] = field(default=())
 
     def cite(self, norm: str, day: datetime.date) -> Citation:
@@ -271,6 +274,7 @@ def _regime(item: dict[str, Any], until: datetime.date | None) -> Regime:
         bans=bans,
         flags=tuple(item.get("flags", ())),
         ba_flags=tuple(item.get("ba_flags", ())),
+        priority_check=parse_rule(item.get("priority_check")),
         self_employment_norms=tuple(item.get("self_employment_norms", ("§ 4a AufenthG",))),
     )
 
@@ -368,6 +372,7 @@ def _check(data: RuleData) -> None:
             norm_in_force(data.flags[flag].norm, regime.since, where)
         if not regime.purposes <= set(Activity):
             raise RuleDataError(f"{where}: unknown purpose")
+        _check_priority(data, regime, where)
     _check_no_overlap(data.regimes)
     if set(data.activity_versions) != set(Activity):
         raise RuleDataError("activities.toml must define exactly the engine's activities")
@@ -380,7 +385,8 @@ def _check(data: RuleData) -> None:
                 if flag not in data.flags:
                     raise RuleDataError(f"{where}: unknown flag {flag!r}")
                 norm_in_force(data.flags[flag].norm, activity.since, where)
-    effects = {"ban", "discretion", "lift", "other_purpose", "none"} | {f"as:{a}" for a in Activity}
+    effects = {"ban", "discretion", "lift", "other_purpose", "no_priority_check", "none"}
+    effects |= {f"as:{a}" for a in Activity}
     for code, flag_rule in data.flags.items():
         if flag_rule.norm not in data.norms:
             raise RuleDataError(f"flag {code}: unknown norm {flag_rule.norm!r}")
@@ -396,6 +402,23 @@ def _check(data: RuleData) -> None:
             if flag not in data.flags:
                 raise RuleDataError(f"{where}: unknown flag {flag!r}")
             norm_in_force(data.flags[flag].norm, special.since, where)
+
+
+def _check_priority(data: RuleData, regime: Regime, where: str) -> None:
+    """The district list may only be used while the Anlage was in force."""
+    rule = regime.priority_check
+    if rule is None:
+        return
+    if rule.districts:
+        inside = data.districts.since <= regime.since and (
+            regime.until is not None and regime.until <= data.districts.until
+        )
+        if not inside:
+            raise RuleDataError(f"{where}: the district list is used outside its dates")
+        if data.districts.norm not in data.norms:
+            raise RuleDataError(f"{where}: unknown norm {data.districts.norm!r}")
+    if rule.exceptions and "priority_exceptions" not in data.flags:
+        raise RuleDataError(f"{where}: unknown flag 'priority_exceptions'")
 
 
 def _check_no_overlap(regimes: tuple[Regime, ...]) -> None:
@@ -469,6 +492,7 @@ def load(directory: Path) -> RuleData:
         safe_lists=safe_lists,
         applied_after=applied_after,
         grandfathering=grandfathering,
+        districts=parse_districts(read_data("districts.toml", directory)),
         change_dates=tuple(sorted(d for d in changes if d >= manifest["coverage_start"])),
     )
     _check(data)

@@ -63,9 +63,26 @@ WAITS: dict[str, StrOrPromise] = {
     "eae_duldung": _("Waiting period of Duldung in the reception centre"),
     "eae_duldung_short": _("Shorter waiting period of Duldung (passport or vocational training)"),
     "four_years": _("Four years of stay: after that no job needs BA approval"),
+    "priority_free": _("Stay after which the BA makes no priority check"),
+}
+
+PRIORITY_STATES: dict[str, StrOrPromise] = {
+    "required": _("yes: the BA checks whether a preferred worker is available"),
+    "none": _("no"),
+    "open": _("depends on the employment agency district of the workplace"),
 }
 
 GROUNDS: dict[str, StrOrPromise] = {
+    "priority_abolished": _("The BA makes no priority check for Gestattung and Duldung (since 6 Aug 2019)."),
+    "priority_after_stay": _("No priority check after this many months of stay"),
+    "priority_required": _("The BA's approval includes a priority check (Vorrangprüfung)."),
+    "priority_district_free": _("No priority check: the workplace is in a district listed in the annex."),
+    "priority_district_checked": _("Priority check: the workplace is in a district not listed in the annex"),
+    "priority_district_unknown": _(
+        "Whether the BA makes a priority check depends on the employment agency district of the"
+        " workplace: enter it in the facts."
+    ),
+    "priority_exception": _("No priority check for this kind of job (your answer)."),
     "not_employment": _("This activity is not employment: no permission is needed."),
     "title_by_law": _("The residence title allows any gainful activity by law."),
     "title_purpose": _("The title was issued for this activity; it is allowed by law."),
@@ -188,15 +205,15 @@ QUESTIONS: dict[str, StrOrPromise] = {
         "November 2014: the exact days the changes came into force (law about 6 Nov, BeschV about "
         "11 Nov 2014) are not verified. Check the Federal Law Gazette for this date."
     ),
-    "priority_check": _(
-        "Before 6 Aug 2019 the BA also made a priority check (Vorrangprüfung), except after 15 months "
-        "of stay or for skilled or shortage jobs; where it applied, temporary agency work was excluded. "
-        "Does the priority check apply here?"
+    "priority_exceptions": _(
+        "Is the job one without priority check: skilled work at Blue Card level (§ 2(2) BeschV),"
+        " a shortage occupation of the BA's positive list (§ 6) or work after a recognised"
+        " vocational qualification (§ 8)?"
     ),
-    "priority_check_districts": _(
-        "6 Aug 2016 to 5 Aug 2019: no priority check (and temporary agency work possible) in the "
-        "employment agency districts listed in the annex to § 32 BeschV; elsewhere a priority check "
-        "until 15 months of stay. Is the workplace in a listed district?"
+    "agency_work_old": _(
+        "Is it temporary agency work (Leiharbeit)? Until 5 Aug 2019 the BA could not approve it"
+        " (§ 40(1) no. 2 AufenthG); from 6 Aug 2016 except where no priority check applied."
+        " Check with the BA."
     ),
     "training_duldung_2015": _(
         "Ausbildungsduldung 2015/2016: discretionary, only if the training began before the age of 21 "

@@ -47,6 +47,15 @@ class Authority(StrEnum):
     CENTRAL_ABH = "central_abh"  # Zentrale Ausländerbehörde (reception centre)
 
 
+class PriorityCheck(StrEnum):
+    """The BA's priority check (Vorrangprüfung) on a job it has to approve."""
+
+    NOT_APPLICABLE = "not_applicable"  # no BA approval, or the status has no such rule
+    REQUIRED = "required"
+    NONE = "none"  # the BA approves without a priority check
+    OPEN = "open"  # depends on a fact not entered (the workplace district)
+
+
 class AsylumOutcome(StrEnum):
     NONE = "none"  # never applied
     PENDING = "pending"
@@ -92,6 +101,7 @@ class Facts:
     withdrawn_after_legal_information: bool = False  # § 12b AsylG
     unaccompanied_minor: bool = False
     work_permission_on: tuple[datetime.date, ...] = ()  # days on which a permission was held
+    workplace_district: str = ""  # employment-agency district (districts.toml code or "other")
     history: tuple[StatusPeriod, ...] = ()
     judgements: dict[str, bool] = field(default_factory=dict)
 
@@ -154,6 +164,7 @@ class Answer:
     flags: tuple[Flag, ...]
     grounds: tuple[Ground, ...]
     data_as_of: datetime.date
+    priority_check: PriorityCheck = PriorityCheck.NOT_APPLICABLE
 
     @property
     def citations(self) -> tuple[Citation, ...]:

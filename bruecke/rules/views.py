@@ -36,6 +36,7 @@ def answer_context(answer: Answer) -> dict[str, Any]:
         "outcome_label": texts.OUTCOMES[answer.outcome],
         "decision_label": texts.DECISIONS[answer.decision],
         "authority_label": texts.AUTHORITIES[answer.authority],
+        "priority_label": texts.PRIORITY_STATES.get(answer.priority_check, ""),
         "activity_label": texts.ACTIVITIES[answer.activity],
         "grounds": [(texts.ground_text(g), texts.ground_detail(g), g) for g in answer.grounds],
         "waits": [(texts.WAITS.get(w.code, w.code), w) for w in answer.waiting_periods],
