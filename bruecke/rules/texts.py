@@ -165,7 +165,7 @@ QUESTIONS: dict[str, StrOrPromise] = {
     ),
     "title_permission_old": _(
         "Before 1 Mar 2020: does the title's supplementary provision already permit this"
-        " activity (e.g. \u201cBeschäftigung gestattet\u201d)? Self-employment needed a"
+        " activity (e.g. 'Beschäftigung gestattet')? Self-employment needed a"
         " permission under § 21(6) AufenthG (old version)."
     ),
     "tied_to_job": _("Is this the job the Beschäftigungsduldung was granted for?"),
