@@ -48,3 +48,39 @@ def test_rule_overview_for_a_date(bpage: BrowserPage) -> None:
     check_axe(page)
     expect(page.locator("caption")).to_contain_text("01.08.2026")
     expect(page.locator("main")).to_contain_text("§ 61 Abs. 1 AsylG")
+
+
+def test_historic_question_with_the_priority_check(bpage: BrowserPage) -> None:
+    """A file from 2016: the answer depends on the employment-agency district."""
+    page = bpage.page
+    person = Participant.objects.get(family_name="Al-Hassan")
+    bpage.login("anna.berger")
+    bpage.goto(f"/rules/participant/{person.pk}/")
+    page.select_option("#id_activity", "employment")
+    page.fill("#id_on", "01.09.2016")
+    page.select_option("#id_status", "duldung_60a")
+    page.fill("#id_status_since", "01.01.2016")
+    page.fill("#id_stay_since", "01.01.2016")
+    page.select_option("#id_asylum_outcome", "rejected")
+    page.select_option("#id_workplace_district", "by_muenchen")
+    bpage.submit()
+    check_axe(page)
+    expect(page.locator("[data-testid=outcome]")).to_contain_text("Erlaubnis")
+    expect(page.locator("[data-testid=priority]")).to_contain_text("ja")
+    expect(page.locator("#answer")).to_contain_text("Anlage zu § 32 BeschV")
+    page.select_option("#id_workplace_district", "other")
+    bpage.submit()
+    expect(page.locator("[data-testid=priority]")).to_have_text("nein")
+    assert not bpage.errors
+
+
+def test_navigation_leads_to_the_overview(bpage: BrowserPage) -> None:
+    page = bpage.page
+    bpage.login("anna.berger")
+    bpage.goto("/")
+    with page.expect_navigation():
+        page.click("nav a[href='/rules/overview/']")
+    page.fill("#id_on", "2018-06-01")
+    bpage.submit("main form.inline-form")
+    check_axe(page)
+    expect(page.locator("main")).to_contain_text("§ 4 AufenthG a.F.")
