@@ -1784,6 +1784,55 @@ LAW_2013_CASES = [
     ),
 ]
 HISTORIC_CASES += LAW_2013_CASES
+
+# The other side of the change dates not covered above.
+EDGE_CASES = [
+    Case(
+        "2014-11-30 gestattung: last day of the date flag",
+        facts("gestattung", **SY_GEST_2014),
+        A.EMPLOYMENT,
+        D(2014, 11, 30),
+        WAIT,
+        earliest=D(2014, 12, 1),
+        flags=("nov_2014_dates",),
+    ),
+    Case(
+        "2014-12-31 duldung other internship before the minimum wage act",
+        facts("duldung_60a", **DUL_2014),
+        A.INTERNSHIP_OTHER,
+        D(2014, 12, 31),
+        PERM,
+        ba=True,
+        no_flags=("internship_character",),
+    ),
+    Case(
+        "2015-01-01 duldung other internship under § 22 MiLoG",
+        facts("duldung_60a", **DUL_2014),
+        A.INTERNSHIP_OTHER,
+        D(2015, 1, 1),
+        PERM,
+        ba=True,
+        cites=("§ 22 Abs. 1 MiLoG@2015-01-01",),
+        flags=("internship_character",),
+    ),
+    Case(
+        "2020-06-30 duldung light: last day the transitional rule is asked",
+        facts("duldung_60b", status_since=D(2019, 8, 21)),
+        A.EMPLOYMENT,
+        D(2020, 6, 30),
+        BAN,
+        flags=("transitional_105",),
+    ),
+    Case(
+        "2026-02-01 Albanian applicant: § 29b in force, ordinance not yet",
+        facts("gestattung", **dict(GEST, nationality="AL", asylum_applied_on=D(2023, 1, 10))),
+        A.EMPLOYMENT,
+        D(2026, 2, 1),
+        BAN,
+        cites=("§ 61 Abs. 2 AsylG@2026-02-01", "§ 29a AsylG, Anlage II@2023-12-23"),
+    ),
+]
+HISTORIC_CASES += EDGE_CASES
 CASES += HISTORIC_CASES
 
 
@@ -1823,6 +1872,19 @@ def test_suite_covers_every_status_activity_and_ban() -> None:
     regime_statuses = set().union(*(r.statuses for r in rule_data().regimes))
     assert regime_statuses <= statuses
     assert {c.activity for c in CASES} == set(A)
+
+
+# Change dates whose day before is outside the data for the status concerned (tested in
+# test_not_covered below).
+BEFORE_NOT_COVERED = {D(2013, 7, 1), D(2013, 12, 1), D(2024, 3, 1)}
+
+
+def test_both_sides_of_every_change_date() -> None:
+    days = {c.on for c in CASES}
+    for change in rule_data().change_dates:
+        assert change in days, change
+        if change not in BEFORE_NOT_COVERED:
+            assert change - datetime.timedelta(days=1) in days, change
 
 
 def test_every_answer_cites_every_conclusion() -> None:
