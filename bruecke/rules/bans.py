@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from bruecke.rules.ruledata import Ban, RuleData
+from bruecke.rules.datamodel import Ban, RuleData
 from bruecke.rules.types import AsylumOutcome, Citation, Facts, Ground
 
 DULDUNG_STATUSES = frozenset({"duldung_60a", "duldung_60c", "duldung_60d"})

@@ -13,7 +13,8 @@ import datetime
 from dataclasses import dataclass, field, replace
 
 from bruecke.rules import bans, priority
-from bruecke.rules.ruledata import Regime, RuleData, Wait, rule_data
+from bruecke.rules.datamodel import Regime, RuleData, Wait
+from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import (
     Activity,
     Answer,

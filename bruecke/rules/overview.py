@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from bruecke.participants.models import ResidenceStatusType
 from bruecke.rules import texts
+from bruecke.rules.datamodel import Regime
 from bruecke.rules.engine import assess
-from bruecke.rules.ruledata import Regime, rule_data
+from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import Activity, Answer, AsylumOutcome, Citation, Facts
 
 if TYPE_CHECKING:
