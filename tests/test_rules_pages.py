@@ -156,6 +156,10 @@ def test_overview_shows_titles_before_2020(login: Login, demo: DemoNetwork) -> N
     assert "§ 4 AufenthG a.F." in body
     assert "§ 31 BeschV" in body  # § 25(3)-(5): the authority's permission without BA approval
     assert "§ 9 AufenthG a.F." in body  # settlement permit
+    regime = rule_data().regime_for("duldung_60a", False, datetime.date(2018, 6, 1))
+    assert regime is not None and regime.priority_check is not None
+    assert texts.priority_rule_text(regime.priority_check) in body  # the 2016-2019 rule in words
+    assert texts.priority_rule_text(None) == ""
 
 
 def test_one_function_for_other_parts(demo: DemoNetwork) -> None:

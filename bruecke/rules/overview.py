@@ -32,6 +32,7 @@ class Row:
     cells: list[Cell]
     waits: list[tuple[StrOrPromise, int]]
     citations: list[Citation]
+    priority: str = ""
 
 
 def _typical(status: str, eae: bool, on: datetime.date) -> Facts:
@@ -60,7 +61,14 @@ def _row(regime: Regime, status: str, on: datetime.date) -> Row:
         citations.update(dict.fromkeys(answer.citations))
     label = str(dict(ResidenceStatusType.choices)[status])
     waits = [(texts.WAITS.get(w.code, w.code), w.months) for w in regime.waits]
-    return Row(label=label, eae=regime.eae, cells=cells, waits=waits, citations=list(citations))
+    return Row(
+        label=label,
+        eae=regime.eae,
+        cells=cells,
+        waits=waits,
+        citations=list(citations),
+        priority=texts.priority_rule_text(regime.priority_check),
+    )
 
 
 def rows(on: datetime.date) -> list[Row]:

@@ -11,6 +11,8 @@ from bruecke.rules.types import Activity, Authority, DecisionType, Ground, Outco
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from bruecke.rules.priority import PriorityRule
+
 ACTIVITIES: dict[str, StrOrPromise] = {
     Activity.EMPLOYMENT: _("Employment that needs BA approval"),
     Activity.DUAL_TRAINING: _("Dual vocational training (in a company)"),
@@ -241,6 +243,25 @@ QUESTIONS: dict[str, StrOrPromise] = {
 QUESTIONS["benefits_entry_old"] = QUESTIONS["benefits_entry"]  # § 33 BeschV a.F., same question
 QUESTIONS["own_fault_old"] = QUESTIONS["own_fault"]
 QUESTIONS["school_training_paid_old"] = QUESTIONS["school_training_paid"]
+
+
+def priority_rule_text(rule: PriorityRule | None) -> str:
+    """The priority-check rule of a regime in words (for the rule overview)."""
+    if rule is None:
+        return ""
+    if rule.abolished:
+        return str(_("No priority check by the BA."))
+    parts = [
+        str(
+            _("Priority check on jobs the BA approves, until %(n)s months of stay")
+            % {"n": rule.free_after_months}
+        )
+    ]
+    if rule.exceptions:
+        parts.append(str(_("not for jobs under §§ 2(2), 6, 8 BeschV")))
+    if rule.districts:
+        parts.append(str(_("not in the districts listed in the annex to § 32 BeschV")))
+    return "; ".join(parts) + "."
 
 
 def ground_text(ground: Ground) -> StrOrPromise:
