@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bruecke.accounts.middleware.SessionLifetimeMiddleware",
     "bruecke.accounts.middleware.UserLanguageMiddleware",
+    "bruecke.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bruecke.core.middleware.SecurityHeadersMiddleware",
@@ -121,6 +122,9 @@ if ENVIRONMENT == "test":
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
+# Second factor (always required): the name authenticator apps show for the account.
+MFA_ISSUER = env_str("MFA_ISSUER", "Brücke")
 
 # Sessions: idle timeout (renewed on each request) and an absolute limit after login.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60

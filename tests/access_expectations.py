@@ -101,6 +101,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:language": Expect(default=302, statuses=_everyone(302, anon=302), method="post"),
     "accounts:settings": Expect(default=200, statuses=_everyone(200)),
     "accounts:password_change": Expect(default=200, statuses=_everyone(200)),
+    # With the second factor given: the step forwards; set-up shows the page to a session
+    # without an app; renewing the recovery codes without a code is refused next to the field.
+    "accounts:mfa": Expect(default=302, statuses=_everyone(302)),
+    "accounts:mfa_setup": Expect(default=200, statuses=_everyone(200)),
+    "accounts:mfa_codes": Expect(default=400, statuses=_everyone(400), method="post"),
     "accounts:password_set": Expect(
         default=200,
         statuses=_everyone(200, anon=200),
@@ -162,6 +167,12 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "network:staff_set_active": _admin_object(lambda demo: {"pk": demo.users["cm_a"].pk}, post=True),
     "network:staff_invite": _admin_object(lambda demo: {"pk": demo.users["cm_a"].pk}, post=True),
+    "network:staff_mfa_reset": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "admin": 400},  # 400: the identity check is not confirmed
+        kwargs=lambda demo: {"pk": demo.users["cm_a"].pk},
+        method="post",
+    ),
     "network:membership_create": _admin_object(lambda demo: {"staff_pk": demo.users["cm_a"].pk}),
     "network:membership_end": _admin_object(lambda demo: {"pk": _membership(demo).pk}, post=True),
 }

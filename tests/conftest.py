@@ -7,6 +7,7 @@ network is shared and every test starts from the same state.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,15 +15,22 @@ import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("BRUECKE_ENV", "test")
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
 # next to one unless told it is safe (it is: the loop only drives the browser).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from bruecke.accounts.mfa import MFA_SESSION_KEY
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork, seed_network
 from bruecke.participants.demo import seed_fixed
+
+# Speed is measured in bench/, not in tests: no per-example deadline (a loaded CI machine
+# must not turn a correct property into a flaky failure).
+hypothesis_settings.register_profile("bruecke", deadline=None)
+hypothesis_settings.load_profile("bruecke")
 
 PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admin", "user_c"]
 
@@ -55,11 +63,19 @@ def login(persona: Callable[[str], User]) -> Callable[[str], Client]:
     """A client signed in as the named persona."""
 
     def make(key: str) -> Client:
-        client = Client()
-        client.force_login(persona(key))
-        return client
+        return verified_client(persona(key))
 
     return make
+
+
+def verified_client(user: User) -> Client:
+    """Signed in with password and second factor (the MFA step itself is tested apart)."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[MFA_SESSION_KEY] = time.time()
+    session.save()
+    return client
 
 
 class QueryCounter(CaptureQueriesContext):

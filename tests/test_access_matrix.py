@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations import ANON, EXPECTATIONS, LOGIN_REDIRECT, MEMBERS, PERSONAS
+from tests.conftest import verified_client
 
 
 def _url_names(patterns: list[Any], namespace: str = "") -> list[str]:
@@ -43,10 +44,7 @@ def test_every_url_has_an_expectation() -> None:
 
 
 def _client(persona: Callable[[str], User], key: str) -> Client:
-    client = Client()
-    if key != ANON:
-        client.force_login(persona(key))
-    return client
+    return verified_client(persona(key)) if key != ANON else Client()
 
 
 @pytest.mark.parametrize("url_name", sorted(EXPECTATIONS))

@@ -30,7 +30,8 @@ def test_successful_login_is_audited(demo: DemoNetwork) -> None:
     assert _login(client, "anna.berger", DEMO_PASSWORD) == 302
     event = AuditEvent.objects.filter(action=AuditAction.LOGIN).first()
     assert event is not None and event.actor == demo.users["cm_a"]
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    # The password alone opens nothing: the second factor comes next.
+    assert client.get(reverse("core:dashboard"))["Location"].startswith(reverse("accounts:mfa"))
 
 
 def test_failed_login_is_audited_without_the_user_name(demo: DemoNetwork) -> None:

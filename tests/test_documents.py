@@ -21,6 +21,7 @@ from bruecke.cases.services.documents import document_upload, reminder_due_on
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations_base import ANON, PERSONAS
+from tests.conftest import verified_client
 from tests.expectations_cases import _case
 
 TODAY = datetime.date.today()
@@ -253,9 +254,7 @@ def test_download_is_an_audited_attachment_of_the_real_type(
 @pytest.mark.parametrize("key", [k for k in PERSONAS if k not in READERS])
 def test_download_outside_scope_is_404(key: str, demo: DemoNetwork, persona: Callable[[str], Any]) -> None:
     document = _demo_document(demo)
-    client = Client()
-    if key != ANON:
-        client.force_login(persona(key))
+    client = verified_client(persona(key)) if key != ANON else Client()
     before = AuditEvent.objects.filter(action="read", object_type="cases.casedocument").count()
     response = client.get(reverse("cases:document_download", args=[document.pk]))
     assert response.status_code == (302 if key == ANON else 404)

@@ -18,6 +18,7 @@ from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
 from bruecke.participants.models import Participant
+from tests.conftest import verified_client
 from tests.expectations_cases import _case
 from tests.expectations_tasks import demo_task
 
@@ -206,8 +207,7 @@ def test_case_tasks_follow_the_case_scope(
         assert task in tasks_visible_to(persona(key))
     for user in (kai, persona("cm_b"), persona("user_c"), persona("coordinator"), persona("ruppin.admin")):
         assert task not in tasks_visible_to(user)
-    client = Client()
-    client.force_login(kai)
+    client = verified_client(kai)
     assert _done(client, task).status_code == 404
     assert client.post(reverse("cases:task_reopen", args=[task.pk])).status_code == 404
     # The placement officer reads the case's tasks but does not close the case manager's.
@@ -228,8 +228,7 @@ def test_an_assignee_outside_the_cases_team_sees_the_task_but_not_the_name(
     the assignee sees and closes it, the participant's name stays hidden."""
     kai = _colleague(demo, "Greifswald")
     task = _task(_case(demo), kai, days=-1)
-    client = Client()
-    client.force_login(kai)
+    client = verified_client(kai)
     page = client.get(reverse("cases:task_list")).content.decode()
     assert "Rückruf Jobcenter" in page and "Al-Hassan" not in page
     assert _done(client, task).status_code == 302

@@ -22,6 +22,7 @@ from bruecke.network.models import Membership, Organisation, Role, Team
 from bruecke.participants import services as participant_services
 from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose
+from tests.conftest import verified_client
 from tests.expectations_cases import _case, _mohammed
 from tests.expectations_transfer import _pending
 
@@ -130,8 +131,7 @@ def test_another_team_of_the_same_partner_needs_no_consent(
     transfer = CaseTransfer.objects.get(case=case, status=TransferStatus.PENDING)
     # Rostock staff of partner A do not decide on a transfer to Schwerin.
     assert login("cm_a").get(reverse("cases:transfer_decide", args=[transfer.pk])).status_code == 404
-    client = Client()
-    client.force_login(receiver)
+    client = verified_client(receiver)
     assert _accept(client, transfer, receiver).status_code == 302
     case.refresh_from_db()
     assert (case.organisation, case.team, case.case_manager) == (demo.partners["A"], schwerin, receiver)
@@ -242,8 +242,7 @@ def test_two_receivers_deciding_at_once_the_second_gets_a_conflict(
     transfer = _to_b(demo, login)
     loaded = transfer.version
     colleague = _staff("b.colleague", demo.partners["B"], demo.teams["Greifswald"])
-    second = Client()
-    second.force_login(colleague)
+    second = verified_client(colleague)
     assert _accept(login("cm_b"), transfer, demo.users["cm_b"], loaded).status_code == 302
     response = _decide(second, transfer, {"reject-version": loaded, "reject-rejection_reason": "Zu spät"})
     assert response.status_code == 400 and response.context["reject_form"].conflict

@@ -44,3 +44,22 @@ class LoginForm(AuthenticationForm):
 
 class LanguageForm(Form):
     language = forms.ChoiceField(label=_("Language of the interface"), choices=settings.LANGUAGES)
+
+
+class MfaCodeForm(Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class MfaResetForm(Form):
+    identity_checked = forms.BooleanField(
+        label=_("I have checked the person's identity (in person or by a call back to a known number)."),
+        required=True,
+        error_messages={"required": _("Confirm that you have checked the person's identity.")},
+    )

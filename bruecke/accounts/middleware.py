@@ -1,4 +1,4 @@
-"""Per-user interface language and the absolute session lifetime."""
+"""Per-user interface language, the absolute session lifetime and the second factor."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from django.utils import translation
+
+from bruecke.accounts import mfa
 
 AUTH_AT = "bruecke_auth_at"
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -52,3 +56,31 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """No page with a password-only session: until the second factor is given, every
+    request of a signed-in user goes to the MFA step (set-up or code), except the step's
+    own pages, sign-out and the language switch."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not mfa.is_verified(request):
+            match = request.resolver_match or _resolve(request.path_info)
+            if match is None or match.view_name not in MFA_OPEN_VIEWS:
+                return redirect_to_login(request.get_full_path(), reverse("accounts:mfa"), "next")
+        return self.get_response(request)
+
+
+MFA_OPEN_VIEWS = frozenset(
+    {"accounts:mfa", "accounts:mfa_setup", "accounts:logout", "accounts:language", "accounts:login"}
+)
+
+
+def _resolve(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

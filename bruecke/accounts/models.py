@@ -3,7 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from bruecke.core.fields import EncryptedTextField
 
 
 class User(AbstractUser):
@@ -19,3 +22,38 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class MfaDevice(models.Model):
+    """A staff member's authenticator app (TOTP). One per person; a reset deletes it and
+    the next sign-in enrols a new one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_device")
+    secret = EncryptedTextField(_("secret"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)  # newest TOTP step used: older codes are refused
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the phone. Only a salted hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"], name="recovery_user_used")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'used' if self.used_at else 'unused'})"

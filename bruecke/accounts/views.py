@@ -12,7 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bruecke.accounts import services
+from bruecke.accounts import mfa_views, services
 from bruecke.accounts.forms import LanguageForm, LoginForm
 from bruecke.accounts.models import User
 
@@ -70,7 +70,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         services.user_set_language(actor=user, user=user, language=form.cleaned_data["language"])
         messages.success(request, _("Your settings have been saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(request, "accounts/settings.html", {"form": form} | mfa_views.settings_context(request))
 
 
 @require_POST

@@ -28,6 +28,13 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("password changed")
     KEY_ROTATION = "key_rotation", _("encryption key rotated")
     INVITATION = "invitation", _("password link sent")
+    MFA_ENROLLED = "mfa_enrolled", _("authenticator set up")
+    MFA_VERIFIED = "mfa_verified", _("second factor confirmed")
+    MFA_RECOVERY_USED = "mfa_recovery_used", _("recovery code used")
+    MFA_FAILED = "mfa_failed", _("wrong second-factor code")
+    MFA_THROTTLED = "mfa_throttled", _("second factor blocked (too many attempts)")
+    MFA_CODES_RENEWED = "mfa_codes_renewed", _("new recovery codes")
+    MFA_RESET = "mfa_reset", _("second factor reset")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

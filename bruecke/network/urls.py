@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/active/", views.staff_set_active, name="staff_set_active"),
     path("staff/<int:pk>/invite/", views.staff_invite, name="staff_invite"),
+    path("staff/<int:pk>/mfa-reset/", views.staff_mfa_reset, name="staff_mfa_reset"),
     path("staff/<int:staff_pk>/roles/new/", views.membership_create, name="membership_create"),
     path("roles/<int:pk>/end/", views.membership_end, name="membership_end"),
 ]

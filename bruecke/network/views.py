@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bruecke.accounts import mfa
+from bruecke.accounts.forms import MfaResetForm
 from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
@@ -261,8 +263,17 @@ def _staff_create(request: HttpRequest, form: StaffForm, membership_form: Member
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=pk)
     audit_read(actor=_user(request), obj=staff)
-    memberships = selectors.memberships_for_admin(request.user).filter(user=staff)
-    return render(request, "network/staff_detail.html", {"staff": staff, "memberships": memberships})
+    return _staff_page(request, staff, MfaResetForm())
+
+
+def _staff_page(request: HttpRequest, staff: User, mfa_form: MfaResetForm, status: int = 200) -> HttpResponse:
+    context = {
+        "staff": staff,
+        "memberships": selectors.memberships_for_admin(request.user).filter(user=staff),
+        "mfa_device": mfa.confirmed_device(staff),
+        "mfa_form": mfa_form,
+    }
+    return render(request, "network/staff_detail.html", context, status=status)
 
 
 @login_required
@@ -302,6 +313,23 @@ def staff_invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("A new password link has been sent."))
+    return redirect("network:staff_detail", pk=staff.pk)
+
+
+@login_required
+@require_POST
+def staff_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lost phone: the administrator resets the second factor after an identity check."""
+    staff = access.get_or_404(selectors.staff_for_admin(request.user), pk=pk)
+    form = MfaResetForm(request.POST)
+    if not form.is_valid():
+        return _staff_page(request, staff, form, status=400)
+    try:
+        mfa.reset(actor=_user(request), user=staff, identity_checked=form.cleaned_data["identity_checked"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The second factor is reset; the person sets it up at the next sign-in."))
     return redirect("network:staff_detail", pk=staff.pk)
 
 

@@ -49,6 +49,23 @@ def tr(msgid: str, language: str = "de") -> str:
         return translation.gettext(msgid)
 
 
+def fresh_authenticator(username: str) -> str:
+    """Gives the user a newly confirmed authenticator and returns its current code (each
+    sign-in of a test starts from a new app, so a code is never refused as already used)."""
+    from django.utils import timezone
+
+    from bruecke.accounts import totp
+    from bruecke.accounts.models import MfaDevice, User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:  # a test of a refused sign-in
+        return ""
+    secret = totp.new_secret()
+    MfaDevice.objects.filter(user=user).delete()
+    MfaDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now())
+    return totp.code_at(secret, totp.current_step())
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
@@ -82,11 +99,16 @@ class BrowserPage:
     def login(self, username: str, password: str | None = None) -> None:
         from bruecke.network.demo import DEMO_PASSWORD
 
+        code = fresh_authenticator(username)
         self.goto("/accounts/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password or DEMO_PASSWORD)
         with self.page.expect_navigation():
             self.page.click("form.form button[type=submit]")
+        if "/accounts/mfa/" in self.page.url:  # not for a refused password
+            self.page.fill("#id_code", code)
+            with self.page.expect_navigation():
+                self.page.click("form.form button[type=submit]")
 
     def logout(self) -> None:
         with self.page.expect_navigation():

@@ -5,9 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bruecke.accounts import demo as mfa_demo
+from bruecke.accounts.models import User
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.participants import demo as participants_demo
+
+DEMO_USERNAMES = [persona[0] for persona in PERSONAS.values()]
 
 
 class Command(BaseCommand):
@@ -26,10 +30,21 @@ class Command(BaseCommand):
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")
+        users = list(User.objects.filter(username__in=[*DEMO_USERNAMES, "ruppin.admin"]))
+        key = mfa_demo.demo_key(users)
+        codes = {user.username: mfa_demo.enrol(user, key) for user in users}
         self.stdout.write(
             self.style.SUCCESS(f"Demo network ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )
         for username, _first, _last, partner, team, role in PERSONAS.values():
             where = f"partner {partner}" + (f", team {team}" if team else "")
             self.stdout.write(f"  {username:<16} {Role(role).label} ({where})")
+            self.stdout.write(f"  {'':<16} one-time codes: {', '.join(codes.get(username, []))}")
         self.stdout.write("  ruppin.admin     Administrator of the second network (Neuruppin)")
+        self.stdout.write(f"  {'':<16} one-time codes: {', '.join(codes.get('ruppin.admin', []))}")
+        spaced = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+        self.stdout.write(
+            "Second factor: after the password, enter a current code of an authenticator app set up "
+            f"with the demo key {spaced} (time-based, 6 digits), or one of the one-time codes above "
+            "(new ones at every start)."
+        )
