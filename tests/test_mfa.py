@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -270,3 +270,18 @@ def test_demo_logins_come_with_a_second_factor(demo: DemoNetwork) -> None:
     assert _password_only(anna).post(reverse("accounts:mfa"), {"code": _now_code(secret)}).status_code == 302
     call_command("seed_demo", stdout=io.StringIO())  # re-seeding keeps the key
     assert MfaDevice.objects.get(user=anna).secret == secret
+
+
+def test_operator_command_resets_the_only_administrator(
+    demo: DemoNetwork, django_capture_on_commit_callbacks: Capture
+) -> None:
+    admin = demo.users["admin"]
+    _device(admin)
+    with pytest.raises(CommandError, match="(?i)identit"):
+        call_command("reset_second_factor", admin.username, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No staff member"):
+        call_command("reset_second_factor", "nobody", "--identity-checked", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reset_second_factor", admin.username, "--identity-checked", stdout=io.StringIO())
+    assert not MfaDevice.objects.filter(user=admin).exists()
+    assert AuditEvent.objects.filter(action="mfa_reset", actor=None, object_id=str(admin.pk)).exists()

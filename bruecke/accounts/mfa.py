@@ -182,12 +182,13 @@ def codes_renew(*, user: User, code: str) -> list[str]:
 
 
 @transaction.atomic
-def reset(*, actor: User, user: User, identity_checked: bool) -> None:
-    """An administrator's reset for a lost phone: the authenticator and the codes go,
-    the person's sessions end, and the next sign-in sets up a new app."""
+def reset(*, actor: User | None, user: User, identity_checked: bool) -> None:
+    """An administrator's reset for a lost phone (`actor` None: the operator's command):
+    the authenticator and the codes go, the person's sessions end, and the next sign-in
+    sets up a new app."""
     if not identity_checked:
         raise ValidationError(_("Confirm that you have checked the person's identity."))
-    if user.pk == actor.pk:
+    if actor is not None and user.pk == actor.pk:
         raise ValidationError(_("You cannot reset your own second factor."))
     MfaDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
