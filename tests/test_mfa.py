@@ -277,7 +277,7 @@ def test_operator_command_resets_the_only_administrator(
 ) -> None:
     admin = demo.users["admin"]
     _device(admin)
-    with pytest.raises(CommandError, match="(?i)identit"):
+    with pytest.raises(CommandError, match=r"(?i)identit"):
         call_command("reset_second_factor", admin.username, stdout=io.StringIO())
     with pytest.raises(CommandError, match="No staff member"):
         call_command("reset_second_factor", "nobody", "--identity-checked", stdout=io.StringIO())
