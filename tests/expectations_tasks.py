@@ -27,6 +27,12 @@ EXPECTATIONS: dict[str, Expect] = {
         statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "team_lead": 200},
         kwargs=lambda demo: {"pk": _case(demo).pk},
     ),
+    "cases:task_edit": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "team_lead": 200},
+        kwargs=lambda demo: {"pk": demo_task(demo).pk},
+        secret=lambda demo: demo_task(demo).title,
+    ),
     "cases:task_done": Expect(
         default=404,
         statuses=TASK_ACTORS,

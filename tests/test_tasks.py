@@ -265,6 +265,11 @@ def test_done_and_reopen_are_audited_and_done_is_on_the_timeline(
     task.refresh_from_db()
     assert task.done_on is None and task.done_by is None
     assert AuditEvent.objects.count() == before + 1
+    reopened = CaseEvent.objects.filter(kind=EventKind.TASK, object_id=str(task.pk)).latest("id")
+    assert reopened.details == {"source": "manual", "reopened": True}
+    timeline_url = reverse("cases:timeline", args=[task.case_id])
+    client.get(timeline_url)  # shows (and so clears) the flash message "… wieder geöffnet"
+    assert "wieder geöffnet" in client.get(timeline_url).content.decode()
 
 
 def test_free_tasks_leave_no_timeline_entry_and_foreign_next_is_ignored(
@@ -437,3 +442,114 @@ def test_done_from_an_outdated_copy_is_refused(demo: DemoNetwork) -> None:
     task.refresh_from_db()
     assert task.done_by == demo.users["cm_a"]
     assert CaseEvent.objects.filter(kind=EventKind.TASK, object_id=str(task.pk)).count() == 1
+
+
+# --- changing a task ------------------------------------------------------------------
+
+
+def _edit(client: Client, task: Task, **overrides: Any) -> Any:
+    data = {
+        "title": task.title,
+        "due_on": task.due_on.strftime("%d.%m.%Y"),
+        "assignee": task.assignee_id,
+        "version": task.version,
+        **overrides,
+    }
+    return client.post(reverse("cases:task_edit", args=[task.pk]) + "?next=/cases/tasks/", data)
+
+
+def test_an_open_task_can_be_changed_and_is_audited(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    task = demo_task(demo)
+    lead = demo.users["team_lead"]
+    response = _edit(login("cm_a"), task, title="Lebenslauf prüfen", due_on=_day(3), assignee=lead.pk)
+    assert response.status_code == 302 and response["Location"] == "/cases/tasks/"
+    task.refresh_from_db()
+    assert (task.title, task.due_on, task.assignee, task.version) == (
+        "Lebenslauf prüfen",
+        TODAY + datetime.timedelta(days=3),
+        lead,
+        2,
+    )
+    event = AuditEvent.objects.filter(action="update", object_type="cases.task").latest("id")
+    assert set(event.changed_fields) == {"title", "due_on", "assignee"}
+    assert "Lebenslauf" not in str(event.changed_fields)
+
+
+def test_a_stale_form_is_refused(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    task = demo_task(demo)
+    loaded = task.version
+    assert _edit(login("team_lead"), task, title="Erst").status_code == 302
+    response = _edit(login("cm_a"), task, title="Zweit", version=loaded)
+    assert response.status_code == 400 and "neu laden" in response.content.decode().lower()
+    task.refresh_from_db()
+    assert task.title == "Erst"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"due_on": "31.02.2026"}, "due_on"),
+        ({"due_on": _day(-1)}, "due_on"),
+        ({"assignee": "999999"}, "assignee"),
+    ],
+)
+def test_bad_changes_save_nothing(
+    overrides: dict[str, Any], field: str, login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    task = demo_task(demo)
+    before = (task.title, task.due_on, task.assignee_id, task.version)
+    response = _edit(login("cm_a"), task, **overrides)
+    assert response.status_code == 400 and f'id="id_{field}-errors"' in response.content.decode()
+    task.refresh_from_db()
+    assert (task.title, task.due_on, task.assignee_id, task.version) == before
+
+
+def test_an_overdue_date_may_stay_when_only_the_title_changes(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    task = demo_task(demo)
+    assert task.due_on < TODAY  # the demo task is overdue
+    assert _edit(login("cm_a"), task, title="Unterlagen durchsehen").status_code == 302
+
+
+def test_a_colleague_who_cannot_see_the_case_is_refused(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    task = demo_task(demo)
+    kai = _colleague(demo, "Schwerin")
+    response = _edit(login("cm_a"), task, assignee=kai.pk)
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.assignee == demo.users["cm_a"]
+
+
+def test_done_and_generated_tasks_are_not_changed(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    task = demo_task(demo)
+    client = login("cm_a")
+    _done(client, task)
+    task.refresh_from_db()
+    assert _edit(client, task, title="Neu").status_code == 400
+    generated = _task(
+        task.case,
+        demo.users["cm_a"],
+        source="document_expiry",
+        source_type="cases.casedocument",
+        source_id="1",
+    )
+    response = _edit(client, generated, title="Neu")
+    assert response.status_code == 400 and "Quelle" in response.content.decode()
+    generated.refresh_from_db()
+    assert generated.title == "Rückruf Jobcenter"
+    list_page = client.get(reverse("cases:task_list")).content.decode()
+    assert reverse("cases:task_edit", args=[generated.pk]) not in list_page
+
+
+def test_html_in_a_changed_title_is_text(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    task = demo_task(demo)
+    client = login("cm_a")
+    _edit(client, task, title="<script>alert(1)</script>")
+    assert "<script>alert(1)" not in client.get(reverse("cases:task_list")).content.decode()

@@ -42,6 +42,7 @@ urlpatterns = [
     path("<int:pk>/tasks/new/", tasks.case_task_create, name="case_task_create"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/new/", tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
     path("tasks/<int:pk>/reopen/", tasks.task_reopen, name="task_reopen"),
     path("<int:pk>/edit/", case_edit.case_edit, name="edit"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -53,4 +54,26 @@ def test_add_a_task_on_the_case_page_and_finish_it_from_my_day(bpage: BrowserPag
     assert task.done_on is not None and task.case == case
     check_axe(page)
     assert not bpage.foreign_requests()
+    assert not bpage.errors
+
+
+def test_change_a_task_from_my_tasks(bpage: BrowserPage) -> None:
+    page = bpage.page
+    bpage.login("anna.berger")
+    bpage.goto("/cases/tasks/")
+    row = page.locator("main tbody tr", has_text="Bewerbungsunterlagen durchsehen")
+    with page.expect_navigation():
+        row.get_by_role("link", name=re.compile(tr("Change"))).click()
+    expect(page.locator("h1")).to_have_text(tr("Change task"))
+    check_axe(page)
+    page.fill("#id_title", "Bewerbungsunterlagen mit Frau Rahimi durchsehen")
+    page.fill("#id_due_on", "01.01.2020")
+    bpage.submit()
+    expect(page.locator("#id_due_on-errors")).to_contain_text(tr("The due date cannot be in the past."))
+    check_axe(page)
+    page.fill("#id_due_on", (datetime.date.today() + datetime.timedelta(days=2)).strftime("%d.%m.%Y"))
+    bpage.submit()
+    expect(page).to_have_url(re.compile(r"/cases/tasks/$"))
+    next_days = page.get_by_role("table", name=tr("Next 7 days"))
+    expect(next_days).to_contain_text("Bewerbungsunterlagen mit Frau Rahimi durchsehen")
     assert not bpage.errors

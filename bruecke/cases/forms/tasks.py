@@ -1,4 +1,5 @@
-"""Adding a task: free, or on a case (chosen, or fixed when added from the case page)."""
+"""Adding a task (free, or on a case: chosen, or fixed when added from the case page) and
+changing an open staff task."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bruecke.cases.selectors.tasks import cases_for_new_task
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import ModelForm
+from bruecke.core.locking import VersionedFormMixin
 from bruecke.network.forms import DateInput
 
 
@@ -76,3 +78,29 @@ class TaskForm(ModelForm):
                     self.instance.organisation_id = organisation_id
                     break
         return cleaned
+
+
+class TaskEditForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
+    """Changing an open staff task: title, due date, assignee (the case stays)."""
+
+    class Meta:
+        model = Task
+        fields = ["title", "due_on", "assignee"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, instance=task, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["title"].strip = True
+        case = task.case
+        fields["assignee"].queryset = access.personal_data_staff(
+            [task.organisation_id], team_id=case.team_id if case else None, any_team=case is None
+        )
+        fields["assignee"].empty_label = None
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data["due_on"]
+        unchanged = due_on == self.initial.get("due_on")
+        if due_on is not None and not unchanged and due_on < timezone.localdate():
+            raise ValidationError(_("The due date cannot be in the past."), code="past")
+        return due_on

@@ -3,6 +3,8 @@
 Tasks come from plan steps, document expiry and the follow-up after exit (`source` with a
 reference to the record they come from, kept in sync by that record's service) or are
 written by staff (`MANUAL`). A task is done once; the "my day" list shows the open ones.
+Staff tasks can be changed while open (title, due date, assignee), with optimistic locking;
+generated tasks follow their source and are changed there.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 
 
@@ -24,7 +27,7 @@ class TaskSource(models.TextChoices):
     TRANSFER = "transfer", _("transfer to accept")
 
 
-class Task(OrganisationScopedModel):
+class Task(VersionedModel, OrganisationScopedModel):
     case = models.ForeignKey(
         "cases.Case",
         null=True,

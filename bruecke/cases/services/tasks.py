@@ -99,6 +99,36 @@ def task_reopen(*, actor: User, task: Task) -> Task:
     if task.case is not None and task.case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Tasks of a closed case cannot be reopened."))
     updated, _changed = model_update(actor=actor, instance=task, data={"done_on": None, "done_by": None})
+    if updated.case is not None:
+        record_event(
+            actor=actor,
+            case=updated.case,
+            kind=EventKind.TASK,
+            occurred_on=timezone.localdate(),
+            obj=updated,
+            details={"source": updated.source, "reopened": True},
+        )
+    return updated
+
+
+@transaction.atomic
+def task_update(*, actor: User, task: Task, data: dict[str, object], expected_version: int | None) -> Task:
+    """Changes an open staff task (title, due date, assignee). Generated tasks follow
+    their source (plan step, document, exit) and are changed there."""
+    current = _locked(task)
+    if current.source != TaskSource.MANUAL:
+        raise ValidationError(_("This task comes from its source; change it there."))
+    if current.done_on is not None:
+        raise ValidationError(_("A done task cannot be changed; reopen it first."))
+    if current.case is not None and current.case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("Tasks of a closed case cannot be changed."))
+    if "assignee" in data:
+        probe = Task(case=current.case, organisation_id=current.organisation_id)
+        probe.assignee = data["assignee"]  # type: ignore[assignment]
+        _check_assignee(probe)
+    updated, _changed = model_update(
+        actor=actor, instance=current, data=data, expected_version=expected_version
+    )
     return updated
 
 

@@ -1,4 +1,5 @@
-"""Tasks: "My tasks", adding a task (free or on a case), marking done and reopening."""
+"""Tasks: "My tasks", adding a task (free or on a case), changing it, marking done and
+reopening."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bruecke.cases.forms.tasks import TaskForm
+from bruecke.cases.forms.tasks import TaskEditForm, TaskForm
 from bruecke.cases.models import Case
 from bruecke.cases.selectors import cases as case_selectors
 from bruecke.cases.selectors import tasks as selectors
@@ -22,7 +23,7 @@ from bruecke.cases.views.common import acting_user
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
-from bruecke.core.views_helpers import edit_page, paginate
+from bruecke.core.views_helpers import edit_page, model_data, paginate
 
 
 @login_required
@@ -90,9 +91,30 @@ def case_task_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_form_page(request, case=case)
 
 
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an open staff task (assignee, or an editor of its case)."""
+    task = selectors.task_get_for_action(request.user, pk)
+    form = TaskEditForm(request.POST or None, task=task)
+    back = _back(request)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.task_update(
+            actor=acting_user(request),
+            task=task,
+            data=model_data(form),
+            expected_version=form.loaded_version,
+        ),
+        success=lambda saved: back,
+        title=_("Change task"),
+        context={"cancel_url": back, "next": back},
+    )
+
+
 def _back(request: HttpRequest) -> str:
     """Where the user came from (a local address only), else "My tasks"."""
-    target = request.POST.get("next", "")
+    target = request.POST.get("next") or request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         return target
     return reverse("cases:task_list")
