@@ -14,6 +14,7 @@ from django.urls import reverse
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.demo import DEMO_SCAN
+from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import Consent, Participant
 from tests.access_expectations import mohammed
 
@@ -50,7 +51,7 @@ def test_sharing_gives_the_named_partner_read_access(
     assert list(consent.shared_with.all()) == [demo.partners["C"]]
     assert (consent.sheet_language, consent.sheet_version, consent.recorded_by) == (
         "ar",
-        "2026-11",
+        INFO_SHEET_VERSION,
         demo.users["cm_a"],
     )
     assert partner_c.get(detail).status_code == 200
@@ -180,7 +181,18 @@ def test_information_sheet_in_five_languages(
     page = login("cm_a").get(reverse("participants:info_sheet", args=[language])).content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in page
     assert f"<h1>{title}</h1>" in page
-    assert "2026-11" in page
+    assert INFO_SHEET_VERSION in page
+
+
+def test_earlier_sheet_versions_stay_readable(login: Callable[[str], Client]) -> None:
+    """A consent records its sheet version; that text can be shown again."""
+    client = login("cm_a")
+    url = reverse("participants:info_sheet", args=["en"])
+    current = client.get(url).content.decode()
+    assert "handing your case over" in current  # 2026-12 names the transfer
+    earlier = client.get(url, {"version": "2026-11"}).content.decode()
+    assert "2026-11" in earlier and "handing your case over" not in earlier
+    assert client.get(url, {"version": "1999-01"}).status_code == 404
 
 
 def test_unknown_sheet_language_is_404(login: Callable[[str], Client]) -> None:
@@ -192,7 +204,21 @@ def test_every_sheet_text_is_translated(language: str) -> None:
     """A change of the sheet's English text without new translations fails here."""
     from bruecke.participants import info_sheet
 
-    title, sections = info_sheet.render_texts(language)
-    english = [info_sheet.TITLE, *(part for section in info_sheet.SECTIONS for part in section)]
-    shown = [title, *(part for section in sections for part in section)]
-    assert not [source for source, text in zip(english, shown, strict=True) if source == text]
+    for version, english_sections in info_sheet.VERSIONS.items():
+        title, sections = info_sheet.render_texts(language, version)
+        english = [info_sheet.TITLE, *(part for section in english_sections for part in section)]
+        shown = [title, *(part for section in sections for part in section)]
+        assert not [source for source, text in zip(english, shown, strict=True) if source == text], version
+
+
+def test_the_consent_row_links_to_its_sheet_version(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    person = Participant.objects.get(family_name="Al-Hassan")
+    consent = person.consents.get()
+    page = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
+    link = (
+        reverse("participants:info_sheet", args=[consent.sheet_language])
+        + f"?version={consent.sheet_version}"
+    )
+    assert link in page

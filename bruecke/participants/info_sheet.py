@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext, gettext_noop
 
-INFO_SHEET_VERSION = "2026-11"
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 
 TITLE = gettext_noop("Information on data protection")
-SECTIONS = [
+_SECTIONS_2026_11 = [
     (
         gettext_noop("Who processes your data"),
         gettext_noop(
@@ -52,9 +51,29 @@ SECTIONS = [
 ]
 
 
-def render_texts(language: str) -> tuple[str, list[tuple[str, str]]]:
-    """The title and sections in `language` (German, English, Arabic, Farsi/Dari, Ukrainian)."""
+# 2026-12: the purposes name the transfer of the case to another partner organisation.
+_PURPOSES_2026_12 = (
+    gettext_noop("For which purposes"),
+    gettext_noop(
+        "You decide separately for each purpose: counselling and documentation; reporting "
+        "to the European Social Fund, which finances the project; sharing with partner "
+        "organisations that you name; handing your case over to a partner organisation that "
+        "you name, for example when you move; contact after you leave the project."
+    ),
+)
+_SECTIONS_2026_12 = [_PURPOSES_2026_12 if i == 1 else section for i, section in enumerate(_SECTIONS_2026_11)]
+
+# Every version stays readable: a consent records the version it was given on.
+VERSIONS = {"2026-11": _SECTIONS_2026_11, "2026-12": _SECTIONS_2026_12}
+INFO_SHEET_VERSION = "2026-12"
+SECTIONS = VERSIONS[INFO_SHEET_VERSION]
+
+
+def render_texts(language: str, version: str = "") -> tuple[str, list[tuple[str, str]]]:
+    """The title and sections of `version` (default: the current one) in `language`
+    (German, English, Arabic, Farsi/Dari, Ukrainian)."""
     from django.utils import translation
 
+    sections = VERSIONS[version or INFO_SHEET_VERSION]
     with translation.override(language):
-        return gettext(TITLE), [(gettext(heading), gettext(text)) for heading, text in SECTIONS]
+        return gettext(TITLE), [(gettext(heading), gettext(text)) for heading, text in sections]

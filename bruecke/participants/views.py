@@ -277,16 +277,18 @@ def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def info_sheet(request: HttpRequest, language: str) -> HttpResponse:
-    """The information sheet in the participant's language, for printing."""
+    """The information sheet in the participant's language, for printing; `?version=` shows
+    the text a consent was given on."""
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
-    if language not in InfoSheetLanguage.values:
+    version = request.GET.get("version") or info.INFO_SHEET_VERSION
+    if language not in InfoSheetLanguage.values or version not in info.VERSIONS:
         raise Http404
-    title, sections = info.render_texts(language)
+    title, sections = info.render_texts(language, version)
     context = {
         "language": language,
         "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
         "title": title,
         "sections": sections,
-        "version": info.INFO_SHEET_VERSION,
+        "version": version,
     }
     return render(request, "participants/info_sheet.html", context)
