@@ -36,6 +36,12 @@ EXPECTATIONS: dict[str, Expect] = {
         is_page=False,
         secret=lambda demo: _document(demo).title,
     ),
+    "cases:document_edit": Expect(
+        default=404,
+        statuses=EDITORS,
+        kwargs=lambda demo: {"pk": _document(demo).pk},
+        secret=lambda demo: _document(demo).title,
+    ),
     "cases:document_delete": Expect(
         default=404,
         # GET shows the confirmation page; nothing is deleted.

@@ -341,3 +341,84 @@ def test_demo_seeding_is_idempotent(demo: DemoNetwork) -> None:
     seed_cases(demo)
     assert (CaseDocument.objects.filter(case=case).count(), _stored_files(), case.events.count()) == before
     assert before[0] == 1 and hasattr(case, "profile")
+
+
+# --- changing the details -----------------------------------------------------------------
+
+
+def _edit(client: Client, document: CaseDocument, **overrides: Any) -> Any:
+    data = {
+        "doc_type": document.doc_type,
+        "title": document.title,
+        "issued_on": document.issued_on.strftime("%d.%m.%Y") if document.issued_on else "",
+        "valid_until": document.valid_until.strftime("%d.%m.%Y") if document.valid_until else "",
+        "version": document.version,
+        **overrides,
+    }
+    return client.post(reverse("cases:document_edit", args=[document.pk]), data)
+
+
+def test_a_new_expiry_date_moves_the_reminder_and_a_removed_one_drops_it(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    document = _demo_document(demo)
+    file_name = document.file.name
+    client = login("cm_a")
+    valid_until = TODAY + datetime.timedelta(days=300)
+    response = _edit(
+        client, document, title="Zeugnis (übersetzt)", valid_until=valid_until.strftime("%d.%m.%Y")
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.title, document.valid_until, document.file.name, document.version) == (
+        "Zeugnis (übersetzt)",
+        valid_until,
+        file_name,
+        2,
+    )
+    task = Task.objects.get(source_type="cases.casedocument", source_id=str(document.pk))
+    assert task.due_on == valid_until - datetime.timedelta(days=42) and "Zeugnis (übersetzt)" in task.title
+    event = CaseEvent.objects.filter(object_id=str(document.pk)).latest("id")
+    assert event.details == {"type": document.doc_type, "action": "changed"}  # never the title
+    audit = AuditEvent.objects.filter(action="update", object_type="cases.casedocument").latest("id")
+    assert set(audit.changed_fields) == {"title", "valid_until"}
+
+    assert _edit(client, document, valid_until="").status_code == 302
+    assert not Task.objects.filter(source_type="cases.casedocument", source_id=str(document.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"doc_type": "passport"}, "doc_type"),
+        ({"issued_on": (TODAY + datetime.timedelta(days=1)).strftime("%d.%m.%Y")}, "issued_on"),
+        ({"issued_on": "01.06.2024", "valid_until": "01.01.2024"}, "valid_until"),
+        ({"valid_until": "32.13.2024"}, "valid_until"),
+    ],
+)
+def test_bad_detail_changes_save_nothing(
+    overrides: dict[str, Any], field: str, login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    document = _demo_document(demo)
+    before = _snapshot()
+    response = _edit(login("cm_a"), document, **overrides)
+    assert response.status_code == 400 and f'id="id_{field}-errors"' in response.content.decode()
+    assert _snapshot() == before
+
+
+def test_a_stale_document_form_is_refused(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    document = _demo_document(demo)
+    loaded = document.version
+    assert _edit(login("team_lead"), document, title="Erste Änderung").status_code == 302
+    response = _edit(login("cm_a"), document, title="Zweite Änderung", version=loaded)
+    assert response.status_code == 400
+    document.refresh_from_db()
+    assert document.title == "Erste Änderung"
+
+
+def test_readers_cannot_change_details(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    document = _demo_document(demo)
+    assert _edit(login("po_a"), document, title="Neu").status_code == 404
+    page = login("po_a").get(reverse("cases:detail", args=[document.case_id])).content.decode()
+    assert reverse("cases:document_edit", args=[document.pk]) not in page

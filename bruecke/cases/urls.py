@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/assessments/new/", barriers.assessment_create, name="assessment_create"),
     path("<int:pk>/profile/", profile.profile_edit, name="profile_edit"),
     path("<int:pk>/documents/new/", documents.document_create, name="document_create"),
+    path("documents/<int:pk>/edit/", documents.document_edit, name="document_edit"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
     path("<int:pk>/close/", exit.case_close, name="close"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -84,6 +85,17 @@ def test_upload_download_and_delete_a_document(bpage: BrowserPage) -> None:
     assert download.suggested_filename == f"permit-{document.pk}.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read() == DEMO_DOCUMENT
+
+    # The expiry date was wrong: change it; the reminder follows.
+    with page.expect_navigation():
+        rows.first.locator("a[href$='/edit/']").click()
+    check_axe(page)
+    page.fill("#id_valid_until", "30.06.2031")
+    bpage.submit()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/"))
+    expect(rows.first).to_contain_text("30.06.2031")
+    document.refresh_from_db()
+    assert document.valid_until == datetime.date(2031, 6, 30)
 
     with page.expect_navigation():
         rows.first.locator("a[href$='/delete/']").click()

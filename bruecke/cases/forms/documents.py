@@ -1,4 +1,4 @@
-"""Uploading a case document."""
+"""Uploading a case document and changing its details."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.models import Case, CaseDocument
 from bruecke.core.forms import ModelForm
+from bruecke.core.locking import VersionedFormMixin
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 
@@ -31,3 +32,13 @@ class DocumentForm(ModelForm):
         scan = self.cleaned_data["scan_file"]
         validate_scan(scan)  # by content and size; the name and Content-Type are ignored
         return scan
+
+
+class DocumentEditForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
+    """The details of an uploaded document; the file itself is replaced by a new upload."""
+
+    class Meta:
+        model = CaseDocument
+        fields = ["doc_type", "title", "issued_on", "valid_until"]
+        widgets = DocumentForm.Meta.widgets
+        help_texts = DocumentForm.Meta.help_texts

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.models.case import Case
+from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 
 
@@ -31,7 +32,7 @@ def document_path(instance: CaseDocument, filename: str) -> str:
     return f"case-documents/{instance.case.organisation_id}/{filename}"
 
 
-class CaseDocument(OrganisationScopedModel):
+class CaseDocument(VersionedModel, OrganisationScopedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case"))
     doc_type = models.CharField(_("document type"), max_length=12, choices=DocumentType.choices)
     title = models.CharField(_("title"), max_length=200)

@@ -1,4 +1,5 @@
-"""Uploading and deleting case documents; an expiry date keeps a reminder task in sync."""
+"""Uploading, changing and deleting case documents; an expiry date keeps a reminder task
+in sync."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import CaseDocument, CaseStatus, EventKind, TaskSource
 from bruecke.cases.services.tasks import task_remove_for, task_sync
 from bruecke.cases.services.timeline import record_event
-from bruecke.core.services import model_create, model_delete
+from bruecke.core.services import model_create, model_delete, model_update
 from bruecke.core.uploads import safe_name, validate_scan
 
 
@@ -55,6 +56,29 @@ def document_upload(*, actor: User, document: CaseDocument, upload: UploadedFile
         document.file.storage.delete(stored)
         raise
     return document
+
+
+@transaction.atomic
+def document_update(
+    *, actor: User, document: CaseDocument, data: dict[str, object], expected_version: int | None
+) -> CaseDocument:
+    """Changes the details (type, title, dates; not the file); the reminder follows the new
+    expiry date, and a removed date removes the reminder."""
+    if document.case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("Documents of a closed case cannot be changed."))
+    updated, changed = model_update(
+        actor=actor, instance=document, data=data, expected_version=expected_version
+    )
+    if changed:
+        _sync_reminder(actor, updated)
+        record_event(
+            actor=actor,
+            case=updated.case,
+            kind=EventKind.DOCUMENT,
+            obj=updated,
+            details=_details(updated, "changed"),
+        )
+    return updated
 
 
 @transaction.atomic

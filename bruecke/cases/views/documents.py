@@ -1,4 +1,5 @@
-"""Case documents: upload, access-checked download, deletion with confirmation."""
+"""Case documents: upload, change of details, access-checked download, deletion with
+confirmation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bruecke.cases.forms.documents import DocumentForm
+from bruecke.cases.forms.documents import DocumentEditForm, DocumentForm
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import documents as document_selectors
 from bruecke.cases.services import documents as services
@@ -17,7 +18,7 @@ from bruecke.cases.views.common import acting_user
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.uploads import content_type_of
-from bruecke.core.views_helpers import edit_page
+from bruecke.core.views_helpers import edit_page, model_data
 
 
 @login_required
@@ -34,6 +35,26 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Upload a document for %(name)s") % {"name": case.participant.full_name},
         template="cases/document_form.html",
         context={"cancel_url": reverse("cases:detail", args=[case.pk])},
+    )
+
+
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = document_selectors.document_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    form = DocumentEditForm(request.POST or None, instance=document)
+    case_url = reverse("cases:detail", args=[document.case_id])
+    return edit_page(
+        request,
+        form=form,
+        save=lambda: services.document_update(
+            actor=acting_user(request),
+            document=document,
+            data=model_data(form),
+            expected_version=form.loaded_version,
+        ),
+        success=lambda saved: case_url + "#documents-heading",
+        title=_("Change document details"),
+        context={"cancel_url": case_url},
     )
 
 
