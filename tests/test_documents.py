@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from bruecke.cases.demo import DEMO_DOCUMENT
 from bruecke.cases.models import Case, CaseDocument, CaseEvent, CaseStatus, Task, TaskSource
-from bruecke.cases.services.documents import document_upload, reminder_due_on
+from bruecke.cases.services.documents import document_update, document_upload, reminder_due_on
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations_base import ANON, PERSONAS
@@ -422,3 +422,18 @@ def test_readers_cannot_change_details(login: Callable[[str], Client], demo: Dem
     assert _edit(login("po_a"), document, title="Neu").status_code == 404
     page = login("po_a").get(reverse("cases:detail", args=[document.case_id])).content.decode()
     assert reverse("cases:document_edit", args=[document.pk]) not in page
+
+
+def test_details_of_a_closed_case_stay(demo: DemoNetwork) -> None:
+    document = _demo_document(demo)
+    Case.objects.filter(pk=document.case_id).update(status=CaseStatus.CLOSED, closed_on=TODAY)
+    document.refresh_from_db()
+    with pytest.raises(ValidationError):
+        document_update(
+            actor=demo.users["cm_a"],
+            document=document,
+            data={"title": "Neu"},
+            expected_version=document.version,
+        )
+    document.refresh_from_db()
+    assert document.title != "Neu"

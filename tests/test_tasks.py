@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseEvent, CaseStatus, EventKind, Task
 from bruecke.cases.selectors.tasks import tasks_visible_to
+from bruecke.cases.services.tasks import task_update
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
@@ -553,3 +555,12 @@ def test_html_in_a_changed_title_is_text(login: Callable[[str], Client], demo: D
     client = login("cm_a")
     _edit(client, task, title="<script>alert(1)</script>")
     assert "<script>alert(1)" not in client.get(reverse("cases:task_list")).content.decode()
+
+
+def test_tasks_of_a_closed_case_stay(demo: DemoNetwork) -> None:
+    task = demo_task(demo)
+    Case.objects.filter(tasks=task).update(status=CaseStatus.CLOSED, closed_on=TODAY)
+    with pytest.raises(ValidationError):
+        task_update(actor=demo.users["cm_a"], task=task, data={"title": "Neu"}, expected_version=task.version)
+    task.refresh_from_db()
+    assert task.title != "Neu"
