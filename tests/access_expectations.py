@@ -103,6 +103,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:password_change": Expect(default=200, statuses=_everyone(200)),
     # With the second factor given: the step forwards; set-up shows the page to a session
     # without an app; renewing the recovery codes without a code is refused next to the field.
+    "accounts:sessions_end": Expect(default=302, statuses=_everyone(302), method="post"),
     "accounts:mfa": Expect(default=302, statuses=_everyone(302)),
     "accounts:mfa_setup": Expect(default=200, statuses=_everyone(200)),
     "accounts:mfa_codes": Expect(default=400, statuses=_everyone(400), method="post"),

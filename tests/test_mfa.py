@@ -25,6 +25,7 @@ from django.utils import timezone
 from bruecke.accounts import mfa, totp
 from bruecke.accounts.middleware import MFA_OPEN_VIEWS
 from bruecke.accounts.models import MfaDevice, RecoveryCode, User
+from bruecke.accounts.sessions import end_sessions
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations import EXPECTATIONS
@@ -250,7 +251,7 @@ def test_end_sessions_touches_only_that_person(demo: DemoNetwork) -> None:
     verified_client(demo.users["cm_a"])
     verified_client(demo.users["po_a"])
     before = Session.objects.count()
-    assert mfa.end_sessions(demo.users["cm_a"].pk) == 1
+    assert end_sessions(demo.users["cm_a"].pk) == 1
     assert Session.objects.count() == before - 1
 
 
@@ -285,3 +286,18 @@ def test_operator_command_resets_the_only_administrator(
         call_command("reset_second_factor", admin.username, "--identity-checked", stdout=io.StringIO())
     assert not MfaDevice.objects.filter(user=admin).exists()
     assert AuditEvent.objects.filter(action="mfa_reset", actor=None, object_id=str(admin.pk)).exists()
+
+
+def test_sign_out_on_all_other_devices(demo: DemoNetwork) -> None:
+    anna = demo.users["cm_a"]
+    here, phone, laptop = verified_client(anna), verified_client(anna), verified_client(anna)
+    colleague = verified_client(demo.users["po_a"])
+    response = here.post(reverse("accounts:sessions_end"))
+    assert response.status_code == 302
+    assert "2 andere Sitzungen wurden beendet" in here.get(reverse("accounts:settings")).content.decode()
+    for other in (phone, laptop):
+        assert other.get(reverse("core:dashboard"))["Location"].startswith(reverse("accounts:login"))
+    assert here.get(reverse("core:dashboard")).status_code == 200
+    assert colleague.get(reverse("core:dashboard")).status_code == 200
+    assert AuditEvent.objects.filter(action="sessions_ended", actor=anna).exists()
+    assert here.get(reverse("accounts:sessions_end")).status_code == 405  # POST only

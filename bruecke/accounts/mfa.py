@@ -17,7 +17,6 @@ import unicodedata
 from typing import NoReturn
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from bruecke.accounts import totp
 from bruecke.accounts.models import MfaDevice, RecoveryCode, User
+from bruecke.accounts.sessions import end_sessions
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction, AuditEvent
 
@@ -196,16 +196,6 @@ def reset(*, actor: User | None, user: User, identity_checked: bool) -> None:
     user_pk = user.pk
     transaction.on_commit(lambda: end_sessions(user_pk))
     _notify(user, "reset")
-
-
-def end_sessions(user_pk: int) -> int:
-    """Deletes the stored sessions of one user (rare: resets), returns how many."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user_pk):
-            session.delete()
-            ended += 1
-    return ended
 
 
 def _notify(user: User, event: str) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from bruecke.accounts.models import User
+from bruecke.accounts.sessions import end_sessions
 from bruecke.accounts.throttle import username_key
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
@@ -33,6 +34,13 @@ def login_throttled(*, username: str) -> None:
         object_type="accounts.login",
         object_id=username_key(username),
     )
+
+
+def other_sessions_end(*, user: User, current_key: str) -> int:
+    """Signs the person out on every other device (their choice, e.g. a shared PC)."""
+    ended = end_sessions(user.pk, keep=current_key)
+    audit_record(actor=user, action=AuditAction.SESSIONS_ENDED, obj=user)
+    return ended
 
 
 def logged_out(*, user: User) -> None:

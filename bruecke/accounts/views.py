@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bruecke.accounts import mfa_views, services
@@ -71,6 +72,20 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your settings have been saved."))
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form} | mfa_views.settings_context(request))
+
+
+@login_required
+@require_POST
+def sessions_end_view(request: HttpRequest) -> HttpResponse:
+    """Signs the user out everywhere else; this session stays."""
+    user: User = request.user  # type: ignore[assignment]
+    ended = services.other_sessions_end(user=user, current_key=request.session.session_key or "")
+    messages.success(
+        request,
+        ngettext("%(n)s other session has been ended.", "%(n)s other sessions have been ended.", ended)
+        % {"n": ended},
+    )
+    return redirect("accounts:settings")
 
 
 @require_POST

@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     MFA_THROTTLED = "mfa_throttled", _("second factor blocked (too many attempts)")
     MFA_CODES_RENEWED = "mfa_codes_renewed", _("new recovery codes")
     MFA_RESET = "mfa_reset", _("second factor reset")
+    SESSIONS_ENDED = "sessions_ended", _("signed out on other devices")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
