@@ -45,6 +45,7 @@ from bruecke.participants.models import (
 )
 from bruecke.participants.selectors import ParticipantFilter
 from bruecke.projects.eligibility import evaluate
+from bruecke.rules.summary import work_summary
 
 SEARCH_SESSION_KEY = "participant_searches"
 MAX_STORED_SEARCHES = 20
@@ -164,10 +165,13 @@ def _intake_save(
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = selectors.participant_get(request.user, pk)
     audit_read(actor=_user(request), obj=participant)
+    statuses = list(participant.residence_statuses.all())
+    today = timezone.localdate()
     context: dict[str, Any] = {
         "participant": participant,
         "variants": participant.name_variants.all(),
-        "statuses": participant.residence_statuses.all(),
+        "statuses": statuses,
+        "work_summary": work_summary(participant, statuses, today),
         "consents": participant.consents.select_related("recorded_by", "revoked_by").prefetch_related(
             "shared_with"
         ),
@@ -183,7 +187,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "esf_entry": entry_panel(participant),
         "can_edit": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS)
         and selectors.participants_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=pk).exists(),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "participants/detail.html", context)
 

@@ -36,9 +36,12 @@ def _outcome(status: str, applied: datetime.date | None) -> AsylumOutcome:
     return AsylumOutcome.NONE
 
 
-def facts_for(participant: Participant, on: datetime.date) -> Facts | None:
-    """The facts the residence history shows for `on`; None without any document."""
-    statuses = list(participant.residence_statuses.all())
+def facts_for(
+    participant: Participant, on: datetime.date, statuses: list[ResidenceStatus] | None = None
+) -> Facts | None:
+    """The facts the residence history shows for `on`; None without any document.
+    `statuses`: the participant's documents if the caller has loaded them already."""
+    statuses = list(participant.residence_statuses.all()) if statuses is None else statuses
     current = _current(statuses, on)
     if current is None:
         return None
