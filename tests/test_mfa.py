@@ -301,3 +301,13 @@ def test_sign_out_on_all_other_devices(demo: DemoNetwork) -> None:
     assert colleague.get(reverse("core:dashboard")).status_code == 200
     assert AuditEvent.objects.filter(action="sessions_ended", actor=anna).exists()
     assert here.get(reverse("accounts:sessions_end")).status_code == 405  # POST only
+
+
+def test_codes_page_continues_to_a_real_address(demo: DemoNetwork) -> None:
+    """Without `next`, the link after the recovery codes leads to the dashboard."""
+    user = demo.users["cm_b"]
+    client = _password_only(user)
+    client.get(reverse("accounts:mfa_setup"))
+    secret = MfaDevice.objects.get(user=user).secret
+    page = client.post(reverse("accounts:mfa_setup"), {"code": _now_code(secret)}).content.decode()
+    assert f'<a href="{reverse("core:dashboard")}">' in page

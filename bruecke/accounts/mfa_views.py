@@ -8,9 +8,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.html import escape
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bruecke.accounts import mfa, totp
 from bruecke.accounts.forms import LanguageForm, MfaCodeForm
 from bruecke.accounts.models import RecoveryCode, User
+from bruecke.core.views_helpers import local_next
 
 
 def _user(request: HttpRequest) -> User:
@@ -25,11 +25,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else str(settings.LOGIN_REDIRECT_URL)
+    return local_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _with_next(name: str, request: HttpRequest) -> HttpResponse:

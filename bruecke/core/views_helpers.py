@@ -12,11 +12,22 @@ from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from bruecke.core.forms import add_service_errors
 
 PAGE_SIZE = 50
+
+
+def local_next(request: HttpRequest, default: str) -> str:
+    """The `next` address of the request (form field, else query string) if it stays on
+    this site, else `default`: no open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else default
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:

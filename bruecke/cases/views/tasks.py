@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +22,7 @@ from bruecke.cases.views.common import acting_user
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
-from bruecke.core.views_helpers import edit_page, model_data, paginate
+from bruecke.core.views_helpers import edit_page, local_next, model_data, paginate
 
 
 @login_required
@@ -114,10 +113,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest) -> str:
     """Where the user came from (a local address only), else "My tasks"."""
-    target = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return reverse("cases:task_list")
+    return local_next(request, reverse("cases:task_list"))
 
 
 @login_required
