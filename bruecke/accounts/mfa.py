@@ -92,14 +92,12 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> list[st
     _refuse_if_throttled(user)
     with transaction.atomic():
         device = MfaDevice.objects.select_for_update().get(user=user, confirmed_at__isnull=True)
-        step = totp.matching_step(device.secret, normalise(code), after=device.last_step)
-        if step is not None:
-            device.confirmed_at, device.last_step = timezone.now(), step
-            device.save(update_fields=["confirmed_at", "last_step"])
+        accepted = _use_app_code(device, normalise(code), confirm=True)
+        if accepted:
             codes = new_codes(user)
             audit_record(actor=user, action=AuditAction.MFA_ENROLLED, obj=user)
             _notify(user, "enrolled")
-    if step is None:
+    if not accepted:
         _failed(user, _("The code is not correct. Check the time on your phone and try again."))
     _mark_verified(request)
     return codes
@@ -132,10 +130,7 @@ def verify(*, request: HttpRequest, user: User, code: str) -> AuditAction:
         if device is None:
             raise ValidationError(_("No authenticator is set up for this account."))
         action: AuditAction | None = None
-        step = totp.matching_step(device.secret, given, after=device.last_step)
-        if step is not None:
-            device.last_step = step
-            device.save(update_fields=["last_step"])
+        if _use_app_code(device, given):
             action = AuditAction.MFA_VERIFIED
         elif _use_recovery_code(user, given):
             action = AuditAction.MFA_RECOVERY_USED
@@ -145,6 +140,21 @@ def verify(*, request: HttpRequest, user: User, code: str) -> AuditAction:
         _failed(user, _("The code is not correct or has been used already."))
     _mark_verified(request)
     return action
+
+
+def _use_app_code(device: MfaDevice, code: str, *, confirm: bool = False) -> bool:
+    """Accepts a current code of the locked `device` once: its step becomes the newest used
+    (`confirm`: and the device counts as set up from now on)."""
+    step = totp.matching_step(device.secret, code, after=device.last_step)
+    if step is None:
+        return False
+    device.last_step = step
+    fields = ["last_step"]
+    if confirm:
+        device.confirmed_at = timezone.now()
+        fields.append("confirmed_at")
+    device.save(update_fields=fields)
+    return True
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
@@ -169,14 +179,12 @@ def codes_renew(*, user: User, code: str) -> list[str]:
     _refuse_if_throttled(user)
     with transaction.atomic():
         device = MfaDevice.objects.select_for_update().get(user=user, confirmed_at__isnull=False)
-        step = totp.matching_step(device.secret, normalise(code), after=device.last_step)
-        if step is not None:
-            device.last_step = step
-            device.save(update_fields=["last_step"])
+        accepted = _use_app_code(device, normalise(code))
+        if accepted:
             codes = new_codes(user)
             audit_record(actor=user, action=AuditAction.MFA_CODES_RENEWED, obj=user)
             _notify(user, "codes_renewed")
-    if step is None:
+    if not accepted:
         _failed(user, _("The code is not correct. Enter the current code from your app."))
     return codes
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, Task
-from bruecke.cases.selectors.tasks import cases_for_new_task
+from bruecke.cases.selectors.tasks import cases_for_new_task, task_assignees
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import ModelForm
@@ -48,9 +48,7 @@ class TaskForm(ModelForm):
         if case is not None:
             del fields["case"]
             self.instance.case = case
-            fields["assignee"].queryset = access.personal_data_staff(
-                [case.organisation_id], team_id=case.team_id
-            )
+            fields["assignee"].queryset = task_assignees(case.organisation_id, case)
         else:
             fields["case"].queryset = cases_for_new_task(user)
             fields["assignee"].queryset = access.personal_data_staff(self.organisations, any_team=True)
@@ -92,10 +90,7 @@ class TaskEditForm(VersionedFormMixin, ModelForm):  # stubs type `initial` diffe
         super().__init__(*args, instance=task, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["title"].strip = True
-        case = task.case
-        fields["assignee"].queryset = access.personal_data_staff(
-            [task.organisation_id], team_id=case.team_id if case else None, any_team=case is None
-        )
+        fields["assignee"].queryset = task_assignees(task.organisation_id, task.case)
         fields["assignee"].empty_label = None
 
     def clean_due_on(self) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus, Task
 from bruecke.cases.selectors.cases import AnyUser, cases_visible_to
 from bruecke.core import access
@@ -18,6 +19,14 @@ MY_DAY_AHEAD = datetime.timedelta(days=3)
 MY_DAY_LIMIT = 20
 SOON = datetime.timedelta(days=7)
 CASE_SECTION_LIMIT = 20
+
+
+def task_assignees(organisation_id: int, case: Case | None) -> QuerySet[User]:
+    """Who may be given a task: staff of the organisation with access to personal data who
+    may see the case (any team for a free task)."""
+    return access.personal_data_staff(
+        [organisation_id], team_id=case.team_id if case else None, any_team=case is None
+    )
 
 
 def tasks_visible_to(user: AnyUser) -> QuerySet[Task]:

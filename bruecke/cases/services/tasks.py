@@ -11,19 +11,15 @@ from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus, EventKind, Task, TaskSource
+from bruecke.cases.selectors.tasks import task_assignees
 from bruecke.cases.services.timeline import record_event
-from bruecke.core import access
 from bruecke.core.audit import object_type_of
 from bruecke.core.services import model_create, model_delete, model_update
 
 
-def _check_assignee(task: Task) -> None:
+def _check_assignee(organisation_id: int, case: Case | None, assignee: User) -> None:
     """Staff tasks go to a colleague of the same organisation who may see the case."""
-    case = task.case
-    staff = access.personal_data_staff(
-        [task.organisation_id], team_id=case.team_id if case else None, any_team=case is None
-    )
-    if not staff.filter(pk=task.assignee_id).exists():
+    if not task_assignees(organisation_id, case).filter(pk=assignee.pk).exists():
         message = (
             _("This colleague cannot see the case.")
             if case is not None
@@ -42,7 +38,7 @@ def task_create(*, actor: User, task: Task) -> Task:
         if task.case.status == CaseStatus.CLOSED:
             raise ValidationError({"case": _("Tasks cannot be added to a closed case.")})
         task.organisation = task.case.organisation
-    _check_assignee(task)
+    _check_assignee(task.organisation_id, task.case, task.assignee)
     task.source = TaskSource.MANUAL
     task.created_by = actor
     return model_create(actor=actor, instance=task)
@@ -122,10 +118,8 @@ def task_update(*, actor: User, task: Task, data: dict[str, object], expected_ve
         raise ValidationError(_("A done task cannot be changed; reopen it first."))
     if current.case is not None and current.case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Tasks of a closed case cannot be changed."))
-    if "assignee" in data:
-        probe = Task(case=current.case, organisation_id=current.organisation_id)
-        probe.assignee = data["assignee"]  # type: ignore[assignment]
-        _check_assignee(probe)
+    if isinstance(assignee := data.get("assignee"), User):
+        _check_assignee(current.organisation_id, current.case, assignee)
     updated, _changed = model_update(
         actor=actor, instance=current, data=data, expected_version=expected_version
     )
