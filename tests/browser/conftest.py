@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,48 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+class _ConnectionCounter:
+    """Counts the live server's open connections.
+
+    With in-memory SQLite the live server thread shares the test's database connection,
+    so a request still being handled when the test ends would write into the flush that
+    follows it (seen as a FOREIGN KEY failure in the teardown). The browser fixture waits
+    for the count to reach zero after closing its context."""
+
+    def __init__(self, httpd: Any) -> None:
+        self._lock = threading.Lock()
+        self._open = 0
+        handle: Callable[..., None] = httpd.process_request_thread
+
+        def counted(*args: Any) -> None:
+            with self._lock:
+                self._open += 1
+            try:
+                handle(*args)
+            finally:
+                with self._lock:
+                    self._open -= 1
+
+        httpd.process_request_thread = counted
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._open == 0:
+                    return
+            time.sleep(0.02)
+
+
+def _connection_counter(live_server: Any) -> _ConnectionCounter:
+    httpd = live_server.thread.httpd
+    counter = getattr(httpd, "bruecke_connection_counter", None)
+    if counter is None:
+        counter = _ConnectionCounter(httpd)
+        httpd.bruecke_connection_counter = counter
+    return counter
+
+
 @dataclass
 class BrowserPage:
     """A Playwright page on the live server plus what it requested and reported."""
@@ -141,6 +185,7 @@ def bpage(browser: Browser, live_server: Any, transactional_db: None) -> Iterato
     from bruecke.participants.demo import seed_fixed
 
     seed_fixed(seed_network())
+    connections = _connection_counter(live_server)
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -165,6 +210,7 @@ def bpage(browser: Browser, live_server: Any, transactional_db: None) -> Iterato
         assert not result.errors, "JavaScript errors or CSP violations:\n" + "\n".join(result.errors)
     finally:
         context.close()
+        connections.wait_until_idle()
 
 
 def _format_violations(violations: list[dict[str, Any]]) -> str:
