@@ -27,6 +27,7 @@ from bruecke.cases.models import (
     TaskSource,
 )
 from bruecke.cases.services import cases as case_services
+from bruecke.core import pdf as pdf_module
 from bruecke.core.models import AppendOnlyError, AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
@@ -558,15 +559,15 @@ def test_pdf_of_the_current_version(
 
 
 def test_pdf_loads_nothing_from_anywhere() -> None:
-    fetcher = plan_print.refusing_fetcher()
+    fetcher = pdf_module.refusing_fetcher()
     for url in ("https://fonts.example.org/a.woff2", "file:///etc/passwd", "data:text/css,body{}"):
-        with pytest.raises(plan_print.ForbiddenFetch):
+        with pytest.raises(pdf_module.ForbiddenFetch):
             fetcher(url)
     html = (
         '<html lang="de"><head><link rel="stylesheet" href="https://cdn.example.org/x.css"></head>'
         '<body><img src="http://tracker.example.org/p.png" alt=""><p>Inhalt</p></body></html>'
     )
-    pdf = plan_print.render_pdf(html)
+    pdf = pdf_module.render_pdf(html, plan_print.STYLESHEETS)
     assert pdf.startswith(b"%PDF")
     assert "Inhalt" in _pdf_text(pdf)
 

@@ -2,9 +2,7 @@
 
 The labels come from the translation catalogues (German, English, Arabic, Farsi/Dari,
 Ukrainian, like the consent information sheet); the goals and steps stay as entered.
-The PDF is made by WeasyPrint from the same template. It never loads anything: the
-stylesheets are read from our own static files and every URL is refused, so neither a
-remote host nor a local file outside them can end up in a participant's document.
+The PDF is made from the same template by `core.pdf`, which loads nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.utils import translation
 
 from bruecke.cases.models import Case, GoalStatus, PlanVersion, Responsible, StepStatus
@@ -27,10 +24,6 @@ STYLESHEETS = ("css/print.css", "css/plan-print.css")
 # First-strong isolate / pop: text as entered keeps its own direction inside a right-to-left
 # document (browsers would honour dir="auto", WeasyPrint only honours the characters).
 FSI, PDI = "\u2068", "\u2069"
-
-
-class ForbiddenFetch(ValueError):
-    """WeasyPrint asked for a URL; documents for participants load nothing."""
 
 
 @dataclass(frozen=True)
@@ -119,35 +112,3 @@ def document_context(case: Case, version: PlanVersion, language: str) -> dict[st
 def pdf_filename(case: Case, version: PlanVersion) -> str:
     # Never the participant's name: file names end up in download folders and mail.
     return f"integrationsplan-{case.pk}-v{version.number}.pdf"
-
-
-def _stylesheet_text() -> str:
-    parts = []
-    for name in STYLESHEETS:
-        path = finders.find(name)
-        if isinstance(path, str):
-            with open(path, encoding="utf-8") as handle:
-                parts.append(handle.read())
-    return "\n".join(parts)
-
-
-def refusing_fetcher() -> Any:
-    """A WeasyPrint URL fetcher that fetches nothing (no host, no file, no data URL)."""
-    from weasyprint.urls import URLFetcher
-
-    class RefusingFetcher(URLFetcher):
-        def fetch(self, url: str, headers: object = None) -> Any:
-            raise ForbiddenFetch(f"Documents for participants load nothing ({url[:60]}).")
-
-    return RefusingFetcher()
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML  # heavy import, only where PDFs are made
-
-    fetcher = refusing_fetcher()
-    stylesheet = CSS(string=_stylesheet_text(), url_fetcher=fetcher)
-    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    pdf = document.write_pdf(stylesheets=[stylesheet])
-    assert isinstance(pdf, bytes)
-    return pdf

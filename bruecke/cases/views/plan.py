@@ -21,6 +21,7 @@ from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import plan as plan_selectors
 from bruecke.cases.services import plan as services
 from bruecke.cases.views.common import acting_user
+from bruecke.core import pdf
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 
@@ -119,7 +120,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> FileResponse:
     context = plan_print.document_context(case, version, language)
     html = render_to_string("cases/plan_print.html", {**context, "for_pdf": True})
     response = FileResponse(
-        io.BytesIO(plan_print.render_pdf(html)),
+        io.BytesIO(pdf.render_pdf(html, plan_print.STYLESHEETS)),
         as_attachment=True,
         filename=plan_print.pdf_filename(case, version),
         content_type="application/pdf",
