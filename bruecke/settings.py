@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bruecke.esf",
     "bruecke.cases",
     "bruecke.rules",
+    "bruecke.privacy",
     "django_countries",
 ]
 if ENVIRONMENT == "test":

@@ -9,6 +9,7 @@ urlpatterns = [
     path("esf/", include("bruecke.esf.urls")),
     path("cases/", include("bruecke.cases.urls")),
     path("rules/", include("bruecke.rules.urls")),
+    path("privacy/", include("bruecke.privacy.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from tests import (
     expectations_exit,
     expectations_mobile_caseload,
     expectations_plan,
+    expectations_privacy,
     expectations_profile_documents,
     expectations_projects,
     expectations_rules,
@@ -190,3 +191,4 @@ EXPECTATIONS |= (
 EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS
 EXPECTATIONS |= expectations_plan.EXPECTATIONS
 EXPECTATIONS |= expectations_tasks.EXPECTATIONS
+EXPECTATIONS |= expectations_privacy.EXPECTATIONS

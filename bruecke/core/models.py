@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     MFA_CODES_RENEWED = "mfa_codes_renewed", _("new recovery codes")
     MFA_RESET = "mfa_reset", _("second factor reset")
     SESSIONS_ENDED = "sessions_ended", _("signed out on other devices")
+    SUBJECT_ACCESS = "subject_access", _("access report for the data subject (Art. 15 GDPR)")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

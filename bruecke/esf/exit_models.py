@@ -242,7 +242,12 @@ class FollowUp(VersionedModel, OrganisationScopedModel):
         _("note"), max_length=2000, blank=True, help_text=_("Optional; stored encrypted.")
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:

@@ -173,7 +173,12 @@ class Participant(OrganisationScopedModel):
     )
     current_valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        verbose_name=_("registered by"),
     )
 
     class Meta:
@@ -359,10 +364,17 @@ class Consent(TimestampedModel):
         _("language of the information sheet"), max_length=5, choices=InfoSheetLanguage.choices
     )
     scan = models.FileField(_("scan of the signed sheet"), upload_to=consent_scan_path, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
 
     class Meta:

@@ -39,7 +39,9 @@ class Assessment(TimestampedModel):
         Case, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("case")
     )
     assessed_on = models.DateField(_("assessed on"), default=datetime.date.today)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed by")
+    )
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -56,7 +58,9 @@ class Assessment(TimestampedModel):
 
 class AssessmentItem(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
-    barrier = models.ForeignKey(BarrierType, on_delete=models.PROTECT, related_name="+")
+    barrier = models.ForeignKey(
+        BarrierType, on_delete=models.PROTECT, related_name="+", verbose_name=_("barrier")
+    )
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
     note = EncryptedTextField(_("note"), blank=True)
 

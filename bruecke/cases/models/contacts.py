@@ -68,7 +68,9 @@ class Contact(TimestampedModel):
         default=False,
         help_text=_("Only the case's own case manager and placement officer see the note."),
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

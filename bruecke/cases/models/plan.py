@@ -42,7 +42,9 @@ class Plan(VersionedModel, TimestampedModel):
     # The day the plan was first agreed; steps cannot be due before it.
     made_on = models.DateField(_("plan made on"))
     agreed_on = models.DateField(_("agreed on"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
 
     class Meta:
         verbose_name = _("integration plan")
@@ -105,10 +107,12 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     agreed_on = models.DateField(_("agreed on"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved by")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # {"goals": [{"title", "target_on", "status", "steps": [{"description", ...}]}]}
-    snapshot = models.JSONField(default=dict)
+    snapshot = models.JSONField(_("goals and steps"), default=dict)
 
     class Meta:
         ordering = ["-number"]

@@ -85,7 +85,12 @@ class Profile(VersionedModel, OrganisationScopedModel):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_TRAVEL_MINUTES)],
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last changed by"),
     )
 
     class Meta:

@@ -39,7 +39,12 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
     )
     # The record the event is about ("cases.contact", "42"), for linking and tracing.
     object_type = models.CharField(max_length=100, blank=True)
