@@ -20,7 +20,8 @@ from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants import services as participant_services
 from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose, Participant
-from bruecke.privacy.subject_access import ALWAYS_SKIPPED, EXCLUDED, PARTS, build_report
+from bruecke.privacy.parts import ALWAYS_SKIPPED, EXCLUDED, PARTS
+from bruecke.privacy.subject_access import build_report
 
 REPORT = "privacy:access_report"
 
@@ -52,7 +53,7 @@ def test_every_model_about_a_participant_is_in_the_report_or_excluded_with_a_rea
     covered = {part.label for part in PARTS}
     about_participants = _models_about_participants()
     missing = about_participants - covered - set(EXCLUDED)
-    assert not missing, f"Add these models to bruecke/privacy/subject_access.py: {sorted(missing)}"
+    assert not missing, f"Add these models to bruecke/privacy/parts.py: {sorted(missing)}"
     assert covered | set(EXCLUDED) <= about_participants
     assert "cases.contact" in covered and "esf.followup" in covered  # the walk goes deep
 

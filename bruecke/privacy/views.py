@@ -24,7 +24,8 @@ from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.participants.models import Participant
 from bruecke.participants.selectors import participant_get
-from bruecke.privacy.subject_access import EXCLUDED, build_report
+from bruecke.privacy.parts import EXCLUDED
+from bruecke.privacy.subject_access import build_report
 
 REPORT_LANGUAGES = (("de", "Deutsch"), ("en", "English"))
 STYLESHEETS = ("css/print.css", "css/access-report.css")
