@@ -21,7 +21,7 @@ import argparse
 import datetime
 import random
 
-from common import analyze, measure, print_header, setup
+from common import analyze, measure, print_header, setup, signed_in
 
 
 def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
@@ -125,8 +125,6 @@ def main() -> None:
     parser.add_argument("--team-cases", type=int, default=0)
     args = parser.parse_args()
     setup()
-    from django.test import Client
-
     from bruecke.network.demo import seed_network
     from bruecke.participants import demo as participants_demo
 
@@ -138,8 +136,7 @@ def main() -> None:
     if args.team_cases:
         _team_cases(demo, args.team_cases)
     analyze()
-    client = Client()
-    client.force_login(demo.users["cm_a"])
+    client = signed_in(demo.users["cm_a"])
     print_header()
     counts = set()
     for size, pk in case_ids.items():
@@ -148,8 +145,7 @@ def main() -> None:
         measure(client, f"contacts page 10, {size} contacts", f"/cases/{pk}/?page=10", args.runs)
     print("case page query count constant:", len(counts) == 1)
     if args.team_cases:
-        lead = Client()
-        lead.force_login(demo.users["team_lead"])
+        lead = signed_in(demo.users["team_lead"])
         measure(lead, f"caseload, {args.team_cases} team cases", "/cases/caseload/", args.runs)
         measure(lead, "caseload, 26 weeks", "/cases/caseload/?weeks=26", args.runs)
 

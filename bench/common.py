@@ -52,6 +52,20 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
+def signed_in(user: Any) -> Any:
+    """A test client signed in as `user` with the second factor given (every page needs it)."""
+    from django.test import Client
+
+    from bruecke.accounts.mfa import MFA_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[MFA_SESSION_KEY] = time.time()
+    session.save()
+    return client
+
+
 def print_header() -> None:
     print(f"{'page':<36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import analyze, measure, print_header, setup
+from common import analyze, measure, print_header, setup, signed_in
 
 
 def main() -> None:
@@ -26,7 +26,6 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     from django.db import connection
-    from django.test import Client
 
     from bruecke.network.demo import seed_network
     from bruecke.participants import demo as participants_demo
@@ -41,8 +40,7 @@ def main() -> None:
         print(f"generated {missing} participants in {time.perf_counter() - started:.0f} s")
     analyze()
 
-    client = Client()
-    client.force_login(demo.users["cm_a"])
+    client = signed_in(demo.users["cm_a"])
     token = client.post("/participants/search/", {"q": "Mohammed"})["Location"]
     token_two = client.post("/participants/search/", {"q": "Schewtschenko 1987"})["Location"]
     token_partial = client.post("/participants/search/", {"q": "moha al"})["Location"]

@@ -170,6 +170,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Days before a case document expires on which its reminder task is due.
 DOCUMENT_REMINDER_DAYS = env_int("DOCUMENT_REMINDER_DAYS", 42, minimum=0)
+# Access reports (Art. 15 GDPR) with more rows than this are not made into a PDF in the
+# request (about 10 s per 2,000 rows); staff print the page or hand over the JSON copy.
+ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum=1)
 
 # Countries: ISO 3166 plus the two answers refugee documents often need (user-assigned codes).
 COUNTRIES_OVERRIDE = {

@@ -235,3 +235,26 @@ def test_the_participant_page_links_to_the_report_for_editors_only(
     link = reverse(REPORT, args=[mohammed.pk])
     assert link in login("cm_a").get(reverse("participants:detail", args=[mohammed.pk])).content.decode()
     assert link not in login("po_a").get(reverse("participants:detail", args=[mohammed.pk])).content.decode()
+
+
+def test_a_report_too_long_for_a_pdf_points_to_printing_and_json(
+    login: Callable[[str], Client], demo: DemoNetwork, settings: Any
+) -> None:
+    mohammed = _mohammed(demo)
+    client = login("cm_a")
+    report = build_report(participant=mohammed, user=demo.users["cm_a"])
+    settings.ACCESS_REPORT_PDF_MAX_ROWS = report.rows
+    page = client.get(reverse(REPORT, args=[mohammed.pk])).content.decode()
+    assert reverse("privacy:access_report_pdf", args=[mohammed.pk]) in page
+    assert 'id="pdf-notice"' not in page
+
+    settings.ACCESS_REPORT_PDF_MAX_ROWS = report.rows - 1
+    before = AuditEvent.objects.filter(action=AuditAction.SUBJECT_ACCESS).count()
+    response = client.get(reverse("privacy:access_report_pdf", args=[mohammed.pk]), {"lang": "en"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(REPORT, args=[mohammed.pk]) + "?lang=en"
+    assert AuditEvent.objects.filter(action=AuditAction.SUBJECT_ACCESS).count() == before  # no copy made
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="pdf-notice"' in page
+    assert reverse("privacy:access_report_pdf", args=[mohammed.pk]) not in page
+    assert reverse("privacy:access_report_json", args=[mohammed.pk]) in page

@@ -104,8 +104,12 @@ class Part:
             skip.add(self.to_case.split("__")[0])
         return Reader(self.model, skip=skip, formatters=self.formatters)
 
+    def scope(self, participant: Participant) -> models.QuerySet[Any]:
+        """The participant's records of this kind."""
+        return self.model._default_manager.filter(**{self.to_participant: participant.pk})
+
     def queryset(self, participant: Participant) -> models.QuerySet[Any]:
-        queryset = self.model._default_manager.filter(**{self.to_participant: participant.pk})
+        queryset = self.scope(participant)
         extra = {name: F(path) for name, path in self.annotate.items()}
         if self.to_case:
             extra["case_ref"] = F(self.to_case)

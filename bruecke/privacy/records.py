@@ -115,24 +115,28 @@ class Reader:
         self.many = [f for f in model._meta.many_to_many if f.name not in skipped]
         self.formatters = formatters or {}
 
-    def prepare(self, objects: list[models.Model], names: Names) -> dict[str, dict[Any, list[Any]]]:
-        """Asks `names` for every related record; returns the many-to-many links per field."""
+    def prepare(
+        self, objects: list[models.Model], names: Names, scope: models.QuerySet[Any]
+    ) -> dict[str, dict[Any, list[Any]]]:
+        """Asks `names` for every related record; returns the many-to-many links per field
+        of the records in `scope` (a queryset of their primary keys: a subquery, not a list
+        that grows with the records)."""
         for obj in objects:
             for f in self.fields:
                 if f.is_relation and f.related_model is not None:
                     names.want(f.related_model, getattr(obj, f.attname))  # type: ignore[arg-type]
         links: dict[str, dict[Any, list[Any]]] = {}
         for f in self.many:
-            links[f.name] = self._links(f, [obj.pk for obj in objects], names)
+            links[f.name] = self._links(f, scope, names) if objects else {}
         return links
 
-    def _links(self, f: models.Field[Any, Any], pks: list[Any], names: Names) -> dict[Any, list[Any]]:
+    def _links(
+        self, f: models.Field[Any, Any], scope: models.QuerySet[Any], names: Names
+    ) -> dict[Any, list[Any]]:
         through = f.remote_field.through  # type: ignore[union-attr]
         source, target = f.m2m_field_name(), f.m2m_reverse_name()  # type: ignore[attr-defined]
         result: dict[Any, list[Any]] = defaultdict(list)
-        if not pks:
-            return result
-        rows = through._default_manager.filter(**{f"{source}__in": pks}).values_list(source, target)
+        rows = through._default_manager.filter(**{f"{source}__in": scope}).values_list(source, target)
         for source_pk, target_pk in rows:
             names.want(f.related_model, target_pk)  # type: ignore[arg-type]
             result[source_pk].append(target_pk)
@@ -154,7 +158,7 @@ class Reader:
                 continue
             values.append(Value(f.name, label, *self._field_value(f, obj, names)))
         for f in self.many:
-            related = [names.name(f.related_model, pk) for pk in links[f.name].get(obj.pk, [])]  # type: ignore[arg-type]
+            related = [names.name(f.related_model, pk) for pk in links.get(f.name, {}).get(obj.pk, [])]  # type: ignore[arg-type]
             values.append(Value(f.name, str(f.verbose_name), ", ".join(related) or EMPTY, related))
         return Record(obj._meta.label_lower, obj.pk, values)
 

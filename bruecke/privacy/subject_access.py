@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
@@ -23,7 +23,7 @@ from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.models import Membership, Organisation, Role
 from bruecke.participants.models import Consent, ConsentPurpose, Participant
 from bruecke.privacy.parts import CASE_PARTS, PARTICIPANT_PARTS, PARTS, Part
-from bruecke.privacy.records import JSON, Names, Record, plain
+from bruecke.privacy.records import EMPTY, JSON, Names, Record, plain
 from bruecke.projects.models import Project
 
 
@@ -41,6 +41,27 @@ class Section:
         if self.part.single:
             return rows[0] if rows else None
         return rows
+
+    def table(self) -> Table:
+        """Many records as a table: one row each, only the columns some record fills (a
+        long list of contacts stays readable on A4 and quick to print)."""
+        if not self.records:
+            return Table([], [])
+        width = len(self.records[0].values)
+        used = [i for i in range(width) if any(r.values[i].text != EMPTY for r in self.records)]
+        labels = [self.records[0].values[i].label for i in used]
+        rows = [[r.values[i].text for i in used] for r in self.records]
+        if self.part.parent:
+            labels.insert(0, str(self.part.parent[1]))
+            for row, record in zip(rows, self.records, strict=True):
+                row.insert(0, str(record.extra["parent_text"]))
+        return Table(labels, rows)
+
+
+@dataclass(frozen=True)
+class Table:
+    labels: list[str]
+    rows: list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,12 @@ class Report:
     sources: list[str]
     access: list[AccessDay]
     withheld: int
+
+    @property
+    def rows(self) -> int:
+        """Records and history rows: what the PDF's size and time grow with."""
+        sections = [*self.sections, *(s for case in self.cases for s in case.sections)]
+        return sum(len(section.records) for section in sections) + len(self.access)
 
     def data(self) -> JSON:
         """The machine-readable copy (Art. 15(3), Art. 20 GDPR)."""
@@ -124,7 +151,10 @@ def build_report(*, participant: Participant, user: User) -> Report:
     names = Names()
     loaded = {part.key: list(part.queryset(participant)) for part in PARTS}
     readers = {part.key: part.reader() for part in PARTS}
-    links = {part.key: readers[part.key].prepare(loaded[part.key], names) for part in PARTS}
+    links = {
+        part.key: readers[part.key].prepare(loaded[part.key], names, part.scope(participant).values("pk"))
+        for part in PARTS
+    }
     names.load()
     cases = {case.pk: case for case in loaded["case"]}
     own_staff = {pk: may_read_confidential(user, case) for pk, case in cases.items()}
@@ -151,7 +181,7 @@ def build_report(*, participant: Participant, user: User) -> Report:
         purposes=_purposes(loaded["consents"]),
         recipients=_recipients(loaded, links["consents"], names),
         sources=_sources(loaded["transfers"], names),
-        access=_access_history(participant, records),
+        access=_access_history(participant),
         withheld=withheld,
     )
 
@@ -224,15 +254,13 @@ def _sources(transfers: list[CaseTransfer], names: Names) -> list[str]:
     return sources
 
 
-def _access_history(participant: Participant, records: dict[str, list[Record]]) -> list[AccessDay]:
+def _access_history(participant: Participant) -> list[AccessDay]:
     """Who (which organisation, not which person) did what with the records, per day."""
-    ids: dict[str, set[str]] = defaultdict(set)
-    for part_records in records.values():
-        for record in part_records:
-            ids[record.label].add(str(record.pk))
     condition = Q(pk__in=[])
-    for label, pks in ids.items():
-        condition |= Q(object_type=label, object_id__in=sorted(pks))
+    for part in PARTS:
+        # Audit events name their record by text ("cases.contact", "42").
+        refs = part.scope(participant).annotate(ref=Cast("pk", CharField())).values("ref")
+        condition |= Q(object_type=part.label, object_id__in=refs)
     rows = list(
         AuditEvent.objects.filter(condition)
         .annotate(day=TruncDate("created_at"))

@@ -1,7 +1,8 @@
 """The data-subject access report (Art. 15 GDPR): on screen for printing, as PDF and JSON.
 
 Made by the controller: staff who may edit the participant at the participant's own
-organisation. Every copy made is recorded in the audit log."""
+organisation. Every copy made is recorded in the audit log, in the transaction that
+builds it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import io
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from bruecke.accounts.models import User
@@ -42,22 +46,25 @@ def _language(request: HttpRequest) -> str:
 
 
 def _report_context(request: HttpRequest, pk: int) -> tuple[Participant, dict[str, Any]]:
-    """Builds the report in the chosen language and records that a copy was made."""
+    """The report in the chosen language (labels are translated while it is built)."""
     participant = participant_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
     language = _language(request)
-    with transaction.atomic(), translation.override(language):
+    with translation.override(language):
         report = build_report(participant=participant, user=_user(request))
-        audit_record(actor=_user(request), action=AuditAction.SUBJECT_ACCESS, obj=participant)
-        context = {
-            "report": report,
-            "participant": participant,
-            "language": language,
-            "languages": REPORT_LANGUAGES,
-            "made_at": timezone.localtime(),
-            "made_by": _user(request).get_full_name() or _user(request).username,
-            "excluded": [str(reason) for reason in EXCLUDED.values()],
-        }
-    return participant, context
+    return participant, {
+        "report": report,
+        "participant": participant,
+        "language": language,
+        "languages": REPORT_LANGUAGES,
+        "made_at": timezone.localtime(),
+        "made_by": _user(request).get_full_name() or _user(request).username,
+        "excluded": [str(reason) for reason in EXCLUDED.values()],
+        "pdf_allowed": report.rows <= settings.ACCESS_REPORT_PDF_MAX_ROWS,
+    }
+
+
+def _record_copy(request: HttpRequest, participant: Participant) -> None:
+    audit_record(actor=_user(request), action=AuditAction.SUBJECT_ACCESS, obj=participant)
 
 
 def _filename(participant: Participant, extension: str) -> str:
@@ -65,44 +72,46 @@ def _filename(participant: Participant, extension: str) -> str:
     return f"auskunft-{participant.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _download(body: bytes, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        io.BytesIO(body), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 def access_report(request: HttpRequest, pk: int) -> HttpResponse:
-    _participant, context = _report_context(request, pk)
+    with transaction.atomic():
+        participant, context = _report_context(request, pk)
+        _record_copy(request, participant)
     return render(request, "privacy/access_report.html", {**context, "for_pdf": False})
 
 
 @login_required
-def access_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    participant, context = _report_context(request, pk)
-    with translation.override(context["language"]):
-        html = render_to_string("privacy/access_report.html", {**context, "for_pdf": True})
-    response = FileResponse(
-        io.BytesIO(pdf.render_pdf(html, STYLESHEETS)),
-        as_attachment=True,
-        filename=_filename(participant, "pdf"),
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def access_report_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    with transaction.atomic():
+        participant, context = _report_context(request, pk)
+        if not context["pdf_allowed"]:  # the page says why and what to do instead
+            url = reverse("privacy:access_report", args=[participant.pk])
+            return redirect(f"{url}?lang={context['language']}")
+        with translation.override(context["language"]):
+            html = render_to_string("privacy/access_report.html", {**context, "for_pdf": True})
+        body = pdf.render_pdf(html, STYLESHEETS)
+        _record_copy(request, participant)
+    return _download(body, _filename(participant, "pdf"), "application/pdf")
 
 
 @login_required
 def access_report_json(request: HttpRequest, pk: int) -> FileResponse:
-    participant, context = _report_context(request, pk)
-    report = context["report"]
-    with translation.override(context["language"]):
+    with transaction.atomic():
+        participant, context = _report_context(request, pk)
         document = {
             "made_at": context["made_at"].isoformat(),
             "controller": participant.organisation.name,
             "language": context["language"],
-            **report.data(),
+            **context["report"].data(),
         }
+        _record_copy(request, participant)
     body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
-    response = FileResponse(
-        io.BytesIO(body),
-        as_attachment=True,
-        filename=_filename(participant, "json"),
-        content_type="application/json; charset=utf-8",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _download(body, _filename(participant, "json"), "application/json; charset=utf-8")
