@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
+from typing import Any
 
 from common import analyze, measure, print_header, setup, signed_in
 
@@ -76,6 +77,18 @@ def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
     return case.pk
 
 
+def demo_cases(sizes: list[int]) -> tuple[Any, dict[int, int]]:
+    """The demo network and, per size, the id of a case of a fixed demo participant of
+    partner A, team Rostock, with that many contacts."""
+    from bruecke.network.demo import seed_network
+    from bruecke.participants import demo as participants_demo
+
+    demo = seed_network()
+    participants_demo.seed_fixed(demo)
+    names = ["Rahimi", "Schewtschenko", "Hussein"]
+    return demo, {n: _case_with_contacts(demo, names[i], n) for i, n in enumerate(sizes)}
+
+
 def _team_cases(demo: object, count: int) -> None:
     """Opens cases for generated participants of team Rostock until `count` exist."""
     from bruecke.cases.models import Case, Contact
@@ -125,14 +138,7 @@ def main() -> None:
     parser.add_argument("--team-cases", type=int, default=0)
     args = parser.parse_args()
     setup()
-    from bruecke.network.demo import seed_network
-    from bruecke.participants import demo as participants_demo
-
-    demo = seed_network()
-    participants_demo.seed_fixed(demo)
-    # Fixed demo participants of partner A, team Rostock, one per size.
-    names = ["Rahimi", "Schewtschenko", "Hussein"]
-    case_ids = {n: _case_with_contacts(demo, names[i], n) for i, n in enumerate(args.contacts)}
+    demo, case_ids = demo_cases(args.contacts)
     if args.team_cases:
         _team_cases(demo, args.team_cases)
     analyze()

@@ -54,16 +54,9 @@ def analyze() -> None:
 
 def signed_in(user: Any) -> Any:
     """A test client signed in as `user` with the second factor given (every page needs it)."""
-    from django.test import Client
+    from tests.clients import verified_client
 
-    from bruecke.accounts.mfa import MFA_SESSION_KEY
-
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[MFA_SESSION_KEY] = time.time()
-    session.save()
-    return client
+    return verified_client(user)
 
 
 def print_header() -> None:

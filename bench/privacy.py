@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from cases import _case_with_contacts
+from cases import demo_cases
 from common import analyze, measure, print_header, setup, signed_in
 
 
@@ -48,13 +48,8 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     from bruecke.cases.models import Case
-    from bruecke.network.demo import seed_network
-    from bruecke.participants import demo as participants_demo
 
-    demo = seed_network()
-    participants_demo.seed_fixed(demo)
-    names = ["Rahimi", "Schewtschenko", "Hussein"]
-    case_ids = {n: _case_with_contacts(demo, names[i], n) for i, n in enumerate(args.contacts)}
+    demo, case_ids = demo_cases(args.contacts)
     for pk in case_ids.values():
         _audit_events(pk)
     analyze()

@@ -7,7 +7,6 @@ network is shared and every test starts from the same state.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,10 +21,10 @@ os.environ.setdefault("BRUECKE_ENV", "test")
 # next to one unless told it is safe (it is: the loop only drives the browser).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from bruecke.accounts.mfa import MFA_SESSION_KEY
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork, seed_network
 from bruecke.participants.demo import seed_fixed
+from tests.clients import verified_client
 
 # Speed is measured in bench/, not in tests: no per-example deadline (a loaded CI machine
 # must not turn a correct property into a flaky failure).
@@ -66,16 +65,6 @@ def login(persona: Callable[[str], User]) -> Callable[[str], Client]:
         return verified_client(persona(key))
 
     return make
-
-
-def verified_client(user: User) -> Client:
-    """Signed in with password and second factor (the MFA step itself is tested apart)."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[MFA_SESSION_KEY] = time.time()
-    session.save()
-    return client
 
 
 class QueryCounter(CaptureQueriesContext):

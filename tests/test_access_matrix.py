@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations import ANON, EXPECTATIONS, LOGIN_REDIRECT, MEMBERS, PERSONAS
-from tests.conftest import verified_client
+from tests.clients import verified_client
 
 
 def _url_names(patterns: list[Any], namespace: str = "") -> list[str]:

@@ -21,7 +21,7 @@ from bruecke.cases.services.documents import document_update, document_upload, r
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations_base import ANON, PERSONAS
-from tests.conftest import verified_client
+from tests.clients import verified_client
 from tests.expectations_cases import _case
 
 TODAY = datetime.date.today()

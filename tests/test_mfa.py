@@ -29,7 +29,7 @@ from bruecke.accounts.sessions import end_sessions
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations import EXPECTATIONS
-from tests.conftest import verified_client
+from tests.clients import verified_client
 
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()
 Capture = Callable[..., Any]

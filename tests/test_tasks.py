@@ -20,7 +20,7 @@ from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
 from bruecke.participants.models import Participant
-from tests.conftest import verified_client
+from tests.clients import verified_client
 from tests.expectations_cases import _case
 from tests.expectations_tasks import demo_task
 

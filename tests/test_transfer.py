@@ -22,7 +22,7 @@ from bruecke.network.models import Membership, Organisation, Role, Team
 from bruecke.participants import services as participant_services
 from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose
-from tests.conftest import verified_client
+from tests.clients import verified_client
 from tests.expectations_cases import _case, _mohammed
 from tests.expectations_transfer import _pending
 
