@@ -170,8 +170,7 @@ def build_report(*, participant: Participant, user: User) -> Report:
             record = readers[part.key].record(obj, names, links[part.key], hidden)
             record.extra["case"] = case_ref
             if part.parent:
-                record.extra["parent"] = plain(getattr(obj, "parent_ref", None))[1]
-                record.extra["parent_text"] = plain(getattr(obj, "parent_ref", None))[0]
+                record.extra["parent_text"], record.extra["parent"] = plain(getattr(obj, "parent_ref", None))
             records[part.key].append(record)
     return Report(
         participant=participant,
