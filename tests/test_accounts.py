@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -86,6 +87,28 @@ def test_password_change_is_audited_and_validated(login: Callable[[str], Client]
     demo.users["cm_a"].refresh_from_db()
     assert demo.users["cm_a"].check_password(strong)
     assert client.get(reverse("core:dashboard")).status_code == 200  # session kept
+
+
+def test_a_password_change_is_e_mailed_and_ends_the_other_sessions(
+    login: Callable[[str], Client],
+    demo: DemoNetwork,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    anna = demo.users["cm_a"]
+    here, elsewhere = login("cm_a"), login("cm_a")
+    strong = "Brücke-neues-Passwort-78"
+    with django_capture_on_commit_callbacks(execute=True):
+        here.post(
+            reverse("accounts:password_change"),
+            {"old_password": DEMO_PASSWORD, "new_password1": strong, "new_password2": strong},
+        )
+    (mail,) = mailoutbox
+    assert mail.to == [anna.email]
+    assert mail.subject == "Brücke: Ihr Passwort wurde geändert"
+    assert strong not in mail.body
+    assert here.get(reverse("core:dashboard")).status_code == 200
+    assert elsewhere.get(reverse("core:dashboard"))["Location"].startswith(reverse("accounts:login"))
 
 
 def test_language_is_per_user(login: Callable[[str], Client], demo: DemoNetwork) -> None:

@@ -280,9 +280,11 @@ def test_staff_create_sends_an_invitation(
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]
     new = "Sicheres-Passwort-2026!"
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     user.refresh_from_db()
     assert user.check_password(new)
+    assert len(mailoutbox) == 1  # the first password is no change to warn about
 
 
 def test_staff_create_with_an_invalid_role_saves_nothing(

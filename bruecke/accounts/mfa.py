@@ -18,14 +18,12 @@ from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bruecke.accounts import totp
+from bruecke.accounts import notices, totp
 from bruecke.accounts.models import MfaDevice, RecoveryCode, User
 from bruecke.accounts.sessions import end_sessions
 from bruecke.core.audit import audit_record
@@ -96,7 +94,7 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> list[st
         if accepted:
             codes = new_codes(user)
             audit_record(actor=user, action=AuditAction.MFA_ENROLLED, obj=user)
-            _notify(user, "enrolled")
+            notices.notify(user, "enrolled")
     if not accepted:
         _failed(user, _("The code is not correct. Check the time on your phone and try again."))
     _mark_verified(request)
@@ -183,7 +181,7 @@ def codes_renew(*, user: User, code: str) -> list[str]:
         if accepted:
             codes = new_codes(user)
             audit_record(actor=user, action=AuditAction.MFA_CODES_RENEWED, obj=user)
-            _notify(user, "codes_renewed")
+            notices.notify(user, "codes_renewed")
     if not accepted:
         _failed(user, _("The code is not correct. Enter the current code from your app."))
     return codes
@@ -203,21 +201,4 @@ def reset(*, actor: User | None, user: User, identity_checked: bool) -> None:
     audit_record(actor=actor, action=AuditAction.MFA_RESET, obj=user)
     user_pk = user.pk
     transaction.on_commit(lambda: end_sessions(user_pk))
-    _notify(user, "reset")
-
-
-def _notify(user: User, event: str) -> None:
-    """Tells the person by e-mail (out of band) that their second factor changed."""
-    if not user.email:
-        return
-    user_pk = user.pk
-
-    def send() -> None:
-        person = User.objects.get(pk=user_pk)
-        with translation.override(person.language):
-            context = {"user": person, "event": event}
-            subject = render_to_string("accounts/mfa_notice_subject.txt", context).strip()
-            body = render_to_string("accounts/mfa_notice_email.txt", context)
-        send_mail(subject, body, None, [person.email])
-
-    transaction.on_commit(send)
+    notices.notify(user, "reset")

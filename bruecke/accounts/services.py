@@ -6,6 +6,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from bruecke.accounts import notices
 from bruecke.accounts.models import User
 from bruecke.accounts.sessions import end_sessions
 from bruecke.accounts.throttle import username_key
@@ -49,9 +50,13 @@ def logged_out(*, user: User) -> None:
 
 @transaction.atomic
 def password_set(*, actor: User, form: SetPasswordForm) -> User:  # type: ignore[type-arg]
-    """Saves a new password (change or first set-up) and audits it, never the value."""
+    """Saves a new password (change or first set-up) and audits it, never the value. A
+    change (not the first password of an invitation) is also e-mailed to the person."""
+    changed = form.user.has_usable_password()
     user: User = form.save()
     audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGE, obj=user, changed_fields=["password"])
+    if changed:
+        notices.notify(user, "password_changed")
     return user
 
 
