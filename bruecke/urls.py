@@ -13,3 +13,5 @@ urlpatterns = [
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "bruecke.core.error_views.server_error"
