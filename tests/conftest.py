@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork, seed_network
 from bruecke.participants.demo import seed_fixed
+from bruecke.privacy.demo import seed_breach
 from tests.clients import verified_client
 
 # Speed is measured in bench/, not in tests: no per-example deadline (a loaded CI machine
@@ -37,7 +38,9 @@ PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admi
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
-        seed_fixed(seed_network())
+        demo = seed_network()
+        seed_fixed(demo)
+        seed_breach(demo)  # the same demo data as `make run`
     yield
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
+from bruecke.privacy.demo import seed_breach
 from tests.access_expectations_base import ANON, LOGIN_REDIRECT, Expect
 
 
@@ -24,8 +25,20 @@ def _report(*, is_page: bool) -> Expect:
     )
 
 
+# The breach register: only the data-protection officer of partner A (the demo breach is
+# partner A's).
+_DPO_ONLY = {ANON: LOGIN_REDIRECT, "dpo": 200}
+
 EXPECTATIONS: dict[str, Expect] = {
     "privacy:access_report": _report(is_page=True),
     "privacy:access_report_pdf": _report(is_page=False),
     "privacy:access_report_json": _report(is_page=False),
+    "privacy:breach_list": Expect(default=404, statuses=_DPO_ONLY),
+    "privacy:breach_create": Expect(default=404, statuses=_DPO_ONLY),
+    "privacy:breach_edit": Expect(
+        default=404,
+        statuses=_DPO_ONLY,
+        kwargs=lambda demo: {"pk": seed_breach(demo).pk},
+        secret=lambda demo: seed_breach(demo).title,
+    ),
 }

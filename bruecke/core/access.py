@@ -34,6 +34,7 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"  # the audit log of the user's organisation
     VIEW_TEAM_CASELOADS = "view_team_caseloads"  # caseload figures of every staff member of the team
     DELETE_CASES = "delete_cases"  # delete a case with its records (audited exception)
+    MANAGE_BREACHES = "manage_breaches"  # the organisation's register of data breaches
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -50,7 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
-    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT, Perm.MANAGE_BREACHES}),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK}),
 }
 

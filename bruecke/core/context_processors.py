@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "tasks": access.has_perm(user, Perm.VIEW_PERSONAL_DATA),
             "manage": access.has_perm(user, Perm.MANAGE_NETWORK),
             "audit": access.has_perm(user, Perm.VIEW_AUDIT),
+            "breaches": access.has_perm(user, Perm.MANAGE_BREACHES),
             "mobile": access.has_perm(user, Perm.EDIT_PARTICIPANTS),
             "caseload": access.has_perm(user, Perm.VIEW_PERSONAL_DATA),
         }

@@ -36,6 +36,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         from bruecke.cases.selectors.transfer import incoming_transfer_count
 
         context["incoming_transfers"] = incoming_transfer_count(request.user)
+    if access.has_perm(request.user, Perm.MANAGE_BREACHES):
+        from bruecke.privacy.selectors import open_breaches
+
+        context["open_breaches"] = open_breaches(request.user)
+        context["now"] = timezone.now()
     return render(request, "core/dashboard.html", context)
 
 

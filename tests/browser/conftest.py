@@ -183,8 +183,11 @@ def bpage(browser: Browser, live_server: Any, transactional_db: None) -> Iterato
     session-wide seed is gone and is rebuilt here (seeding is idempotent)."""
     from bruecke.network.demo import seed_network
     from bruecke.participants.demo import seed_fixed
+    from bruecke.privacy.demo import seed_breach
 
-    seed_fixed(seed_network())
+    demo = seed_network()
+    seed_fixed(demo)
+    seed_breach(demo)  # the same demo data as `make run`
     connections = _connection_counter(live_server)
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)

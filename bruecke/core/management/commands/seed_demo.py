@@ -10,6 +10,7 @@ from bruecke.accounts.models import User
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.participants import demo as participants_demo
+from bruecke.privacy import demo as privacy_demo
 
 DEMO_USERNAMES = [persona[0] for persona in PERSONAS.values()]
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with a known password; not in production.")
         demo = seed_network()
         participants_demo.seed_fixed(demo)
+        privacy_demo.seed_breach(demo)
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")
