@@ -58,6 +58,17 @@ def test_matrix(url_name: str, key: str, demo: DemoNetwork, persona: Callable[[s
         assert expect.secret(demo).encode() not in response.content
     if key == ANON and expect.status(key) == LOGIN_REDIRECT and url_name != "core:home":
         assert response["Location"].startswith(reverse("accounts:login")) or expect.method == "post"
+    assert_security_headers(response, url_name)
+
+
+def assert_security_headers(response: Any, url_name: str) -> None:
+    """Every answer, whatever its status, carries the security headers (checklist G2)."""
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"], url_name
+    assert "script-src 'self'" in response["Content-Security-Policy"], url_name
+    assert response["X-Content-Type-Options"] == "nosniff", url_name
+    assert response["X-Frame-Options"] == "DENY", url_name
+    assert response["Referrer-Policy"] == "same-origin", url_name
+    assert response["Cache-Control"] == "no-store", url_name  # pages may show personal data
 
 
 @pytest.mark.parametrize("key", MEMBERS)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
 from tests.clients import verified_client
+from tests.test_access_matrix import assert_security_headers
 
 
 def test_a_record_outside_the_scope_gets_the_404_page(
@@ -46,6 +47,7 @@ def test_a_server_error_shows_the_request_id_and_no_details(demo: DemoNetwork) -
     assert response["X-Request-ID"] and response["X-Request-ID"] in page
     for detail in ("RuntimeError", "SELECT", "Traceback", "secret"):
         assert detail not in page
+    assert_security_headers(response, "500")
 
 
 def test_an_expired_form_explains_what_to_do(demo: DemoNetwork) -> None:
@@ -57,3 +59,4 @@ def test_an_expired_form_explains_what_to_do(demo: DemoNetwork) -> None:
     assert "Das Formular ist abgelaufen" in page
     assert "Nichts wurde gespeichert" in page
     assert "CSRF" not in page
+    assert_security_headers(response, "csrf failure")
