@@ -206,6 +206,10 @@ SITE_URL = env_str("SITE_URL", None if PRODUCTION else "http://127.0.0.1:8000")
 # HTTPS and cookies: on by default in production, overridable behind a TLS-terminating proxy.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+# Secure cookies get the __Host- prefix: browsers then refuse them over plain HTTP, for
+# another path, or set by a subdomain (ASVS 3.4.4). Browsers reject the prefix without Secure.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

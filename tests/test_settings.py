@@ -48,6 +48,15 @@ def test_production_settings_pass_check_deploy() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_cookies_carry_the_host_prefix() -> None:
+    script = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
+    result = _manage("shell", "-v", "0", "-c", script, environment=_production_env())
+    assert result.stdout.split()[-2:] == ["__Host-sessionid", "__Host-csrftoken"], result.stderr
+    insecure = _production_env(SESSION_COOKIE_SECURE="false")
+    plain = _manage("shell", "-v", "0", "-c", script, environment=insecure)
+    assert plain.stdout.split()[-2] == "sessionid"  # the prefix needs Secure, or browsers drop it
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "SITE_URL", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_secrets(missing: str) -> None:
     environment = _production_env()
