@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "bruecke.core.context_processors.navigation",
+                "bruecke.accounts.context_processors.session_timing",
             ],
         },
     }

@@ -105,6 +105,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # With the second factor given: the step forwards; set-up shows the page to a session
     # without an app; renewing the recovery codes without a code is refused next to the field.
     "accounts:sessions_end": Expect(default=302, statuses=_everyone(302), method="post"),
+    # "Stay signed in" in the warning before the idle limit: nothing to show, just 204.
+    "accounts:session_extend": Expect(default=204, statuses=_everyone(204), method="post", is_page=False),
     "accounts:mfa": Expect(default=302, statuses=_everyone(302)),
     "accounts:mfa_setup": Expect(default=200, statuses=_everyone(200)),
     "accounts:mfa_codes": Expect(default=400, statuses=_everyone(400), method="post"),

@@ -178,3 +178,33 @@ def test_behind_a_proxy_the_forwarded_address_is_counted(demo: DemoNetwork) -> N
         headers={"X-Forwarded-For": "198.51.100.5"},
     )
     assert other.status_code == 302
+
+
+def test_pages_carry_the_session_warning_with_the_time_left(login: Callable[[str], Client]) -> None:
+    client = login("cm_a")
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert 'role="alertdialog"' in page
+    assert 'data-seconds="1800"' in page  # the idle limit: 30 minutes
+    assert "Angemeldet bleiben" in page
+    assert 'src="/static/js/session-timeout.js"' in page
+    assert 'role="alertdialog"' not in Client().get(reverse("accounts:login")).content.decode()
+
+
+def test_near_the_absolute_limit_the_warning_cannot_extend(login: Callable[[str], Client]) -> None:
+    client = login("cm_a")
+    session = client.session
+    session[AUTH_AT] = time.time() - 12 * 3600 + 600  # ten minutes before the absolute end
+    session.save()
+    page = client.get(reverse("core:dashboard")).content.decode()
+    seconds = int(page.split('data-seconds="')[1].split('"')[0])
+    assert 590 <= seconds <= 600
+    assert "Angemeldet bleiben" not in page
+    assert "längste erlaubte Zeit" in page
+
+
+def test_stay_signed_in_answers_without_content(login: Callable[[str], Client]) -> None:
+    client = login("cm_a")
+    url = reverse("accounts:session_extend")
+    assert client.post(url).status_code == 204
+    assert client.get(url).status_code == 405
+    assert Client().post(url)["Location"].startswith(reverse("accounts:login"))

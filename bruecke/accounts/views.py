@@ -76,6 +76,14 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def session_extend_view(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" in the warning before the idle limit: the session is saved on every
+    request, so answering is enough to start the idle period again."""
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
 def sessions_end_view(request: HttpRequest) -> HttpResponse:
     """Signs the user out everywhere else; this session stays."""
     user: User = request.user  # type: ignore[assignment]
