@@ -58,7 +58,7 @@ WIDGETS = {
 
 def _categories() -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label=_("kinds of data concerned"),
+        label=_("Kinds of data concerned"),
         choices=DataCategory.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
