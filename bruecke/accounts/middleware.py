@@ -50,12 +50,19 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.get(AUTH_AT)
-            limit = settings.SESSION_ABSOLUTE_HOURS * 3600
-            if started is None or time.time() - float(started) > limit:
+            left = absolute_seconds_left(request)
+            if left is None or left < 0:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def absolute_seconds_left(request: HttpRequest) -> float | None:
+    """Seconds until the absolute session lifetime ends (None: no sign-in time recorded)."""
+    started = request.session.get(AUTH_AT)
+    if started is None:
+        return None
+    return settings.SESSION_ABSOLUTE_HOURS * 3600 - (time.time() - float(started))
 
 
 class MfaRequiredMiddleware:

@@ -30,7 +30,6 @@ class Value:
 
 @dataclass
 class Record:
-    label: str  # model label, e.g. "cases.contact"
     pk: int
     values: list[Value]
     extra: dict[str, Any] = field(default_factory=dict)
@@ -160,7 +159,7 @@ class Reader:
         for f in self.many:
             related = [names.name(f.related_model, pk) for pk in links.get(f.name, {}).get(obj.pk, [])]  # type: ignore[arg-type]
             values.append(Value(f.name, str(f.verbose_name), ", ".join(related) or EMPTY, related))
-        return Record(obj._meta.label_lower, obj.pk, values)
+        return Record(obj.pk, values)
 
     def _field_value(self, f: models.Field[Any, Any], obj: models.Model, names: Names) -> tuple[str, JSON]:
         raw = getattr(obj, f.attname)

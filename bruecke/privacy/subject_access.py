@@ -66,7 +66,6 @@ class Table:
 
 @dataclass(frozen=True)
 class CaseSection:
-    case_id: int
     heading: str
     sections: list[Section]
 
@@ -89,7 +88,6 @@ class AccessDay:
 
 @dataclass(frozen=True)
 class Report:
-    participant: Participant
     controller_dpos: list[str]
     sections: list[Section]
     cases: list[CaseSection]
@@ -173,7 +171,6 @@ def build_report(*, participant: Participant, user: User) -> Report:
                 record.extra["parent_text"], record.extra["parent"] = plain(getattr(obj, "parent_ref", None))
             records[part.key].append(record)
     return Report(
-        participant=participant,
         controller_dpos=_data_protection_officers(participant),
         sections=[Section(part, records[part.key]) for part in PARTICIPANT_PARTS],
         cases=[_case_section(case, records) for case in loaded["case"]],
@@ -190,7 +187,7 @@ def _case_section(case: Case, records: dict[str, list[Record]]) -> CaseSection:
         Section(part, [r for r in records[part.key] if r.extra.get("case") == case.pk]) for part in CASE_PARTS
     ]
     heading = _("Case opened on %(date)s") % {"date": case.opened_on.strftime("%d.%m.%Y")}
-    return CaseSection(case.pk, heading, sections)
+    return CaseSection(heading, sections)
 
 
 def _data_protection_officers(participant: Participant) -> list[str]:
