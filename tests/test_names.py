@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from bruecke.participants.names import (
     DUPLICATE_THRESHOLD,
     MAX_KEY_LENGTH,
+    is_latin,
     name_keys,
     normalise,
     query_keys,
     similarity,
+    suggest_latin,
     to_latin,
 )
 
@@ -92,12 +94,99 @@ def test_ali_and_alia_collide_by_design() -> None:
     assert name_keys("Ali") == name_keys("Alia")
 
 
-def test_unvocalised_arabic_only_meets_arabic() -> None:
-    # Without vowel signs Arabic gives a bare skeleton ("mhmd"): matching it against
-    # Latin keys would need a skeleton key, which would merge Hassan and Hussein.
-    assert name_keys("محمد") == {"mhmd"}
-    assert not name_keys("محمد") & name_keys("Mohammed")
+def test_unknown_unvocalised_arabic_only_meets_arabic() -> None:
+    # Without vowel signs and outside the name table, Arabic gives a bare skeleton:
+    # matching it against Latin keys would need a skeleton key, which would merge
+    # Hassan and Hussein (decision 0026).
+    assert name_keys("بشر") == {"bxr"}  # b, sh, r
+    assert not name_keys("بشر") & name_keys("Bishr")
     assert name_keys("عبد الرحمن") & name_keys("عبدالرحمن")
+
+
+@pytest.mark.parametrize(
+    ("arabic_script", "latin"),
+    [
+        # Arabic
+        ("محمد", "Mohammed"),
+        ("محمد", "Muhammad"),
+        ("فاطمة", "Fatima"),
+        ("الزهراء", "Al-Zahra"),
+        ("الحسن", "Al-Hassan"),
+        ("الحسن", "Alhasan"),
+        ("عبد الرحمن", "Abdulrahman"),
+        ("عبدالرحمن", "Abd al-Rahman"),
+        ("حسين", "Hussein"),
+        ("يوسف", "Youssef"),
+        ("مُحَمَّد", "Mohamed"),  # vocalised
+        # Persian / Dari (Persian yeh and kaf, final he)
+        ("فاطمه", "Fatemeh"),
+        ("زهرا", "Zahra"),
+        ("احمدی", "Ahmadi"),
+        ("حسینی", "Hosseini"),
+        ("مریم", "Maryam"),
+    ],
+)
+def test_arabic_script_meets_latin_spellings_both_ways(arabic_script: str, latin: str) -> None:
+    assert _found(arabic_script, latin)
+    assert _found(latin, arabic_script)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("حسن", "Hussein"), ("حسين", "Hassan"), ("محمود", "Mohammed"), ("محمد", "Mahmoud"), ("عمر", "Amir")],
+)
+def test_arabic_script_keeps_different_names_apart(a: str, b: str) -> None:
+    assert not _found(a, b)
+    assert not _found(b, a)
+
+
+@pytest.mark.parametrize(
+    ("own_script", "latin"),
+    [
+        ("Олена", "Olena"),  # Ukrainian
+        ("Шевченко", "Schewtschenko"),
+        ("Ольга", "Olga"),  # Russian
+        ("Харченко", "Chartschenko"),
+    ],
+)
+def test_cyrillic_meets_latin_spellings_both_ways(own_script: str, latin: str) -> None:
+    assert _found(own_script, latin)
+    assert _found(latin, own_script)
+
+
+def test_half_typed_arabic_still_finds_arabic_spellings() -> None:
+    assert _found("محم", "محمد الحسن")
+
+
+@pytest.mark.parametrize(
+    ("own_script", "suggestion"),
+    [
+        ("فاطمة الزهراء", "Fatima Al-Zahra"),
+        ("محمد الحسن", "Muhammad Al-Hassan"),
+        ("عبدالرحمن", "Abdulrahman"),
+        ("زهرا احمدی", "Zahra Ahmadi"),
+        ("Олена Шевченко", "Olena Shevchenko"),
+        ("بشر", "Bshr"),  # outside the table: letter by letter, for the user to correct
+    ],
+)
+def test_suggest_latin(own_script: str, suggestion: str) -> None:
+    assert suggest_latin(own_script) == suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "latin"),
+    [
+        ("Müller-Lüdenscheidt", True),
+        ("Şahin", True),
+        ("N'Diaye", True),
+        ("Ševčenko", True),
+        ("محمد", False),
+        ("Ольга", False),
+        ("Zahra زهرا", False),
+    ],
+)
+def test_is_latin(text: str, latin: bool) -> None:
+    assert is_latin(text) is latin
 
 
 def _found(query: str, stored: str) -> bool:

@@ -56,8 +56,14 @@ FIXED = [
     ("Muhammad", "Alhasan", "", "1994-03", Gender.MALE, "SY", "B", "Greifswald", "ae_25_2_refugee"),
     ("Fatima", "Yusuf", "Fatma Youssef", "1992", Gender.FEMALE, "SO", "B", "Greifswald", "gestattung"),
     ("Giorgi", "Beridze", "", "1990-09-30", Gender.MALE, "GE", "C", "Schwerin", "duldung_60b"),
-    ("Zahra", "Ahmadi", "زهرا احمدی", "2005-02-11", Gender.FEMALE, "IR", "C", "Schwerin", "ae_25a"),
+    ("Zahra", "Ahmadi", "", "2005-02-11", Gender.FEMALE, "IR", "C", "Schwerin", "ae_25a"),
 ]
+# Names as written in their own script, beside the Latin spelling of the German documents.
+OWN_SCRIPT = {
+    ("Mohammed", "Al-Hassan"): ("محمد", "الحسن"),
+    ("Olena", "Schewtschenko"): ("Олена", "Шевченко"),
+    ("Zahra", "Ahmadi"): ("زهرا", "احمدی"),
+}
 
 
 def _birth(text: str) -> tuple[int, int | None, int | None]:
@@ -83,6 +89,8 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
             team=demo.teams[team],
             given_names=given,
             family_name=family,
+            given_names_own_script=OWN_SCRIPT.get((given, family), ("", ""))[0],
+            family_name_own_script=OWN_SCRIPT.get((given, family), ("", ""))[1],
             birth_year=year,
             birth_month=month,
             birth_day=day,

@@ -19,6 +19,7 @@ from bruecke.core.forms import Form, ModelForm
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Organisation
+from bruecke.participants import names
 from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 from bruecke.participants.models import (
     LANGUAGE_CHOICES,
@@ -89,6 +90,10 @@ def check_name(value: str) -> str:
     return value
 
 
+_NAME_PAIRS = (("given_names", "given_names_own_script"), ("family_name", "family_name_own_script"))
+_OWN_SCRIPT_FIELDS = tuple(own for _latin, own in _NAME_PAIRS)
+
+
 def _assignment_choices(user: User) -> list[tuple[str, str]]:
     return [
         (str(m.pk), f"{m.organisation}" + (f" – {m.team}" if m.team else ""))
@@ -127,6 +132,8 @@ class ParticipantForm(ModelForm):
             "project",
             "given_names",
             "family_name",
+            "given_names_own_script",
+            "family_name_own_script",
             "birth_date_is_placeholder",
             "gender",
             "nationality",
@@ -148,10 +155,31 @@ class ParticipantForm(ModelForm):
         ]
         widgets = {"arrival_date": DateInput(), "entry_date": DateInput()}
 
-    field_order = ["given_names", "family_name", "other_spellings", "birth_date", "birth_date_is_placeholder"]
+    field_order = [
+        "given_names",
+        "family_name",
+        "given_names_own_script",
+        "family_name_own_script",
+        "other_spellings",
+        "birth_date",
+        "birth_date_is_placeholder",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()  # mutable: a suggested Latin spelling is filled in
+        # Required unless a name in its own script is given, from which one is suggested.
+        self.fields["given_names"].required = False
+        self.fields["given_names"].help_text = _(
+            "As in the residence permit or passport. For a name in another script, fill in "
+            "the fields below: a Latin spelling is suggested for you to check."
+        )
+        for name in _OWN_SCRIPT_FIELDS:
+            self.fields[name].help_text = _(
+                "Only for a name written in another script (Arabic, Persian, Cyrillic …)."
+            )
+            self.fields[name].widget.attrs["dir"] = "auto"  # right to left for Arabic script
         if self.instance.pk:
             self.limit_projects({self.instance.organisation.network_id})
             self.initial.setdefault("birth_date", self.instance.birth_date_display)
@@ -164,6 +192,8 @@ class ParticipantForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for latin_field, own_field in _NAME_PAIRS:
+            self._check_scripts(data, latin_field, own_field)
         born: PartialDate | None = data.get("birth_date")
         today = datetime.date.today()
         entry, arrival = data.get("entry_date"), data.get("arrival_date")
@@ -190,6 +220,40 @@ class ParticipantForm(ModelForm):
         elif arrival and born and arrival < born.earliest():
             self.add_error("arrival_date", _("The arrival cannot be before the birth."))
         return data
+
+    def _check_scripts(self, data: dict[str, Any], latin_field: str, own_field: str) -> None:
+        """Latin spelling and own script each in their field; a missing Latin spelling is
+        suggested from the own script and shown for confirmation, never saved unseen."""
+        if latin_field not in data or own_field not in data:
+            return  # already refused (symbols, length)
+        latin, own = data[latin_field], data[own_field]
+        if own and names.is_latin(own):
+            self.add_error(
+                own_field,
+                _("This field is only for a name in another script; enter Latin names in the fields above."),
+            )
+            return
+        if latin and not names.is_latin(latin):
+            if own:
+                self.add_error(
+                    latin_field,
+                    _("Please use Latin letters here; the name in its own script goes in the field below."),
+                )
+                return
+            own, latin = latin, ""  # typed in the wrong field: move it, then suggest
+            data[own_field] = own
+            self.data[self.add_prefix(own_field)] = own
+        if own and not latin:
+            self.data[self.add_prefix(latin_field)] = names.suggest_latin(own)
+            self.add_error(
+                latin_field,
+                _(
+                    "Suggested from the name in its own script. Please check it against the "
+                    "German documents, correct it if needed and save again."
+                ),
+            )
+        elif latin_field == "given_names" and not latin:
+            self.add_error(latin_field, self.fields[latin_field].error_messages["required"])
 
     def limit_projects(self, network_ids: set[int]) -> None:
         """Only projects of the participant's (or the user's) network can be chosen."""
@@ -228,6 +292,12 @@ class ParticipantForm(ModelForm):
 
     def clean_family_name(self) -> str:
         return check_name(self.cleaned_data["family_name"])
+
+    def clean_given_names_own_script(self) -> str:
+        return check_name(self.cleaned_data["given_names_own_script"])
+
+    def clean_family_name_own_script(self) -> str:
+        return check_name(self.cleaned_data["family_name_own_script"])
 
     def clean_other_spellings(self) -> str:
         return check_name(self.cleaned_data["other_spellings"])

@@ -100,8 +100,9 @@ LANGUAGE_CHOICES = [
 
 
 class Participant(OrganisationScopedModel):
-    """A person accompanied by one partner. Names are stored exactly as written in the
-    identity document (Unicode NFC); `latin_name` and the `NameKey` rows serve search."""
+    """A person accompanied by one partner. Names are stored exactly as written (Unicode
+    NFC), in Latin and in their own script; `latin_name` (ASCII, for sorting) and the
+    `NameKey` rows serve search."""
 
     team = models.ForeignKey(
         "network.Team",
@@ -119,8 +120,21 @@ class Participant(OrganisationScopedModel):
         related_name="participants",
         verbose_name=_("project"),
     )
-    given_names = models.CharField(_("given names (as in the document)"), max_length=150)
-    family_name = models.CharField(_("family name (as in the document)"), max_length=150, blank=True)
+    # The Latin spelling used in German documents (residence permit, Jobcenter letters):
+    # shown everywhere. The name as written in its own script is kept beside it; both are
+    # edited by the user, and a Latin spelling suggested by the machine is marked as
+    # unconfirmed until someone saves it (decision 0026).
+    given_names = models.CharField(_("given names (Latin, as in German documents)"), max_length=150)
+    family_name = models.CharField(
+        _("family name (Latin, as in German documents)"), max_length=150, blank=True
+    )
+    given_names_own_script = models.CharField(
+        _("given names in their own script"), max_length=150, blank=True
+    )
+    family_name_own_script = models.CharField(_("family name in its own script"), max_length=150, blank=True)
+    latin_spelling_confirmed = models.BooleanField(
+        _("Latin spelling checked by a person"), default=True, editable=False
+    )
     latin_name = models.CharField(_("name in Latin script"), max_length=400, editable=False)
     # Birth dates are often partial on refugee documents: year, or year and month.
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
@@ -200,6 +214,11 @@ class Participant(OrganisationScopedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+    @property
+    def own_script_name(self) -> str:
+        """The name as written in its own script (Arabic, Cyrillic, …), if recorded."""
+        return f"{self.given_names_own_script} {self.family_name_own_script}".strip()
 
     @property
     def birth_date_display(self) -> str:

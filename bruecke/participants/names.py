@@ -13,9 +13,16 @@ the first vowel keeps its class (a / e-i / o-u), every later vowel run becomes "
 The first vowel separates Hassan (hasen) from Hussein (hosen); the later vowels only
 mark syllables, since they vary most between transliterations (Mohammed/Muhammad).
 
+Arabic script (Arabic, Persian/Dari, Pashto) is unvocalised: "محمد" is "mhmd" letter
+by letter. Names in the table of `arabic_names` are first respelled in Latin (محمد ->
+Muhammad), so they meet every Latin transliteration; stored keys also keep the
+letter-by-letter key, so a half-typed Arabic query still finds Arabic spellings.
+`suggest_latin` offers the same respelling as the Latin spelling for German documents,
+which the user confirms or corrects (decision 0026).
+
 Known limits (deliberate):
-- Unvocalised Arabic script has no short vowels ("محمد" -> "mhmd"), so its key only
-  meets other Arabic spellings; vocalised Arabic ("مُحَمَّد") and Ge'ez meet Latin forms.
+- Arabic-script names outside the table only meet other Arabic-script spellings;
+  vocalised Arabic ("مُحَمَّد") and Ge'ez meet Latin forms.
 - German "ch" (Chaled), English "kh" (Khaled), "h" (Haled) and the /tʃ/ spellings
   (tsch, tch, cz, č) share one class: German transliterates Cyrillic х and Arabic خ
   as "ch", English writes ч as "ch", so only a merged class lets Kharchenko meet
@@ -36,6 +43,8 @@ from itertools import pairwise
 from typing import Final
 
 from anyascii import anyascii
+
+from bruecke.participants.arabic_names import respell
 
 # Ranking duplicate candidates: >= 0.85 means "probably the same person, spelled
 # differently": transliterations (Mohammed Al-Hassan / Muhammad Alhassan: 1.0), swapped
@@ -145,6 +154,22 @@ def to_latin(text: str) -> str:
     return " ".join(anyascii(text).split())
 
 
+def suggest_latin(text: str) -> str:
+    """A suggested Latin spelling for a name in another script (فاطمة الزهراء -> Fatima
+    Al-Zahra, Олена -> Olena), for the user to confirm or correct; never stored unseen."""
+    words = to_latin(respell(normalise(text))).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def is_latin(text: str) -> bool:
+    """True if every letter of the text is a Latin letter (diacritics allowed)."""
+    return all(
+        "LATIN" in unicodedata.name(char, "")
+        for char in unicodedata.normalize("NFC", text)
+        if unicodedata.category(char)[0] == "L"
+    )
+
+
 def _latin_words(text: str) -> list[str]:
     """Lowercase ASCII words of a name: letters only, hyphens and symbols split words."""
     text = unicodedata.normalize("NFC", text).lower().translate(_DIACRITICS)
@@ -201,7 +226,13 @@ def name_keys(text: str) -> set[str]:
     adjacent parts joined, so "Abd al-Rahman", "Abdul Rahman" and "Abdulrahman" all
     have "abdrehmen" and "rahmen".
     """
-    words = _latin_words(text)
+    keys = _word_keys(_latin_words(respell(text)))
+    if any(not is_latin(word) for word in text.split()):
+        keys |= _word_keys(_latin_words(text))  # letter by letter, for half-typed queries
+    return keys
+
+
+def _word_keys(words: list[str]) -> set[str]:
     keys = set()
     parts: list[str] = []
     for i, word in enumerate(words):
@@ -224,7 +255,7 @@ def query_keys(query: str) -> list[str]:
     the stored keys already contain both forms.
     """
     keys: list[str] = []
-    for word in _without_particles(_latin_words(query)):
+    for word in _without_particles(_latin_words(respell(query))):
         # While typing, "Kravc" is the start of "Kravchenko", not a hard c.
         word = _INCOMPLETE.sub("", word) or word
         key = _key("".join(_components(word, strip_article=False)))
@@ -235,7 +266,7 @@ def query_keys(query: str) -> list[str]:
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(spelling, key) of each part of a full name, articles left out."""
-    words = _without_particles(_latin_words(text))
+    words = _without_particles(_latin_words(respell(text)))
     parts = [p for w in words for p in _components(w, strip_article=True)]
     return [(p, _key(p)) for p in parts if _key(p)]
 

@@ -21,7 +21,7 @@ from bruecke.participants.models import Consent, NameKey, NameVariant, Participa
 
 def _clean_variants(variants: Iterable[str], participant: Participant) -> list[str]:
     """Distinct other spellings, without the document name itself."""
-    seen = {names.normalise(participant.full_name).casefold()}
+    seen = {names.normalise(n).casefold() for n in (participant.full_name, participant.own_script_name)}
     result = []
     for raw in variants:
         variant = names.normalise(raw)
@@ -54,8 +54,14 @@ def refresh_current_status(participant: Participant) -> None:
 
 
 def rebuild_name_keys(participant: Participant) -> None:
-    """Derived search keys from every spelling; rebuilt whenever a name changes."""
-    spellings = [participant.given_names, participant.family_name]
+    """Derived search keys from every spelling (Latin, own script, other spellings);
+    rebuilt whenever a name changes."""
+    spellings = [
+        participant.given_names,
+        participant.family_name,
+        participant.given_names_own_script,
+        participant.family_name_own_script,
+    ]
     spellings += list(participant.name_variants.values_list("name", flat=True))
     keys = set().union(*(names.name_keys(s) for s in spellings if s))
     NameKey.objects.filter(participant=participant).delete()

@@ -127,6 +127,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
             spellings = [
                 form.cleaned_data["given_names"],
                 form.cleaned_data["family_name"],
+                form.cleaned_data["given_names_own_script"],
+                form.cleaned_data["family_name_own_script"],
                 *form.spellings(),
             ]
             candidates = selectors.duplicate_candidates(
@@ -202,7 +204,13 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.participant_update(
             actor=_user(request),
             participant=participant,
-            data={**model_data(form), **form.birth_data(), **form.children_data()},
+            # Saving the form is a person's check of the Latin spelling (decision 0026).
+            data={
+                **model_data(form),
+                **form.birth_data(),
+                **form.children_data(),
+                "latin_spelling_confirmed": True,
+            },
             variants=form.spellings(),
         ),
         success=lambda p: reverse("participants:detail", args=[p.pk]),
