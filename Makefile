@@ -23,10 +23,15 @@ messages: $(VENV)/.installed
 
 setup: $(VENV)/.installed node_modules/.installed messages
 
+# `make run PORT=8001` serves on another port; e-mailed links follow (SITE_URL), unless
+# SITE_URL is set in the environment.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+
 run: setup
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
+	SITE_URL=$(SITE_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -103,11 +103,18 @@ CASES: list[tuple[str | None, Doc | None, str, str, str | None]] = [
     (NAF, Doc("duldung_60a"), "AL", "eligible", "tolerated"),
     (NAF, Doc("duldung_60c"), "GE", "eligible", "tolerated"),
     (NAF, Doc("duldung_60d"), "XU", "eligible", "tolerated"),
+    # Recognised refugees and other protection: more than "good prospects" (decision 0026)
+    (NAF, Doc("ae_25_2_refugee", WorkNote.PERMITTED), "SY", "eligible", "protection_granted"),
+    (NAF, Doc("ae_25_2_subsidiary", UNKNOWN), "ER", "eligible", "protection_granted"),
+    (NAF, Doc("ae_24", UNKNOWN), "UA", "eligible", "protection_granted"),
+    (NAF, Doc("ae_25a", UNKNOWN), "IR", "eligible", "protection_granted"),
+    (NAF, Doc("ae_19d", UNKNOWN), "AL", "eligible", "protection_granted"),
     # NAFplus: exclusions
     (NAF, Doc("duldung_60a", BAN), "TR", "not_eligible", None),
     (NAF, Doc("duldung_60a", BAN), "RS", "not_eligible", None),
     (NAF, Doc("duldung_60b"), "SY", "not_eligible", None),
-    (NAF, Doc("ae_25_2_refugee", WorkNote.PERMITTED), "SY", "not_eligible", None),
+    (NAF, Doc("niederlassung", WorkNote.PERMITTED), "SY", "not_eligible", None),
+    (NAF, Doc("ae_18ab", WorkNote.PERMITTED), "SY", "not_eligible", None),
     # NAFplus: missing facts
     (NAF, Doc("duldung_60a", UNKNOWN), "XU", "unclear", None),
     (NAF, Doc("duldung_60a", UNKNOWN), "AL", "unclear", None),

@@ -143,7 +143,7 @@ def test_machine_suggestion_is_marked_until_a_person_saves_it(
     Participant.objects.filter(pk=person.pk).update(latin_spelling_confirmed=False)
     client = login("cm_a")
     url = reverse("participants:detail", args=[person.pk])
-    assert "has not been checked yet" in client.get(url).content.decode()
+    assert 'id="latin-unconfirmed"' in client.get(url).content.decode()
     form = client.get(reverse("participants:edit", args=[person.pk])).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(
@@ -157,7 +157,7 @@ def test_machine_suggestion_is_marked_until_a_person_saves_it(
     assert response.status_code == 302, response.context["form"].errors
     person.refresh_from_db()
     assert person.latin_spelling_confirmed
-    assert "has not been checked yet" not in client.get(url).content.decode()
+    assert 'id="latin-unconfirmed"' not in client.get(url).content.decode()
 
 
 def test_demo_participant_has_a_name_in_arabic_script(demo: DemoNetwork) -> None:

@@ -105,7 +105,8 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
         valid_days = (10, 35, 200, 90, 400, 60, 120, 25, 700)[index]
         residence = ResidenceStatus(
             status=status,
-            issued_on=today - datetime.timedelta(days=180),
+            # Issued before the entry date, so eligibility at entry rests on a document.
+            issued_on=today - datetime.timedelta(days=365),
             valid_until=today + datetime.timedelta(days=valid_days),
             work_note=WorkNote.WITH_PERMISSION if status.startswith(("gest", "duld")) else WorkNote.PERMITTED,
         )

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
+
+from bruecke.core.audit import audit_record
+from bruecke.core.models import AuditAction
 from bruecke.core.services import model_create
 from bruecke.network.models import Network
 from bruecke.participants.models import ResidenceStatusType
@@ -28,6 +32,26 @@ DULDUNG_WITH_ACCESS = ["duldung_60a", "duldung_60c", "duldung_60d"]
 # "Erwerbstätigkeit nicht gestattet" in the document: an absolute work ban.
 NO_WORK_BAN = {"not_work_note": "not_permitted"}
 RESIDENCE_PERMITS = [status for status in ResidenceStatusType.values if status.startswith("ae_")]
+# Refugees whose stay is secured: recognised protection (§ 25 (1)–(3)), temporary
+# protection (§ 24), humanitarian permits (§ 25 (4)–(5), § 25a, § 25b, § 104c) and the
+# permits open to tolerated persons (§ 16g, § 19d). Not the skilled-worker permits
+# (§ 16a, § 18a/b: no refugee status) nor the Niederlassungserlaubnis (settled).
+# See docs/decisions/0026-names-in-own-script-and-demo-target-groups.md for the reading.
+PROTECTION_PERMITS = [
+    "ae_25_1",
+    "ae_25_2_refugee",
+    "ae_25_2_subsidiary",
+    "ae_25_3",
+    "ae_25_4",
+    "ae_25_4ab",
+    "ae_25_5",
+    "ae_24",
+    "ae_25a",
+    "ae_25b",
+    "ae_104c",
+    "ae_16g",
+    "ae_19d",
+]
 
 NAF_TARGET_GROUPS: list[dict[str, object]] = [
     {
@@ -57,6 +81,15 @@ NAF_TARGET_GROUPS: list[dict[str, object]] = [
         "label_en": "Tolerated persons with at least subordinate access to the labour market",
         "any_status": DULDUNG_WITH_ACCESS,
         "conditions": [NO_WORK_BAN],
+    },
+    # "Geflüchtete mit hoher Bleibeperspektive": whose protection is granted have more
+    # than prospects of staying; the predecessor programme named them ("Bleibeberechtigte").
+    {
+        "key": "protection_granted",
+        "label_de": "Geflüchtete mit Schutzstatus oder humanitärem Aufenthaltsrecht",
+        "label_en": "Refugees with protection status or a humanitarian right of residence",
+        "any_status": PROTECTION_PERMITS,
+        "conditions": [],
     },
 ]
 
@@ -98,7 +131,10 @@ def seed_projects(mv: Network, opr: Network) -> None:
         ),
         (opr, "ABS-OPR", "ESF Plus – WIR", EsfVariant.ESF_PLUS, WIR_TARGET_GROUPS, 15),
     ]:
-        if not Project.objects.filter(network=network, name=name).exists():
+        existing = Project.objects.filter(network=network, name=name).first()
+        if existing is not None:
+            _update_target_groups(existing, groups)
+        else:
             model_create(
                 actor=None,
                 instance=Project(
@@ -112,3 +148,20 @@ def seed_projects(mv: Network, opr: Network) -> None:
                     minimum_age=minimum_age,
                 ),
             )
+
+
+@transaction.atomic
+def _update_target_groups(project: Project, groups: list[dict[str, object]]) -> None:
+    """A demo database seeded before a change of the demo's target groups gets the new
+    ones, and its participants' stored eligibility is recomputed."""
+    if project.target_groups == groups:
+        return
+    from bruecke.participants.services import refresh_eligibility
+
+    project.target_groups = groups
+    project.full_clean()
+    project.save(update_fields=["target_groups", "updated_at"])
+    # The seed is the actor, as for model_create(actor=None) above.
+    audit_record(actor=None, action=AuditAction.UPDATE, obj=project, changed_fields=["target_groups"])
+    for participant in project.participants.all():
+        refresh_eligibility(participant)

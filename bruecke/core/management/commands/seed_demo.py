@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from bruecke.accounts import demo as mfa_demo
 from bruecke.accounts.models import User
@@ -48,5 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Second factor: after the password, enter a current code of an authenticator app set up "
             f"with the demo key {spaced} (time-based, 6 digits), or one of the one-time codes above "
-            "(new ones at every start)."
+            "(each code works once; new ones at every start)."
         )
+        # SITE_URL is the address `make run PORT=…` serves on, so this link matches it.
+        self.stdout.write(f"Sign in at {settings.SITE_URL.rstrip('/')}{reverse('accounts:login')}")
