@@ -6,10 +6,11 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts.models import User
@@ -167,8 +168,8 @@ class ParticipantForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.data = self.data.copy()  # mutable: a suggested Latin spelling is filled in
+        if self.is_bound:  # a copy the form may change: a suggested Latin spelling goes in
+            self.data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         # Required unless a name in its own script is given, from which one is suggested.
         self.fields["given_names"].required = False
         self.fields["given_names"].help_text = _(
@@ -242,9 +243,9 @@ class ParticipantForm(ModelForm):
                 return
             own, latin = latin, ""  # typed in the wrong field: move it, then suggest
             data[own_field] = own
-            self.data[self.add_prefix(own_field)] = own
+            self._show(own_field, own)
         if own and not latin:
-            self.data[self.add_prefix(latin_field)] = names.suggest_latin(own)
+            self._show(latin_field, names.suggest_latin(own))
             self.add_error(
                 latin_field,
                 _(
@@ -254,6 +255,10 @@ class ParticipantForm(ModelForm):
             )
         elif latin_field == "given_names" and not latin:
             self.add_error(latin_field, self.fields[latin_field].error_messages["required"])
+
+    def _show(self, field: str, value: str) -> None:
+        """Puts a value into the re-rendered form (the user confirms it by saving)."""
+        cast(QueryDict | dict[str, Any], self.data)[self.add_prefix(field)] = value
 
     def limit_projects(self, network_ids: set[int]) -> None:
         """Only projects of the participant's (or the user's) network can be chosen."""
