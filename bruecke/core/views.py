@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read_all
 from bruecke.core.audit_forms import AuditFilterForm
 from bruecke.core.selectors import AuditFilter, audit_events_filtered
 from bruecke.core.views_helpers import paginate
@@ -32,6 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["my_day"] = my_day(request.user, today)
         context["my_day_until"] = today + MY_DAY_AHEAD
         context["task_back"] = request.get_full_path()
+        audit_read_all(actor=request.user, objs=[*context["expiring"], *context["my_day"]])  # type: ignore[arg-type]
     if access.has_perm(request.user, Perm.EDIT_PARTICIPANTS):
         from bruecke.cases.selectors.transfer import incoming_transfer_count
 
