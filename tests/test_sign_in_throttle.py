@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -22,6 +23,7 @@ from bruecke.accounts.models import ThrottleCounter, User
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DEMO_PASSWORD, DemoNetwork
 from tests.clients import verified_client
+from tests.test_mfa import _device, _now_code, _password_only
 
 LOGIN = "/accounts/login/"
 
@@ -131,3 +133,19 @@ def test_operator_reaches_the_admin_only_after_the_second_factor(operator: User)
 
 def test_signed_in_staff_without_admin_rights_gets_no_loop(login: Callable[[str], Client]) -> None:
     assert login("cm_a").get(reverse("admin:login")).status_code == 403
+
+
+def test_second_factor_codes_use_the_same_atomic_counter(demo: DemoNetwork, settings: Any) -> None:
+    """Wrong codes take units of the person's allowance; a right code gives its unit back."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    user = demo.users["cm_b"]
+    _row, secret = _device(user)
+    client = _password_only(user)
+    for _attempt in range(2):
+        assert client.post(reverse("accounts:mfa"), {"code": "000000"}).status_code == 400
+    assert client.post(reverse("accounts:mfa"), {"code": _now_code(secret)}).status_code == 302
+    assert ThrottleCounter.objects.get(key=f"mfa:{user.pk}").count == 2
+    again = _password_only(user)
+    assert again.post(reverse("accounts:mfa"), {"code": "000000"}).status_code == 400
+    assert "Zu viele" in again.post(reverse("accounts:mfa"), {"code": "000000"}).content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.MFA_THROTTLED, actor=user).count() == 1

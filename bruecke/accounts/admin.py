@@ -23,7 +23,7 @@ def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse
     return redirect_to_login(local_next(request, reverse("admin:index")), reverse("accounts:login"))
 
 
-admin.site.login = admin_login  # type: ignore[method-assign,assignment]
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 
 @admin.register(User)
