@@ -34,13 +34,15 @@ def _reader(url_name: str) -> str | None:
 
 
 def _personal_data_markers() -> list[bytes]:
-    """Text that only appears where a participant's record is shown: full names and
-    family names (as HTML-escaped in templates) and full birth dates."""
+    """Text that only appears where a participant's record is shown: full names, family
+    names (as HTML-escaped in templates) and full birth dates (a bare year is too common)."""
     markers: set[str] = set()
     for participant in Participant.objects.all():
-        markers.add(participant.full_name if hasattr(participant, "full_name") else str(participant))
+        markers.add(participant.full_name)
         if len(participant.family_name) >= 5:
             markers.add(participant.family_name)
+        if participant.birth_day is not None and not participant.birth_date_is_placeholder:
+            markers.add(participant.birth_date_display)
     return [escape(m).encode() for m in markers if m]
 
 
@@ -99,3 +101,12 @@ def test_name_search_records_a_read_of_each_result(demo: DemoNetwork, persona: C
     assert [p.full_name for p in shown] == ["Mohammed Al-Hassan"]
     events = AuditEvent.objects.filter(action=AuditAction.READ, object_type="participants.participant")
     assert events.filter(object_id=str(shown[0].pk), actor=persona("cm_a")).exists()
+
+
+def test_the_walk_recognises_a_page_with_personal_data(
+    demo: DemoNetwork, persona: Callable[[str], User]
+) -> None:
+    """Guards the walk itself: the markers must match what a participant page shows."""
+    expect = EXPECTATIONS["participants:detail"]
+    page = verified_client(persona("cm_a")).get(reverse("participants:detail", kwargs=expect.kwargs(demo)))
+    assert any(marker in page.content for marker in _personal_data_markers())
