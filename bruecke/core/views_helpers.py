@@ -50,9 +50,9 @@ def records_shown(form: BaseForm, shows: Model | None) -> list[Model]:
     if isinstance(instance, OrganisationScopedModel) and instance.pk is not None:
         records.append(instance)
     for field in form.fields.values():
-        queryset = getattr(field, "queryset", None)
-        if isinstance(field, ModelChoiceField) and issubclass(queryset.model, OrganisationScopedModel):  # type: ignore[union-attr]
-            records += list(queryset)  # type: ignore[arg-type]
+        choices = field.queryset if isinstance(field, ModelChoiceField) else None
+        if choices is not None and issubclass(choices.model, OrganisationScopedModel):
+            records += list(choices)
     return records
 
 
@@ -70,9 +70,9 @@ def edit_page(
     """Validate, call the service, show its errors beside the fields, or redirect on success.
 
     The service runs in one transaction: on any error nothing is saved and the user's
-    input is shown again. Every rendering of the form is a read of the record it edits
-    (when that record is personal data) and of `shows`, the record the page is about
-    (e.g. the case a new task is added to), so both get a read event.
+    input is shown again. Opening the form (GET) is a read of the record it edits (when
+    that record is personal data), of `shows`, the record the page is about (e.g. the case
+    a new task is added to), and of personal-data choices: each gets a read event.
     """
     if request.method == "POST" and form.is_valid():
         try:
