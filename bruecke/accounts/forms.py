@@ -8,8 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bruecke.accounts import services
-from bruecke.accounts.throttle import is_throttled
+from bruecke.accounts import services, throttle
 from bruecke.core.forms import Form
 from bruecke.core.middleware import current_request_context
 
@@ -28,7 +27,8 @@ class LoginForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         context = current_request_context()
-        if is_throttled(username, context.remote_addr if context else None):
+        taken = throttle.sign_in_begin(username, context.remote_addr if context else None)
+        if taken is None:
             services.login_throttled(username=username)
             raise ValidationError(
                 self.error_messages["throttled"],
@@ -36,10 +36,12 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
             services.login_failed(username=username)
             raise
+        throttle.sign_in_succeeded(taken)
+        return cleaned
 
 
 class LanguageForm(Form):

@@ -8,7 +8,6 @@ audit log, as for passwords.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac
 import secrets
@@ -23,11 +22,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bruecke.accounts import notices, totp
+from bruecke.accounts import notices, throttle, totp
 from bruecke.accounts.models import MfaDevice, RecoveryCode, User
 from bruecke.accounts.sessions import end_sessions
 from bruecke.core.audit import audit_record
-from bruecke.core.models import AuditAction, AuditEvent
+from bruecke.core.models import AuditAction
 
 MFA_SESSION_KEY = "bruecke_mfa_at"
 RECOVERY_CODES = 10
@@ -97,18 +96,19 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> list[st
             notices.notify(user, "enrolled")
     if not accepted:
         _failed(user, _("The code is not correct. Check the time on your phone and try again."))
+    throttle.give_back(_throttle_key(user))
     _mark_verified(request)
     return codes
 
 
-def is_throttled(user: User) -> bool:
-    since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    failures = AuditEvent.objects.filter(action=AuditAction.MFA_FAILED, actor=user, created_at__gte=since)
-    return failures.count() >= settings.LOGIN_FAILURE_LIMIT
+def _throttle_key(user: User) -> str:
+    return f"mfa:{user.pk}"
 
 
 def _refuse_if_throttled(user: User) -> None:
-    if is_throttled(user):
+    """Takes one attempt from the person's allowance of codes (atomically, as for the
+    password: parallel guesses cannot pass the limit); a right code gives it back."""
+    if not throttle.take(_throttle_key(user), settings.LOGIN_FAILURE_LIMIT):
         audit_record(actor=user, action=AuditAction.MFA_THROTTLED, obj=user)
         raise ValidationError(_("Too many wrong codes. Please wait a few minutes and try again."))
 
@@ -136,6 +136,7 @@ def verify(*, request: HttpRequest, user: User, code: str) -> AuditAction:
             audit_record(actor=user, action=action, obj=user)
     if action is None:
         _failed(user, _("The code is not correct or has been used already."))
+    throttle.give_back(_throttle_key(user))
     _mark_verified(request)
     return action
 
@@ -184,6 +185,7 @@ def codes_renew(*, user: User, code: str) -> list[str]:
             notices.notify(user, "codes_renewed")
     if not accepted:
         _failed(user, _("The code is not correct. Enter the current code from your app."))
+    throttle.give_back(_throttle_key(user))
     return codes
 
 

@@ -57,3 +57,15 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class ThrottleCounter(models.Model):
+    """Attempts per user name (keyed digest) or client address in the current window;
+    changed only by single conditional UPDATE statements (accounts.throttle)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

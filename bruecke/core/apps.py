@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Fail at start-up, not at the first encrypted read, if the keys are malformed.
+        from bruecke.core import checks  # noqa: F401  (registers the deployment checks)
         from bruecke.core.crypto import keyring
 
         keyring()

@@ -32,6 +32,15 @@ def organisation_of(obj: models.Model) -> Organisation | None:
     return organisation if isinstance(organisation, Organisation) else None
 
 
+def _organisation_id_of(obj: models.Model) -> int | None:
+    """As `organisation_of`, without a query per record for scoped records (lists)."""
+    organisation_id = getattr(obj, "organisation_id", None)
+    if isinstance(organisation_id, int) and not hasattr(obj, "audit_organisation"):
+        return organisation_id
+    organisation = organisation_of(obj)
+    return organisation.pk if organisation is not None else None
+
+
 def audit_record(
     *,
     actor: User | AnonymousUser | None,
@@ -65,3 +74,24 @@ def audit_record(
 def audit_read(*, actor: User, obj: models.Model) -> AuditEvent:
     """Records that `actor` was shown the record `obj` (pages with personal data)."""
     return audit_record(actor=actor, action=AuditAction.READ, obj=obj)
+
+
+def audit_read_all(*, actor: User, objs: Iterable[models.Model]) -> int:
+    """Records that `actor` was shown every record of a list (search results, worklists):
+    one event per record, so a person's own log shows each page that listed them. One
+    INSERT for the whole (paginated) list."""
+    context = current_request_context()
+    events = [
+        AuditEvent(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type=object_type_of(obj),
+            object_id=str(obj.pk),
+            organisation_id=_organisation_id_of(obj),
+            request_id=context.request_id if context else "",
+            remote_addr=context.remote_addr if context else None,
+        )
+        for obj in {(type(o), o.pk): o for o in objs}.values()
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read_all
 from bruecke.core.audit_forms import AuditFilterForm
 from bruecke.core.selectors import AuditFilter, audit_events_filtered
 from bruecke.core.views_helpers import paginate
@@ -27,11 +28,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {"memberships": access.memberships(request.user), "today": today}
     if access.has_perm(request.user, Perm.VIEW_PERSONAL_DATA):
-        context["expiring"] = expiring_documents(request.user, today)[:20]
+        expiring = list(expiring_documents(request.user, today)[:20])
+        tasks = my_day(request.user, today)
+        context["expiring"] = expiring
         context["urgent_until"] = today + EXPIRY_URGENT
-        context["my_day"] = my_day(request.user, today)
+        context["my_day"] = tasks
         context["my_day_until"] = today + MY_DAY_AHEAD
         context["task_back"] = request.get_full_path()
+        audit_read_all(actor=request.user, objs=[*expiring, *tasks])  # type: ignore[arg-type]
     if access.has_perm(request.user, Perm.EDIT_PARTICIPANTS):
         from bruecke.cases.selectors.transfer import incoming_transfer_count
 

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.forms import BaseForm
+from django.forms import BaseForm, ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from bruecke.core.audit import audit_read_all
 from bruecke.core.forms import add_service_errors
+from bruecke.core.models import OrganisationScopedModel
 
 PAGE_SIZE = 50
 
@@ -40,6 +42,20 @@ def model_data(form: BaseForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if k in model_fields}
 
 
+def records_shown(form: BaseForm, shows: Model | None) -> list[Model]:
+    """The personal-data records a form page shows: `shows`, the edited record, and the
+    choices of any select whose options are personal data (e.g. cases by name)."""
+    records = [shows] if shows is not None else []
+    instance = getattr(form, "instance", None)
+    if isinstance(instance, OrganisationScopedModel) and instance.pk is not None:
+        records.append(instance)
+    for field in form.fields.values():
+        choices = field.queryset if isinstance(field, ModelChoiceField) else None
+        if choices is not None and issubclass(choices.model, OrganisationScopedModel):
+            records += list(choices)
+    return records
+
+
 def edit_page(
     request: HttpRequest,
     *,
@@ -49,11 +65,14 @@ def edit_page(
     title: str,
     template: str = "form_page.html",
     context: dict[str, Any] | None = None,
+    shows: Model | None = None,
 ) -> HttpResponse:
     """Validate, call the service, show its errors beside the fields, or redirect on success.
 
     The service runs in one transaction: on any error nothing is saved and the user's
-    input is shown again.
+    input is shown again. Opening the form (GET) is a read of the record it edits (when
+    that record is personal data), of `shows`, the record the page is about (e.g. the case
+    a new task is added to), and of personal-data choices: each gets a read event.
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,4 +83,6 @@ def edit_page(
             messages.success(request, _("Saved."))
             return redirect(success(saved))
     status = 400 if request.method == "POST" else 200
+    if request.method == "GET":  # a form sent back with errors shows nothing new
+        audit_read_all(actor=request.user, objs=records_shown(form, shows))  # type: ignore[arg-type]
     return render(request, template, {"form": form, "title": title, **(context or {})}, status=status)

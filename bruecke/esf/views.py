@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
-from bruecke.core.audit import audit_read
+from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.views_helpers import edit_page, model_data, paginate
 from bruecke.esf import selectors, services
 from bruecke.esf.forms import EntryRecordForm
@@ -59,4 +59,5 @@ def incomplete_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     page = paginate(request, selectors.incomplete_entries(request.user))
     rows = [(p, selectors.missing_labels(selectors.row_missing(p))) for p in page]
+    audit_read_all(actor=_user(request), objs=page)
     return render(request, "esf/incomplete.html", {"page": page, "rows": rows})

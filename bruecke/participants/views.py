@@ -19,7 +19,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.selectors.cases import participant_cases
 from bruecke.core import access
 from bruecke.core.access import Perm
-from bruecke.core.audit import audit_read
+from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.forms import add_service_errors
 from bruecke.core.uploads import content_type_of
 from bruecke.core.views_helpers import edit_page, model_data, paginate
@@ -94,6 +94,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     selected = _filter_from(request)
     page = paginate(request, selectors.participant_list(request.user, selected, timezone.localdate()))
+    audit_read_all(actor=_user(request), objs=page)  # a search's results are a read of each
     query = request.GET.copy()
     query.pop("page", None)
     teams = Team.objects.filter(
@@ -231,6 +232,7 @@ def residence_status_create(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda status: reverse("participants:detail", args=[pk]),
         title=_("New residence document for %(name)s") % {"name": participant.full_name},
         context={"cancel_url": reverse("participants:detail", args=[pk])},
+        shows=participant,
     )
 
 
@@ -250,6 +252,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda consent: reverse("participants:detail", args=[pk]),
         title=_("Record consent of %(name)s") % {"name": participant.full_name},
         template="participants/consent_form.html",
+        shows=participant,
         context={
             "cancel_url": reverse("participants:detail", args=[pk]),
             "participant": participant,

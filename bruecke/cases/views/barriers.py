@@ -34,4 +34,5 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Assess barriers: %(name)s") % {"name": case.participant.full_name},
         template="cases/assessment_form.html",
         context={"cancel_url": reverse("cases:detail", args=[case.pk])},
+        shows=case,
     )

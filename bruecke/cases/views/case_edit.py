@@ -57,6 +57,7 @@ def case_pause(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda saved: reverse("cases:detail", args=[saved.pk]),
         title=_("Pause case: %(name)s") % {"name": case.participant.full_name},
         context={"cancel_url": reverse("cases:detail", args=[case.pk])},
+        shows=case,
     )
 
 

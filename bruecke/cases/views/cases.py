@@ -26,4 +26,5 @@ def case_open(request: HttpRequest, participant_pk: int) -> HttpResponse:
         success=lambda case: reverse("cases:detail", args=[case.pk]),
         title=_("Open a case for %(name)s") % {"name": participant.full_name},
         context={"cancel_url": reverse("participants:detail", args=[participant.pk])},
+        shows=participant,
     )

@@ -35,6 +35,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Upload a document for %(name)s") % {"name": case.participant.full_name},
         template="cases/document_form.html",
         context={"cancel_url": reverse("cases:detail", args=[case.pk])},
+        shows=case,
     )
 
 
@@ -84,6 +85,7 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.document_delete(actor=acting_user(request), document=document)
         messages.success(request, _("The document has been deleted."))
         return redirect(case_url + "#documents-heading")
+    audit_read(actor=acting_user(request), obj=document)
     context = {
         "document": document,
         "case": document.case,

@@ -28,6 +28,7 @@ from bruecke.cases.services import mobile as services
 from bruecke.cases.views.common import acting_user
 from bruecke.core import access
 from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read_all
 from bruecke.core.forms import add_service_errors
 
 SUMMARY_MONTHS = 3
@@ -72,6 +73,8 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.EDIT_PARTICIPANTS)
     user = acting_user(request)
     cases = list(selectors.open_cases_for_mobile(user))
+    if request.method == "GET":  # listed by name in every row's select
+        audit_read_all(actor=user, objs=cases)
     topics = list(ContactTopic.objects.filter(is_active=True))
     form_kwargs = {
         "case_choices": [(case.pk, _case_label(case)) for case in cases],

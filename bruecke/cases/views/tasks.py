@@ -21,7 +21,7 @@ from bruecke.cases.services import tasks as services
 from bruecke.cases.views.common import acting_user
 from bruecke.core import access
 from bruecke.core.access import Perm
-from bruecke.core.audit import audit_read
+from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.views_helpers import edit_page, local_next, model_data, paginate
 
 
@@ -43,6 +43,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     else:
         tasks = selectors.my_done_tasks(request.user) if show_done else selectors.my_open_tasks(request.user)
     page = paginate(request, tasks)
+    audit_read_all(actor=acting_user(request), objs=page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -75,6 +76,7 @@ def _task_form_page(request: HttpRequest, *, case: Case | None) -> HttpResponse:
         success=lambda task: back,
         title=title,
         context={"cancel_url": back},
+        shows=case,
     )
 
 

@@ -21,7 +21,7 @@ from bruecke.cases.services import transfer as services
 from bruecke.cases.views.common import acting_user
 from bruecke.core import access
 from bruecke.core.access import Perm
-from bruecke.core.audit import audit_read
+from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.forms import add_service_errors
 from bruecke.core.views_helpers import edit_page, paginate
 
@@ -54,6 +54,7 @@ def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Transfer case: %(name)s") % {"name": case.participant.full_name},
         template="cases/transfer_form.html",
         context={"cancel_url": reverse("cases:detail", args=[case.pk]), "case": case},
+        shows=case,
     )
 
 
@@ -80,6 +81,7 @@ def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def transfers_incoming(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.EDIT_PARTICIPANTS)
     page = paginate(request, selectors.incoming_transfers(request.user))
+    audit_read_all(actor=acting_user(request), objs=page)
     return render(request, "cases/transfers_incoming.html", {"page": page})
 
 
