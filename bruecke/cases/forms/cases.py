@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case
+from bruecke.cases.selectors.cases import organisation_teams
 from bruecke.core.forms import ModelForm
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Office, Role
@@ -38,9 +39,9 @@ class CaseForm(ModelForm):
         fields: dict[str, Any] = self.fields
         fields["case_manager"].queryset = staff_of(participant.organisation_id, Role.CASE_MANAGER)
         fields["placement_officer"].queryset = staff_of(participant.organisation_id, Role.PLACEMENT_OFFICER)
-        fields["team"].queryset = fields["team"].queryset.filter(
-            network_id=participant.organisation.network_id, is_active=True
-        )
+        # Only the teams of the participant's own partner: another partner's team would
+        # make a case that nobody can open.
+        fields["team"].queryset = organisation_teams(participant.organisation_id)
         fields["office"].queryset = Office.objects.filter(
             organisation=participant.organisation, is_active=True
         )
