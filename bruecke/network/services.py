@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
+from bruecke.accounts.sessions import end_sessions
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.core.services import model_create, model_delete, model_update
@@ -130,8 +131,13 @@ def send_password_setup(user_pk: int) -> None:
 
 @transaction.atomic
 def staff_set_active(*, actor: User, user: User, active: bool) -> User:
-    """Deactivating also ends the person's sessions (checked on every request)."""
+    """Deactivating also deletes every stored session of the person: a kept cookie must not
+    open the account again once it is reactivated (an inactive account's session is
+    refused on every request anyway, see SessionLifetimeMiddleware)."""
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
-    updated, _changed = model_update(actor=actor, instance=user, data={"is_active": active})
+    updated, changed = model_update(actor=actor, instance=user, data={"is_active": active})
+    if changed and not active:
+        end_sessions(user.pk)
+        audit_record(actor=actor, action=AuditAction.SESSIONS_ENDED, obj=updated)
     return updated
