@@ -94,8 +94,8 @@ def test_the_client_request_id_is_logged_apart_from_ours() -> None:
         RequestFactory().get("/", headers={"X-Request-ID": "proxy-id-12345"})
     )
     (record,) = seen
-    assert record.client_request_id == "proxy-id-12345"
-    assert record.request_id == response["X-Request-ID"] != "proxy-id-12345"
+    assert getattr(record, "client_request_id", None) == "proxy-id-12345"
+    assert getattr(record, "request_id", None) == response["X-Request-ID"] != "proxy-id-12345"
 
 
 def test_failed_service_leaves_neither_record_nor_event(demo: DemoNetwork) -> None:

@@ -75,9 +75,10 @@ def repair_team_for(case: Case) -> Team | None:
     participant's team if the partner works there, else no team (the whole partner)."""
     teams = organisation_teams(case.organisation_id)
     for membership in memberships_with(case.case_manager, Perm.VIEW_PERSONAL_DATA):
-        own = membership.organisation_id == case.organisation_id and membership.team is not None
-        if own and teams.filter(pk=membership.team_id).exists():
-            return membership.team
+        team = membership.team
+        here = membership.organisation_id == case.organisation_id
+        if here and team is not None and teams.filter(pk=team.pk).exists():
+            return team
     participant_team = case.participant.team_id
     if participant_team is not None and teams.filter(pk=participant_team).exists():
         return Team.objects.get(pk=participant_team)
