@@ -56,6 +56,8 @@ def notify_role_granted(membership: Membership, granted_by: User | None) -> None
             ended_on__isnull=True,
             user__is_active=True,
         ).exclude(user__email="")
+        # The person granted knows already (and may be the one to watch).
+        watchers = watchers.exclude(user_id=granted.user_id)
         for person in User.objects.filter(pk__in=watchers.values("user_id")).order_by("pk"):
             with translation.override(person.language):
                 context = {"user": person, "membership": granted, "granted_by": actor}
