@@ -208,3 +208,22 @@ def test_the_repair_command_finds_and_moves_cases_nobody_can_open(
     out = StringIO()
     call_command("repair_case_teams", stdout=out)  # nothing left to do
     assert str(case.pk) not in out.getvalue()
+
+
+def test_an_open_case_in_a_team_the_user_does_not_see_is_named_not_contradicted(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    """The participant's page lists only the cases the user sees; when the one open case
+    lies with a colleague's team, the refusal says where it is."""
+    amina = _amina()
+    schwerin = demo.teams["Schwerin"]
+    colleague = _staff("a.schwerin", demo.partners["A"], schwerin)
+    case_open(actor=colleague, case=Case(participant=amina, case_manager=colleague, team=schwerin))
+    client = login("cm_a")
+    page = client.get(reverse("participants:detail", args=[amina.pk]))
+    assert list(page.context["cases"]) == []
+    response = client.post(reverse("cases:open", args=[amina.pk]), _open_data(demo, demo.teams["Rostock"]))
+    assert response.status_code == 400
+    (message,) = response.context["form"].non_field_errors()
+    assert schwerin.name in message and colleague.get_full_name() in message
+    assert Case.objects.filter(participant=amina).count() == 1
