@@ -229,7 +229,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "bruecke.core.middleware.RequestIdLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {
+            "format": (
+                "%(asctime)s %(levelname)s [%(request_id)s] [%(client_request_id)s] %(name)s: %(message)s"
+            )
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

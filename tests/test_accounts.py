@@ -137,6 +137,39 @@ def test_deactivation_ends_the_session_at_once(login: Callable[[str], Client], d
     assert client.get(reverse("core:dashboard")).status_code == 302
 
 
+@override_settings(AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.AllowAllUsersModelBackend"])
+def test_an_inactive_accounts_session_is_refused_whatever_the_backend(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    client = login("cm_a")
+    User.objects.filter(pk=demo.users["cm_a"].pk).update(is_active=False)
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+def test_deactivation_deletes_the_sessions_so_reactivation_does_not_revive_them(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    anna = demo.users["cm_a"]
+    kept = login("cm_a")  # e.g. a cookie left on a shared PC
+    other_device = login("cm_a")
+    assert kept.get(reverse("core:dashboard")).status_code == 200
+    admin = login("admin")
+    admin.post(reverse("network:staff_set_active", args=[anna.pk]), {"active": "0"})
+    assert not any(s.get_decoded().get("_auth_user_id") == str(anna.pk) for s in Session.objects.all())
+    assert AuditEvent.objects.filter(
+        action=AuditAction.SESSIONS_ENDED, object_type="accounts.user", object_id=str(anna.pk)
+    ).exists()
+    admin.post(reverse("network:staff_set_active", args=[anna.pk]), {"active": "1"})
+    assert User.objects.get(pk=anna.pk).is_active
+    for client in (kept, other_device):
+        response = client.get(reverse("core:dashboard"))
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
 @override_settings(SESSION_ABSOLUTE_HOURS=1)
 def test_sessions_end_after_the_absolute_lifetime(login: Callable[[str], Client]) -> None:
     client = login("cm_a")

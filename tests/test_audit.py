@@ -47,6 +47,57 @@ def test_update_through_the_page_records_field_names_not_values(
     assert "Umgebung" not in str(AuditEvent.objects.filter(pk=event.pk).values().get())
 
 
+def test_a_client_chosen_request_id_never_reaches_the_audit_log(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    """The header is anyone's to send; the audit log's request id must be the server's."""
+    chosen = "forged-request-id-0001"
+    team = demo.teams["Rostock"]
+    response = login("admin").post(
+        reverse("network:team_edit", args=[team.pk]),
+        {
+            "network": demo.network.pk,
+            "name": team.name,
+            "region": "Rostock Stadt",
+            "office": team.office_id,
+            "is_active": "on",
+        },
+        headers={"X-Request-ID": chosen},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(object_type="network.team", object_id=str(team.pk)).latest("pk")
+    assert event.action == AuditAction.UPDATE
+    assert event.request_id != chosen
+    assert len(event.request_id) == 32
+    assert response["X-Request-ID"] == event.request_id
+    assert not AuditEvent.objects.filter(request_id=chosen).exists()
+
+
+def test_the_client_request_id_is_logged_apart_from_ours() -> None:
+    import logging
+
+    from django.test import RequestFactory
+
+    from bruecke.core.middleware import RequestIdLogFilter, RequestIdMiddleware
+
+    seen: list[logging.LogRecord] = []
+
+    def view(request: Any) -> Any:
+        from django.http import HttpResponse
+
+        record = logging.LogRecord("t", logging.INFO, __file__, 1, "m", None, None)
+        RequestIdLogFilter().filter(record)
+        seen.append(record)
+        return HttpResponse()
+
+    response = RequestIdMiddleware(view)(
+        RequestFactory().get("/", headers={"X-Request-ID": "proxy-id-12345"})
+    )
+    (record,) = seen
+    assert getattr(record, "client_request_id", None) == "proxy-id-12345"
+    assert getattr(record, "request_id", None) == response["X-Request-ID"] != "proxy-id-12345"
+
+
 def test_failed_service_leaves_neither_record_nor_event(demo: DemoNetwork) -> None:
     from bruecke.network.services import consultation_hour_create
 

@@ -253,8 +253,8 @@ def _staff_data(demo: DemoNetwork, **overrides: Any) -> dict[str, Any]:
         "last_name": "Yılmaz",
         "email": "aylin@example.org",
         "language": "de",
-        "m-organisation": demo.partners["B"].pk,
-        "m-team": demo.teams["Greifswald"].pk,
+        "m-organisation": demo.partners["A"].pk,
+        "m-team": demo.teams["Rostock"].pk,
         "m-role": Role.PLACEMENT_OFFICER,
     }
     return {**data, **overrides}
@@ -272,8 +272,11 @@ def test_staff_create_sends_an_invitation(
     assert response["Location"] == reverse("network:staff_detail", args=[user.pk])
     assert not user.has_usable_password()
     assert Membership.objects.get(user=user).role == Role.PLACEMENT_OFFICER
-    (mail,) = mailoutbox
-    assert mail.to == ["aylin@example.org"]
+    (mail,) = [m for m in mailoutbox if m.to == ["aylin@example.org"]]
+    # The grant is announced to partner A's administrator and data-protection officer.
+    watchers = sorted(m.to[0] for m in mailoutbox if m is not mail)
+    assert watchers == sorted([demo.users["admin"].email, demo.users["dpo"].email])
+    sent = len(mailoutbox)
     link = next(line for line in mail.body.splitlines() if "/accounts/password-set/" in line)
     path = link.split("127.0.0.1:8000", 1)[1]
     client = Client()
@@ -284,7 +287,7 @@ def test_staff_create_sends_an_invitation(
         client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     user.refresh_from_db()
     assert user.check_password(new)
-    assert len(mailoutbox) == 1  # the first password is no change to warn about
+    assert len(mailoutbox) == sent  # the first password is no change to warn about
 
 
 def test_staff_create_with_an_invalid_role_saves_nothing(

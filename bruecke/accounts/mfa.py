@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from bruecke.accounts import notices, throttle, totp
 from bruecke.accounts.models import MfaDevice, RecoveryCode, User
 from bruecke.accounts.sessions import end_sessions
+from bruecke.core import access
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 
@@ -198,6 +199,15 @@ def reset(*, actor: User | None, user: User, identity_checked: bool) -> None:
         raise ValidationError(_("Confirm that you have checked the person's identity."))
     if actor is not None and user.pk == actor.pk:
         raise ValidationError(_("You cannot reset your own second factor."))
+    if actor is not None and not access.may_manage_account(actor, user):
+        # A reset lets whoever holds the password set up a new app: only the person's own
+        # organisation decides (docs/decisions/0019).
+        raise ValidationError(
+            _(
+                "This person works with personal data of another organisation. Only an "
+                "administrator of that organisation can change their account."
+            )
+        )
     MfaDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     audit_record(actor=actor, action=AuditAction.MFA_RESET, obj=user)

@@ -43,7 +43,8 @@ class UserLanguageMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session a fixed number of hours after sign-in, however active it is."""
+    """Ends a session a fixed number of hours after sign-in, however active it is, and at
+    once when the account is deactivated (whichever authentication backend is set)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +52,7 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             left = absolute_seconds_left(request)
-            if left is None or left < 0:
+            if left is None or left < 0 or not request.user.is_active:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)

@@ -112,6 +112,43 @@ def organisation_ids(user: User | AnonymousUser, perm: Perm) -> set[int]:
     return {m.organisation_id for m in memberships_with(user, perm)}
 
 
+# Roles that reach a partner's personal data or give power over it: its participants and
+# cases, its audit log and breach register, or granting further roles (docs/decisions/0019).
+SENSITIVE_PERMS = frozenset(
+    {
+        Perm.VIEW_PERSONAL_DATA,
+        Perm.EDIT_PARTICIPANTS,
+        Perm.VIEW_AUDIT,
+        Perm.MANAGE_BREACHES,
+        Perm.MANAGE_NETWORK,
+    }
+)
+SENSITIVE_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perms & SENSITIVE_PERMS)
+
+
+def administered_organisation_ids(user: User | AnonymousUser) -> set[int]:
+    """The organisations whose own administrator `user` is. Partners are separate legal
+    entities: only these decide who works with their personal data."""
+    return organisation_ids(user, Perm.MANAGE_NETWORK)
+
+
+def may_grant_role(actor: User | AnonymousUser, *, organisation: Organisation, role: str) -> bool:
+    """A sensitive role is granted only by an administrator of that very organisation; a
+    role without personal data (network coordinator) by any administrator of the network.
+    Granting to oneself is refused by the service on top of this."""
+    if role in SENSITIVE_ROLES:
+        return organisation.pk in administered_organisation_ids(actor)
+    return organisation.network_id in network_ids(actor, Perm.MANAGE_NETWORK)
+
+
+def may_manage_account(actor: User | AnonymousUser, staff: User) -> bool:
+    """Changes that could hand an account to someone else (e-mail, user name, password
+    link, second factor, activation) and ending its roles: only by an administrator of
+    every organisation where the person holds a sensitive role."""
+    held = Membership.objects.filter(user=staff, ended_on__isnull=True, role__in=sorted(SENSITIVE_ROLES))
+    return set(held.values_list("organisation_id", flat=True)) <= administered_organisation_ids(actor)
+
+
 def personal_data_filter(
     user: User | AnonymousUser, *, team_field: str | None = None, perm: Perm = Perm.VIEW_PERSONAL_DATA
 ) -> Q:

@@ -17,8 +17,9 @@ from django.http import HttpRequest, HttpResponse
 
 @dataclass(frozen=True)
 class RequestContext:
-    request_id: str
+    request_id: str  # always generated here: the audit log must not carry a client's choice
     remote_addr: str | None
+    client_request_id: str = ""  # a proxy's X-Request-ID, for the logs only, never trusted
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("bruecke_request", default=None)
@@ -41,10 +42,11 @@ def client_address(request: HttpRequest) -> str | None:
         return None
 
 
-def _request_id(request: HttpRequest) -> str:
-    # Accept a proxy's id only when it is harmless in logs (no CR/LF, bounded length).
+def _client_request_id(request: HttpRequest) -> str:
+    # Anyone can send this header, so it never becomes the request's id (which goes into
+    # the audit log); it is only logged next to ours, when harmless (no CR/LF, bounded).
     incoming = request.headers.get("X-Request-ID", "")
-    return incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if _VALID_ID.match(incoming) else ""
 
 
 class RequestIdMiddleware:
@@ -52,7 +54,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        context = RequestContext(_request_id(request), client_address(request))
+        context = RequestContext(uuid.uuid4().hex, client_address(request), _client_request_id(request))
         token = _current.set(context)
         try:
             response = self.get_response(request)
@@ -66,6 +68,7 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         context = _current.get()
         record.request_id = context.request_id if context else "-"
+        record.client_request_id = (context.client_request_id if context else "") or "-"
         return True
 
 

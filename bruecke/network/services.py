@@ -18,7 +18,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from bruecke.accounts import notices
 from bruecke.accounts.models import User
+from bruecke.accounts.sessions import end_sessions
+from bruecke.core import access
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.core.services import model_create, model_delete, model_update
@@ -70,19 +73,64 @@ def _check_membership(membership: Membership) -> None:
         raise ValidationError({"user": _("This account is deactivated; reactivate it before adding roles.")})
 
 
+def _check_grant(actor: User, membership: Membership) -> None:
+    """Who may grant what (docs/decisions/0019): a sensitive role only by an administrator
+    of that organisation, and never to oneself."""
+    sensitive = membership.role in access.SENSITIVE_ROLES
+    if sensitive and membership.user_id == actor.pk:
+        raise ValidationError({"role": _("You cannot give yourself a role with access to personal data.")})
+    if not access.may_grant_role(actor, organisation=membership.organisation, role=membership.role):
+        raise ValidationError(
+            {
+                "organisation": _("Only an administrator of %(organisation)s can give this role.")
+                % {"organisation": membership.organisation}
+            }
+        )
+
+
+def _require_account_authority(actor: User, user: User) -> None:
+    if not access.may_manage_account(actor, user):
+        raise ValidationError(
+            _(
+                "This person works with personal data of another organisation. Only an "
+                "administrator of that organisation can change their account."
+            )
+        )
+
+
 @transaction.atomic
 def membership_create(*, actor: User | None, membership: Membership) -> Membership:
+    """Grants a role (`actor` None: the operator's bootstrap command). Every sensitive grant
+    is e-mailed to the organisation's administrators and data-protection officers."""
     _check_membership(membership)
-    return model_create(actor=actor, instance=membership)
+    if actor is not None:
+        _check_grant(actor, membership)
+    created = model_create(actor=actor, instance=membership)
+    if created.role in access.SENSITIVE_ROLES:
+        notices.notify_role_granted(created, actor)
+    return created
 
 
 @transaction.atomic
 def membership_end(*, actor: User, membership: Membership, on: datetime.date | None = None) -> Membership:
     """Ends a role; the user loses its access at once (on their next request)."""
+    if not access.may_grant_role(actor, organisation=membership.organisation, role=membership.role):
+        raise ValidationError(
+            _("Only an administrator of %(organisation)s can end this role.")
+            % {"organisation": membership.organisation}
+        )
     ended, _changed = model_update(
         actor=actor, instance=membership, data={"ended_on": on or datetime.date.today()}
     )
     return ended
+
+
+@transaction.atomic
+def staff_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
+    """Name, user name, e-mail and language of a staff account."""
+    _require_account_authority(actor, user)
+    updated, _changed = model_update(actor=actor, instance=user, data=data)
+    return updated
 
 
 @transaction.atomic
@@ -104,6 +152,7 @@ def staff_invite(*, actor: User, user: User) -> None:
     """Sends a fresh password link (first invitation expired, or a forgotten password)."""
     if not user.is_active or not user.email:
         raise ValidationError(_("Only active accounts with an e-mail address can be invited."))
+    _require_account_authority(actor, user)
     audit_record(actor=actor, action=AuditAction.INVITATION, obj=user)
     user_pk = user.pk
     transaction.on_commit(lambda: send_password_setup(user_pk))
@@ -130,8 +179,14 @@ def send_password_setup(user_pk: int) -> None:
 
 @transaction.atomic
 def staff_set_active(*, actor: User, user: User, active: bool) -> User:
-    """Deactivating also ends the person's sessions (checked on every request)."""
+    """Deactivating also deletes every stored session of the person: a kept cookie must not
+    open the account again once it is reactivated (an inactive account's session is
+    refused on every request anyway, see SessionLifetimeMiddleware)."""
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
-    updated, _changed = model_update(actor=actor, instance=user, data={"is_active": active})
+    _require_account_authority(actor, user)
+    updated, changed = model_update(actor=actor, instance=user, data={"is_active": active})
+    if changed and not active:
+        end_sessions(user.pk)
+        audit_record(actor=actor, action=AuditAction.SESSIONS_ENDED, obj=updated)
     return updated

@@ -283,7 +283,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return edit_page(
         request,
         form=form,
-        save=lambda: model_update(actor=_user(request), instance=staff, data=model_data(form))[0],
+        save=lambda: services.staff_update(actor=_user(request), user=staff, data=model_data(form)),
         success=lambda user: reverse("network:staff_detail", args=[user.pk]),
         title=_("Edit staff member"),
     )
@@ -351,6 +351,10 @@ def membership_create(request: HttpRequest, staff_pk: int) -> HttpResponse:
 @require_POST
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership: Membership = access.get_or_404(selectors.memberships_for_admin(request.user), pk=pk)
-    services.membership_end(actor=_user(request), membership=membership)
-    messages.success(request, _("The role has ended."))
+    try:
+        services.membership_end(actor=_user(request), membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role has ended."))
     return redirect("network:staff_detail", pk=membership.user_id)

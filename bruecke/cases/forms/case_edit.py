@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.forms.cases import staff_of
 from bruecke.cases.models import Case, DeletionReason
+from bruecke.cases.selectors.cases import organisation_teams
 from bruecke.core.forms import Form, ModelForm
 from bruecke.core.locking import VersionedFormMixin
 from bruecke.network.models import Office, Role
@@ -29,9 +30,7 @@ class CaseEditForm(VersionedFormMixin, ModelForm):
         fields["placement_officer"].queryset = staff_of(
             case.organisation_id, Role.PLACEMENT_OFFICER, case.placement_officer_id
         )
-        fields["team"].queryset = fields["team"].queryset.filter(
-            network_id=case.organisation.network_id, is_active=True
-        )
+        fields["team"].queryset = organisation_teams(case.organisation_id)
         fields["office"].queryset = Office.objects.filter(
             organisation_id=case.organisation_id, is_active=True
         )

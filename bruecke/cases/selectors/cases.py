@@ -9,6 +9,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseEvent, Contact
 from bruecke.core import access
 from bruecke.core.access import Perm
+from bruecke.network.models import Membership, Team
 
 AnyUser = User | AnonymousUser
 
@@ -17,6 +18,20 @@ def cases_visible_to(user: AnyUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Que
     """A partner's own cases (narrowed to the team where the role says so); shared
     participants give no access to the sharing partner's cases."""
     return access.personal_data_visible_to(user, Case.objects.all(), team_field="team", perm=perm)
+
+
+def organisation_teams(organisation_id: int) -> QuerySet[Team]:
+    """The active teams a partner works in (has active staff in): the only teams its cases
+    may have. A case in a team where its partner has nobody is a case nobody can open."""
+    staffed = Membership.objects.filter(
+        organisation_id=organisation_id, ended_on__isnull=True, team__isnull=False
+    ).values("team_id")
+    return Team.objects.filter(pk__in=staffed, is_active=True).order_by("name")
+
+
+def case_visible_to(user: AnyUser, case: Case) -> bool:
+    """Whether `user` sees `case` as stored now, asked through the very rule every page uses."""
+    return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
 def case_get(user: AnyUser, pk: object, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Case:

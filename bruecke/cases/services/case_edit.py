@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus, DeletionReason, EventKind
+from bruecke.cases.selectors.cases import organisation_teams
+from bruecke.cases.services.cases import require_visible_to_case_manager
 from bruecke.cases.services.timeline import record_event
 from bruecke.core import access
 from bruecke.core.access import Perm
@@ -41,8 +43,8 @@ def _check_staff(case: Case, data: Mapping[str, Any]) -> None:
     ):
         errors["placement_officer"] = _("Please choose a placement officer of this partner organisation.")
     team = data.get("team")
-    if team is not None and team.network_id != case.organisation.network_id:
-        errors["team"] = _("The team belongs to another network.")
+    if team is not None and not organisation_teams(case.organisation_id).filter(pk=team.pk).exists():
+        errors["team"] = _("Please choose a team of this partner organisation.")
     office = data.get("office")
     if office is not None and office.organisation_id != case.organisation_id:
         errors["office"] = _("The office belongs to another partner organisation.")
@@ -56,6 +58,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], expected_ve
     _refuse_if_closed(case)
     _check_staff(case, data)
     updated, changed = model_update(actor=actor, instance=case, data=data, expected_version=expected_version)
+    require_visible_to_case_manager(updated)
     if changed:
         record_event(
             actor=actor, case=updated, kind=EventKind.CASE_CHANGED, obj=updated, details={"fields": changed}
