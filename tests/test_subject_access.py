@@ -260,12 +260,16 @@ def test_a_report_too_long_for_a_pdf_points_to_printing_and_json(
     assert reverse("privacy:access_report_json", args=[mohammed.pk]) in page
 
 
-@pytest.mark.parametrize(("nationality", "country_of_birth"), [("", ""), ("", "SY"), ("UA", ""), ("AF", "IR")])
+@pytest.mark.parametrize(
+    ("nationality", "country_of_birth"), [("", ""), ("", "SY"), ("UA", ""), ("AF", "IR")]
+)
 def test_json_copy_with_empty_or_set_countries(
     login: Callable[[str], Client], demo: DemoNetwork, nationality: str, country_of_birth: str
 ) -> None:
     mohammed = _mohammed(demo)
-    Participant.objects.filter(pk=mohammed.pk).update(nationality=nationality, country_of_birth=country_of_birth)
+    Participant.objects.filter(pk=mohammed.pk).update(
+        nationality=nationality, country_of_birth=country_of_birth
+    )
     response = login("cm_a").get(reverse("privacy:access_report_json", args=[mohammed.pk]))
     assert response.status_code == 200
     data = json.loads(b"".join(response.streaming_content))  # type: ignore[attr-defined]
