@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.expressions import Expression
+from django.db.models.expressions import Combinable, Expression
 
 from bruecke.core import crypto
 
@@ -46,6 +46,10 @@ class EncryptedIntegerField(EncryptedTextField):
 
     The column is text: the database holds only the encrypted decimal digits.
     """
+
+    # For django-stubs: the Python types of this field are int, not str.
+    _pyi_private_set_type: int | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: int  # type: ignore[assignment]
 
     def to_python(self, value: Any) -> int | None:
         if value in (None, ""):
