@@ -140,3 +140,13 @@ def test_bad_details_are_refused_next_to_the_field(
     assert response.status_code == 400
     assert f'id="id_{field}-errors"' in response.content.decode()
     assert Organisation.objects.values().get(pk=partner.pk) == before
+
+
+def test_the_access_report_names_the_same_data_protection_officer(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    from bruecke.participants.models import Participant
+
+    mohammed = Participant.objects.get(organisation=demo.partners["A"], family_name="Al-Hassan")
+    page = login("cm_a").get(reverse("privacy:access_report", args=[mohammed.pk])).content.decode()
+    assert "datenschutz@bildungswerk-kueste.example" in page
