@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from bruecke.cases.models import AssessmentItem, Case, Contact
 from bruecke.core.models import AuditAction, AuditEvent
@@ -323,7 +324,7 @@ def test_the_pdf_in_a_right_to_left_language(login: Callable[[str], Client], dem
 def _document_strings() -> list[str]:
     """Every label the report document itself shows (not the staff's print options): the
     template's strings inside its language block, the part titles and field labels, the
-    texts it builds. (Choice values are not yet translated into ar/fa/uk.)"""
+    texts it builds."""
     from pathlib import Path
 
     from django.conf import settings
@@ -342,6 +343,13 @@ def _document_strings() -> list[str]:
         for part in PARTS:  # the label of every field the report reads
             reader = part.reader()
             strings += [str(f.verbose_name) for f in [*reader.fields, *reader.many]]
+            # Choice values marked for translation (names, codes and countries are not).
+            strings += [
+                str(label)
+                for f in reader.fields
+                for _key, label in (f.flatchoices if f.choices else [])
+                if isinstance(label, Promise)
+            ]
     source = Path(subject_access.__file__).read_text()
     strings += re.findall(r'_\("([^"]+)"\)', source)
     return sorted(set(strings))
@@ -353,7 +361,7 @@ def test_every_label_of_the_report_document_is_translated(language: str) -> None
     from django.utils.translation import trans_real
 
     strings = _document_strings()
-    assert len(strings) > 200
+    assert len(strings) > 300  # labels and choice values, not just the frame
     # The language's own catalogue, not gettext: that would fall back to German unnoticed.
     catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
     assert [s for s in strings if not catalog.get(s)] == []
