@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from bruecke.cases.models import AssessmentItem, Case, Contact
 from bruecke.core.models import AuditAction, AuditEvent
@@ -167,11 +168,11 @@ def test_language_choice(login: Callable[[str], Client], demo: DemoNetwork) -> N
     client = login("cm_a")
     english = client.get(reverse(REPORT, args=[mohammed.pk]), {"lang": "en"}).content.decode()
     assert "Access to personal data (Art. 15 GDPR)" in english
-    assert '<html lang="en">' in english
+    assert '<html lang="en" dir="ltr">' in english
     for bad in ("<script>", "fr", "de-DE" * 50, ""):
         page = client.get(reverse(REPORT, args=[mohammed.pk]), {"lang": bad})
         assert page.status_code == 200
-        assert '<html lang="de">' in page.content.decode()
+        assert '<html lang="de" dir="ltr">' in page.content.decode()
 
 
 def test_recipients_and_who_used_the_data(login: Callable[[str], Client], demo: DemoNetwork) -> None:
@@ -258,3 +259,109 @@ def test_a_report_too_long_for_a_pdf_points_to_printing_and_json(
     assert 'id="pdf-notice"' in page
     assert reverse("privacy:access_report_pdf", args=[mohammed.pk]) not in page
     assert reverse("privacy:access_report_json", args=[mohammed.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("nationality", "country_of_birth"), [("", ""), ("", "SY"), ("UA", ""), ("AF", "IR")]
+)
+def test_json_copy_with_empty_or_set_countries(
+    login: Callable[[str], Client], demo: DemoNetwork, nationality: str, country_of_birth: str
+) -> None:
+    mohammed = _mohammed(demo)
+    Participant.objects.filter(pk=mohammed.pk).update(
+        nationality=nationality, country_of_birth=country_of_birth
+    )
+    response = login("cm_a").get(reverse("privacy:access_report_json", args=[mohammed.pk]))
+    assert response.status_code == 200
+    data = json.loads(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert data["participant"]["nationality"] == (nationality or None)
+    assert data["participant"]["country_of_birth"] == (country_of_birth or None)
+
+
+REPORT_TITLES = {
+    "de": "Auskunft über Ihre personenbezogenen Daten (Art. 15 DSGVO)",
+    "en": "Access to personal data (Art. 15 GDPR)",
+    "ar": "الاطلاع على البيانات الشخصية (المادة 15 من اللائحة العامة لحماية البيانات)",
+    "fa": "دسترسی به داده‌های شخصی (ماده ۱۵ مقررات عمومی حفاظت از داده‌ها)",
+    "uk": "Доступ до персональних даних (ст. 15 GDPR)",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "part_title"),
+    [
+        ("de", "ltr", "Beratungskontakte"),
+        ("en", "ltr", "Counselling contacts"),
+        ("ar", "rtl", "جلسات الاستشارة"),
+        ("fa", "rtl", "جلسات مشاوره"),
+        ("uk", "ltr", "Консультації"),
+    ],
+)
+def test_the_report_in_every_language_of_the_information_sheet(
+    login: Callable[[str], Client], demo: DemoNetwork, language: str, direction: str, part_title: str
+) -> None:
+    mohammed = _mohammed(demo)
+    client = login("cm_a")
+    page = client.get(reverse(REPORT, args=[mohammed.pk]), {"lang": language}).content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in page
+    assert REPORT_TITLES[language] in page and part_title in page
+    assert "Al-Hassan" in page  # the recorded texts stay as recorded
+    option = f'<option value="{language}" lang="{language}" selected>'
+    assert option in page
+    response = client.get(reverse("privacy:access_report_json", args=[mohammed.pk]), {"lang": language})
+    assert json.loads(b"".join(response.streaming_content))["language"] == language  # type: ignore[attr-defined]
+
+
+def test_the_pdf_in_a_right_to_left_language(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    mohammed = _mohammed(demo)
+    response = login("cm_a").get(reverse("privacy:access_report_pdf", args=[mohammed.pk]), {"lang": "uk"})
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert "Консультації" in _pdf_text(content)
+    response = login("cm_a").get(reverse("privacy:access_report_pdf", args=[mohammed.pk]), {"lang": "ar"})
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+
+
+def _document_strings() -> list[str]:
+    """Every label the report document itself shows (not the staff's print options): the
+    template's strings inside its language block, the part titles and field labels, the
+    texts it builds."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from bruecke.privacy import subject_access
+
+    strings: list[str] = []
+    for name in ("access_report.html", "access_report_section.html"):
+        text = (Path(settings.BASE_DIR) / "templates" / "privacy" / name).read_text()
+        if "{% language language %}" in text:
+            text = text.split("{% language language %}", 2)[-1]
+        strings += re.findall(r'{% translate "([^"]+)" %}', text)
+    with translation.override("en"):  # msgids are English
+        strings += [str(part.title) for part in PARTS]
+        for part in PARTS:  # the label of every field the report reads
+            reader = part.reader()
+            strings += [str(f.verbose_name) for f in [*reader.fields, *reader.many]]
+            # Choice values marked for translation (names, codes and countries are not).
+            strings += [
+                str(label)
+                for f in reader.fields
+                for _key, label in (f.flatchoices if f.choices else [])
+                if isinstance(label, Promise)
+            ]
+    source = Path(subject_access.__file__).read_text()
+    strings += re.findall(r'_\("([^"]+)"\)', source)
+    return sorted(set(strings))
+
+
+@pytest.mark.parametrize("language", ["de", "ar", "fa", "uk"])
+def test_every_label_of_the_report_document_is_translated(language: str) -> None:
+    """A new label in the report without translations into the sheet languages fails here."""
+    from django.utils.translation import trans_real
+
+    strings = _document_strings()
+    assert len(strings) > 300  # labels and choice values, not just the frame
+    # The language's own catalogue, not gettext: that would fall back to German unnoticed.
+    catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
+    assert [s for s in strings if not catalog.get(s)] == []

@@ -18,11 +18,23 @@ DEFAULT_TOPICS = [
 ]
 
 
+# Topics whose link to a named person is special-category data (GDPR Art. 9).
+SENSITIVE_TOPICS = frozenset({"health"})
+
+
 def ensure_default_topics(topic_model: type) -> None:
     """Adds missing default topics; existing (possibly edited) ones stay as they are."""
+    # Early migrations pass a historical model that has no `sensitive` flag yet.
+    flagged = any(f.name == "sensitive" for f in topic_model._meta.fields)  # type: ignore[attr-defined]
     for position, (key, label_de, label_en) in enumerate(DEFAULT_TOPICS):
         topic_model.objects.get_or_create(  # type: ignore[attr-defined]
-            key=key, defaults={"label_de": label_de, "label_en": label_en, "position": position}
+            key=key,
+            defaults={
+                "label_de": label_de,
+                "label_en": label_en,
+                "position": position,
+                **({"sensitive": key in SENSITIVE_TOPICS} if flagged else {}),
+            },
         )
 
 

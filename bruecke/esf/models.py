@@ -107,6 +107,12 @@ HOUSEHOLD_FIELDS = ("household_jobless", "household_single_adult", "household_de
 ESF_2014_FIELDS = ("in_education_training", *HOUSEHOLD_FIELDS)
 
 
+def _encrypted_answer_field(label: StrOrPromise) -> EncryptedTextField:
+    # Special-category data (GDPR Art. 9): even "refused" is kept from a copy of the
+    # database (decision 0023).
+    return EncryptedTextField(label, max_length=8, choices=Answer.choices, blank=True)
+
+
 def _answer_field(label: StrOrPromise, help_text: StrOrPromise = "") -> models.CharField:  # type: ignore[type-arg]
     return models.CharField(label, max_length=8, choices=Answer.choices, blank=True, help_text=help_text)
 
@@ -153,14 +159,14 @@ class EntryRecord(OrganisationScopedModel):
     vocational_qualification_de = models.CharField(
         _("vocational qualification"), max_length=16, choices=VocationalQualification.choices, blank=True
     )
-    disability = _answer_field(_("disability"))
+    disability = _encrypted_answer_field(_("disability"))
     disability_details = EncryptedTextField(
         _("details on the disability"),
         max_length=2000,
         blank=True,
         help_text=_("Only if needed for the support; stored encrypted."),
     )
-    minority = _answer_field(_("member of a minority"))
+    minority = _encrypted_answer_field(_("member of a minority"))
     foreign_background = _answer_field(_("foreign background"), _("Both parents were born outside Germany."))
     homeless_or_housing_exclusion = _answer_field(_("homeless or excluded from housing"))
     sensitive_asked_on = models.DateField(

@@ -33,6 +33,58 @@ MV = "Netzwerk Arbeit für Geflüchtete MV"
 OPR = "WIR-Netzwerk Ostprignitz-Ruppin"
 
 # (key, name, short name, lead partner, town)
+# The authority of both demo networks' states, and a plausible retention period (ESF: the
+# project's documents are kept for years after the end of the programme).
+_MV_AUTHORITY = (
+    "Der Landesbeauftragte für Datenschutz und Informationsfreiheit Mecklenburg-Vorpommern, "
+    "Schloss Schwerin, Lennéstraße 1, 19053 Schwerin, info@datenschutz-mv.de"
+)
+_BB_AUTHORITY = (
+    "Die Landesbeauftragte für den Datenschutz und für das Recht auf Akteneinsicht Brandenburg, "
+    "Stahnsdorfer Damm 77, 14532 Kleinmachnow, poststelle@lda.brandenburg.de"
+)
+RETENTION_YEARS = 10
+
+
+def _privacy_details(street: str, postcode: str, authority: str, officer: str) -> dict[str, Any]:
+    return {
+        "street": street,
+        "postcode": postcode,
+        "privacy_officer": officer,
+        "supervisory_authority": authority,
+        "retention_years": RETENTION_YEARS,
+    }
+
+
+# (key, street, postcode, data-protection officer) of the demo partners
+PRIVACY = {
+    "A": (
+        "Lange Straße 1a",
+        "18055",
+        "Datenschutzbeauftragte: Dr. Petra Lüders, Lange Straße 1a, 18055 Rostock, datenschutz@bildungswerk-kueste.example",
+    ),
+    "B": (
+        "Domstraße 20",
+        "17489",
+        "Externer Datenschutzbeauftragter: DS-Nord GmbH, Am Hafen 3, 17489 Greifswald, dsb@ds-nord.example",
+    ),
+    "C": (
+        "Mecklenburgstraße 12",
+        "19053",
+        "Datenschutzbeauftragter: Jens Ohm, Mecklenburgstraße 12, 19053 Schwerin, datenschutz@migrationsdienst-wm.example",
+    ),
+    "D": (
+        "Friedrich-Engels-Ring 5",
+        "17033",
+        "Datenschutzbeauftragte: Sabine Krull, 0395 555 0100, datenschutz@aub-seenplatte.example",
+    ),
+    "E": (
+        "Friedrich-Engels-Ring 5",
+        "17033",
+        "Datenschutzbeauftragter: Tom Becker, datenschutz@jmd-nordost.example",
+    ),
+}
+
 PARTNERS = [
     ("A", "Bildungswerk Küste e. V.", "Bildungswerk Küste", True, "Rostock"),
     ("B", "Integrationshilfe Vorpommern gGmbH", "Integrationshilfe VP", False, "Greifswald"),
@@ -184,7 +236,12 @@ def seed_network() -> DemoNetwork:
         key: _ensure(
             Organisation,
             {"network": network, "name": name},
-            {"short_name": short, "is_lead_partner": lead, "town": town},
+            {
+                "short_name": short,
+                "is_lead_partner": lead,
+                "town": town,
+                **_privacy_details(*PRIVACY[key][:2], _MV_AUTHORITY, PRIVACY[key][2]),
+            },
         )
         for key, name, short, lead, town in PARTNERS
     }
@@ -247,7 +304,17 @@ def _seed_second_network(users: dict[str, User]) -> Network:
     partner = _ensure(
         Organisation,
         {"network": network, "name": "Arbeit und Integration Ruppin e. V."},
-        {"short_name": "AuI Ruppin", "is_lead_partner": True, "town": "Neuruppin"},
+        {
+            "short_name": "AuI Ruppin",
+            "is_lead_partner": True,
+            "town": "Neuruppin",
+            **_privacy_details(
+                "Karl-Marx-Straße 33",
+                "16816",
+                _BB_AUTHORITY,
+                "Datenschutzbeauftragte: Ines Roth, Karl-Marx-Straße 33, 16816 Neuruppin, datenschutz@aui-ruppin.example",
+            ),
+        },
     )
     office = _ensure(
         Office,

@@ -65,8 +65,15 @@ class OrganisationForm(ScopedForm):
             "street",
             "postcode",
             "town",
+            "privacy_officer",
+            "supervisory_authority",
+            "retention_years",
             "is_active",
         ]
+        widgets = {
+            "privacy_officer": forms.Textarea(attrs={"rows": 3, "maxlength": "500"}),
+            "supervisory_authority": forms.Textarea(attrs={"rows": 3, "maxlength": "500"}),
+        }
 
 
 class OfficeForm(ScopedForm):

@@ -80,6 +80,30 @@ class Organisation(ConstraintFieldsMixin, Address, TimestampedModel):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     is_lead_partner = models.BooleanField(_("lead partner"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # What the information sheet (Art. 13 GDPR) must name besides the controller's name and
+    # address; the sheet is not printed while one of them is empty.
+    privacy_officer = models.TextField(
+        _("data-protection officer"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Name or office and how to reach them (address, e-mail, phone), as printed on the "
+            "information sheet."
+        ),
+    )
+    supervisory_authority = models.TextField(
+        _("supervisory authority"),
+        max_length=500,
+        blank=True,
+        help_text=_("The data-protection authority responsible for the organisation, with its address."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("How many years after the counselling has ended participants' data are kept."),
+    )
 
     constraint_fields = {"duplicate_name": "name", "second_lead_partner": "is_lead_partner"}
 

@@ -8,7 +8,13 @@ the version and language it was given on.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_noop
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
+if TYPE_CHECKING:
+    from bruecke.network.models import Organisation
 
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 
@@ -64,9 +70,50 @@ _PURPOSES_2026_12 = (
 _SECTIONS_2026_12 = [_PURPOSES_2026_12 if i == 1 else section for i, section in enumerate(_SECTIONS_2026_11)]
 
 # Every version stays readable: a consent records the version it was given on.
-VERSIONS = {"2026-11": _SECTIONS_2026_11, "2026-12": _SECTIONS_2026_12}
-INFO_SHEET_VERSION = "2026-12"
+# 2027-01: the sheet names the controller, its data-protection officer, the supervisory
+# authority and the retention period (Art. 13 GDPR), from the organisation's settings.
+VERSIONS = {"2026-11": _SECTIONS_2026_11, "2026-12": _SECTIONS_2026_12, "2027-01": _SECTIONS_2026_12}
+INFO_SHEET_VERSION = "2027-01"
 SECTIONS = VERSIONS[INFO_SHEET_VERSION]
+WITH_ORGANISATION_DETAILS = frozenset({"2027-01"})
+
+CONTROLLER = gettext_noop("Who is responsible (controller)")
+PRIVACY_OFFICER = gettext_noop("Data-protection officer")
+AUTHORITY = gettext_noop("Where you can complain")
+AUTHORITY_TEXT = gettext_noop("You can complain to the data-protection supervisory authority:")
+RETENTION = gettext_noop("How long your data are kept")
+RETENTION_TEXT = gettext_noop(
+    "When your counselling has ended, your data are kept for the retention period that the "
+    "law and the project's funding require, and are then deleted. Retention period in years: "
+    "%(years)s."
+)
+
+# The organisation's settings the sheet needs, with the label the refusal names.
+REQUIRED_DETAILS: list[tuple[str, Promise]] = [
+    ("street", gettext_lazy("street and number")),
+    ("postcode", gettext_lazy("postcode")),
+    ("privacy_officer", gettext_lazy("data-protection officer")),
+    ("supervisory_authority", gettext_lazy("supervisory authority")),
+    ("retention_years", gettext_lazy("retention period (years)")),
+]
+
+
+def missing_details(organisation: Organisation) -> list[str]:
+    """Labels of the organisation's settings the sheet needs but that are empty."""
+    return [str(label) for name, label in REQUIRED_DETAILS if getattr(organisation, name) in (None, "")]
+
+
+def organisation_texts(organisation: Organisation, language: str) -> list[tuple[str, str]]:
+    """The sections naming the controller, in `language`; the recorded values as entered."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return [
+            (gettext(CONTROLLER), f"{organisation.name}, {organisation.address_line}"),
+            (gettext(PRIVACY_OFFICER), organisation.privacy_officer),
+            (gettext(AUTHORITY), f"{gettext(AUTHORITY_TEXT)} {organisation.supervisory_authority}"),
+            (gettext(RETENTION), gettext(RETENTION_TEXT) % {"years": organisation.retention_years}),
+        ]
 
 
 def render_texts(language: str, version: str = "") -> tuple[str, list[tuple[str, str]]]:

@@ -24,7 +24,7 @@ from bruecke.core.forms import add_service_errors
 from bruecke.core.uploads import content_type_of
 from bruecke.core.views_helpers import edit_page, model_data, paginate
 from bruecke.esf.selectors import entry_panel
-from bruecke.network.models import Team
+from bruecke.network.models import Organisation, Team
 from bruecke.participants import info_sheet as info
 from bruecke.participants import selectors, services
 from bruecke.participants.forms import (
@@ -290,15 +290,42 @@ def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+def _sheet_organisation(request: HttpRequest) -> Organisation:
+    """The controller the sheet names: `?organisation=` (the participant's, from the consent
+    pages) if the user works there, else the user's first organisation with personal data."""
+    allowed = access.memberships_with(request.user, Perm.VIEW_PERSONAL_DATA)
+    if not allowed:
+        raise Http404
+    wanted = request.GET.get("organisation", "")
+    if not wanted:
+        return allowed[0].organisation
+    for membership in allowed:
+        if str(membership.organisation_id) == wanted:
+            return membership.organisation
+    raise Http404
+
+
 @login_required
 def info_sheet(request: HttpRequest, language: str) -> HttpResponse:
     """The information sheet in the participant's language, for printing; `?version=` shows
-    the text a consent was given on."""
+    the text a consent was given on. Not printed while the organisation's settings lack a
+    detail Art. 13 GDPR requires: then a page says what is missing and who fills it in."""
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     version = request.GET.get("version") or info.INFO_SHEET_VERSION
     if language not in InfoSheetLanguage.values or version not in info.VERSIONS:
         raise Http404
+    organisation = _sheet_organisation(request)
     title, sections = info.render_texts(language, version)
+    if version in info.WITH_ORGANISATION_DETAILS:
+        missing = info.missing_details(organisation)
+        if missing:
+            context_missing = {
+                "organisation": organisation,
+                "missing": missing,
+                "can_edit": access.organisations_managed_by(request.user).filter(pk=organisation.pk).exists(),
+            }
+            return render(request, "participants/info_sheet_missing.html", context_missing, status=409)
+        sections = [*info.organisation_texts(organisation, language), *sections]
     context = {
         "language": language,
         "direction": "rtl" if language in RTL_LANGUAGES else "ltr",

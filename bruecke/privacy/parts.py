@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +35,7 @@ from bruecke.cases.models import (
     Task,
     WorkExperience,
 )
+from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
@@ -57,6 +59,17 @@ def _language_names(value: Any) -> tuple[str, JSON]:
     names = dict(LANGUAGE_CHOICES)
     codes = [str(code) for code in value or []]
     return plain([str(names.get(code, code)) for code in codes])[0], codes
+
+
+def _topic_keys(value: Any) -> tuple[str, JSON]:
+    # The encrypted special-category topics of a contact, by their default label (no query
+    # per record: the report's query count must not grow with the contacts).
+    labels = {
+        key: (label_en if translation.get_language() == "en" else label_de)
+        for key, label_de, label_en in DEFAULT_TOPICS
+    }
+    keys = [key for key in str(value or "").split(",") if key]
+    return plain([labels.get(key, key) for key in keys])[0], keys
 
 
 def _plan_snapshot(value: Any) -> tuple[str, JSON]:
@@ -149,6 +162,7 @@ CASE_PARTS = [
         to_case="case_id",
         order=("date", "pk"),
         withhold=_confidential_note,
+        formatters={"sensitive_topics": _topic_keys},
     ),
     Part(
         "assessments",

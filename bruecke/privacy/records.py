@@ -83,6 +83,9 @@ def _date_text(value: datetime.date) -> str:
 
 def plain(value: Any) -> tuple[str, JSON]:
     """Text and machine-readable form of a plain field value."""
+    if hasattr(value, "code") and hasattr(value, "name"):  # a django-countries Country
+        # Checked first: an empty Country equals "" but is no JSON value itself.
+        return (str(value.name) or EMPTY), (str(value.code) or None)
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY, value if value is not None else None
     if isinstance(value, bool):
@@ -91,8 +94,6 @@ def plain(value: Any) -> tuple[str, JSON]:
         return _date_text(value), value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value), list(value)
-    if hasattr(value, "code") and hasattr(value, "name"):  # a django-countries Country
-        return str(value.name), str(value.code)
     if isinstance(value, int | float | str):
         return str(value), value
     return str(value), str(value)
@@ -170,7 +171,7 @@ class Reader:
             return (name or EMPTY), (name or None)
         if isinstance(f, models.FileField):
             return (_("file stored") if raw else EMPTY), bool(raw)
-        if f.choices and raw not in (None, ""):
+        if f.choices and raw not in (None, "") and isinstance(raw, str | int):
             choices = {str(key): str(text) for key, text in f.flatchoices}
-            return choices.get(str(raw), str(raw)), raw if isinstance(raw, str | int) else str(raw)
+            return choices.get(str(raw), str(raw)), raw
         return plain(raw)

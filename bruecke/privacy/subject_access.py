@@ -191,13 +191,15 @@ def _case_section(case: Case, records: dict[str, list[Record]]) -> CaseSection:
 
 
 def _data_protection_officers(participant: Participant) -> list[str]:
+    # The contact the organisation publishes (also on the information sheet) comes first.
+    published = [participant.organisation.privacy_officer] if participant.organisation.privacy_officer else []
     members = Membership.objects.filter(
         organisation_id=participant.organisation_id,
         role=Role.DATA_PROTECTION_OFFICER,
         ended_on__isnull=True,
         user__is_active=True,
     ).select_related("user")
-    return [
+    return published + [
         " · ".join(part for part in (m.user.get_full_name() or m.user.username, m.user.email) if part)
         for m in members
     ]

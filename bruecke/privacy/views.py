@@ -26,12 +26,15 @@ from bruecke.core import pdf
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
-from bruecke.participants.models import Participant
+from bruecke.participants.info_sheet import RTL_LANGUAGES
+from bruecke.participants.models import InfoSheetLanguage, Participant
 from bruecke.participants.selectors import participant_get
 from bruecke.privacy.parts import EXCLUDED
 from bruecke.privacy.subject_access import build_report
 
-REPORT_LANGUAGES = (("de", "Deutsch"), ("en", "English"))
+# The languages of the information sheet: the participant gets the report in the one they
+# were informed in. The labels are translated; what was recorded stays as recorded.
+REPORT_LANGUAGES = tuple(InfoSheetLanguage.choices)
 STYLESHEETS = ("css/print.css", "css/access-report.css")
 
 
@@ -55,6 +58,7 @@ def _report_context(request: HttpRequest, pk: int) -> tuple[Participant, dict[st
         "report": report,
         "participant": participant,
         "language": language,
+        "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
         "languages": REPORT_LANGUAGES,
         "made_at": timezone.localtime(),
         "made_by": _user(request).get_full_name() or _user(request).username,

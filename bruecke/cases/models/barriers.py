@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.models.case import Case, CatalogueEntry
-from bruecke.core.fields import EncryptedTextField
+from bruecke.core.fields import EncryptedIntegerField, EncryptedTextField
 from bruecke.core.models import TimestampedModel
 from bruecke.network.models import Organisation
 
@@ -61,7 +61,9 @@ class AssessmentItem(models.Model):
     barrier = models.ForeignKey(
         BarrierType, on_delete=models.PROTECT, related_name="+", verbose_name=_("barrier")
     )
-    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    # Encrypted for every barrier, not only the sensitive ones: one rule, and a copy of the
+    # database cannot tell how strained a named person is (decision 0023).
+    severity = EncryptedIntegerField(_("severity"), choices=Severity.choices)
     note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:

@@ -19,6 +19,10 @@ from bruecke.participants.models import LANGUAGE_CHOICES
 class ContactTopic(CatalogueEntry):
     """The configurable catalogue of counselling topics (work permission, housing, ...)."""
 
+    # A link from a named person's contact to such a topic (health) is itself special-category
+    # data: it is kept encrypted on the contact, not as a row of the link table (decision 0023).
+    sensitive = models.BooleanField(_("special-category data"), default=False)
+
     class Meta(CatalogueEntry.Meta):
         verbose_name = _("contact topic")
         verbose_name_plural = _("contact topics")
@@ -62,6 +66,11 @@ class Contact(TimestampedModel):
         _("interpreted language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True
     )
     topics = models.ManyToManyField(ContactTopic, blank=True, related_name="+", verbose_name=_("topics"))
+    sensitive_topics = EncryptedTextField(
+        _("special-category topics"),
+        blank=True,
+        help_text=_("Keys of the topics that are special-category data, stored encrypted."),
+    )
     note = EncryptedTextField(_("note"), blank=True)
     confidential = models.BooleanField(
         _("confidential"),
@@ -99,3 +108,13 @@ class Contact(TimestampedModel):
             errors["interpreter_language"] = _("Please choose the interpreted language.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def sensitive_topic_keys(self) -> list[str]:
+        return [key for key in self.sensitive_topics.split(",") if key]
+
+    def topic_names(self, sensitive_labels: dict[str, str]) -> list[str]:
+        """All topics, the linked ones (prefetched) and the encrypted ones, by label."""
+        names = [str(topic) for topic in self.topics.all()]
+        names += [sensitive_labels.get(key, key) for key in self.sensitive_topic_keys]
+        return names

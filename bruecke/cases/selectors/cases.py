@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page
 from django.db.models import Count, Max, QuerySet
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, CaseEvent, Contact
+from bruecke.cases.models import Case, CaseEvent, Contact, ContactTopic
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.network.models import Membership, Team
@@ -43,6 +44,15 @@ def case_get(user: AnyUser, pk: object, perm: Perm = Perm.VIEW_PERSONAL_DATA) ->
 
 def case_contacts(case: Case) -> QuerySet[Contact]:
     return case.contacts.select_related("site", "recorded_by").prefetch_related("topics")
+
+
+def attach_topic_labels(page: Page[Contact]) -> None:
+    """Sets `topic_labels` on each contact of the page: linked and encrypted topics, with
+    one query for the labels of the special-category topics."""
+    page.object_list = list(page.object_list)
+    labels = {topic.key: str(topic) for topic in ContactTopic.objects.filter(sensitive=True)}
+    for contact in page.object_list:
+        contact.topic_labels = contact.topic_names(labels)  # type: ignore[attr-defined]
 
 
 def may_read_confidential(user: AnyUser, case: Case) -> bool:

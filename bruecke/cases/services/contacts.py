@@ -19,8 +19,11 @@ def contact_record(*, actor: User, contact: Contact, topics: Iterable[ContactTop
     if contact.case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Contacts cannot be added to a closed case."))
     contact.recorded_by = actor
+    chosen = list(topics)
+    # Special-category topics go into the encrypted field, never into the link table.
+    contact.sensitive_topics = ",".join(sorted(topic.key for topic in chosen if topic.sensitive))
     model_create(actor=actor, instance=contact)
-    contact.topics.set(list(topics))
+    contact.topics.set([topic for topic in chosen if not topic.sensitive])
     record_event(
         actor=actor,
         case=contact.case,

@@ -31,8 +31,10 @@ DOCUMENTS_PER_PAGE = 20
 
 
 def _contacts(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    page = paginate(request, selectors.case_contacts(case))
+    selectors.attach_topic_labels(page)
     return {
-        "page": paginate(request, selectors.case_contacts(case)),
+        "page": page,
         "can_read_confidential": selectors.may_read_confidential(request.user, case),
     }
 
