@@ -35,9 +35,11 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE
 
 
 def model_data(form: BaseForm) -> dict[str, Any]:
-    """The cleaned values of the form's model fields, for an update service."""
+    """The cleaned values of the form's model fields, for an update service.
+
+    The hidden `version` is the one the form was loaded with: services compare it, never save it."""
     model_fields = {f.name for f in form._meta.model._meta.fields}  # type: ignore[attr-defined]
-    return {k: v for k, v in form.cleaned_data.items() if k in model_fields}
+    return {k: v for k, v in form.cleaned_data.items() if k in model_fields and k != "version"}
 
 
 def edit_page(

@@ -49,14 +49,14 @@ def consultation_hour_create(*, actor: User, hour: ConsultationHour) -> Consulta
 
 @transaction.atomic
 def consultation_hour_update(
-    *, actor: User, hour: ConsultationHour, data: Mapping[str, Any]
+    *, actor: User, hour: ConsultationHour, data: Mapping[str, Any], expected_version: int | None = None
 ) -> ConsultationHour:
     candidate = ConsultationHour.objects.get(pk=hour.pk)
     for name, value in data.items():
         setattr(candidate, name, value)
     candidate.full_clean()
     _check_no_overlap(candidate)
-    updated, _changed = model_update(actor=actor, instance=hour, data=data)
+    updated, _changed = model_update(actor=actor, instance=hour, data=data, expected_version=expected_version)
     return updated
 
 

@@ -16,6 +16,7 @@ from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import Form, ModelForm
+from bruecke.core.locking import VersionedFormMixin
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Organisation
@@ -96,7 +97,7 @@ def _assignment_choices(user: User) -> list[tuple[str, str]]:
     ]
 
 
-class ParticipantForm(ModelForm):
+class ParticipantForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     birth_date = PartialDateField(
         label=_("date of birth"),
         help_text=_("DD.MM.YYYY; if only partly known MM.YYYY or YYYY (unknown parts may be 00 or XX)."),

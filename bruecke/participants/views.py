@@ -204,6 +204,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             participant=participant,
             data={**model_data(form), **form.birth_data(), **form.children_data()},
             variants=form.spellings(),
+            expected_version=form.loaded_version,
         ),
         success=lambda p: reverse("participants:detail", args=[p.pk]),
         title=_("Edit participant"),
