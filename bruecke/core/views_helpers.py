@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from bruecke.core.forms import add_service_errors
+from bruecke.core.submission import already_saved, save_once
 
 PAGE_SIZE = 50
 
@@ -42,6 +43,16 @@ def model_data(form: BaseForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if k in model_fields and k != "version"}
 
 
+def replay_redirect(request: HttpRequest) -> HttpResponse | None:
+    """For a repeated POST of a create form that was already saved: back to where the first
+    save led, with a note; nothing is validated or saved again."""
+    target = already_saved(request)
+    if target is None:
+        return None
+    messages.info(request, _("This form had already been saved. Nothing was saved twice."))
+    return redirect(target)
+
+
 def edit_page(
     request: HttpRequest,
     *,
@@ -57,13 +68,15 @@ def edit_page(
     The service runs in one transaction: on any error nothing is saved and the user's
     input is shown again.
     """
+    if request.method == "POST" and (replayed := replay_redirect(request)) is not None:
+        return replayed
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save()
+            target = save_once(request, save, success)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect(success(saved))
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form, "title": title, **(context or {})}, status=status)

@@ -12,6 +12,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.models import (
     ConsultationHour,
     Membership,
@@ -34,7 +35,7 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class ScopedForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
+class ScopedForm(SubmitOnceMixin, VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     """Limits every network/organisation/team/office/site choice to what `user` manages."""
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -136,7 +137,7 @@ class MembershipForm(ScopedForm):
         }
 
 
-class StaffForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
+class StaffForm(SubmitOnceMixin, VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "language"]

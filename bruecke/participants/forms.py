@@ -17,6 +17,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import Form, ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import TOKEN_FIELD, SubmitOnceMixin
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Organisation
@@ -244,7 +245,7 @@ class ParticipantForm(VersionedFormMixin, ModelForm):  # stubs type `initial` di
         }
 
 
-class IntakeForm(ParticipantForm):
+class IntakeForm(SubmitOnceMixin, ParticipantForm):
     assignment = forms.ChoiceField(label=_("organisation and team"))
     confirmed_new = forms.BooleanField(
         label=_("I have checked the similar records: this is a different person."), required=False
@@ -265,7 +266,7 @@ class IntakeForm(ParticipantForm):
         )
 
 
-class ResidenceStatusForm(ModelForm):
+class ResidenceStatusForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = ResidenceStatus
         fields = [
@@ -287,6 +288,7 @@ class OptionalResidenceStatusForm(ResidenceStatusForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].required = False
         self.fields["issued_on"].required = False
+        del self.fields[TOKEN_FIELD]  # part of the intake page, whose form carries the token
 
     def is_empty(self) -> bool:
         return self.is_bound and not self.data.get(self.add_prefix("status"))
@@ -302,7 +304,7 @@ class SearchForm(Form):
     q = forms.CharField(label=_("Name or date of birth"), max_length=200)
 
 
-class ConsentForm(ModelForm):
+class ConsentForm(SubmitOnceMixin, ModelForm):
     scan_file = forms.FileField(
         label=_("scan of the signed sheet"),
         required=False,
