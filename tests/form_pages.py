@@ -119,7 +119,7 @@ class FormPage:
     url: str
     persona: str
     client: Client
-    forms: list[HtmlForm]
+    html_forms: list[HtmlForm]
     context_forms: list[forms.BaseForm]
 
 

@@ -84,7 +84,7 @@ def test_a_stale_version_is_refused_and_nothing_saved(
     form = next(editing_forms(page))
     record = form.instance
     assert isinstance(record, VersionedModel), f"{url_name}: {type(record).__name__} has no version"
-    html_form = next((f for f in page.forms if "version" in f.names()), None)
+    html_form = next((f for f in page.html_forms if "version" in f.names()), None)
     assert html_form is not None, f"{url_name}: the edit form does not carry the version it was loaded with"
 
     # Someone else saves the record after the page was loaded.
@@ -107,7 +107,7 @@ def test_a_stale_version_is_refused_and_nothing_saved(
 def test_the_current_version_saves(url_name: str, demo: DemoNetwork, persona: Callable[[str], User]) -> None:
     """The same form, not stale, is accepted: the refusal above is about the version only."""
     page = open_page(url_name, demo, persona)
-    html_form = next(f for f in page.forms if "version" in f.names())
+    html_form = next(f for f in page.html_forms if "version" in f.names())
     response = page.client.post(
         html_form.action or page.url, html_form.as_post(**COMPLETIONS.get(url_name, {}))
     )
@@ -120,7 +120,7 @@ def test_a_questionnaire_created_meanwhile_is_not_overwritten(
     participant = mohammed(demo)
     EntryRecord.objects.filter(participant=participant).delete()
     page = open_page("esf:entry", demo, persona)
-    html_form = next(f for f in page.forms if "version" in f.names())
+    html_form = next(f for f in page.html_forms if "version" in f.names())
     assert dict(html_form.data)["version"] == "0"
     EntryRecord.objects.create(participant=participant, organisation=participant.organisation)
     events = AuditEvent.objects.count()

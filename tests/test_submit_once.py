@@ -128,10 +128,9 @@ NOT_CREATE_PAGES = {
 
 def _is_create_page(page: FormPage) -> bool:
     for form in page.context_forms:
-        model_form = isinstance(form, forms.BaseModelForm)
-        if model_form and form.instance.pk is not None:
+        if isinstance(form, forms.BaseModelForm) and form.instance.pk is not None:
             continue  # an edit form: locked by its version, see tests/test_edit_locking.py
-        if (model_form and not form.prefix) or TOKEN_FIELD in form.fields:
+        if (isinstance(form, forms.BaseModelForm) and not form.prefix) or TOKEN_FIELD in form.fields:
             return True
     return False
 
@@ -159,7 +158,7 @@ def test_a_repeated_post_creates_nothing_new(
     url_name: str, demo: DemoNetwork, persona: Callable[[str], User]
 ) -> None:
     page = open_page(url_name, demo, persona)
-    html_form = next((f for f in page.forms if TOKEN_FIELD in f.names()), None)
+    html_form = next((f for f in page.html_forms if TOKEN_FIELD in f.names()), None)
     assert html_form is not None, f"{url_name}: the create form carries no submission token"
     action = html_form.action or page.url
     model = next(

@@ -150,8 +150,8 @@ process.stdout.write(JSON.stringify(seen));
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js runs the map script")
 def test_map_never_hands_names_to_leaflet_as_html() -> None:
     """Leaflet renders string content of popups and tooltips as HTML; names go in as text nodes."""
-    point = {"kind": "office", "label": "Büro", "name": '<img src=x onerror="alert(1)">', "address": "x"}
-    point |= {"lat": 53.6, "lon": 12.1}
+    point: dict[str, object] = {"kind": "office", "label": "Büro", "name": '<img src=x onerror="alert(1)">'}
+    point |= {"address": "x", "lat": 53.6, "lon": 12.1}
     node = shutil.which("node") or "node"
     result = subprocess.run(  # noqa: S603 (fixed arguments: our script and our test data)
         [node, "-e", _HARNESS, str(MAP_SCRIPT), json.dumps([point])],
