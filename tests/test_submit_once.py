@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus
 from bruecke.core.models import AuditAction, AuditEvent, SubmissionToken
-from bruecke.core.submission import TOKEN_FIELD, purge_submission_tokens
+from bruecke.core.submission import TOKEN_FIELD, purge_submission_tokens, save_once
 from bruecke.esf.exit_models import FollowUpAnswer
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Role
@@ -223,3 +224,18 @@ def test_a_save_clears_the_users_expired_tokens(login: Callable[[str], Any], dem
     data = {"title": "Anrufen", "due_on": "01.01.2030", "assignee": anna.pk, TOKEN_FIELD: "n" * 32}
     login("cm_a").post(reverse("cases:task_create"), data)
     assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["n" * 32]
+
+
+def test_a_concurrent_duplicate_meets_the_first_at_the_unique_token(demo: DemoNetwork) -> None:
+    """The repeat that passed the early check while the first was still saving: its token
+    insert fails on the unique index, nothing of it is saved, and it goes where the first went."""
+    anna = demo.users["cm_a"]
+    SubmissionToken.objects.create(user=anna, token="c" * 32, redirect_to="/cases/tasks/")
+    request = RequestFactory().post("/cases/tasks/new/", {TOKEN_FIELD: "c" * 32})
+    request.user = anna
+
+    def save() -> object:
+        raise AssertionError("the duplicate must not be saved")
+
+    assert save_once(request, save, lambda saved: "/elsewhere/") == "/cases/tasks/"
+    assert SubmissionToken.objects.count() == 1
