@@ -161,6 +161,7 @@ def test_a_repeated_post_creates_nothing_new(
     page = open_page(url_name, demo, persona)
     html_form = next((f for f in page.html_forms if TOKEN_FIELD in f.names()), None)
     assert html_form is not None, f"{url_name}: the create form carries no submission token"
+    assert [name for name, _ in html_form.data if name.endswith(TOKEN_FIELD)] == [TOKEN_FIELD]  # one per page
     action = html_form.action or page.url
     model = next(
         (type(f.instance) for f in page.context_forms if isinstance(f, forms.BaseModelForm) and not f.prefix),

@@ -31,13 +31,17 @@ T = TypeVar("T")
 
 
 class SubmitOnceMixin:
-    """Adds the hidden one-time token of this rendering of a create form."""
+    """Adds the hidden one-time token of this rendering of a create form.
+
+    A prefixed form is part of a page whose main form carries the token: it gets none."""
 
     fields: dict[str, forms.Field]
     initial: MutableMapping[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if getattr(self, "prefix", None):
+            return
         # Optional: a POST without a token (a script, an old page) is saved without the guard.
         self.fields[TOKEN_FIELD] = forms.CharField(
             widget=forms.HiddenInput, required=False, max_length=TOKEN_MAX_LENGTH

@@ -17,7 +17,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import Form, ModelForm
 from bruecke.core.locking import VersionedFormMixin
-from bruecke.core.submission import TOKEN_FIELD, SubmitOnceMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Organisation
@@ -288,7 +288,6 @@ class OptionalResidenceStatusForm(ResidenceStatusForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].required = False
         self.fields["issued_on"].required = False
-        del self.fields[TOKEN_FIELD]  # part of the intake page, whose form carries the token
 
     def is_empty(self) -> bool:
         return self.is_bound and not self.data.get(self.add_prefix("status"))
