@@ -21,9 +21,11 @@ from django.test import Client
 from django.urls import reverse
 
 import bruecke
+from bruecke.accounts.models import User
 from bruecke.core.forms import Form, TextCleaningMixin
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite
+from tests.form_pages import get_page_names, open_page
 
 # Every character Unicode classes as an explicit bidirectional format character or mark.
 EMBEDDINGS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
@@ -172,3 +174,32 @@ def test_network_page_embeds_names_as_json_data(login: Callable[[str], Client], 
     html = login("cm_a").get(reverse("network:network_page")).content.decode()
     assert "<b>Rathaus</b>" not in html
     assert "\\u003Cb\\u003ERathaus\\u003C/b\\u003E" in html
+
+
+def _single_line_fields(form: forms.BaseForm) -> list[str]:
+    return [
+        name
+        for name, field in form.fields.items()
+        if isinstance(field, forms.CharField)
+        and not isinstance(field.widget, forms.Textarea | forms.HiddenInput | forms.PasswordInput)
+    ]
+
+
+def test_every_single_line_field_of_every_page_refuses_an_override(
+    demo: DemoNetwork, persona: Callable[[str], User]
+) -> None:
+    """The forms as the pages build them: each single-line text field refuses U+202E."""
+    checked = 0
+    for url_name in get_page_names():
+        for form in open_page(url_name, demo, persona).context_forms:
+            names = _single_line_fields(form)
+            if not names or not isinstance(form, TextCleaningMixin):
+                continue
+            form.data = {form.add_prefix(name): "Anna \u202eFrank" for name in names}
+            form.is_bound = True  # re-validate the page's own form with new input
+            form._errors = None  # type: ignore[attr-defined]
+            form.full_clean()
+            refused = [name for name in names if not form.has_error(name)]
+            assert not refused, f"{url_name}: {type(form).__name__} accepts U+202E in {refused}"
+            checked += len(names)
+    assert checked > 50
