@@ -34,6 +34,7 @@ def test_update_through_the_page_records_field_names_not_values(
             "region": "Rostock und Umgebung",
             "office": team.office_id,
             "is_active": "on",
+            "version": team.version,
         },
     )
     assert response.status_code == 302

@@ -61,7 +61,9 @@ def _url(participant: Participant) -> str:
 
 
 def _post(client: Client, participant: Participant, **overrides: Any) -> Any:
-    return client.post(_url(participant), _form(**overrides))
+    """Posts as the page does: with the version it was loaded with (0 before the first save)."""
+    record = EntryRecord.objects.filter(participant=participant).first()
+    return client.post(_url(participant), _form(version=record.version if record else 0, **overrides))
 
 
 def _record(participant: Participant) -> EntryRecord | None:

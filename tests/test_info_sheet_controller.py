@@ -104,6 +104,7 @@ def _organisation_data(partner: Organisation, **overrides: Any) -> dict[str, Any
         "supervisory_authority": "LfDI MV, Schloss Schwerin",
         "retention_years": "12",
         "is_active": "on",
+        "version": partner.version,
     }
     return {**data, **overrides}
 

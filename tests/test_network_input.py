@@ -186,6 +186,7 @@ def test_editing_an_hour_does_not_clash_with_itself(
         start_time=hour.start_time.strftime("%H:%M"),
         end_time="12:30",
         recurrence=hour.recurrence,
+        version=hour.version,
     )
     response = login("admin").post(reverse("network:hour_edit", args=[hour.pk]), data)
     assert response.status_code == 302

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.fields import EncryptedTextField
+from bruecke.core.locking import VersionedModel
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A staff member. Users are deactivated, never deleted (the audit log refers to them)."""
 
     language = models.CharField(

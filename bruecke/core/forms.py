@@ -15,13 +15,28 @@ from bruecke.core.locking import is_conflict
 # C0/C1 controls and NUL; tab and line breaks stay allowed in multi-line fields.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
+# Bidirectional formatting characters can make text display differently from what it is
+# (a name that reads "Anna" but sorts and searches as something else). Embeddings,
+# overrides and isolates are refused everywhere; the marks (LRM, RLM, ALM) only in
+# single-line fields, because Arabic and Hebrew prose legitimately uses them (decision 0022).
+_BIDI_EMBEDDING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_MARK = re.compile("[\u200e\u200f\u061c]")
 
 
 def clean_text(value: str, *, multiline: bool) -> str:
     value = unicodedata.normalize("NFC", value)
     if _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
         raise ValidationError(_("Please remove invisible control characters from this text."), code="control")
+    check_text_direction(value, multiline=multiline)
     return value
+
+
+def check_text_direction(value: str, *, multiline: bool) -> None:
+    """Refuses invisible characters that change the display direction of text."""
+    if _BIDI_EMBEDDING.search(value) or (not multiline and _BIDI_MARK.search(value)):
+        raise ValidationError(
+            _("Please remove invisible text-direction characters from this text."), code="bidi"
+        )
 
 
 class TextCleaningMixin:

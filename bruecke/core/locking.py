@@ -51,7 +51,12 @@ def is_conflict(error: ValidationError) -> bool:
 
 
 class VersionedFormMixin:
-    """Adds the hidden `version` the form was loaded with; views pass it to the service."""
+    """Adds the hidden `version` the form was loaded with; views pass it to the service.
+
+    The version is the instance's, or the one the view passes (0: "there was no record
+    yet", for pages that create or update). A form for a new record gets no version field:
+    there is nothing another save could have changed.
+    """
 
     fields: dict[str, forms.Field]
     initial: MutableMapping[str, Any]
@@ -59,10 +64,13 @@ class VersionedFormMixin:
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
-        loaded = version if version is not None else getattr(instance, "version", None)
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-        self.initial["version"] = loaded
         self.conflict = False
+        existing = instance is not None and instance.pk is not None
+        loaded = version if version is not None else getattr(instance, "version", None) if existing else None
+        if loaded is None:
+            return
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+        self.initial["version"] = loaded
 
     @property
     def loaded_version(self) -> int | None:

@@ -141,3 +141,23 @@ class OrganisationScopedModel(TimestampedModel):
 
     class Meta:
         abstract = True
+
+
+class SubmissionToken(models.Model):
+    """A create form that has been saved: its one-time token and where the save led.
+
+    A repeated POST of the same rendered form (double click, reload, retry after a lost
+    answer) finds its token here and is sent to the same address instead of creating a
+    second record (decision 0022). Old tokens are deleted by `purge_submission_tokens`.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    redirect_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="submission_token_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.token[:6]}…"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from bruecke.core.audit import audit_read_all
 from bruecke.core.forms import add_service_errors
 from bruecke.core.models import OrganisationScopedModel
+from bruecke.core.submission import already_saved, save_once
 
 PAGE_SIZE = 50
 
@@ -37,9 +38,21 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE
 
 
 def model_data(form: BaseForm) -> dict[str, Any]:
-    """The cleaned values of the form's model fields, for an update service."""
+    """The cleaned values of the form's model fields, for an update service.
+
+    The hidden `version` is the one the form was loaded with: services compare it, never save it."""
     model_fields = {f.name for f in form._meta.model._meta.fields}  # type: ignore[attr-defined]
-    return {k: v for k, v in form.cleaned_data.items() if k in model_fields}
+    return {k: v for k, v in form.cleaned_data.items() if k in model_fields and k != "version"}
+
+
+def replay_redirect(request: HttpRequest) -> HttpResponse | None:
+    """For a repeated POST of a create form that was already saved: back to where the first
+    save led, with a note; nothing is validated or saved again."""
+    target = already_saved(request)
+    if target is None:
+        return None
+    messages.info(request, _("This form had already been saved. Nothing was saved twice."))
+    return redirect(target)
 
 
 def records_shown(form: BaseForm, shows: Model | None) -> list[Model]:
@@ -74,14 +87,16 @@ def edit_page(
     that record is personal data), of `shows`, the record the page is about (e.g. the case
     a new task is added to), and of personal-data choices: each gets a read event.
     """
+    if request.method == "POST" and (replayed := replay_redirect(request)) is not None:
+        return replayed
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save()
+            target = save_once(request, save, success)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect(success(saved))
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
     if request.method == "GET":  # a form sent back with errors shows nothing new
         audit_read_all(actor=request.user, objs=records_shown(form, shows))  # type: ignore[arg-type]

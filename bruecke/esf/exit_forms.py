@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.forms import Form, ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.esf.exit_models import (
     ExitReason,
     ExitRecord,
@@ -57,7 +58,7 @@ SituationFormSet = forms.formset_factory(
 )
 
 
-class ExitForm(ModelForm):
+class ExitForm(SubmitOnceMixin, ModelForm):
     """The exit (date, reason) and the ESF exit questionnaire, validated together."""
 
     qualification_gained = forms.NullBooleanField(
@@ -161,7 +162,7 @@ class ExitEditForm(VersionedFormMixin, ExitForm):  # stubs type `initial` differ
     """A later correction: locked against a concurrent edit."""
 
 
-class FollowUpForm(ModelForm):
+class FollowUpForm(SubmitOnceMixin, ModelForm):
     employed = forms.ChoiceField(
         label=_("in employment six months after exit"),
         choices=FollowUpAnswer.choices,

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.forms import ModelForm
+from bruecke.core.locking import VersionedFormMixin
 from bruecke.esf.models import (
     ESF_2014_FIELDS,
     SENSITIVE_FIELDS,
@@ -50,7 +51,7 @@ CHOICE_FIELDS: dict[str, type[models.Choices]] = {
 }
 
 
-class EntryRecordForm(ModelForm):
+class EntryRecordForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     class Meta:
         model = EntryRecord
         fields = [name for _legend, names in FIELDSETS for name in names]

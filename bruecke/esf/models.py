@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.fields import EncryptedTextField
+from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 from bruecke.participants.models import Gender, Participant
 
@@ -117,7 +118,7 @@ def _answer_field(label: StrOrPromise, help_text: StrOrPromise = "") -> models.C
     return models.CharField(label, max_length=8, choices=Answer.choices, blank=True, help_text=help_text)
 
 
-class EntryRecord(OrganisationScopedModel):
+class EntryRecord(VersionedModel, OrganisationScopedModel):
     """The ESF questionnaire at entry: one per participant, same organisation.
 
     Age at entry and third-country nationality are derived from the participant and never

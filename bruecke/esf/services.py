@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from bruecke.accounts.models import User
+from bruecke.core.locking import EditConflict
 from bruecke.core.services import model_create, model_update
 from bruecke.esf.models import EntryRecord
 from bruecke.participants.models import Participant
@@ -36,19 +37,29 @@ EDITABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def entry_record_save(*, actor: User, participant: Participant, data: Mapping[str, Any]) -> EntryRecord:
+def entry_record_save(
+    *, actor: User, participant: Participant, data: Mapping[str, Any], expected_version: int | None = None
+) -> EntryRecord:
     """Creates or updates the participant's entry record; validation in EntryRecord.clean
-    (§8.7). Raises ValidationError with the field names, and nothing is saved."""
+    (§8.7). Raises ValidationError with the field names, and nothing is saved.
+
+    `expected_version` is the version the form was loaded with, 0 if there was no record
+    yet; a record saved meanwhile by someone else raises EditConflict."""
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not fields of the entry questionnaire: {sorted(unknown)}")
     record = EntryRecord.objects.select_for_update().filter(participant=participant).first()
     if record is None:
+        if expected_version not in (None, 0):  # the page showed a record that is gone
+            raise EditConflict()
         return model_create(
             actor=actor,
             instance=EntryRecord(participant=participant, organisation=participant.organisation, **data),
         )
     updated, _changed = model_update(
-        actor=actor, instance=record, data={**data, "organisation": participant.organisation}
+        actor=actor,
+        instance=record,
+        data={**data, "organisation": participant.organisation},
+        expected_version=expected_version,
     )
     return updated

@@ -32,13 +32,18 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(actor=_user(request), obj=record or participant)
     variant = selectors.variant_of(participant)
     instance = record or EntryRecord(participant=participant, organisation=participant.organisation)
-    form = EntryRecordForm(request.POST or None, instance=instance, variant=variant)
+    # Version 0: the page was loaded before anyone filled in the questionnaire.
+    version = record.version if record else 0
+    form = EntryRecordForm(request.POST or None, instance=instance, variant=variant, version=version)
     detail_url = reverse("participants:detail", args=[participant.pk])
     return edit_page(
         request,
         form=form,
         save=lambda: services.entry_record_save(
-            actor=_user(request), participant=participant, data=model_data(form)
+            actor=_user(request),
+            participant=participant,
+            data=model_data(form),
+            expected_version=form.loaded_version,
         ),
         success=lambda saved: detail_url,
         title=_("ESF entry questionnaire: %(name)s") % {"name": participant.full_name},

@@ -11,6 +11,8 @@ from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import ModelForm
+from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.models import (
     ConsultationHour,
     Membership,
@@ -33,7 +35,7 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class ScopedForm(ModelForm):
+class ScopedForm(SubmitOnceMixin, VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     """Limits every network/organisation/team/office/site choice to what `user` manages."""
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -142,7 +144,7 @@ class MembershipForm(ScopedForm):
         }
 
 
-class StaffForm(ModelForm):
+class StaffForm(SubmitOnceMixin, VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "language"]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.core.locking import VersionedModel
 from bruecke.core.models import ConstraintFieldsMixin, TimestampedModel
 
 
@@ -70,7 +71,7 @@ class Located(Address):
         abstract = True
 
 
-class Organisation(ConstraintFieldsMixin, Address, TimestampedModel):
+class Organisation(VersionedModel, ConstraintFieldsMixin, Address, TimestampedModel):
     """A partner: a separate legal entity. Personal data always belongs to one."""
 
     network = models.ForeignKey(
@@ -132,7 +133,7 @@ class Organisation(ConstraintFieldsMixin, Address, TimestampedModel):
         return self.short_name or self.name
 
 
-class Office(Located, TimestampedModel):
+class Office(VersionedModel, Located, TimestampedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="offices", verbose_name=_("organisation")
     )
@@ -152,7 +153,7 @@ class Office(Located, TimestampedModel):
         return self.organisation
 
 
-class Team(ConstraintFieldsMixin, TimestampedModel):
+class Team(VersionedModel, ConstraintFieldsMixin, TimestampedModel):
     network = models.ForeignKey(
         Network, on_delete=models.PROTECT, related_name="teams", verbose_name=_("network")
     )
@@ -206,7 +207,7 @@ class SiteKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MobileSite(Located, TimestampedModel):
+class MobileSite(VersionedModel, Located, TimestampedModel):
     """A place where a team holds mobile consultation hours (shelter, town hall, ...)."""
 
     network = models.ForeignKey(
@@ -247,7 +248,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class ConsultationHour(TimestampedModel):
+class ConsultationHour(VersionedModel, TimestampedModel):
     site = models.ForeignKey(
         MobileSite, on_delete=models.CASCADE, related_name="hours", verbose_name=_("site")
     )

@@ -52,14 +52,14 @@ def consultation_hour_create(*, actor: User, hour: ConsultationHour) -> Consulta
 
 @transaction.atomic
 def consultation_hour_update(
-    *, actor: User, hour: ConsultationHour, data: Mapping[str, Any]
+    *, actor: User, hour: ConsultationHour, data: Mapping[str, Any], expected_version: int | None = None
 ) -> ConsultationHour:
     candidate = ConsultationHour.objects.get(pk=hour.pk)
     for name, value in data.items():
         setattr(candidate, name, value)
     candidate.full_clean()
     _check_no_overlap(candidate)
-    updated, _changed = model_update(actor=actor, instance=hour, data=data)
+    updated, _changed = model_update(actor=actor, instance=hour, data=data, expected_version=expected_version)
     return updated
 
 
@@ -126,10 +126,12 @@ def membership_end(*, actor: User, membership: Membership, on: datetime.date | N
 
 
 @transaction.atomic
-def staff_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
+def staff_update(
+    *, actor: User, user: User, data: Mapping[str, Any], expected_version: int | None = None
+) -> User:
     """Name, user name, e-mail and language of a staff account."""
     _require_account_authority(actor, user)
-    updated, _changed = model_update(actor=actor, instance=user, data=data)
+    updated, _changed = model_update(actor=actor, instance=user, data=data, expected_version=expected_version)
     return updated
 
 

@@ -127,7 +127,12 @@ def _edit_view(kind: Editable) -> Callable[[HttpRequest, int], HttpResponse]:
         return edit_page(
             request,
             form=form,
-            save=lambda: model_update(actor=_user(request), instance=record, data=model_data(form))[0],
+            save=lambda: model_update(
+                actor=_user(request),
+                instance=record,
+                data=model_data(form),
+                expected_version=form.loaded_version,
+            )[0],
             success=kind.success,
             title=str(kind.title_edit),
         )
@@ -205,7 +210,7 @@ def hour_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=form,
         save=lambda: services.consultation_hour_update(
-            actor=_user(request), hour=hour, data=model_data(form)
+            actor=_user(request), hour=hour, data=model_data(form), expected_version=form.loaded_version
         ),
         success=_hour_site_url,
         title=_("Edit consultation hour at %(site)s") % {"site": hour.site},
@@ -283,7 +288,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return edit_page(
         request,
         form=form,
-        save=lambda: services.staff_update(actor=_user(request), user=staff, data=model_data(form)),
+        save=lambda: services.staff_update(
+            actor=_user(request), user=staff, data=model_data(form), expected_version=form.loaded_version
+        ),
         success=lambda user: reverse("network:staff_detail", args=[user.pk]),
         title=_("Edit staff member"),
     )

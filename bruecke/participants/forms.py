@@ -17,6 +17,8 @@ from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import Form, ModelForm
+from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Organisation
@@ -102,7 +104,7 @@ def _assignment_choices(user: User) -> list[tuple[str, str]]:
     ]
 
 
-class ParticipantForm(ModelForm):
+class ParticipantForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     birth_date = PartialDateField(
         label=_("date of birth"),
         help_text=_("DD.MM.YYYY; if only partly known MM.YYYY or YYYY (unknown parts may be 00 or XX)."),
@@ -318,7 +320,7 @@ class ParticipantForm(ModelForm):
         }
 
 
-class IntakeForm(ParticipantForm):
+class IntakeForm(SubmitOnceMixin, ParticipantForm):
     assignment = forms.ChoiceField(label=_("organisation and team"))
     confirmed_new = forms.BooleanField(
         label=_("I have checked the similar records: this is a different person."), required=False
@@ -339,7 +341,7 @@ class IntakeForm(ParticipantForm):
         )
 
 
-class ResidenceStatusForm(ModelForm):
+class ResidenceStatusForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = ResidenceStatus
         fields = [
@@ -376,7 +378,7 @@ class SearchForm(Form):
     q = forms.CharField(label=_("Name or date of birth"), max_length=200)
 
 
-class ConsentForm(ModelForm):
+class ConsentForm(SubmitOnceMixin, ModelForm):
     scan_file = forms.FileField(
         label=_("scan of the signed sheet"),
         required=False,

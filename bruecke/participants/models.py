@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel, TimestampedModel
 from bruecke.network.models import Organisation
 
@@ -99,7 +100,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class Participant(OrganisationScopedModel):
+class Participant(VersionedModel, OrganisationScopedModel):
     """A person accompanied by one partner. Names are stored exactly as written (Unicode
     NFC), in Latin and in their own script; `latin_name` (ASCII, for sorting) and the
     `NameKey` rows serve search."""

@@ -92,12 +92,22 @@ def participant_create(
 
 @transaction.atomic
 def participant_update(
-    *, actor: User, participant: Participant, data: Mapping[str, Any], variants: Iterable[str] | None = None
+    *,
+    actor: User,
+    participant: Participant,
+    data: Mapping[str, Any],
+    variants: Iterable[str] | None = None,
+    expected_version: int | None = None,
 ) -> Participant:
     given = data.get("given_names", participant.given_names)
     family = data.get("family_name", participant.family_name)
     latin = names.to_latin(f"{given} {family}".strip())[:400]
-    updated, _changed = model_update(actor=actor, instance=participant, data={**data, "latin_name": latin})
+    updated, _changed = model_update(
+        actor=actor,
+        instance=participant,
+        data={**data, "latin_name": latin},
+        expected_version=expected_version,
+    )
     if variants is not None:
         wanted = _clean_variants(variants, updated)
         for old in updated.name_variants.all():

@@ -21,8 +21,9 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.forms import add_service_errors
+from bruecke.core.submission import save_once
 from bruecke.core.uploads import content_type_of
-from bruecke.core.views_helpers import edit_page, model_data, paginate
+from bruecke.core.views_helpers import edit_page, model_data, paginate, replay_redirect
 from bruecke.esf.selectors import entry_panel
 from bruecke.network.models import Organisation, Team
 from bruecke.participants import info_sheet as info
@@ -121,6 +122,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, user=_user(request))
     residence = OptionalResidenceStatusForm(request.POST or None, prefix="rs")
     candidates: list[Participant] = []
+    if request.method == "POST" and (replayed := replay_redirect(request)) is not None:
+        return replayed
     if request.method == "POST":
         valid = form.is_valid()
         valid = (residence.is_empty() or residence.is_valid()) and valid
@@ -136,10 +139,10 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 request.user, spellings=spellings, birth_year=form.instance.birth_year
             )
             if not candidates or form.cleaned_data["confirmed_new"]:
-                created = _intake_save(request, form, residence)
-                if created is not None:
+                target = _intake_save(request, form, residence)
+                if target is not None:
                     messages.success(request, _("The participant has been registered."))
-                    return redirect("participants:detail", pk=created.pk)
+                    return redirect(target)
     context = {"form": form, "residence_form": residence, "candidates": candidates}
     status = 400 if request.method == "POST" else 200
     return render(request, "participants/intake.html", context, status=status)
@@ -147,17 +150,22 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 def _intake_save(
     request: HttpRequest, form: IntakeForm, residence: OptionalResidenceStatusForm
-) -> Participant | None:
+) -> str | None:
+    """Registers the person once per rendered form; the address of the new record, or None."""
     membership = form.membership()
     participant = form.instance
     participant.organisation = membership.organisation
     participant.team = membership.team
     try:
-        return services.participant_create(
-            actor=_user(request),
-            participant=participant,
-            variants=form.spellings(),
-            residence=None if residence.is_empty() else residence.instance,
+        return save_once(
+            request,
+            lambda: services.participant_create(
+                actor=_user(request),
+                participant=participant,
+                variants=form.spellings(),
+                residence=None if residence.is_empty() else residence.instance,
+            ),
+            lambda created: reverse("participants:detail", args=[created.pk]),
         )
     except ValidationError as error:
         add_service_errors(form, error)
@@ -213,6 +221,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "latin_spelling_confirmed": True,
             },
             variants=form.spellings(),
+            expected_version=form.loaded_version,
         ),
         success=lambda p: reverse("participants:detail", args=[p.pk]),
         title=_("Edit participant"),

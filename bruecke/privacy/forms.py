@@ -12,6 +12,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Organisation
 from bruecke.privacy.models import Breach, DataCategory
@@ -65,7 +66,7 @@ def _categories() -> forms.MultipleChoiceField:
     )
 
 
-class BreachForm(ModelForm):
+class BreachForm(SubmitOnceMixin, ModelForm):
     categories = _categories()
 
     class Meta:

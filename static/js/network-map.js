@@ -30,7 +30,10 @@
     popup.appendChild(document.createElement("br"));
     popup.appendChild(document.createTextNode(p.label + " · " + p.address));
     marker.bindPopup(popup);
-    marker.bindTooltip(p.name);
+    // Leaflet renders string content as HTML: names go in as a text node, never as markup.
+    var tooltip = document.createElement("span");
+    tooltip.textContent = p.name;
+    marker.bindTooltip(tooltip);
     marker.addTo(map);
     bounds.push([p.lat, p.lon]);
   });

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.models import BarrierType, Severity
 from bruecke.core.forms import Form
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 
 
-class AssessmentForm(Form):
+class AssessmentForm(SubmitOnceMixin, Form):
     """One severity (and an optional note) per active barrier of the catalogue."""
 
     assessed_on = forms.DateField(label=_("assessed on"), widget=DateInput())

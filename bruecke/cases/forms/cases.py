@@ -11,6 +11,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus
 from bruecke.cases.selectors.cases import cases_visible_to, organisation_teams
 from bruecke.core.forms import ModelForm
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 from bruecke.network.models import Membership, Office, Role
 from bruecke.participants.models import Participant
@@ -27,7 +28,7 @@ def staff_of(organisation_id: int, role: str, current: int | None = None) -> Que
     return users.distinct().order_by("last_name", "first_name")
 
 
-class CaseForm(ModelForm):
+class CaseForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = Case
         fields = ["case_manager", "placement_officer", "team", "office", "opened_on"]

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.models import Case, Contact, ContactTopic
 from bruecke.core.forms import ModelForm
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 from bruecke.network.models import MobileSite
 
 
-class ContactForm(ModelForm):
+class ContactForm(SubmitOnceMixin, ModelForm):
     """The quick form on the case page: date, duration, channel and topics are enough."""
 
     topics = forms.ModelMultipleChoiceField(

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.cases.models import Case, CaseDocument
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.core.uploads import validate_scan
 from bruecke.network.forms import DateInput
 
 
-class DocumentForm(ModelForm):
+class DocumentForm(SubmitOnceMixin, ModelForm):
     scan_file = forms.FileField(label=_("file"), help_text=_("PDF, JPEG or PNG."))
 
     class Meta:

@@ -12,6 +12,7 @@ from bruecke.cases.models import AgeGroup, Case, ContactTopic, InterpreterKind
 from bruecke.cases.selectors.mobile import mobile_sites_for
 from bruecke.cases.services.mobile import AnonymousRow, CaseRow, Row
 from bruecke.core.forms import Form
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 from bruecke.network.models import MobileSite
 from bruecke.participants.models import LANGUAGE_CHOICES, Gender
@@ -23,7 +24,7 @@ MAX_ROWS = 30
 Choices = list[tuple[Any, Any]]
 
 
-class MobileHourForm(Form):
+class MobileHourForm(SubmitOnceMixin, Form):
     site: forms.ModelChoiceField[MobileSite] = forms.ModelChoiceField(
         label=_("site"), queryset=MobileSite.objects.none()
     )

@@ -17,6 +17,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 
 
@@ -25,7 +26,7 @@ class CaseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.participant.full_name} ({obj.opened_on:%d.%m.%Y})"
 
 
-class TaskForm(ModelForm):
+class TaskForm(SubmitOnceMixin, ModelForm):
     case = CaseChoiceField(
         label=_("case"),
         queryset=Case.objects.none(),

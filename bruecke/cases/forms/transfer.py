@@ -12,10 +12,11 @@ from bruecke.cases.forms.cases import staff_of
 from bruecke.cases.models import Case, CaseTransfer
 from bruecke.core.forms import Form
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.models import Organisation, Role, Team
 
 
-class TransferRequestForm(Form):
+class TransferRequestForm(SubmitOnceMixin, Form):
     to_organisation = forms.ModelChoiceField(label=_("to partner"), queryset=Organisation.objects.none())
     to_team = forms.ModelChoiceField(
         label=_("to team"),

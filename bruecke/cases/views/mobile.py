@@ -30,6 +30,8 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read_all
 from bruecke.core.forms import add_service_errors
+from bruecke.core.submission import save_once
+from bruecke.core.views_helpers import replay_redirect
 
 SUMMARY_MONTHS = 3
 # Model fields of a saved record that the row form shows under another name.
@@ -82,6 +84,8 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
     }
     rows = _rows_wanted(request)
     post = request.POST if request.method == "POST" else None
+    if post is not None and (replayed := replay_redirect(request)) is not None:
+        return replayed
     header = MobileHourForm(post, user=user, initial={"site": request.GET.get("site")})
     formset = row_formset(rows)(post, prefix="row", form_kwargs=form_kwargs)
     if post is not None and header.is_valid() and formset.is_valid():
@@ -89,11 +93,15 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
         by_pk = {case.pk: case for case in cases}
         topic_by_pk = {topic.pk: topic for topic in topics}
         try:
-            result = services.mobile_hour_record(
-                actor=user,
-                site=header.cleaned_data["site"],
-                date=header.cleaned_data["date"],
-                rows=[form.to_row(by_pk, topic_by_pk) for form in used],
+            target = save_once(
+                request,
+                lambda: services.mobile_hour_record(
+                    actor=user,
+                    site=header.cleaned_data["site"],
+                    date=header.cleaned_data["date"],
+                    rows=[form.to_row(by_pk, topic_by_pk) for form in used],
+                ),
+                lambda result: _saved(request, result, header.cleaned_data["site"].pk),
             )
         except services.RowErrors as error:
             if error.header is not None:
@@ -102,8 +110,7 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(header, error)
         else:
-            messages.success(request, _saved_message(len(result.contacts), len(result.anonymous)))
-            return redirect(f"{reverse('cases:mobile_record')}?site={header.cleaned_data['site'].pk}")
+            return redirect(target)
     today = datetime.date.today()
     context = {
         "header": header,
@@ -114,6 +121,11 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
         "has_cases": bool(cases),
     }
     return render(request, "cases/mobile_record.html", context, status=400 if post is not None else 200)
+
+
+def _saved(request: HttpRequest, result: services.MobileHourResult, site_pk: int) -> str:
+    messages.success(request, _saved_message(len(result.contacts), len(result.anonymous)))
+    return f"{reverse('cases:mobile_record')}?site={site_pk}"
 
 
 def _saved_message(contacts: int, anonymous: int) -> str:
