@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy
 
+from bruecke.core import database
 from bruecke.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,9 +101,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    "default": database.configure(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
