@@ -1,0 +1,118 @@
+"""Class-wide limits of every form of the product: dates within sensible years.
+
+Every form class is found by walking the subclasses of Django's BaseForm that live in
+`bruecke`, and built with the keyword arguments its constructor asks for, so a new form
+is covered without being listed here."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+from typing import Any
+
+import pytest
+from django import forms
+from django.utils import translation
+
+import bruecke
+from bruecke.cases.models import Case, CaseTransfer, Task
+from bruecke.esf.models import ExitRecord
+from bruecke.network.demo import DemoNetwork
+from bruecke.network.models import MobileSite
+from bruecke.participants.forms import PartialDateField
+
+
+def _import_forms() -> None:
+    for module in pkgutil.walk_packages(bruecke.__path__, "bruecke."):
+        if "forms" in module.name and ".migrations" not in module.name:
+            importlib.import_module(module.name)
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def product_forms() -> list[type[forms.BaseForm]]:
+    _import_forms()
+    classes = {c for c in _subclasses(forms.BaseForm) if c.__module__.startswith("bruecke.")}
+    concrete = [c for c in classes if not getattr(getattr(c, "Meta", None), "abstract", False)]
+    return sorted(concrete, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+
+
+def _date_fields(form_class: type[forms.BaseForm]) -> list[str]:
+    date_types = (forms.DateField, forms.DateTimeField, PartialDateField)
+    return [name for name, field in form_class.base_fields.items() if isinstance(field, date_types)]
+
+
+DATE_FORMS = [c for c in product_forms() if _date_fields(c)]
+
+
+def _arguments(form_class: type[forms.BaseForm], demo: DemoNetwork) -> dict[str, Any]:
+    """What the constructor needs (keyword-only arguments without default), from the demo."""
+    case = Case.objects.filter(organisation=demo.users["cm_a"].memberships.first().organisation).first()
+    pool: dict[str, Any] = {
+        "user": demo.users["cm_a"],
+        "case": case,
+        "participant": case.participant if case else None,
+        "based_on": 0,
+        "version": 1,
+        "site": MobileSite.objects.first(),
+        "task": Task.objects.first(),
+        "transfer": CaseTransfer.objects.first() or CaseTransfer(case=case),
+        "instance": ExitRecord(participant=case.participant) if case else None,
+        "case_choices": [],
+        "topic_choices": [],
+    }
+    wanted = {}
+    for klass in form_class.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        for name, parameter in inspect.signature(init).parameters.items():
+            if parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty:
+                wanted[name] = pool[name]
+    return wanted
+
+
+def _value(field: forms.Field, year: int) -> Any:
+    if isinstance(field, forms.DateTimeField):
+        return datetime.datetime(year, 6, 1, 12, 0)  # noqa: DTZ001 (a form value, as typed)
+    if isinstance(field, forms.DateField):
+        return datetime.date(year, 6, 1)
+    return f"{year:04d}"
+
+
+def test_the_walk_finds_the_date_forms() -> None:
+    names = {c.__name__ for c in DATE_FORMS}
+    assert {"BreachForm", "ContactForm", "DocumentForm", "ParticipantForm", "TaskForm"} <= names
+
+
+@pytest.mark.parametrize("year", [1, 1899, 2101, 9999])
+@pytest.mark.parametrize("form_class", DATE_FORMS, ids=lambda c: c.__qualname__)
+def test_every_date_field_of_every_form_refuses_absurd_years(
+    form_class: type[forms.BaseForm], year: int, demo: DemoNetwork
+) -> None:
+    for name in _date_fields(form_class):
+        field = form_class.base_fields[name]
+        form = form_class(data={name: _value(field, year)}, **_arguments(form_class, demo))
+        with translation.override("de"):
+            assert not form.is_valid()
+            errors = form.errors.as_data().get(name, [])
+            assert errors, (name, "accepted")
+            # A form's own rule ("not in the future") may speak first; otherwise the range.
+            own_rule = any(e.code != "year_range" for e in errors)
+            assert own_rule or "zwischen den Jahren 1900 und 2100" in str(form.errors[name])
+
+
+@pytest.mark.parametrize("form_class", DATE_FORMS, ids=lambda c: c.__qualname__)
+def test_dates_within_the_range_pass_the_year_check(form_class: type[forms.BaseForm], demo: DemoNetwork) -> None:
+    for name in _date_fields(form_class):
+        field = form_class.base_fields[name]
+        form = form_class(data={name: _value(field, 2020)}, **_arguments(form_class, demo))
+        form.is_valid()
+        assert not any(e.code == "year_range" for e in form.errors.as_data().get(name, []))
