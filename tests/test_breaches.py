@@ -245,3 +245,30 @@ def test_the_list_query_count_does_not_grow(
             assert client.get(reverse("privacy:breach_list")).status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
+
+
+def test_high_risk_breaches_near_the_deadline_stand_out_in_the_list(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    breach = seed_breach(demo)
+    client = login("dpo")
+    detected = timezone.now() - datetime.timedelta(hours=60)  # 12 hours left
+    Breach.objects.filter(pk=breach.pk).update(detected_at=detected, risk=BreachRisk.HIGH, authority_notified_at=None)
+    page = client.get(reverse("privacy:breach_list")).content.decode()
+    # Words a screen reader reads, a marked row and a bar, not colour alone.
+    assert "weniger als 24 Stunden übrig" in page and "Dringend:" in page
+    assert "urgent-row" in page and 'class="urgent due-soon"' in page
+    Breach.objects.filter(pk=breach.pk).update(detected_at=timezone.now() - datetime.timedelta(hours=5))
+    calm = client.get(reverse("privacy:breach_list")).content.decode()
+    assert "weniger als 24 Stunden übrig" not in calm and "Dringend:" in calm  # high risk, time left
+    Breach.objects.filter(pk=breach.pk).update(authority_notified_at=timezone.now())
+    done = client.get(reverse("privacy:breach_list")).content.decode()
+    assert "urgent-row" not in done and "Dringend:" not in done
+
+
+def test_a_breach_form_refuses_a_discovery_in_year_one(login: Callable[[str], Client]) -> None:
+    before = Breach.objects.count()
+    response = login("dpo").post(reverse(NEW), _data(detected_at="01.01.0001 10:00"))
+    assert response.status_code == 400
+    assert "detected_at" in response.context["form"].errors
+    assert Breach.objects.count() == before

@@ -22,6 +22,8 @@ from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 
 NOTIFICATION_DEADLINE = datetime.timedelta(hours=72)
+# From here on, a breach still awaiting notification is flagged as due soon.
+DEADLINE_WARNING = datetime.timedelta(hours=24)
 Errors = dict[str, str | Promise]
 
 
@@ -102,6 +104,18 @@ class Breach(VersionedModel, OrganisationScopedModel):
     def awaits_notification(self) -> bool:
         """The authority has not been told, and the risk does not exempt the breach."""
         return self.authority_notified_at is None and self.risk != BreachRisk.NONE
+
+    def deadline_near(self, now: datetime.datetime | None = None) -> bool:
+        """Awaiting notification and less than DEADLINE_WARNING left before the deadline."""
+        moment = now or timezone.now()
+        return self.awaits_notification and moment <= self.notification_due <= moment + DEADLINE_WARNING
+
+    @property
+    def urgent(self) -> bool:
+        """Shown as urgent: high risk, or the notification is due soon or overdue."""
+        return self.awaits_notification and (
+            self.risk == BreachRisk.HIGH or self.deadline_near() or self.overdue()
+        )
 
     def overdue(self, now: datetime.datetime | None = None) -> bool:
         return self.awaits_notification and (now or timezone.now()) > self.notification_due
