@@ -1,4 +1,5 @@
-"""Class-wide limits of every form of the product: dates within sensible years.
+"""Class-wide limits of every form of the product: dates within sensible years, text of
+bounded length.
 
 Every form class is found by walking the subclasses of Django's BaseForm that live in
 `bruecke`, and built with the keyword arguments its constructor asks for, so a new form
@@ -14,10 +15,13 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import translation
 
 import bruecke
+from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseTransfer, Task
+from bruecke.core.forms import TEXT_MAX_LENGTH, text_limit
 from bruecke.esf.models import ExitRecord
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite
@@ -116,3 +120,40 @@ def test_dates_within_the_range_pass_the_year_check(form_class: type[forms.BaseF
         form = form_class(data={name: _value(field, 2020)}, **_arguments(form_class, demo))
         form.is_valid()
         assert not any(e.code == "year_range" for e in form.errors.as_data().get(name, []))
+
+
+def _text_fields(form: forms.BaseForm) -> list[str]:
+    return [name for name, field in form.fields.items() if text_limit(field) is not None]
+
+
+def _built(form_class: type[forms.BaseForm], demo: DemoNetwork, data: dict[str, Any] | None) -> forms.BaseForm:
+    if issubclass(form_class, AuthenticationForm):
+        return form_class(None, data=data)
+    return form_class(data=data, **_arguments(form_class, demo))
+
+
+TEXT_FORMS = [c for c in product_forms() if any(isinstance(f, forms.CharField) for f in c.base_fields.values())]
+
+
+@pytest.mark.parametrize("form_class", TEXT_FORMS, ids=lambda c: c.__qualname__)
+def test_every_text_field_of_every_form_refuses_overlong_text(
+    form_class: type[forms.BaseForm], demo: DemoNetwork
+) -> None:
+    names = _text_fields(_built(form_class, demo, None))
+    assert names
+    for name in names:
+        limit = text_limit(_built(form_class, demo, None).fields[name])
+        assert limit is not None and limit <= TEXT_MAX_LENGTH, name
+        form = _built(form_class, demo, {name: "a" * (limit + 1)})
+        assert not form.is_valid()
+        assert name in form.errors, (name, "accepted", limit + 1)
+
+
+def test_overlong_text_is_refused_with_the_limit_next_to_the_field(login: Any, demo: DemoNetwork) -> None:
+    case = Case.objects.filter(case_manager=demo.users["cm_a"]).first()
+    assert case is not None
+    with translation.override("de"):
+        form = ContactForm(data={"note": "ä" * (TEXT_MAX_LENGTH + 1)}, case=case)
+        assert not form.is_valid()
+        assert "höchstens 10000 Zeichen" in str(form.errors["note"])
+        assert form.fields["note"].widget.attrs["maxlength"] == str(TEXT_MAX_LENGTH)
