@@ -28,7 +28,8 @@ def _mohammed(demo: DemoNetwork) -> Participant:
 def _record(text: str) -> str:
     return (
         '<html><body class="sheet report-sheet"><main><dl class="record"><dt>Notiz</dt>'
-        f'<dd>{text}</dd></dl><table class="records"><tr><td>x</td><td>{text}</td></tr></table></main></body></html>'
+        f'<dd>{text}</dd></dl><table class="records"><tr><td>x</td><td>{text}</td></tr></table>'
+        "</main></body></html>"
     )
 
 
@@ -112,7 +113,11 @@ def atomic_depth_while_rendering() -> Iterator[list[int]]:
     [("privacy:access_report_pdf", "participant"), ("cases:plan_pdf", "case")],
 )
 def test_pdfs_are_rendered_outside_any_transaction_of_the_view(
-    url_name: str, target: str, login: Callable[[str], Client], demo: DemoNetwork, atomic_depth_while_rendering: list[int]
+    url_name: str,
+    target: str,
+    login: Callable[[str], Client],
+    demo: DemoNetwork,
+    atomic_depth_while_rendering: list[int],
 ) -> None:
     mohammed = _mohammed(demo)
     pk = mohammed.pk if target == "participant" else Case.objects.filter(participant=mohammed).first().pk  # type: ignore[union-attr]
@@ -121,4 +126,6 @@ def test_pdfs_are_rendered_outside_any_transaction_of_the_view(
     response = login("cm_a").get(reverse(url_name, args=[pk]))
     assert response.status_code == 200
     assert atomic_depth_while_rendering == [outside]
-    assert AuditEvent.objects.filter(action__in=[AuditAction.SUBJECT_ACCESS, AuditAction.READ]).count() > before
+    assert (
+        AuditEvent.objects.filter(action__in=[AuditAction.SUBJECT_ACCESS, AuditAction.READ]).count() > before
+    )

@@ -22,7 +22,9 @@ ROUNDS = 15
 
 @pytest.fixture
 def file_database(tmp_path: Path, django_db_blocker: Any) -> Iterator[str]:
-    settings = database.configure({"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")})
+    settings = database.configure(
+        {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
+    )
     both = connections.configure_settings({"default": settings, ALIAS: settings})
     connections.settings[ALIAS] = both[ALIAS]
     with django_db_blocker.unblock():
@@ -43,7 +45,7 @@ def _audited_write(alias: str, actor: int, errors: list[BaseException]) -> None:
                 cursor.execute("SELECT count(*) FROM audit")
                 (seen,) = cursor.fetchone()
                 cursor.execute("INSERT INTO audit (actor, seen) VALUES (%s, %s)", [actor, seen])
-    except BaseException as error:  # noqa: BLE001 (reported to the test thread)
+    except BaseException as error:
         errors.append(error)
     finally:
         connections[alias].close()
@@ -55,7 +57,7 @@ def _reader(alias: str, stop: threading.Event, errors: list[BaseException]) -> N
         while not stop.is_set():
             with connections[alias].cursor() as cursor:
                 cursor.execute("SELECT max(id) FROM audit")
-    except BaseException as error:  # noqa: BLE001
+    except BaseException as error:
         errors.append(error)
     finally:
         connections[alias].close()
@@ -66,7 +68,8 @@ def test_parallel_audit_writes_beside_reads_do_not_lock(file_database: str, djan
     stop = threading.Event()
     with django_db_blocker.unblock():
         writers = [
-            threading.Thread(target=_audited_write, args=(file_database, actor, errors)) for actor in range(THREADS)
+            threading.Thread(target=_audited_write, args=(file_database, actor, errors))
+            for actor in range(THREADS)
         ]
         reader = threading.Thread(target=_reader, args=(file_database, stop, errors))
         reader.start()

@@ -21,7 +21,7 @@ WORD_RUN = 30
 ZERO_WIDTH_SPACE = "\u200b"
 # Text between tags; entities (&amp;) and markup are never split (& ; < > end a run).
 _TEXT = re.compile(r">([^<]+)<")
-_LONG_RUN = re.compile(r"[^\s&;<>\u200b]{%d,}" % (WORD_RUN + 1))
+_LONG_RUN = re.compile(rf"[^\s&;<>\u200b]{{{WORD_RUN + 1},}}")
 
 
 # The longest text between two tags a PDF may hold: about five of the longest notes. Even
