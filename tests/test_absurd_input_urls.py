@@ -38,10 +38,10 @@ def _client(persona: Callable[[str], User], key: str) -> Client:
     return verified_client(persona(key))
 
 
-
-
 @pytest.mark.parametrize("url_name", sorted(EXPECTATIONS))
-def test_huge_ids_in_the_path_answer_404(url_name: str, demo: DemoNetwork, persona: Callable[[str], User]) -> None:
+def test_huge_ids_in_the_path_answer_404(
+    url_name: str, demo: DemoNetwork, persona: Callable[[str], User]
+) -> None:
     expect = EXPECTATIONS[url_name]
     kwargs = expect.kwargs(demo)
     huge: dict[str, Any] = {k: HUGE if isinstance(v, int) else v for k, v in kwargs.items()}

@@ -253,7 +253,9 @@ def test_high_risk_breaches_near_the_deadline_stand_out_in_the_list(
     breach = seed_breach(demo)
     client = login("dpo")
     detected = timezone.now() - datetime.timedelta(hours=60)  # 12 hours left
-    Breach.objects.filter(pk=breach.pk).update(detected_at=detected, risk=BreachRisk.HIGH, authority_notified_at=None)
+    Breach.objects.filter(pk=breach.pk).update(
+        detected_at=detected, risk=BreachRisk.HIGH, authority_notified_at=None
+    )
     page = client.get(reverse("privacy:breach_list")).content.decode()
     # Words a screen reader reads, a marked row and a bar, not colour alone.
     assert "weniger als 24 Stunden übrig" in page and "Dringend:" in page

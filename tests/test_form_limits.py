@@ -85,7 +85,7 @@ def _arguments(form_class: type[forms.BaseForm], demo: DemoNetwork) -> dict[str,
 
 def _value(field: forms.Field, year: int) -> Any:
     if isinstance(field, forms.DateTimeField):
-        return datetime.datetime(year, 6, 1, 12, 0)  # noqa: DTZ001 (a form value, as typed)
+        return datetime.datetime(year, 6, 1, 12, 0)
     if isinstance(field, forms.DateField):
         return datetime.date(year, 6, 1)
     return f"{year:04d}"
@@ -114,7 +114,9 @@ def test_every_date_field_of_every_form_refuses_absurd_years(
 
 
 @pytest.mark.parametrize("form_class", DATE_FORMS, ids=lambda c: c.__qualname__)
-def test_dates_within_the_range_pass_the_year_check(form_class: type[forms.BaseForm], demo: DemoNetwork) -> None:
+def test_dates_within_the_range_pass_the_year_check(
+    form_class: type[forms.BaseForm], demo: DemoNetwork
+) -> None:
     for name in _date_fields(form_class):
         field = form_class.base_fields[name]
         form = form_class(data={name: _value(field, 2020)}, **_arguments(form_class, demo))
@@ -126,13 +128,17 @@ def _text_fields(form: forms.BaseForm) -> list[str]:
     return [name for name, field in form.fields.items() if text_limit(field) is not None]
 
 
-def _built(form_class: type[forms.BaseForm], demo: DemoNetwork, data: dict[str, Any] | None) -> forms.BaseForm:
+def _built(
+    form_class: type[forms.BaseForm], demo: DemoNetwork, data: dict[str, Any] | None
+) -> forms.BaseForm:
     if issubclass(form_class, AuthenticationForm):
         return form_class(None, data=data)
     return form_class(data=data, **_arguments(form_class, demo))
 
 
-TEXT_FORMS = [c for c in product_forms() if any(isinstance(f, forms.CharField) for f in c.base_fields.values())]
+TEXT_FORMS = [
+    c for c in product_forms() if any(isinstance(f, forms.CharField) for f in c.base_fields.values())
+]
 
 
 @pytest.mark.parametrize("form_class", TEXT_FORMS, ids=lambda c: c.__qualname__)

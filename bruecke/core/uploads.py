@@ -89,7 +89,9 @@ def _inflated_streams(data: bytes) -> Iterator[bytes]:
         budget -= len(content)
         yield content
         if budget <= 0:
-            raise ValidationError(_("This PDF cannot be checked. Please scan it again."), code="pdf_unreadable")
+            raise ValidationError(
+                _("This PDF cannot be checked. Please scan it again."), code="pdf_unreadable"
+            )
 
 
 def active_content(data: bytes) -> set[str]:
