@@ -41,14 +41,14 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
-def product_forms() -> list[type[forms.BaseForm]]:
+def product_forms() -> list[type[Any]]:
     _import_forms()
     classes = {c for c in _subclasses(forms.BaseForm) if c.__module__.startswith("bruecke.")}
     concrete = [c for c in classes if not getattr(getattr(c, "Meta", None), "abstract", False)]
     return sorted(concrete, key=lambda c: f"{c.__module__}.{c.__qualname__}")
 
 
-def _date_fields(form_class: type[forms.BaseForm]) -> list[str]:
+def _date_fields(form_class: type[Any]) -> list[str]:
     date_types = (forms.DateField, forms.DateTimeField, PartialDateField)
     return [name for name, field in form_class.base_fields.items() if isinstance(field, date_types)]
 
@@ -56,9 +56,11 @@ def _date_fields(form_class: type[forms.BaseForm]) -> list[str]:
 DATE_FORMS = [c for c in product_forms() if _date_fields(c)]
 
 
-def _arguments(form_class: type[forms.BaseForm], demo: DemoNetwork) -> dict[str, Any]:
+def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
     """What the constructor needs (keyword-only arguments without default), from the demo."""
-    case = Case.objects.filter(organisation=demo.users["cm_a"].memberships.first().organisation).first()
+    membership = demo.users["cm_a"].memberships.first()
+    assert membership is not None
+    case = Case.objects.filter(organisation=membership.organisation).first()
     pool: dict[str, Any] = {
         "user": demo.users["cm_a"],
         "case": case,
@@ -99,7 +101,7 @@ def test_the_walk_finds_the_date_forms() -> None:
 @pytest.mark.parametrize("year", [1, 1899, 2101, 9999])
 @pytest.mark.parametrize("form_class", DATE_FORMS, ids=lambda c: c.__qualname__)
 def test_every_date_field_of_every_form_refuses_absurd_years(
-    form_class: type[forms.BaseForm], year: int, demo: DemoNetwork
+    form_class: type[Any], year: int, demo: DemoNetwork
 ) -> None:
     for name in _date_fields(form_class):
         field = form_class.base_fields[name]
@@ -114,9 +116,7 @@ def test_every_date_field_of_every_form_refuses_absurd_years(
 
 
 @pytest.mark.parametrize("form_class", DATE_FORMS, ids=lambda c: c.__qualname__)
-def test_dates_within_the_range_pass_the_year_check(
-    form_class: type[forms.BaseForm], demo: DemoNetwork
-) -> None:
+def test_dates_within_the_range_pass_the_year_check(form_class: type[Any], demo: DemoNetwork) -> None:
     for name in _date_fields(form_class):
         field = form_class.base_fields[name]
         form = form_class(data={name: _value(field, 2020)}, **_arguments(form_class, demo))
@@ -128,9 +128,7 @@ def _text_fields(form: forms.BaseForm) -> list[str]:
     return [name for name, field in form.fields.items() if text_limit(field) is not None]
 
 
-def _built(
-    form_class: type[forms.BaseForm], demo: DemoNetwork, data: dict[str, Any] | None
-) -> forms.BaseForm:
+def _built(form_class: type[Any], demo: DemoNetwork, data: dict[str, Any] | None) -> forms.BaseForm:
     if issubclass(form_class, AuthenticationForm):
         return form_class(None, data=data)
     return form_class(data=data, **_arguments(form_class, demo))
@@ -143,7 +141,7 @@ TEXT_FORMS = [
 
 @pytest.mark.parametrize("form_class", TEXT_FORMS, ids=lambda c: c.__qualname__)
 def test_every_text_field_of_every_form_refuses_overlong_text(
-    form_class: type[forms.BaseForm], demo: DemoNetwork
+    form_class: type[Any], demo: DemoNetwork
 ) -> None:
     names = _text_fields(_built(form_class, demo, None))
     assert names

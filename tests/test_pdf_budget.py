@@ -101,11 +101,11 @@ def atomic_depth_while_rendering() -> Iterator[list[int]]:
         seen.append(len(connection.atomic_blocks))
         return original(self, *args, **kwargs)
 
-    HTML.write_pdf = spy  # type: ignore[method-assign]
+    HTML.write_pdf = spy
     try:
         yield seen
     finally:
-        HTML.write_pdf = original  # type: ignore[method-assign]
+        HTML.write_pdf = original
 
 
 @pytest.mark.parametrize(

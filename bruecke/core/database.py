@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 # SQLite is the embedded default and serves several requests at once (a page, its favicon,
@@ -23,8 +24,9 @@ SQLITE_OPTIONS: dict[str, Any] = {
 }
 
 
-def configure(database: dict[str, Any]) -> dict[str, Any]:
+def configure(database: Mapping[str, Any]) -> dict[str, Any]:
     """`database` (as dj_database_url parses it) with the options its engine needs."""
-    if database.get("ENGINE") == "django.db.backends.sqlite3":
-        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
-    return database
+    result = dict(database)
+    if result.get("ENGINE") == "django.db.backends.sqlite3":
+        result["OPTIONS"] = {**SQLITE_OPTIONS, **result.get("OPTIONS", {})}
+    return result
