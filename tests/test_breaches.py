@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,7 @@ from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
 from bruecke.privacy.demo import seed_breach
 from bruecke.privacy.models import Breach, BreachRisk, BreachStatus
+from bruecke.privacy.services import breach_record
 
 NEW = "privacy:breach_create"
 
@@ -273,4 +275,31 @@ def test_a_breach_form_refuses_a_discovery_in_year_one(login: Callable[[str], Cl
     response = login("dpo").post(reverse(NEW), _data(detected_at="01.01.0001 10:00"))
     assert response.status_code == 400
     assert "detected_at" in response.context["form"].errors
+    assert Breach.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("detected_at", datetime.datetime(1, 1, 2, 10, 0, tzinfo=datetime.UTC)),
+        ("occurred_from", datetime.date(1, 1, 1)),
+        ("persons_informed_on", datetime.date(1899, 12, 31)),
+    ],
+)
+def test_the_service_refuses_absurd_years_without_a_form(demo: DemoNetwork, field: str, value: Any) -> None:
+    officer = demo.users["dpo"]
+    membership = Membership.objects.filter(user=officer).first()
+    assert membership is not None
+    breach = Breach(
+        organisation=membership.organisation,
+        detected_at=timezone.now() - datetime.timedelta(hours=1),
+        title="Test",
+        description="x",
+        measures="y",
+    )
+    setattr(breach, field, value)
+    before = Breach.objects.count()
+    with pytest.raises(ValidationError) as raised:
+        breach_record(actor=officer, breach=breach)
+    assert field in raised.value.message_dict
     assert Breach.objects.count() == before

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.fields import EncryptedTextField
+from bruecke.core.forms import check_year
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 
@@ -122,6 +123,8 @@ class Breach(VersionedModel, OrganisationScopedModel):
 
     def clean(self) -> None:
         now = timezone.now()
+        if year_errors := self._year_errors():  # nothing below can compute with such a date
+            raise ValidationError(year_errors)
         errors = {**self._date_errors(now), **self._notification_errors(now)}
         if self.status == BreachStatus.CLOSED and not errors:
             errors.update(self._closing_errors())
@@ -130,6 +133,24 @@ class Breach(VersionedModel, OrganisationScopedModel):
             errors["categories"] = _("Unknown kind of data: %(codes)s") % {"codes": codes}
         if errors:
             raise ValidationError(errors)
+
+    def _year_errors(self) -> Errors:
+        """Dates outside the years every form accepts (core.forms.check_year), for every
+        path that bypasses a form: year 1 in Berlin time is 1 BC in UTC, which PostgreSQL
+        stores and Python cannot read back."""
+        errors: Errors = {}
+        for name in (
+            "detected_at",
+            "authority_notified_at",
+            "occurred_from",
+            "occurred_until",
+            "persons_informed_on",
+        ):
+            try:
+                check_year(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages[0]
+        return errors
 
     def _date_errors(self, now: datetime.datetime) -> Errors:
         errors: Errors = {}
