@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy
 
+from bruecke.core import database
 from bruecke.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,9 +101,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    "default": database.configure(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -175,6 +178,9 @@ DOCUMENT_REMINDER_DAYS = env_int("DOCUMENT_REMINDER_DAYS", 42, minimum=0)
 # Access reports (Art. 15 GDPR) with more rows than this are not made into a PDF in the
 # request (about 10 s per 2,000 rows); staff print the page or hand over the JSON copy.
 ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum=1)
+# Every PDF made during a request: HTML larger than this is refused before rendering
+# (bounds the rendering time; the access report then offers printing and JSON instead).
+PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 1_000_000, minimum=10_000)
 
 # Countries: ISO 3166 plus the two answers refugee documents often need (user-assigned codes).
 COUNTRIES_OVERRIDE = {

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,7 @@ from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
 from bruecke.privacy.demo import seed_breach
 from bruecke.privacy.models import Breach, BreachRisk, BreachStatus
+from bruecke.privacy.services import breach_record
 
 NEW = "privacy:breach_create"
 
@@ -245,3 +247,59 @@ def test_the_list_query_count_does_not_grow(
             assert client.get(reverse("privacy:breach_list")).status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
+
+
+def test_high_risk_breaches_near_the_deadline_stand_out_in_the_list(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    breach = seed_breach(demo)
+    client = login("dpo")
+    detected = timezone.now() - datetime.timedelta(hours=60)  # 12 hours left
+    Breach.objects.filter(pk=breach.pk).update(
+        detected_at=detected, risk=BreachRisk.HIGH, authority_notified_at=None
+    )
+    page = client.get(reverse("privacy:breach_list")).content.decode()
+    # Words a screen reader reads, a marked row and a bar, not colour alone.
+    assert "weniger als 24 Stunden übrig" in page and "Dringend:" in page
+    assert "urgent-row" in page and 'class="urgent due-soon"' in page
+    Breach.objects.filter(pk=breach.pk).update(detected_at=timezone.now() - datetime.timedelta(hours=5))
+    calm = client.get(reverse("privacy:breach_list")).content.decode()
+    assert "weniger als 24 Stunden übrig" not in calm and "Dringend:" in calm  # high risk, time left
+    Breach.objects.filter(pk=breach.pk).update(authority_notified_at=timezone.now())
+    done = client.get(reverse("privacy:breach_list")).content.decode()
+    assert "urgent-row" not in done and "Dringend:" not in done
+
+
+def test_a_breach_form_refuses_a_discovery_in_year_one(login: Callable[[str], Client]) -> None:
+    before = Breach.objects.count()
+    response = login("dpo").post(reverse(NEW), _data(detected_at="01.01.0001 10:00"))
+    assert response.status_code == 400
+    assert "detected_at" in response.context["form"].errors
+    assert Breach.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("detected_at", datetime.datetime(1, 1, 2, 10, 0, tzinfo=datetime.UTC)),
+        ("occurred_from", datetime.date(1, 1, 1)),
+        ("persons_informed_on", datetime.date(1899, 12, 31)),
+    ],
+)
+def test_the_service_refuses_absurd_years_without_a_form(demo: DemoNetwork, field: str, value: Any) -> None:
+    officer = demo.users["dpo"]
+    membership = Membership.objects.filter(user=officer).first()
+    assert membership is not None
+    breach = Breach(
+        organisation=membership.organisation,
+        detected_at=timezone.now() - datetime.timedelta(hours=1),
+        title="Test",
+        description="x",
+        measures="y",
+    )
+    setattr(breach, field, value)
+    before = Breach.objects.count()
+    with pytest.raises(ValidationError) as raised:
+        breach_record(actor=officer, breach=breach)
+    assert field in raised.value.message_dict
+    assert Breach.objects.count() == before

@@ -113,6 +113,8 @@ def test_the_type_is_decided_by_content_not_by_the_name(
         ("zeugnis.pdf", b"MZ\x90\x00 executable"),
         ("zeugnis.pdf", b""),
         ("zeugnis.pdf", b"%PD"),
+        ("zeugnis.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"),
+        ("zeugnis.pdf", DEMO_DOCUMENT.replace(b"/Catalog", b"/Catalog/OpenAction<</S/JavaScript/JS(1)>>")),
     ],
 )
 def test_uploads_that_lie_about_their_type_are_refused(

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts import services, throttle
-from bruecke.core.forms import Form
+from bruecke.core.forms import Form, TextLimitMixin
 from bruecke.core.middleware import current_request_context
 
 
-class LoginForm(AuthenticationForm):
-    """Sign-in with throttling; every failure and every block is audited."""
+class LoginForm(TextLimitMixin, AuthenticationForm):
+    """Sign-in with throttling; every failure and every block is audited. User name and
+    password are bounded like every text field (AuthenticationForm bounds neither)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.locking import is_conflict
@@ -57,6 +60,83 @@ class TextCleaningMixin:
                     self.add_error(name, error)  # type: ignore[attr-defined]
 
 
+# Dates the product can store, compute with and show on both databases: year 1 or 9999
+# overflow date arithmetic (deadlines, time zones) and break every page that shows them.
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
+def check_year(value: object) -> None:
+    """Refuses a date, date-time (or anything with a `year`, such as a partial date) outside
+    FIRST_YEAR..LAST_YEAR."""
+    if isinstance(value, Model):
+        return  # a chosen record, whatever fields it has
+    year = value.year if isinstance(value, datetime.date) else getattr(value, "year", None)
+    if isinstance(year, int) and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            _("Please enter a date between the years %(first)s and %(last)s."),
+            code="year_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+class DateRangeMixin:
+    """Runs `check_year` on every cleaned value of every field, so a date field added to any
+    form (declared, from a model, or added in `__init__`) refuses absurd years before the
+    form's `clean` or a service computes with them."""
+
+    fields: dict[str, forms.Field]
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        cleaned: dict[str, Any] = self.cleaned_data  # type: ignore[attr-defined]
+        for name in list(cleaned):
+            try:
+                check_year(cleaned[name])
+            except ValidationError as error:
+                self.add_error(name, error)  # type: ignore[attr-defined]
+
+
+# Free text without a limit of its own: a contact note of a million characters would stall
+# every page and PDF that shows it. About four printed pages of notes; one line of text.
+TEXT_MAX_LENGTH = 10_000
+LINE_MAX_LENGTH = 500
+
+
+def text_limit(field: forms.Field) -> int | None:
+    """The longest value a character field accepts: its own max_length, else the default."""
+    if not isinstance(field, forms.CharField):
+        return None
+    if field.max_length is not None:
+        return int(field.max_length)
+    return TEXT_MAX_LENGTH if isinstance(field.widget, forms.Textarea) else LINE_MAX_LENGTH
+
+
+class TextLimitMixin:
+    """Gives every character field without a max_length the default limit: the browser
+    stops typing there (`maxlength`), and the server refuses longer values next to the field."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = text_limit(field)
+            if limit is not None and not field.widget.is_hidden:
+                field.widget.attrs.setdefault("maxlength", str(limit))
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        cleaned: dict[str, Any] = self.cleaned_data  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            value, limit = cleaned.get(name), text_limit(field)
+            if isinstance(value, str) and limit is not None:  # also where max_length has no validator
+                try:
+                    MaxLengthValidator(limit)(value)
+                except ValidationError as error:
+                    self.add_error(name, error)  # type: ignore[attr-defined]
+
+
 class AccessibleErrorsMixin:
     """Links each input to its help text and error list (WCAG 3.3.1, 4.1.2)."""
 
@@ -85,11 +165,17 @@ class AccessibleErrorsMixin:
             self._describe(name, invalid=name in errors)
 
 
-class Form(AccessibleErrorsMixin, TextCleaningMixin, forms.Form):
+class Form(AccessibleErrorsMixin, TextCleaningMixin, DateRangeMixin, TextLimitMixin, forms.Form):
     pass
 
 
-class ModelForm(AccessibleErrorsMixin, TextCleaningMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ModelForm(
+    AccessibleErrorsMixin,
+    TextCleaningMixin,
+    DateRangeMixin,
+    TextLimitMixin,
+    forms.ModelForm,  # type: ignore[type-arg]
+):
     pass
 
 

@@ -21,6 +21,18 @@ from bruecke.core.models import OrganisationScopedModel
 from bruecke.core.submission import already_saved, save_once
 
 PAGE_SIZE = 50
+# The largest id the databases store (signed 64-bit); a larger number in a query string
+# would overflow the database driver instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def query_id(request: HttpRequest, name: str) -> int | None:
+    """The record id in the query parameter `name`, or None if it is absent or no valid id."""
+    text = request.GET.get(name, "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def local_next(request: HttpRequest, default: str) -> str:

@@ -23,7 +23,7 @@ from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.forms import add_service_errors
 from bruecke.core.submission import save_once
 from bruecke.core.uploads import content_type_of
-from bruecke.core.views_helpers import edit_page, model_data, paginate, replay_redirect
+from bruecke.core.views_helpers import edit_page, model_data, paginate, query_id, replay_redirect
 from bruecke.esf.selectors import entry_panel
 from bruecke.network.models import Organisation, Team
 from bruecke.participants import info_sheet as info
@@ -77,12 +77,11 @@ def participant_search(request: HttpRequest) -> HttpResponse:
 
 
 def _filter_from(request: HttpRequest) -> ParticipantFilter:
-    team = request.GET.get("team", "")
     status = request.GET.get("status", "")
     eligibility = request.GET.get("eligibility", "")
     return ParticipantFilter(
         search=_stored_search(request),
-        team_id=int(team) if team.isdigit() else None,
+        team_id=query_id(request, "team"),
         status=status if status in ResidenceStatusType.values else "",
         expiring=request.GET.get("expiring") == "1",
         eligibility=eligibility if eligibility in EligibilityVerdict.values else "",

@@ -18,10 +18,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.fields import EncryptedTextField
+from bruecke.core.forms import check_year
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 
 NOTIFICATION_DEADLINE = datetime.timedelta(hours=72)
+# From here on, a breach still awaiting notification is flagged as due soon.
+DEADLINE_WARNING = datetime.timedelta(hours=24)
 Errors = dict[str, str | Promise]
 
 
@@ -103,11 +106,25 @@ class Breach(VersionedModel, OrganisationScopedModel):
         """The authority has not been told, and the risk does not exempt the breach."""
         return self.authority_notified_at is None and self.risk != BreachRisk.NONE
 
+    def deadline_near(self, now: datetime.datetime | None = None) -> bool:
+        """Awaiting notification and less than DEADLINE_WARNING left before the deadline."""
+        moment = now or timezone.now()
+        return self.awaits_notification and moment <= self.notification_due <= moment + DEADLINE_WARNING
+
+    @property
+    def urgent(self) -> bool:
+        """Shown as urgent: high risk, or the notification is due soon or overdue."""
+        return self.awaits_notification and (
+            self.risk == BreachRisk.HIGH or self.deadline_near() or self.overdue()
+        )
+
     def overdue(self, now: datetime.datetime | None = None) -> bool:
         return self.awaits_notification and (now or timezone.now()) > self.notification_due
 
     def clean(self) -> None:
         now = timezone.now()
+        if year_errors := self._year_errors():  # nothing below can compute with such a date
+            raise ValidationError(year_errors)
         errors = {**self._date_errors(now), **self._notification_errors(now)}
         if self.status == BreachStatus.CLOSED and not errors:
             errors.update(self._closing_errors())
@@ -116,6 +133,24 @@ class Breach(VersionedModel, OrganisationScopedModel):
             errors["categories"] = _("Unknown kind of data: %(codes)s") % {"codes": codes}
         if errors:
             raise ValidationError(errors)
+
+    def _year_errors(self) -> Errors:
+        """Dates outside the years every form accepts (core.forms.check_year), for every
+        path that bypasses a form: year 1 in Berlin time is 1 BC in UTC, which PostgreSQL
+        stores and Python cannot read back."""
+        errors: Errors = {}
+        for name in (
+            "detected_at",
+            "authority_notified_at",
+            "occurred_from",
+            "occurred_until",
+            "persons_informed_on",
+        ):
+            try:
+                check_year(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages[0]
+        return errors
 
     def _date_errors(self, now: datetime.datetime) -> Errors:
         errors: Errors = {}

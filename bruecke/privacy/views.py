@@ -2,7 +2,7 @@
 
 Made by the controller: staff who may edit the participant at the participant's own
 organisation. Every copy made is recorded in the audit log, in the transaction that
-builds it."""
+builds it; the PDF is rendered after that transaction has committed."""
 
 from __future__ import annotations
 
@@ -89,6 +89,8 @@ def access_report(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         participant, context = _report_context(request, pk)
         _record_copy(request, participant)
+    if request.GET.get("pdf") == "too-large":  # the PDF view found it over the rendering budget
+        context["pdf_allowed"] = False
     return render(request, "privacy/access_report.html", {**context, "for_pdf": False})
 
 
@@ -96,13 +98,18 @@ def access_report(request: HttpRequest, pk: int) -> HttpResponse:
 def access_report_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     with transaction.atomic():
         participant, context = _report_context(request, pk)
+        url = reverse("privacy:access_report", args=[participant.pk]) + f"?lang={context['language']}"
         if not context["pdf_allowed"]:  # the page says why and what to do instead
-            url = reverse("privacy:access_report", args=[participant.pk])
-            return redirect(f"{url}?lang={context['language']}")
+            return redirect(url)
         with translation.override(context["language"]):
             html = render_to_string("privacy/access_report.html", {**context, "for_pdf": True})
-        body = pdf.render_pdf(html, STYLESHEETS)
+        try:
+            pdf.check_size(html)
+        except pdf.PdfTooLarge:
+            return redirect(f"{url}&pdf=too-large")
         _record_copy(request, participant)
+    # Rendered after the audited read has committed: seconds of CPU hold no locks.
+    body = pdf.render_pdf(html, STYLESHEETS)
     return _download(body, _filename(participant, "pdf"), "application/pdf")
 
 

@@ -15,6 +15,7 @@ from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
+from bruecke.core.forms import FIRST_YEAR, LAST_YEAR
 from bruecke.participants import selectors
 from bruecke.rules import overview, texts
 from bruecke.rules.engine import assess
@@ -117,6 +118,12 @@ def rule_overview(request: HttpRequest) -> HttpResponse:
             on = datetime.date.fromisoformat(raw)
         except ValueError:
             error = _("Please enter a valid date.")
+        if not FIRST_YEAR <= on.year <= LAST_YEAR:  # the rules compute deadlines from it
+            error = _("Please enter a date between the years %(first)s and %(last)s.") % {
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            }
+            on = timezone.localdate()
     if on < data.coverage_start:
         error = _("The rule data begin on %(date)s.") % {"date": data.coverage_start.strftime("%d.%m.%Y")}
         on = data.coverage_start

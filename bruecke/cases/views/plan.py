@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -112,15 +113,19 @@ def plan_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     case = selectors.case_get(request.user, pk)
     version = plan_selectors.plan_version_get(case, None)
     language = _print_language(request, case)
     audit_read(actor=acting_user(request), obj=version)
     context = plan_print.document_context(case, version, language)
     html = render_to_string("cases/plan_print.html", {**context, "for_pdf": True})
+    try:
+        body = pdf.render_pdf(html, plan_print.STYLESHEETS)
+    except pdf.PdfTooLarge:  # over the rendering budget: the print page does the same job
+        return redirect(f"{reverse('cases:plan_print', args=[case.pk])}?lang={language}")
     response = FileResponse(
-        io.BytesIO(pdf.render_pdf(html, plan_print.STYLESHEETS)),
+        io.BytesIO(body),
         as_attachment=True,
         filename=plan_print.pdf_filename(case, version),
         content_type="application/pdf",
