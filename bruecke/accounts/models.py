@@ -28,10 +28,16 @@ class MfaDevice(models.Model):
     """A staff member's authenticator app (TOTP). One per person; a reset deletes it and
     the next sign-in enrols a new one."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_device")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mfa_device",
+        verbose_name=_("staff member"),
+    )
     secret = EncryptedTextField(_("secret"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    last_step = models.BigIntegerField(default=0)  # newest TOTP step used: older codes are refused
+    # The newest TOTP step used: older codes are refused.
+    last_step = models.BigIntegerField(_("last code step used"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -46,13 +52,18 @@ class RecoveryCode(models.Model):
     """A single-use code for signing in without the phone. Only a salted hash is stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("staff member"),
     )
-    code_hash = models.CharField(max_length=128)
-    used_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
         indexes = [models.Index(fields=["user", "used_at"], name="recovery_user_used")]
 
     def __str__(self) -> str:

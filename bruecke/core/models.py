@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.core import audit_labels
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
@@ -96,6 +98,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def record_type_label(self) -> str:
+        return audit_labels.record_type_label(self.object_type)
+
+    @property
+    def changed_field_labels(self) -> list[str]:
+        return audit_labels.field_labels(self.object_type, list(self.changed_fields or []))
 
 
 class ConstraintFieldsMixin(models.Model):

@@ -244,6 +244,8 @@ class NameKey(models.Model):
     key = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("search key")
+        verbose_name_plural = _("search keys")
         constraints = [models.UniqueConstraint(fields=["participant", "key"], name="namekey_unique")]
         # Pattern opclass: PostgreSQL can then use the index for `key LIKE 'prefix%'` under
         # any collation (other databases ignore the opclass).
