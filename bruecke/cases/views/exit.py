@@ -23,6 +23,7 @@ from bruecke.core.views_helpers import edit_page
 from bruecke.esf import results
 from bruecke.esf.exit_forms import ExitEditForm, ExitForm, FollowUpEditForm, FollowUpForm
 from bruecke.esf.exit_models import ExitRecord, FollowUp
+from bruecke.esf.models import EntryRecord
 
 
 def _detail(case: Case) -> str:
@@ -32,6 +33,8 @@ def _detail(case: Case) -> str:
 def _exit_context(case: Case, record: ExitRecord | None) -> dict[str, Any]:
     return {
         "case": case,
+        # Warned, not refused: the entry data can be completed after the exit.
+        "entry_missing": not EntryRecord.objects.filter(participant_id=case.participant_id).exists(),
         "record": record,
         "window_days": results.EXIT_WINDOW_DAYS,
         "entry_date": case.participant.entry_date,
