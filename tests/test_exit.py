@@ -13,7 +13,16 @@ from django.test import Client
 from django.urls import reverse
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, CaseEvent, CaseStatus, EventKind, Task, TaskSource
+from bruecke.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    Plan,
+    Task,
+    TaskSource,
+)
+from bruecke.cases.selectors.exit import open_steps, open_tasks
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import exit as services
 from bruecke.core.audit import object_type_of
@@ -64,8 +73,21 @@ def _exit(case: Case, **overrides: Any) -> dict[str, Any]:
         "qualification_gained": "false",
         "qualification_on": "",
         **_situations([(_d(exit_date), "job_searching"), (_d(job), "employed")]),
+        **_decide_open_items(case),
     }
     return {**data, **overrides}
+
+
+def _decide_open_items(case: Case, action: str = "done") -> dict[str, Any]:
+    """The exit form's decision for every open task and plan step of the case."""
+    data: dict[str, Any] = {}
+    for task in open_tasks(case):
+        data |= {f"task_{task.pk}": action, f"task_{task.pk}_version": str(task.version)}
+    for step in open_steps(case):
+        data[f"step_{step.pk}"] = action
+    if data and Plan.objects.filter(case=case).exists():
+        data["plan_version"] = str(Plan.objects.get(case=case).version)
+    return data
 
 
 def _counts() -> tuple[int, ...]:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bruecke.cases.forms.exit import CaseCloseForm
 from bruecke.cases.models import Case, CaseStatus
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import exit as exit_selectors
@@ -21,7 +22,7 @@ from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import edit_page
 from bruecke.esf import results
-from bruecke.esf.exit_forms import ExitEditForm, ExitForm, FollowUpEditForm, FollowUpForm
+from bruecke.esf.exit_forms import ExitEditForm, FollowUpEditForm, FollowUpForm
 from bruecke.esf.exit_models import ExitRecord, FollowUp
 from bruecke.esf.models import EntryRecord
 
@@ -51,7 +52,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit_read(actor=acting_user(request), obj=case)
     instance = ExitRecord(case=case, participant=case.participant, organisation=case.organisation)
-    form = ExitForm(request.POST or None, instance=instance)
+    form = CaseCloseForm(request.POST or None, case=case, instance=instance)
     return edit_page(
         request,
         form=form,
@@ -60,6 +61,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             exit_data=form.exit_data(),
             situations=form.situation_inputs(),
+            open_items=form.open_items(),
         ),
         success=lambda record: _detail(case),
         title=_("Close the case: %(name)s") % {"name": case.participant.full_name},
