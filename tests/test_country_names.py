@@ -55,7 +55,7 @@ def _country_fields() -> list[tuple[type, str]]:
 
 @pytest.mark.parametrize(("model", "name"), _country_fields())
 def test_every_optional_country_field_starts_empty(model: type, name: str) -> None:
-    form_class = modelform_factory(model, form=ModelForm, fields=[name])  # type: ignore[arg-type]
+    form_class = modelform_factory(model, form=ModelForm, fields=[name])
     with translation.override("de"):
         choices = list(form_class().fields[name].choices)  # type: ignore[attr-defined]
     assert choices[0] == ("", "–")

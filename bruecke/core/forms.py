@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
+from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
 from bruecke.core.locking import is_conflict
 
@@ -86,7 +86,7 @@ class CountryBlankFirstMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, LazyTypedChoiceField) and not field.required:
-                field.choices = _country_choices(list(field.choices))  # type: ignore[attr-defined]
+                field.choices = _country_choices(list(field.choices))
 
 
 def _country_choices(choices: list[tuple[str, str]]) -> list[Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from babel import Locale, UnknownLocaleError
-from django.utils.functional import Promise, lazy
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django_countries.data import COUNTRIES
 
@@ -47,6 +47,6 @@ country_name_lazy = lazy(country_name, str)
 language_name_lazy = lazy(language_name, str)
 
 
-def country_overrides() -> dict[str, Promise]:
+def country_overrides() -> dict[str, str]:
     """`COUNTRIES_OVERRIDE` for django-countries: every country it knows, named by CLDR."""
     return {code: country_name_lazy(code) for code in [*COUNTRIES, "XK"]}

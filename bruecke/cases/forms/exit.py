@@ -67,7 +67,7 @@ class CaseCloseForm(ExitForm):
         return [self[name] for name in names]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name, to in self.task_rows:
             if data.get(name) == OpenItemAction.HAND_OVER and not data.get(to):
                 self.add_error(to, _("Please choose the colleague who takes the task over."))

@@ -43,7 +43,17 @@ def task_create(*, actor: User, task: Task) -> Task:
     check_assignee(task.organisation_id, task.case, task.assignee)
     task.source = TaskSource.MANUAL
     task.created_by = actor
-    return model_create(actor=actor, instance=task)
+    created = model_create(actor=actor, instance=task)
+    if created.case is not None:
+        # On the case's timeline from the start, not only once done.
+        record_event(
+            actor=actor,
+            case=created.case,
+            kind=EventKind.TASK,
+            obj=created,
+            details={"source": created.source, "created": True},
+        )
+    return created
 
 
 def _locked(task: Task) -> Task:
