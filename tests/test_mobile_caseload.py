@@ -447,3 +447,25 @@ def test_more_rows_than_allowed_are_refused(login: Callable[[str], Client], demo
     response = login("cm_a").post(URL, _hour(demo, _anonymous_row(0), total=31))
     assert response.status_code == 400 and response.context["formset"].non_form_errors()
     assert _counts() == before
+
+
+def test_more_rows_keeps_what_was_typed_and_saves_nothing(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    client = login("cm_a")
+    typed = _hour(demo, _case_row(demo), _anonymous_row(), total=5)
+    before = _counts()
+    response = client.post(URL, {**typed, "add_rows": "1"})
+    assert response.status_code == 200 and _counts() == before
+    formset = response.context["formset"]
+    assert len(formset.forms) == 10
+    page = response.content.decode()
+    assert "Bewerbung bei der Werft besprochen." in page
+    assert f'<option value="{_case(demo).pk}" selected>' in page
+    assert 'id="id_row-1-anonymous" checked>' in page
+    assert f'<option value="{_wismar(demo).pk}" selected>' in page
+    assert "errorlist" not in page and 'aria-invalid="true"' not in page
+    # Saving from the longer screen: the rows typed before are saved; untouched rows stay out.
+    saved = client.post(f"{URL}?rows=10", _hour(demo, _case_row(demo), _anonymous_row(), total=10))
+    assert saved.status_code == 302
+    assert _counts() != before

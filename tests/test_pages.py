@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from bruecke.accounts.models import User
 from bruecke.core.models import AuditEvent
@@ -199,3 +201,35 @@ def test_bootstrap_admin_creates_the_first_administrator(
     assert len(mailoutbox) == 1
     with pytest.raises(CommandError):
         call_command("bootstrap_admin", *args, *person, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_network_page_shows_the_next_seven_days_from_today(
+    login: Callable[[str], Client], demo: DemoNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Saturday the page shows Saturday to Friday, not the Monday to Sunday nearly over."""
+    saturday = datetime.date(2026, 1, 10)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: saturday)
+    team = Team.objects.create(network=demo.network, name="Wochenteam", region="Westmecklenburg")
+    site = MobileSite.objects.create(
+        network=demo.network,
+        name="Siebentageort",
+        kind=SiteKind.OTHER,
+        town="Ort",
+        latitude=Decimal("53.5"),
+        longitude=Decimal("12.5"),
+    )
+    for weekday in range(7):
+        ConsultationHour.objects.create(
+            site=site,
+            team=team,
+            weekday=weekday,
+            start_time="07:00",
+            end_time="07:30",
+            valid_from=datetime.date(2026, 1, 1),
+        )
+    body = login("cm_a").get(reverse("network:network_page")).content.decode()
+    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "Siebentageort" in r and "07:00" in r]
+    expected = [saturday + datetime.timedelta(days=i) for i in range(7)]
+    assert [re.search(r"\d{2}\.\d{2}\.\d{4}", row)[0] for row in rows] == [  # type: ignore[index]
+        day.strftime("%d.%m.%Y") for day in expected
+    ]

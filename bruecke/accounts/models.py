@@ -29,10 +29,16 @@ class MfaDevice(models.Model):
     """A staff member's authenticator app (TOTP). One per person; a reset deletes it and
     the next sign-in enrols a new one."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_device")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mfa_device",
+        verbose_name=_("staff member"),
+    )
     secret = EncryptedTextField(_("secret"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    last_step = models.BigIntegerField(default=0)  # newest TOTP step used: older codes are refused
+    # The newest TOTP step used: older codes are refused.
+    last_step = models.BigIntegerField(_("last code step used"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -47,13 +53,18 @@ class RecoveryCode(models.Model):
     """A single-use code for signing in without the phone. Only a salted hash is stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("staff member"),
     )
-    code_hash = models.CharField(max_length=128)
-    used_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
         indexes = [models.Index(fields=["user", "used_at"], name="recovery_user_used")]
 
     def __str__(self) -> str:
@@ -64,9 +75,13 @@ class ThrottleCounter(models.Model):
     """Attempts per user name (keyed digest) or client address in the current window;
     changed only by single conditional UPDATE statements (accounts.throttle)."""
 
-    key = models.CharField(max_length=80, unique=True)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
+    key = models.CharField(_("counted name or address (keyed)"), max_length=80, unique=True)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("sign-in attempt counter")
+        verbose_name_plural = _("sign-in attempt counters")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"

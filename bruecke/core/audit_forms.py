@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts.models import User
+from bruecke.core.audit_labels import RECORD_TYPES_WITHOUT_MODEL, record_type_label, sort_key
 from bruecke.core.forms import Form
 from bruecke.core.models import AuditAction
 from bruecke.core.selectors import AuditFilter, audit_staff
@@ -15,12 +16,11 @@ from bruecke.network.forms import DateInput
 
 
 def object_type_choices() -> list[tuple[str, Any]]:
-    choices = [
-        (m._meta.label_lower, str(m._meta.verbose_name).capitalize())
-        for m in apps.get_models()
-        if m._meta.app_label in ("accounts", "network", "participants", "cases")
-    ]
-    return [("", _("all")), *sorted(choices, key=lambda c: c[1])]
+    """Every record type the log can hold, by its translated name (as the table shows it)."""
+    types = [m._meta.label_lower for m in apps.get_models() if m.__module__.startswith("bruecke.")]
+    types += list(RECORD_TYPES_WITHOUT_MODEL)
+    choices = [(t, record_type_label(t)) for t in types if t != "core.auditevent"]
+    return [("", _("all")), *sorted(choices, key=lambda c: sort_key(c[1]))]
 
 
 class AuditFilterForm(Form):

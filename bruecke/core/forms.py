@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
 from bruecke.core.locking import is_conflict
 
@@ -165,11 +166,39 @@ class AccessibleErrorsMixin:
             self._describe(name, invalid=name in errors)
 
 
+class CountryBlankFirstMixin:
+    """Optional country fields start with an empty choice, then the frequent countries.
+
+    django-countries puts the frequent countries (settings.COUNTRIES_FIRST) on top and
+    separates them with an empty-valued line; Django then leaves out its own blank choice,
+    so a browser preselected the first country and a form saved without a choice recorded
+    "Syria". Here the empty choice comes first and the separator becomes two option groups.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, LazyTypedChoiceField) and not field.required:
+                field.choices = _country_choices(list(field.choices))
+
+
+def _country_choices(choices: list[tuple[str, str]]) -> list[Any]:
+    values = [value for value, _label in choices]
+    if "" in values[1:]:  # the separator after the frequent countries
+        cut = values.index("")
+        frequent, other = choices[:cut], choices[cut + 1 :]
+        return [("", "–"), (_("Frequent in counselling"), frequent), (_("Other countries"), other)]
+    return [("", "–"), *(c for c in choices if c[0] != "")]
+
+
 class Form(AccessibleErrorsMixin, TextCleaningMixin, DateRangeMixin, TextLimitMixin, forms.Form):
     pass
 
 
 class ModelForm(
+    CountryBlankFirstMixin,
     AccessibleErrorsMixin,
     TextCleaningMixin,
     DateRangeMixin,

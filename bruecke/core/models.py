@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.core import audit_labels
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
@@ -97,6 +99,14 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    @property
+    def record_type_label(self) -> str:
+        return audit_labels.record_type_label(self.object_type)
+
+    @property
+    def changed_field_labels(self) -> list[str]:
+        return audit_labels.field_labels(self.object_type, list(self.changed_fields or []))
+
 
 class ConstraintFieldsMixin(models.Model):
     """Shows a constraint's error at the field it is about, not above the form.
@@ -151,12 +161,16 @@ class SubmissionToken(models.Model):
     second record (decision 0022). Old tokens are deleted by `purge_submission_tokens`.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64)
-    redirect_to = models.CharField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff member")
+    )
+    token = models.CharField(_("form token"), max_length=64)
+    redirect_to = models.CharField(_("page after saving"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("saved form")
+        verbose_name_plural = _("saved forms")
         constraints = [models.UniqueConstraint(fields=["user", "token"], name="submission_token_once")]
 
     def __str__(self) -> str:

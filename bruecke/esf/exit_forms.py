@@ -136,7 +136,7 @@ class ExitForm(SubmitOnceMixin, ModelForm):
             )
             if message:
                 row.add_error("date", message)
-        expected = self.instance.answers_expected
+        expected = self.instance.situation_required_now
         if expected and not filled:
             self.add_error(
                 None,

@@ -112,6 +112,12 @@ class ExitRecord(VersionedModel, OrganisationScopedModel):
         return self.exit_reason not in NO_ANSWERS_EXPECTED
 
     @property
+    def situation_required_now(self) -> bool:
+        """§11.6: the situation after exit may be collected until the 4-week window ends, so
+        it is not forced on the day of closing; once the window is over it is missing."""
+        return self.answers_expected and bool(self.exit_date) and timezone.localdate() > self.window_end
+
+    @property
     def window_end(self) -> datetime.date:
         return results.exit_window(self.exit_date)[1]
 

@@ -54,11 +54,11 @@ def _errors_of(record: ExitRecord, situations: Sequence[SituationInput]) -> dict
         errors = {k: [str(m) for m in v] for k, v in error.message_dict.items()}
     if "exit_date" in errors or not record.exit_date:
         return errors
-    if not situations and record.answers_expected:
+    if not situations and record.situation_required_now:
         errors[SITUATIONS_KEY] = [
             _("Required answer at exit: please record at least one situation within 4 weeks after exit.")
         ]
-    if (situations or record.answers_expected) and record.status_collected_on is None:
+    if (situations or record.situation_required_now) and record.status_collected_on is None:
         errors.setdefault("status_collected_on", []).append(
             _("Required answer at exit: please enter when the situation was collected.")
         )

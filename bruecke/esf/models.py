@@ -311,7 +311,7 @@ class Municipality(models.Model):
 
     lau_code = models.CharField(_("LAU code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    name_key = models.CharField(_("search key"), max_length=200, db_index=True, editable=False)
     degurba = models.PositiveSmallIntegerField(_("degree of urbanisation"), choices=Degurba.choices)
 
     class Meta:

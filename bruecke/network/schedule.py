@@ -66,9 +66,13 @@ def week_start(day: datetime.date) -> datetime.date:
 
 
 def week_schedule(
-    rules: Iterable[HourRule], monday: datetime.date
+    rules: Iterable[HourRule], first_day: datetime.date
 ) -> list[tuple[datetime.date, list[HourRule]]]:
-    """The rules taking place on each day of the week starting `monday`, sorted by time."""
+    """The rules taking place on each of the seven days from `first_day`, sorted by time.
+
+    `first_day` may be any weekday: the network page starts at today, so a Friday visitor
+    still sees next Monday to Thursday instead of a week that is nearly over.
+    """
     rules = list(rules)
-    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    days = [first_day + datetime.timedelta(days=i) for i in range(7)]
     return [(d, sorted((r for r in rules if occurs_on(r, d)), key=lambda r: r.start_time)) for d in days]

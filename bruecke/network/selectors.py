@@ -26,29 +26,30 @@ def sites_visible_to(user: AnyUser) -> QuerySet[MobileSite]:
     return MobileSite.objects.filter(network_id__in=access.network_ids(user), is_active=True)
 
 
-def hours_in_week(user: AnyUser, monday: datetime.date) -> QuerySet[ConsultationHour]:
-    sunday = monday + datetime.timedelta(days=6)
+def hours_in_week(user: AnyUser, first_day: datetime.date) -> QuerySet[ConsultationHour]:
+    """Hours that may take place in the seven days from `first_day` (any weekday)."""
+    last_day = first_day + datetime.timedelta(days=6)
     return (
         ConsultationHour.objects.filter(
             site__network_id__in=access.network_ids(user),
             site__is_active=True,
             team__is_active=True,
-            valid_from__lte=sunday,
+            valid_from__lte=last_day,
         )
-        .exclude(valid_until__lt=monday)
+        .exclude(valid_until__lt=first_day)
         .select_related("site", "team")
     )
 
 
 def week_by_region(
-    user: AnyUser, monday: datetime.date
+    user: AnyUser, first_day: datetime.date
 ) -> list[tuple[str, list[tuple[datetime.date, list[ConsultationHour]]]]]:
-    """This week's consultation hours, grouped by the serving team's region, then by day."""
+    """The seven days' consultation hours from `first_day`, grouped by region, then by day."""
     by_region: dict[str, list[ConsultationHour]] = {}
-    for hour in hours_in_week(user, monday):
+    for hour in hours_in_week(user, first_day):
         by_region.setdefault(hour.team.region or hour.team.name, []).append(hour)
     return [
-        (region, week_schedule(hours, monday))  # type: ignore[misc]
+        (region, week_schedule(hours, first_day))  # type: ignore[misc]
         for region, hours in sorted(by_region.items())
     ]
 

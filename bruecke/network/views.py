@@ -43,7 +43,6 @@ from bruecke.network.forms import (
 )
 from bruecke.network.map import map_points
 from bruecke.network.models import ConsultationHour, Membership, MobileSite
-from bruecke.network.schedule import week_start
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,16 +52,16 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def network_page(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_NETWORK)
-    monday = week_start(timezone.localdate())
+    today = timezone.localdate()
     offices = list(selectors.offices_visible_to(request.user))
     sites = list(selectors.sites_visible_to(request.user))
     context = {
         "offices": offices,
         "sites": sites,
         "points": map_points(offices, sites),
-        "week": selectors.week_by_region(request.user, monday),
-        "monday": monday,
-        "sunday": monday + datetime.timedelta(days=6),
+        "week": selectors.week_by_region(request.user, today),
+        "first_day": today,
+        "last_day": today + datetime.timedelta(days=6),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel, TimestampedModel
+from bruecke.core.names import language_name_lazy
 from bruecke.network.models import Organisation
 
 
@@ -81,23 +82,13 @@ class EligibilityVerdict(models.TextChoices):
     UNCLEAR = "unclear", _("Unclear – facts are missing")
 
 
-# Languages counsellors meet most; ISO 639-1 codes (names translated in the interface).
+# Languages counsellors meet most; ISO 639-1 codes, named by Unicode CLDR in the user's
+# language (bruecke.core.names). Farsi and Dari share a code here: counsellors do not tell
+# them apart at intake, and CLDR has no name for the pair.
+_LANGUAGE_CODES = ["ar", "fa", "ps", "ku", "tr", "uk", "ru", "ti", "so", "ka", "en", "fr", "de"]
 LANGUAGE_CHOICES = [
-    ("ar", _("Arabic")),
-    ("fa", _("Farsi / Dari")),
-    ("ps", _("Pashto")),
-    ("ku", _("Kurdish")),
-    ("tr", _("Turkish")),
-    ("uk", _("Ukrainian")),
-    ("ru", _("Russian")),
-    ("ti", _("Tigrinya")),
-    ("so", _("Somali")),
-    ("ka", _("Georgian")),
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("de", _("German")),
-    ("other", _("other")),
-]
+    (code, _("Farsi / Dari") if code == "fa" else language_name_lazy(code)) for code in _LANGUAGE_CODES
+] + [("other", _("other"))]
 
 
 class Participant(VersionedModel, OrganisationScopedModel):
@@ -273,6 +264,8 @@ class NameKey(models.Model):
     key = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("search key")
+        verbose_name_plural = _("search keys")
         constraints = [models.UniqueConstraint(fields=["participant", "key"], name="namekey_unique")]
         # Pattern opclass: PostgreSQL can then use the index for `key LIKE 'prefix%'` under
         # any collation (other databases ignore the opclass).

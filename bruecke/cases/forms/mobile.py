@@ -133,6 +133,11 @@ class MobileRowForm(Form):
 
 
 class BaseMobileRowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def initial_form_count(self) -> int:
+        # Rows carried over by "more rows" show what was typed but stay optional rows
+        # (Django validates "initial" rows even when they are left empty).
+        return 0
+
     def clean(self) -> None:
         super().clean()
         if not any(form.has_changed() for form in self.forms):

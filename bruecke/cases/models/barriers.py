@@ -57,7 +57,9 @@ class Assessment(TimestampedModel):
 
 
 class AssessmentItem(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="items", verbose_name=_("barrier assessment")
+    )
     barrier = models.ForeignKey(
         BarrierType, on_delete=models.PROTECT, related_name="+", verbose_name=_("barrier")
     )
@@ -67,6 +69,8 @@ class AssessmentItem(models.Model):
     note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
+        verbose_name = _("assessed barrier")
+        verbose_name_plural = _("assessed barriers")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "barrier"], name="assessment_item_unique_barrier")
         ]

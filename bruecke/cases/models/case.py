@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.cases.models.deletion import DeletionReason
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel
 
@@ -21,6 +22,9 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(VersionedModel, OrganisationScopedModel):
+    # Names the `reason:<key>` entry of a deletion's audit event (core.audit_labels).
+    audit_reasons = DeletionReason
+
     participant = models.ForeignKey(
         "participants.Participant",
         on_delete=models.PROTECT,

@@ -59,7 +59,9 @@ class Plan(VersionedModel, TimestampedModel):
 
 
 class Goal(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("integration plan")
+    )
     title = models.CharField(_("goal"), max_length=200)
     target_on = models.DateField(_("target date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
@@ -104,7 +106,9 @@ class Step(models.Model):
 class PlanVersion(models.Model):
     """An agreed version of the plan, frozen: saved once, never changed or deleted."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="versions", verbose_name=_("integration plan")
+    )
     number = models.PositiveIntegerField(_("version"))
     agreed_on = models.DateField(_("agreed on"))
     created_by = models.ForeignKey(

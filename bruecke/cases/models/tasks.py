@@ -45,8 +45,8 @@ class Task(VersionedModel, OrganisationScopedModel):
         _("source"), max_length=20, choices=TaskSource.choices, default=TaskSource.MANUAL
     )
     # The record a generated task belongs to ("cases.planstep", "17"); empty for manual tasks.
-    source_type = models.CharField(max_length=100, blank=True)
-    source_id = models.CharField(max_length=64, blank=True)
+    source_type = models.CharField(_("source type"), max_length=100, blank=True)
+    source_id = models.CharField(_("source record"), max_length=64, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

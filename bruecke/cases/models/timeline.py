@@ -47,9 +47,9 @@ class CaseEvent(models.Model):
         verbose_name=_("by"),
     )
     # The record the event is about ("cases.contact", "42"), for linking and tracing.
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    object_type = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("record number"), max_length=64, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-created_at", "-id"]

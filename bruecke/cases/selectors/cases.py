@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page
 from django.db.models import Count, Max, QuerySet
+from django.urls import reverse
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, CaseEvent, Contact, ContactTopic
+from bruecke.cases.models import Case, CaseEvent, Contact, ContactTopic, Task
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.network.models import Membership, Team
@@ -67,6 +68,38 @@ def participant_cases(user: AnyUser, participant_pk: int) -> QuerySet[Case]:
         .select_related("case_manager", "team")
         .annotate(contact_count=Count("contacts"), last_contact=Max("contacts__date"))
     )
+
+
+# The section of the case page that shows the record a timeline event is about.
+RECORD_SECTION = {
+    "cases.contact": "contacts-heading",
+    "cases.assessment": "barriers-heading",
+    "cases.casedocument": "documents-heading",
+    "cases.plan": "plan-heading",
+    "cases.planversion": "plan-heading",
+    "cases.goal": "plan-heading",
+    "cases.step": "plan-heading",
+    "cases.profile": "profile-heading",
+    "cases.task": "tasks-heading",
+    "cases.casetransfer": "transfers-heading",
+    "esf.exitrecord": "exit-heading",
+    "esf.followup": "exit-heading",
+}
+
+
+def timeline_with_records(case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
+    """Adds `record_url` (the record's place on the case page) and, for task events, `task`
+    (its title is shown, never stored in the event: titles are free text). One query."""
+    task_ids = [int(e.object_id) for e in events if e.object_type == "cases.task" and e.object_id.isdigit()]
+    # `or [0]`: an empty list would skip the query, and the page's query count would vary.
+    tasks = {t.pk: t for t in Task.objects.filter(case=case, pk__in=task_ids or [0])}
+    detail = reverse("cases:detail", args=[case.pk])
+    for event in events:
+        section = RECORD_SECTION.get(event.object_type)
+        event.record_url = f"{detail}#{section}" if section else ""  # type: ignore[attr-defined]
+        is_task = event.object_type == "cases.task" and event.object_id.isdigit()
+        event.task = tasks.get(int(event.object_id)) if is_task else None  # type: ignore[attr-defined]
+    return events
 
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:

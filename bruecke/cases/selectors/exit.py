@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bruecke.cases.models import Case, Task
+from django.db.models import QuerySet
+
+from bruecke.cases.models import Case, Step, StepStatus, Task, TaskSource
 from bruecke.core import access
 from bruecke.core.audit import object_type_of
 from bruecke.esf import results
@@ -25,6 +27,21 @@ from bruecke.esf.models import EntryRecord, LabourMarketStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+def open_tasks(case: Case) -> QuerySet[Task]:
+    """The case's open tasks that are decided one by one at exit (a plan step's task
+    follows its step, which is decided instead)."""
+    return (
+        Task.objects.filter(case=case, done_on__isnull=True)
+        .exclude(source=TaskSource.PLAN_STEP)
+        .select_related("assignee")
+        .order_by("due_on", "id")
+    )
+
+
+def open_steps(case: Case) -> QuerySet[Step]:
+    return Step.objects.filter(goal__plan__case=case, status=StepStatus.OPEN).order_by("due_on", "id")
 
 
 def exit_of(case: Case) -> ExitRecord:

@@ -6,7 +6,9 @@ event and the follow-up task are written together or not at all.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,11 +16,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, CaseStatus, EventKind, Task, TaskSource
-from bruecke.cases.services.tasks import task_sync
+from bruecke.cases.models import Case, CaseStatus, EventKind, StepStatus, Task, TaskSource
+from bruecke.cases.selectors.exit import open_steps, open_tasks
+from bruecke.cases.services.plan import plan_steps_settle
+from bruecke.cases.services.tasks import check_assignee, task_complete, task_sync
 from bruecke.cases.services.timeline import record_event
 from bruecke.core.audit import object_type_of
-from bruecke.core.services import model_update
+from bruecke.core.locking import check_version
+from bruecke.core.services import model_delete, model_update
 from bruecke.esf import exit_services
 from bruecke.esf.exit_models import ExitRecord, FollowUp
 from bruecke.esf.exit_services import SituationInput
@@ -38,15 +43,78 @@ def _sync_follow_up_task(*, actor: User, record: ExitRecord, case: Case, done: b
     )
 
 
+class OpenItemAction:
+    DONE = "done"
+    CANCEL = "cancel"
+    HAND_OVER = "hand_over"
+
+
+@dataclass(frozen=True)
+class OpenItems:
+    """What the user decided at exit for each open task and plan step of the case.
+
+    `tasks` maps a task's id to (action, version the form was loaded with, new assignee);
+    `steps` maps a step's id to DONE or CANCEL; `plan_version` locks the plan."""
+
+    tasks: Mapping[int, tuple[str, int | None, User | None]]
+    steps: Mapping[int, str]
+    plan_version: int | None = None
+
+
+def _settle_open_items(*, actor: User, case: Case, items: OpenItems, on: datetime.date) -> None:
+    """Every open task and step must have a decision: one added or finished meanwhile makes
+    the form stale, and nothing is saved (the caller's transaction rolls back)."""
+    tasks = {t.pk: t for t in open_tasks(case).select_for_update(of=("self",))}
+    steps = set(open_steps(case).values_list("pk", flat=True))
+    if set(tasks) != set(items.tasks) or steps != set(items.steps):
+        raise ValidationError(
+            _(
+                "The open tasks or plan steps of this case have changed since you opened the form. "
+                "Nothing has been saved; please check them again."
+            )
+        )
+    for pk, (action, version, assignee) in items.tasks.items():
+        task = tasks[pk]
+        check_version(task, version)
+        if action == OpenItemAction.DONE:
+            task_complete(actor=actor, task=task, done_on=on)
+        elif action == OpenItemAction.CANCEL:
+            model_delete(actor=actor, instance=task)
+        else:
+            assert assignee is not None
+            check_assignee(task.organisation_id, case, assignee, field=f"task_{pk}_to")
+            model_update(actor=actor, instance=task, data={"assignee": assignee}, expected_version=version)
+    statuses = {OpenItemAction.DONE: StepStatus.DONE, OpenItemAction.CANCEL: StepStatus.DROPPED}
+    plan_steps_settle(
+        actor=actor,
+        case=case,
+        decisions={pk: statuses[action] for pk, action in items.steps.items()},
+        on=on,
+        expected_version=items.plan_version,
+    )
+
+
 @transaction.atomic
 def case_close(
-    *, actor: User, case: Case, exit_data: Mapping[str, Any], situations: Sequence[SituationInput]
+    *,
+    actor: User,
+    case: Case,
+    exit_data: Mapping[str, Any],
+    situations: Sequence[SituationInput],
+    open_items: OpenItems | None = None,
 ) -> ExitRecord:
     """Closes the case on the exit date with the ESF exit questionnaire; a closed case
-    is refused. The participant may later get a new case (re-entry)."""
+    is refused. The participant may later get a new case (re-entry).
+
+    `open_items` settles the case's open tasks and plan steps in the same transaction (the
+    exit form always passes it; None leaves them, for the demo data only)."""
     locked = Case.objects.select_for_update().select_related("participant").get(pk=case.pk)
     if locked.status == CaseStatus.CLOSED or ExitRecord.objects.filter(case=locked).exists():
         raise ValidationError(_("This case is already closed."))
+    if open_items is not None:
+        # Done on the exit date (not later than today: the exit date is checked afterwards).
+        on = min(exit_data.get("exit_date") or datetime.date.today(), datetime.date.today())
+        _settle_open_items(actor=actor, case=locked, items=open_items, on=on)
     record = exit_services.exit_record_create(actor=actor, case=locked, data=exit_data, situations=situations)
     closed, _changed = model_update(
         actor=actor,

@@ -8,6 +8,7 @@ manager (`task_sync`); other steps, and removed ones, have none.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,3 +315,25 @@ def plan_step_complete(*, actor: User, case: Case, step: Step) -> Step:
     _sync_task(actor, case, current)
     record_event(actor=actor, case=case, kind=EventKind.PLAN_STEP, obj=current, details={"status": "done"})
     return current
+
+
+@transaction.atomic
+def plan_steps_settle(
+    *, actor: User, case: Case, decisions: Mapping[int, str], on: datetime.date, expected_version: int | None
+) -> None:
+    """At exit: each open step is done or dropped, as the user decided (`decisions` maps a
+    step's id to StepStatus.DONE or DROPPED); the plan's lock refuses a stale form."""
+    if not decisions:
+        return
+    plan = Plan.objects.select_for_update().get(case=case)
+    check_version(plan, expected_version)
+    for step in Step.objects.select_for_update().filter(pk__in=decisions, goal__plan=plan):
+        if step.status != StepStatus.OPEN:
+            raise EditConflict()
+        status = decisions[step.pk]
+        done_on = on if status == StepStatus.DONE else None
+        _write(actor, step, {"status": status, "done_on": done_on}, case, "goal")
+        _sync_task(actor, case, step)
+        record_event(actor=actor, case=case, kind=EventKind.PLAN_STEP, obj=step, details={"status": status})
+    plan.version += 1
+    plan.save(update_fields=["version", "updated_at"])

@@ -17,7 +17,9 @@ from bruecke.core.audit import object_type_of
 from bruecke.core.services import model_create, model_delete, model_update
 
 
-def _check_assignee(organisation_id: int, case: Case | None, assignee: User) -> None:
+def check_assignee(
+    organisation_id: int, case: Case | None, assignee: User, *, field: str = "assignee"
+) -> None:
     """Staff tasks go to a colleague of the same organisation who may see the case."""
     if not task_assignees(organisation_id, case).filter(pk=assignee.pk).exists():
         message = (
@@ -25,7 +27,7 @@ def _check_assignee(organisation_id: int, case: Case | None, assignee: User) -> 
             if case is not None
             else _("Choose yourself or a colleague of your organisation.")
         )
-        raise ValidationError({"assignee": message})
+        raise ValidationError({field: message})
 
 
 @transaction.atomic
@@ -38,10 +40,20 @@ def task_create(*, actor: User, task: Task) -> Task:
         if task.case.status == CaseStatus.CLOSED:
             raise ValidationError({"case": _("Tasks cannot be added to a closed case.")})
         task.organisation = task.case.organisation
-    _check_assignee(task.organisation_id, task.case, task.assignee)
+    check_assignee(task.organisation_id, task.case, task.assignee)
     task.source = TaskSource.MANUAL
     task.created_by = actor
-    return model_create(actor=actor, instance=task)
+    created = model_create(actor=actor, instance=task)
+    if created.case is not None:
+        # On the case's timeline from the start, not only once done.
+        record_event(
+            actor=actor,
+            case=created.case,
+            kind=EventKind.TASK,
+            obj=created,
+            details={"source": created.source, "created": True},
+        )
+    return created
 
 
 def _locked(task: Task) -> Task:
@@ -119,7 +131,7 @@ def task_update(*, actor: User, task: Task, data: dict[str, object], expected_ve
     if current.case is not None and current.case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Tasks of a closed case cannot be changed."))
     if isinstance(assignee := data.get("assignee"), User):
-        _check_assignee(current.organisation_id, current.case, assignee)
+        check_assignee(current.organisation_id, current.case, assignee)
     updated, _changed = model_update(
         actor=actor, instance=current, data=data, expected_version=expected_version
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bruecke.cases.forms.exit import CaseCloseForm
 from bruecke.cases.models import Case, CaseStatus
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import exit as exit_selectors
@@ -21,8 +22,9 @@ from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import edit_page
 from bruecke.esf import results
-from bruecke.esf.exit_forms import ExitEditForm, ExitForm, FollowUpEditForm, FollowUpForm
+from bruecke.esf.exit_forms import ExitEditForm, FollowUpEditForm, FollowUpForm
 from bruecke.esf.exit_models import ExitRecord, FollowUp
+from bruecke.esf.models import EntryRecord
 
 
 def _detail(case: Case) -> str:
@@ -32,6 +34,8 @@ def _detail(case: Case) -> str:
 def _exit_context(case: Case, record: ExitRecord | None) -> dict[str, Any]:
     return {
         "case": case,
+        # Warned, not refused: the entry data can be completed after the exit.
+        "entry_missing": not EntryRecord.objects.filter(participant_id=case.participant_id).exists(),
         "record": record,
         "window_days": results.EXIT_WINDOW_DAYS,
         "entry_date": case.participant.entry_date,
@@ -48,7 +52,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit_read(actor=acting_user(request), obj=case)
     instance = ExitRecord(case=case, participant=case.participant, organisation=case.organisation)
-    form = ExitForm(request.POST or None, instance=instance)
+    form = CaseCloseForm(request.POST or None, case=case, instance=instance)
     return edit_page(
         request,
         form=form,
@@ -57,6 +61,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             exit_data=form.exit_data(),
             situations=form.situation_inputs(),
+            open_items=form.open_items(),
         ),
         success=lambda record: _detail(case),
         title=_("Close the case: %(name)s") % {"name": case.participant.full_name},

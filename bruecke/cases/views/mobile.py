@@ -34,6 +34,7 @@ from bruecke.core.submission import save_once
 from bruecke.core.views_helpers import replay_redirect
 
 SUMMARY_MONTHS = 3
+ADD_ROWS = "add_rows"  # the "more rows" button: nothing is saved, what was typed stays
 # Model fields of a saved record that the row form shows under another name.
 ROW_FIELD = {"interpreter_language": "language", "date": "case", "site": "case"}
 
@@ -86,6 +87,8 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     if post is not None and (replayed := replay_redirect(request)) is not None:
         return replayed
+    if post is not None and ADD_ROWS in post:
+        return _with_more_rows(request, user=user, form_kwargs=form_kwargs, cases=cases)
     header = MobileHourForm(post, user=user, initial={"site": request.GET.get("site")})
     formset = row_formset(rows)(post, prefix="row", form_kwargs=form_kwargs)
     if post is not None and header.is_valid() and formset.is_valid():
@@ -111,16 +114,57 @@ def mobile_record(request: HttpRequest) -> HttpResponse:
             add_service_errors(header, error)
         else:
             return redirect(target)
-    today = datetime.date.today()
+    return _render(request, user, header, formset, cases, status=400 if post is not None else 200)
+
+
+def _render(
+    request: HttpRequest,
+    user: Any,
+    header: MobileHourForm,
+    formset: BaseMobileRowFormSet,
+    cases: list[Any],
+    *,
+    status: int,
+) -> HttpResponse:
+    rows = formset.total_form_count()
+    site = request.GET.get("site", "")
     context = {
         "header": header,
         "formset": formset,
-        "more_rows": min(rows + MORE_ROWS, MAX_ROWS) if rows < MAX_ROWS else None,
-        "site_pk": request.GET.get("site", "") if request.GET.get("site", "").isdigit() else "",
-        "summary": selectors.anonymous_counts_by_site_month(user, _summary_start(today)),
+        "more_rows": rows < MAX_ROWS,
+        "site_pk": site if site.isdigit() else "",
+        "summary": selectors.anonymous_counts_by_site_month(user, _summary_start(datetime.date.today())),
         "has_cases": bool(cases),
     }
-    return render(request, "cases/mobile_record.html", context, status=400 if post is not None else 200)
+    return render(request, "cases/mobile_record.html", context, status=status)
+
+
+def _typed(form: BaseForm, data: Any, prefix: str) -> dict[str, Any]:
+    """What the user typed into a form, as initial values for showing it again."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, f"{prefix}{name}")
+        for name, field in form.fields.items()
+    }
+
+
+def _with_more_rows(
+    request: HttpRequest, *, user: Any, form_kwargs: dict[str, Any], cases: list[Any]
+) -> HttpResponse:
+    """The same screen with more empty rows and everything typed so far (unsaved, unchecked:
+    errors are shown when the user saves)."""
+    post = request.POST
+    try:
+        typed_rows = max(0, min(int(post.get("row-TOTAL_FORMS", "0")), MAX_ROWS))
+    except ValueError:
+        typed_rows = 0
+    header_form = MobileHourForm(user=user)
+    typed_header = {k: v for k, v in _typed(header_form, post, "").items() if v not in (None, "")}
+    header = MobileHourForm(user=user, initial=typed_header)
+    row_form = row_formset(1)(prefix="row", form_kwargs=form_kwargs).empty_form
+    initial = [_typed(row_form, post, f"row-{index}-") for index in range(typed_rows)]
+    total = min(typed_rows + MORE_ROWS, MAX_ROWS)
+    formset = row_formset(total)(prefix="row", form_kwargs=form_kwargs, initial=initial)
+    return _render(request, user, header, formset, cases, status=200)
 
 
 def _saved(request: HttpRequest, result: services.MobileHourResult, site_pk: int) -> str:

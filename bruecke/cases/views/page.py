@@ -71,7 +71,8 @@ def _tasks(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
 
 
 def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
-    return {"recent_events": list(selectors.case_timeline(case)[:RECENT_EVENTS])}
+    events = list(selectors.case_timeline(case)[:RECENT_EVENTS])
+    return {"recent_events": selectors.timeline_with_records(case, events)}
 
 
 def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
@@ -121,4 +122,5 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk)
     audit_read(actor=acting_user(request), obj=case)
     page = paginate(request, selectors.case_timeline(case))
-    return render(request, "cases/timeline.html", {"case": case, "page": page})
+    events = selectors.timeline_with_records(case, list(page))
+    return render(request, "cases/timeline.html", {"case": case, "page": page, "events": events})
