@@ -62,6 +62,7 @@ def test_a_client_chosen_request_id_never_reaches_the_audit_log(
             "region": "Rostock Stadt",
             "office": team.office_id,
             "is_active": "on",
+            "version": team.version,
         },
         headers={"X-Request-ID": chosen},
     )

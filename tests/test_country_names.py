@@ -56,12 +56,12 @@ def _country_fields() -> list[tuple[type, str]]:
 @pytest.mark.parametrize(("model", "name"), _country_fields())
 def test_every_optional_country_field_starts_empty(model: type, name: str) -> None:
     form_class = modelform_factory(model, form=ModelForm, fields=[name])
-    with translation.override("de"):
+    with translation.override("de"):  # the group labels are lazy: compared in German
         choices = list(form_class().fields[name].choices)  # type: ignore[attr-defined]
-    assert choices[0] == ("", "–")
-    frequent, other = choices[1:]
-    assert frequent[0] == "Häufig in der Beratung" and frequent[1][0][0] == "SY"
-    assert other[0] == "Weitere Länder" and "" not in [value for value, _label in other[1]]
+        assert choices[0] == ("", "–")
+        frequent, other = choices[1:]
+        assert frequent[0] == "Häufig in der Beratung" and frequent[1][0][0] == "SY"
+        assert other[0] == "Weitere Länder" and "" not in [value for value, _label in other[1]]
 
 
 def test_the_intake_page_has_no_country_preselected(login: Callable[[str], Client]) -> None:

@@ -74,7 +74,7 @@ def test_no_sheet_while_a_detail_is_missing(
     page = response.content.decode()
     # In the staff member's language (German), not the sheet's.
     assert "kann noch nicht gedruckt werden" in page and f"<li>{label}</li>" in page
-    assert "Administrator Ihres Netzwerks trägt sie ein" in page  # who can fill it in
+    assert "Administrator:in Ihres Netzwerks trägt sie ein" in page  # who can fill it in
 
 
 def test_earlier_versions_still_show_without_the_details(

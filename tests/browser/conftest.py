@@ -226,6 +226,21 @@ def _format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+OPEN_ITEM = re.compile(r"^id_(task|step)_\d+$")
+
+
+def decide_open_items(page: Page, action: str = "done") -> int:
+    """Chooses `action` for every open task and plan step on the close-case form."""
+    selects = [
+        s
+        for s in page.locator("fieldset.open-items select").all()
+        if OPEN_ITEM.match(s.get_attribute("id") or "")
+    ]
+    for select in selects:
+        select.select_option(action)
+    return len(selects)
+
+
 def check_axe(page: Page) -> None:
     """Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the current page; no violation allowed."""
     page.wait_for_load_state("load")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from bruecke.cases.models import Case, CaseEvent, CaseStatus, EventKind, PlanVersion
 from bruecke.participants.models import Participant
-from tests.browser.conftest import BrowserPage, check_axe
+from tests.browser.conftest import BrowserPage, check_axe, decide_open_items
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +89,7 @@ def test_open_case_to_exit(bpage: BrowserPage) -> None:
     page.select_option("#id_situation-0-kind", "apprenticeship")
     page.fill("#id_status_collected_on", _day())
     page.check("#id_qualification_gained_1")  # no
+    assert decide_open_items(page) > 0  # the plan's steps are still open: each is decided
     bpage.submit()
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
     expect(page.locator("table.exit-results tr", has_text="EECR04")).to_contain_text("ja")
