@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, Route, expect
 
+from bruecke.cases.models import Case, Task
 from bruecke.participants.models import Participant
-from tests.browser.conftest import BrowserPage, check_axe, tr
+from tests.browser.conftest import AXE, AXE_PATH, BrowserPage, check_axe, tr
 
 pytestmark = pytest.mark.browser
 
@@ -72,5 +73,95 @@ def test_name_in_own_script_gets_a_latin_suggestion_and_is_found(bpage: BrowserP
     expect(rows.filter(has_text="Fatima Al-Zahraa")).to_have_count(1)
     expect(rows.filter(has_text="Fatima Al-Zahraa").locator("[dir=auto]")).to_have_text("(فاطمة الزهراء)")
     check_axe(page)
+    assert not bpage.foreign_requests()
+    assert not bpage.errors
+
+
+def test_a_create_form_sent_twice_saves_once(bpage: BrowserPage) -> None:
+    page = bpage.page
+    case = Case.objects.get(participant__family_name="Al-Hassan")
+    title = "Termin bei der Anerkennungsstelle vereinbaren"
+    bpage.login("anna.berger")
+    bpage.goto(f"/cases/{case.pk}/tasks/new/")
+    check_axe(page)
+    page.fill("#id_title", title)
+
+    # The first sending reaches the server but its answer is lost (sent here in the
+    # background with the same form data and token); the user then clicks "save" again.
+    status = page.evaluate(
+        """async () => {
+            const form = document.querySelector("main form.form");
+            const answer = await fetch(form.action, {method: "POST", body: new FormData(form)});
+            return answer.status;
+        }"""
+    )
+    assert status == 200
+    assert Task.objects.filter(case=case, title=title).count() == 1
+    bpage.submit()
+
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    note = tr("This form had already been saved. Nothing was saved twice.")
+    expect(page.locator(".messages")).to_contain_text(note)
+    expect(page.locator("main table", has_text=title).locator("tr", has_text=title)).to_have_count(1)
+    check_axe(page)
+    assert Task.objects.filter(case=case, title=title).count() == 1
+
+    # Back in the history the page is loaded anew with a new token: a new task is intended.
+    page.go_back()
+    expect(page.locator("#id_title")).to_be_visible()
+    check_axe(page)
+    assert not bpage.foreign_requests()
+    assert not bpage.errors
+
+
+def _second_page(bpage: BrowserPage) -> Page:
+    """Another tab of the same sign-in, watched like the first (requests, errors, axe)."""
+    page = bpage.page.context.new_page()
+    page.on("request", lambda request: bpage.requests.append(request.url))
+    page.on("pageerror", lambda error: bpage.errors.append(f"pageerror: {error}"))
+
+    def serve_axe(route: Route) -> None:
+        route.fulfill(path=str(AXE), content_type="application/javascript; charset=utf-8", status=200)
+
+    page.route(f"{bpage.base_url}{AXE_PATH}", serve_axe)
+    return page
+
+
+def test_saving_over_a_newer_version_shows_the_conflict(bpage: BrowserPage) -> None:
+    first = bpage.page
+    person = Participant.objects.get(family_name="Al-Hassan")
+    bpage.login("anna.berger")
+    second = _second_page(bpage)
+    for page in (first, second):
+        page.goto(f"{bpage.base_url}/participants/{person.pk}/edit/")
+        check_axe(page)
+
+    first.fill("#id_phone", "+49 30 1111111")
+    bpage.submit()
+    expect(first).to_have_url(re.compile(rf"/participants/{person.pk}/$"))
+    check_axe(first)
+
+    second.fill("#id_phone", "+49 30 2222222")
+    with second.expect_navigation():
+        second.click("main form.form button[type=submit]")
+    errors = second.locator(".form-errors")
+    expect(errors).to_contain_text(
+        tr(
+            "Someone else has changed this record since you opened it. Your changes have "
+            "not been saved. Please reload the page to see the current version."
+        )
+    )
+    reload = errors.get_by_role("link", name=tr("Reload the current version"))
+    expect(reload).to_be_visible()
+    check_axe(second)
+    person.refresh_from_db()
+    assert person.phone == "+49 30 1111111"
+
+    with second.expect_navigation():
+        reload.click()
+    expect(second.locator("#id_phone")).to_have_value("+49 30 1111111")
+    expect(second.locator(".form-errors")).to_have_count(0)
+    check_axe(second)
+    second.close()
     assert not bpage.foreign_requests()
     assert not bpage.errors
