@@ -165,3 +165,62 @@ def test_saving_over_a_newer_version_shows_the_conflict(bpage: BrowserPage) -> N
     second.close()
     assert not bpage.foreign_requests()
     assert not bpage.errors
+
+
+def test_information_sheet_refused_while_a_privacy_detail_is_missing(bpage: BrowserPage) -> None:
+    from bruecke.network.models import Organisation
+    from bruecke.participants.info_sheet import INFO_SHEET_VERSION
+
+    page = bpage.page
+    person = Participant.objects.get(family_name="Al-Hassan")
+    organisation = Organisation.objects.get(pk=person.organisation_id)
+    authority = organisation.supervisory_authority
+    assert authority
+
+    # The administrator empties the supervisory authority of the organisation.
+    bpage.login("martin.schulz")
+    bpage.goto(f"/network/organisations/{organisation.pk}/edit/")
+    check_axe(page)
+    page.fill("#id_supervisory_authority", "")
+    bpage.submit()
+    expect(page.locator(".form-errors")).to_have_count(0)
+    organisation.refresh_from_db()
+    assert organisation.supervisory_authority == ""
+    bpage.logout()
+
+    # The case manager opens the sheet from the consent form: it names what is missing.
+    bpage.login("anna.berger")
+    bpage.goto(f"/participants/{person.pk}/consents/new/")
+    check_axe(page)
+    sheet = page.locator("main a[href*='/participants/information-sheet/de/']").first
+    sheet_url = sheet.get_attribute("href")
+    assert sheet_url
+    page.goto(bpage.base_url + sheet_url)
+    expect(page.locator("h1")).to_have_text(tr("The information sheet cannot be printed yet"))
+    expect(page.locator("main li")).to_have_text([tr("supervisory authority")])
+    check_axe(page)
+
+    # Filled in again, the sheet names controller, officer, authority and retention period.
+    bpage.logout()
+    bpage.login("martin.schulz")
+    bpage.goto(f"/network/organisations/{organisation.pk}/edit/")
+    page.fill("#id_supervisory_authority", authority)
+    bpage.submit()
+    expect(page.locator(".form-errors")).to_have_count(0)
+    bpage.logout()
+    bpage.login("anna.berger")
+    page.goto(bpage.base_url + sheet_url)
+    page.emulate_media(media="print")
+    main = page.locator("main")
+    expect(main).to_contain_text(tr("Who is responsible (controller)"))
+    expect(main).to_contain_text(organisation.name)
+    expect(main).to_contain_text(tr("Data-protection officer"))
+    expect(main).to_contain_text(organisation.privacy_officer.splitlines()[0])
+    expect(main).to_contain_text(tr("Where you can complain"))
+    expect(main).to_contain_text(authority.splitlines()[0])
+    expect(main).to_contain_text(tr("How long your data are kept"))
+    expect(main).to_contain_text(str(organisation.retention_years))
+    expect(main).to_contain_text(INFO_SHEET_VERSION)
+    check_axe(page)
+    assert not bpage.foreign_requests()
+    assert not bpage.errors
