@@ -3,6 +3,7 @@ twice, an edit over a stale version, the information sheet, closing a case with 
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -221,6 +222,72 @@ def test_information_sheet_refused_while_a_privacy_detail_is_missing(bpage: Brow
     expect(main).to_contain_text(tr("How long your data are kept"))
     expect(main).to_contain_text(str(organisation.retention_years))
     expect(main).to_contain_text(INFO_SHEET_VERSION)
+    check_axe(page)
+    assert not bpage.foreign_requests()
+    assert not bpage.errors
+
+
+def test_closing_a_case_decides_every_open_task(bpage: BrowserPage) -> None:
+    from bruecke.accounts.models import User
+    from bruecke.cases.models import CaseStatus
+    from bruecke.cases.selectors.exit import open_tasks
+    from tests.browser.conftest import decide_open_items
+
+    page = bpage.page
+    case = Case.objects.get(participant__family_name="Al-Hassan")
+    tasks = list(open_tasks(case))  # a plan step's task follows its step, decided instead
+    assert len(tasks) >= 2
+    handed = tasks[0]
+    all_open = list(Task.objects.filter(case=case, done_on__isnull=True))
+    colleague = User.objects.get(username="jonas.krause")
+    today = datetime.date.today().strftime("%d.%m.%Y")
+    bpage.login("anna.berger")
+    bpage.goto("/cases/tasks/")
+    for task in tasks:
+        expect(page.locator(f"main form[action$='/cases/tasks/{task.pk}/done/']")).to_have_count(1)
+    bpage.goto(f"/cases/{case.pk}/close/")
+    items = page.locator("fieldset.open-items")
+    for task in tasks:
+        expect(items.locator(f"label[for=id_task_{task.pk}]")).to_contain_text(task.title)
+    check_axe(page)
+
+    # The exit itself is complete, but no open item is decided: each is named, nothing saved.
+    page.fill("#id_exit_date", today)
+    page.select_option("#id_exit_reason", "completed")
+    page.fill("#id_status_collected_on", today)
+    page.check("#id_qualification_gained_1")
+    bpage.submit()
+    for task in tasks:
+        expect(page.locator(f"#id_task_{task.pk}-errors")).to_contain_text(tr("This field is required."))
+        expect(page.locator(f"#id_task_{task.pk}")).to_have_attribute("aria-invalid", "true")
+    check_axe(page)
+    assert Case.objects.get(pk=case.pk).status != CaseStatus.CLOSED
+    assert Task.objects.filter(pk__in=[t.pk for t in tasks], done_on__isnull=True).count() == len(tasks)
+
+    # One task goes to a colleague, the rest (and any plan step) is done.
+    decide_open_items(page, "done")
+    page.select_option(f"#id_task_{handed.pk}", "hand_over")
+    page.select_option(f"#id_task_{handed.pk}_to", str(colleague.pk))
+    bpage.submit()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    check_axe(page)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+    handed.refresh_from_db()
+    assert handed.assignee_id == colleague.pk and handed.done_on is None
+
+    # Of the case's earlier tasks only the handed-over one is open (the exit adds the
+    # follow-up survey as a new task); none of them is in Anna's tasks any more.
+    still_open = Task.objects.filter(pk__in=[t.pk for t in all_open], done_on__isnull=True)
+    assert list(still_open) == [handed]
+    bpage.goto("/cases/tasks/")
+    for task in all_open:
+        expect(page.locator(f"main form[action$='/cases/tasks/{task.pk}/done/']")).to_have_count(0)
+    check_axe(page)
+    bpage.logout()
+
+    bpage.login(colleague.username)
+    bpage.goto("/cases/tasks/")
+    expect(page.locator(f"main form[action$='/cases/tasks/{handed.pk}/done/']")).to_have_count(1)
     check_axe(page)
     assert not bpage.foreign_requests()
     assert not bpage.errors
