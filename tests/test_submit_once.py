@@ -162,6 +162,8 @@ def test_a_repeated_post_creates_nothing_new(
     html_form = next((f for f in page.html_forms if TOKEN_FIELD in f.names()), None)
     assert html_form is not None, f"{url_name}: the create form carries no submission token"
     assert [name for name, _ in html_form.data if name.endswith(TOKEN_FIELD)] == [TOKEN_FIELD]  # one per page
+    # After "back" the browser shows a new rendering; the script puts the sent token back.
+    assert 'src="/static/js/submit-once.js"' in page.client.get(page.url).content.decode(), url_name
     action = html_form.action or page.url
     model = next(
         (type(f.instance) for f in page.context_forms if isinstance(f, forms.BaseModelForm) and not f.prefix),
