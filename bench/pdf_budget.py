@@ -65,7 +65,7 @@ class Recorder:
         self.html_chars = 0
         self.seconds = 0.0
         self._original: Callable[..., bytes] = pdf.render_pdf
-        pdf.render_pdf = self._render  # type: ignore[assignment]
+        pdf.render_pdf = self._render
 
     def _render(self, html: str, stylesheets: Any) -> bytes:
         self.html_chars = len(html)
