@@ -182,6 +182,10 @@ ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum
 # Every PDF made during a request: HTML larger than this is refused before rendering
 # (bounds the rendering time; the access report then offers printing and JSON instead).
 PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 1_000_000, minimum=10_000)
+# Size does not bound time: a PDF still rendering after this many seconds is stopped (it
+# renders in a child process) and the same fallback is offered. Keep it below the WSGI
+# worker timeout. Tests may set a float below the minimum.
+PDF_RENDER_TIMEOUT_SECONDS: float = env_int("PDF_RENDER_TIMEOUT_SECONDS", 60, minimum=5)
 
 # Countries: ISO 3166 named by Unicode CLDR (django-countries' German catalogue has errors),
 # Kosovo (XK: not in ISO 3166-1, but on Germany's list of safe countries) and the two answers

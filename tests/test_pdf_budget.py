@@ -90,22 +90,23 @@ def test_an_access_report_with_a_million_character_note_offers_print_and_json(
 
 @pytest.fixture
 def atomic_depth_while_rendering() -> Iterator[list[int]]:
-    """How many atomic blocks are open when WeasyPrint writes the PDF (a spy on the
-    library's entry point; our code runs unchanged)."""
-    from weasyprint import HTML
+    """How many atomic blocks are open when the document is handed to the rendering process
+    (a spy on multiprocessing's own start; our code runs unchanged). The child process has no
+    database connection, so the hand-over is the moment that counts."""
+    from multiprocessing.context import SpawnProcess
 
     seen: list[int] = []
-    original = HTML.write_pdf
+    original = SpawnProcess.start
 
-    def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def spy(self: Any) -> None:
         seen.append(len(connection.atomic_blocks))
-        return original(self, *args, **kwargs)
+        original(self)
 
-    HTML.write_pdf = spy
+    SpawnProcess.start = spy  # type: ignore[method-assign]
     try:
         yield seen
     finally:
-        HTML.write_pdf = original
+        SpawnProcess.start = original  # type: ignore[method-assign]
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,21 @@ URL is refused, so neither a remote host nor a local file can end up in a docume
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import re
+import time
 from collections.abc import Iterable
-from typing import Any
+from multiprocessing.process import BaseProcess
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+
+from bruecke.core import pdf_worker
+from bruecke.core.pdf_worker import ForbiddenFetch as ForbiddenFetch
+from bruecke.core.pdf_worker import refusing_fetcher as refusing_fetcher
+
+logger = logging.getLogger(__name__)
 
 # WeasyPrint breaks a word too long for its line character by character, and sizes grid
 # and table columns by trying every break: time grows with the square of the word's
@@ -34,6 +43,15 @@ class PdfTooLarge(ValueError):
     WeasyPrint starts, so no request can stall a worker for minutes."""
 
 
+class PdfTooSlow(PdfTooLarge):
+    """Rendering took longer than PDF_RENDER_TIMEOUT_SECONDS and was stopped. A subclass of
+    PdfTooLarge, so every caller's fallback (print page, JSON copy) applies."""
+
+
+class PdfRenderFailed(RuntimeError):
+    """The rendering process failed or ended without a PDF."""
+
+
 def check_size(html: str) -> None:
     """Raises PdfTooLarge when `html` is over the rendering budget."""
     if len(html) > settings.PDF_MAX_HTML_CHARS:
@@ -41,10 +59,6 @@ def check_size(html: str) -> None:
     longest = max((len(m.group(1)) for m in _TEXT.finditer(html)), default=0)
     if longest > PDF_MAX_TEXT_BLOCK:
         raise PdfTooLarge(f"a text block of {longest} characters, limit {PDF_MAX_TEXT_BLOCK}")
-
-
-class ForbiddenFetch(ValueError):
-    """WeasyPrint asked for a URL; documents for participants load nothing."""
 
 
 def stylesheet_text(names: Iterable[str]) -> str:
@@ -56,17 +70,6 @@ def stylesheet_text(names: Iterable[str]) -> str:
             with open(path, encoding="utf-8") as handle:
                 parts.append(handle.read())
     return "\n".join(parts)
-
-
-def refusing_fetcher() -> Any:
-    """A WeasyPrint URL fetcher that fetches nothing (no host, no file, no data URL)."""
-    from weasyprint.urls import URLFetcher
-
-    class RefusingFetcher(URLFetcher):
-        def fetch(self, url: str, headers: object = None) -> Any:
-            raise ForbiddenFetch(f"Documents for participants load nothing ({url[:60]}).")
-
-    return RefusingFetcher()
 
 
 def _split_run(match: re.Match[str]) -> str:
@@ -81,13 +84,59 @@ def breakable(html: str) -> str:
 
 def render_pdf(html: str, stylesheets: Iterable[str]) -> bytes:
     """The PDF of `html`. Never call it inside a database transaction: it takes seconds of
-    CPU, and locks held meanwhile stall every other request that needs them."""
-    check_size(html)
-    from weasyprint import CSS, HTML  # heavy import, only where PDFs are made
+    CPU, and locks held meanwhile stall every other request that needs them.
 
-    fetcher = refusing_fetcher()
-    stylesheet = CSS(string=stylesheet_text(stylesheets), url_fetcher=fetcher)
-    document = HTML(string=breakable(html), url_fetcher=fetcher, base_url=None)
-    pdf = document.write_pdf(stylesheets=[stylesheet])
-    assert isinstance(pdf, bytes)
-    return pdf
+    The size budget does not bound the time (a long note in a narrow table cell that
+    breaks over many pages takes minutes, see benchmarks.md), so WeasyPrint runs in a
+    child process that is stopped after PDF_RENDER_TIMEOUT_SECONDS (PdfTooSlow)."""
+    check_size(html)
+    return _render_in_child(breakable(html), stylesheet_text(stylesheets))
+
+
+def _render_in_child(html: str, css: str) -> bytes:
+    # "spawn", not "fork": a forked copy of a threaded WSGI worker can inherit held locks and
+    # the open database connection; a spawned child starts clean and imports only WeasyPrint.
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=pdf_worker.main, args=(html, css, sending), daemon=True)
+    timeout = float(settings.PDF_RENDER_TIMEOUT_SECONDS)
+    started = time.monotonic()
+    child.start()
+    sending.close()  # the child holds its own copy; EOF here means the child has ended
+    try:
+        if not receiving.poll(timeout):
+            _stop(child)
+            seconds = time.monotonic() - started
+            # No HTML in the log: it holds personal data.
+            logger.warning(
+                "PDF rendering stopped after %.1f s (limit %s s, %d characters of HTML)",
+                seconds,
+                timeout,
+                len(html),
+            )
+            raise PdfTooSlow(f"rendering stopped after {seconds:.1f} s, limit {timeout} s")
+        try:
+            kind, payload = receiving.recv()
+        except EOFError:
+            raise PdfRenderFailed(f"the rendering process ended with code {_ended(child)}") from None
+    finally:
+        receiving.close()
+        _stop(child)
+    if kind != "pdf" or not isinstance(payload, bytes):
+        raise PdfRenderFailed(f"rendering failed in the child process: {payload}")
+    return payload
+
+
+def _stop(child: BaseProcess) -> None:
+    """Ends `child` (politely, then by force) and reaps it, so no zombie stays behind."""
+    if child.is_alive():
+        child.terminate()
+        child.join(2)
+    if child.is_alive():
+        child.kill()
+    child.join()
+
+
+def _ended(child: BaseProcess) -> int | None:
+    child.join(5)
+    return child.exitcode

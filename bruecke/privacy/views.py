@@ -109,7 +109,10 @@ def access_report_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
             return redirect(f"{url}&pdf=too-large")
         _record_copy(request, participant)
     # Rendered after the audited read has committed: seconds of CPU hold no locks.
-    body = pdf.render_pdf(html, STYLESHEETS)
+    try:
+        body = pdf.render_pdf(html, STYLESHEETS)
+    except pdf.PdfTooSlow:  # stopped after PDF_RENDER_TIMEOUT_SECONDS: same offer as too large
+        return redirect(f"{url}&pdf=too-large")
     return _download(body, _filename(participant, "pdf"), "application/pdf")
 
 
