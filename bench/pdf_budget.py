@@ -9,8 +9,9 @@ Usage (SQLite is enough: the time is WeasyPrint's, not the database's):
 notes of maximal length that takes most of an hour; see docs/benchmarks.md.)
 
 `core.pdf` refuses HTML over PDF_MAX_HTML_CHARS (or a text block over PDF_MAX_TEXT_BLOCK)
-before WeasyPrint starts, and the access report over ACCESS_REPORT_PDF_MAX_ROWS. There is
-no wall-clock timeout, so the worst case below the budget is what bounds a request:
+before WeasyPrint starts, and the access report over ACCESS_REPORT_PDF_MAX_ROWS. The
+wall-clock limit PDF_RENDER_TIMEOUT_SECONDS is lifted here, so the figures show how long the
+worst case below the size budget would take without it:
 
 (a) the access report of one participant whose contacts all carry notes of the form's
     maximum length (TEXT_MAX_LENGTH), long unbroken words of mixed Arabic and Latin, for
@@ -80,7 +81,9 @@ class Recorder:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    # WeasyPrint renders in a child process (core.pdf_worker): the larger of the two peaks.
+    peaks = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return max(peaks) / 1024  # KiB on Linux
 
 
 COLUMNS = (("HTML chars", 11), ("rows", 6), ("runs", 4), ("render s", 9), ("request s", 9), ("PDF MB", 7))
@@ -252,6 +255,9 @@ def main() -> None:
     RUNS[0] = args.runs
     setup()
     from django.conf import settings
+
+    # The benchmark measures how long rendering takes to the end, not the time limit.
+    settings.PDF_RENDER_TIMEOUT_SECONDS = 86_400
 
     from bruecke.network.demo import seed_network
     from bruecke.participants import demo as participants_demo

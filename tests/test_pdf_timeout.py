@@ -46,7 +46,7 @@ def killed_children() -> Iterator[list[SpawnProcess]]:
         started.append(self)
         self.kill()
 
-    SpawnProcess.start = start_and_kill  # type: ignore[method-assign]
+    SpawnProcess.start = start_and_kill  # type: ignore[method-assign,assignment]
     try:
         yield started
     finally:
