@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing.context import SpawnProcess
@@ -85,6 +88,43 @@ def test_a_crashed_rendering_process_raises_instead_of_hanging(
     assert time.monotonic() - started < 30  # seen at once as an ended pipe, not the timeout
     assert len(killed_children) == 1
     assert multiprocessing.active_children() == []
+
+
+def _python(script: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_rendering_process_loads_nothing_of_django() -> None:
+    # What the spawned child runs: the worker module and a rendering. Django (settings, the
+    # database connection) must stay in the web worker.
+    script = (
+        "import sys; from bruecke.core import pdf_worker; "
+        "assert pdf_worker.render('<p>x</p>', '').startswith(b'%PDF'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    result = _python(script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("4", False), ("5", True), ("1.5", False)])
+def test_operators_set_the_time_limit_in_whole_seconds_of_at_least_five(value: str, accepted: bool) -> None:
+    result = _python(
+        "from django.conf import settings; print(settings.PDF_RENDER_TIMEOUT_SECONDS)",
+        DJANGO_SETTINGS_MODULE="bruecke.settings",
+        PDF_RENDER_TIMEOUT_SECONDS=value,
+    )
+    assert (result.returncode == 0) is accepted, result.stderr
+    if accepted:
+        assert result.stdout.strip() == value
+    else:
+        assert "PDF_RENDER_TIMEOUT_SECONDS" in result.stderr
 
 
 def _mohammed(demo: DemoNetwork) -> Participant:
