@@ -229,3 +229,47 @@ def test_an_access_report_with_three_maximal_notes_renders_in_seconds(
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert response.status_code == 200 and body.startswith(b"%PDF")
     assert time.monotonic() - started < 30  # the old layout: about a minute per note
+
+
+def test_the_printed_plan_has_no_long_text_in_narrow_cells(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    # A guard: the step table keeps its columns because a step is at most a few hundred
+    # characters (a plan renders in time linear in its size, docs/benchmarks.md). Longer
+    # step texts would need the access report's full-width rows (decision 0028).
+    from bruecke.cases.forms.plan import GoalForm, StepForm
+    from bruecke.cases.models import Plan, PlanVersion
+
+    case = Case.objects.filter(participant=_mohammed(demo)).first()
+    assert case is not None
+
+    def longest(form: Any, name: str) -> str:
+        return ORDINARY_WORDS[: int(form.base_fields[name].max_length)]
+
+    step = {
+        "description": longest(StepForm, "description"),
+        "responsible": "other",
+        "responsible_name": longest(StepForm, "responsible_name"),
+        "due_on": "2027-06-30",
+        "status": "open",
+    }
+    goal = {
+        "title": longest(GoalForm, "title"),
+        "target_on": "2027-12-31",
+        "status": "open",
+        "steps": [step] * 3,
+    }
+    plan, _created = Plan.objects.get_or_create(
+        case=case,
+        defaults={"made_on": case.opened_on, "agreed_on": case.opened_on, "created_by": case.case_manager},
+    )
+    PlanVersion.objects.create(
+        plan=plan,
+        number=plan.versions.count() + 1,
+        agreed_on=plan.agreed_on,
+        created_by=case.case_manager,
+        snapshot={"goals": [goal]},
+    )
+    html = login("cm_a").get(reverse("cases:plan_print", args=[case.pk]), {"lang": "de"}).content.decode()
+    assert step["description"][:40] in html
+    assert max(_narrow_cells(html)) <= 500
