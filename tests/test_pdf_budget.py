@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -130,3 +131,146 @@ def test_pdfs_are_rendered_outside_any_transaction_of_the_view(
     assert (
         AuditEvent.objects.filter(action__in=[AuditAction.SUBJECT_ACCESS, AuditAction.READ]).count() > before
     )
+
+
+# --- Long free text is laid out at full width (linear time) -------------------------------
+
+ORDINARY_WORDS = ("Bewerbungsunterlagen Vorstellungsgespräch Arbeitserlaubnis المستندات ") * 200
+
+
+class _Cells(HTMLParser):
+    """Every table cell: the columns of its table, the columns it spans, its text length."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, Any]] = []  # open tables: columns, cells, current row width
+        self.cells: list[tuple[int, int, int]] = []  # (table columns, span, characters)
+        self.text: list[str] | None = None
+        self.span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append({"columns": 0, "cells": [], "row": 0})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["row"] = 0
+        elif tag in ("td", "th") and self.tables:
+            table = self.tables[-1]
+            self.span = int(dict(attrs).get("colspan") or 1)
+            table["row"] += self.span
+            table["columns"] = max(table["columns"], table["row"])
+            self.text = [] if tag == "td" else None
+
+    def handle_data(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self.text is not None and self.tables:
+            self.tables[-1]["cells"].append((self.span, len("".join(self.text).strip())))
+            self.text = None
+        elif tag == "table" and self.tables:
+            table = self.tables.pop()
+            self.cells += [(table["columns"], span, length) for span, length in table["cells"]]
+
+
+def _narrow_cells(html: str) -> list[int]:
+    """Text lengths of the cells that do not span their table, in tables of over two columns."""
+    parser = _Cells()
+    parser.feed(html)
+    return [length for columns, span, length in parser.cells if columns > 2 and span < columns]
+
+
+def _full_width_cells(html: str) -> list[int]:
+    parser = _Cells()
+    parser.feed(html)
+    return [length for columns, span, length in parser.cells if span == columns]
+
+
+def _long_notes(demo: DemoNetwork, count: int) -> None:
+    contact = Contact.objects.filter(case__participant=_mohammed(demo)).first()
+    assert contact is not None
+    for _ in range(count):
+        contact.pk = None
+        contact._state.adding = True
+        contact.note = ORDINARY_WORDS[:10_000]
+        contact.save()
+
+
+def test_the_cell_parser_sees_narrow_cells() -> None:
+    # The old layout: a note in the sixth column of the contact table.
+    row = "".join(f"<td>{c}</td>" for c in "abcde") + "<td>" + "n" * 10_000 + "</td>"
+    assert max(_narrow_cells(f"<table><tr>{row}</tr></table>")) == 10_000
+    full = '<tr><td>a</td><td>b</td><td>c</td></tr><tr><td colspan="3">' + "n" * 10_000 + "</td></tr>"
+    assert max(_narrow_cells(f"<table>{full}</table>")) == 1
+    assert _full_width_cells(f"<table>{full}</table>") == [10_000]
+    assert _narrow_cells("<table><tr><td>a</td><td>" + "n" * 10_000 + "</td></tr></table>") == []
+
+
+def test_the_access_report_prints_long_notes_at_full_width(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    # A note in a narrow cell of the six-column contact table took a minute per note to
+    # render (WeasyPrint lays the row out again on every page the cell spans).
+    _long_notes(demo, 3)
+    page = login("cm_a").get(reverse("privacy:access_report", args=[_mohammed(demo).pk]), {"lang": "de"})
+    html = page.content.decode()
+    assert max(_narrow_cells(html)) <= 500
+    assert html.count('class="note-row"') >= 3
+    assert len([length for length in _full_width_cells(html) if length > 10_000]) >= 3
+
+
+def test_an_access_report_with_three_maximal_notes_renders_in_seconds(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    _long_notes(demo, 3)
+    started = time.monotonic()
+    response = login("cm_a").get(
+        reverse("privacy:access_report_pdf", args=[_mohammed(demo).pk]), {"lang": "de"}
+    )
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert response.status_code == 200 and body.startswith(b"%PDF")
+    assert time.monotonic() - started < 30  # the old layout: about a minute per note
+
+
+def test_the_printed_plan_has_no_long_text_in_narrow_cells(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    # A guard: the step table keeps its columns because a step is at most a few hundred
+    # characters (a plan renders in time linear in its size, docs/benchmarks.md). Longer
+    # step texts would need the access report's full-width rows (decision 0028).
+    from bruecke.cases.forms.plan import GoalForm, StepForm
+    from bruecke.cases.models import Plan, PlanVersion
+
+    case = Case.objects.filter(participant=_mohammed(demo)).first()
+    assert case is not None
+
+    def longest(form: Any, name: str) -> str:
+        return ORDINARY_WORDS[: int(form.base_fields[name].max_length)]
+
+    step = {
+        "description": longest(StepForm, "description"),
+        "responsible": "other",
+        "responsible_name": longest(StepForm, "responsible_name"),
+        "due_on": "2027-06-30",
+        "status": "open",
+    }
+    goal = {
+        "title": longest(GoalForm, "title"),
+        "target_on": "2027-12-31",
+        "status": "open",
+        "steps": [step] * 3,
+    }
+    plan, _created = Plan.objects.get_or_create(
+        case=case,
+        defaults={"made_on": case.opened_on, "agreed_on": case.opened_on, "created_by": case.case_manager},
+    )
+    PlanVersion.objects.create(
+        plan=plan,
+        number=plan.versions.count() + 1,
+        agreed_on=plan.agreed_on,
+        created_by=case.case_manager,
+        snapshot={"goals": [goal]},
+    )
+    html = login("cm_a").get(reverse("cases:plan_print", args=[case.pk]), {"lang": "de"}).content.decode()
+    assert step["description"][:40] in html
+    assert max(_narrow_cells(html)) <= 500

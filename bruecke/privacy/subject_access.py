@@ -44,7 +44,10 @@ class Section:
 
     def table(self) -> Table:
         """Many records as a table: one row each, only the columns some record fills (a
-        long list of contacts stays readable on A4 and quick to print)."""
+        long list of contacts stays readable on A4 and quick to print). Long free text
+        (a note) goes into a full-width row of its own under its record: in a narrow cell it
+        breaks over many pages and WeasyPrint lays the row out again on each (minutes per
+        note, docs/benchmarks.md)."""
         if not self.records:
             return Table([], [])
         width = len(self.records[0].values)
@@ -55,13 +58,39 @@ class Section:
             labels.insert(0, str(self.part.parent[1]))
             for row, record in zip(rows, self.records, strict=True):
                 row.insert(0, str(record.extra["parent_text"]))
-        return Table(labels, rows)
+        return _split_long_columns(labels, rows)
+
+
+# Longer cell text than this moves its whole column into full-width rows (when the table
+# has more than two columns): short values keep the compact grid, notes get the width.
+LONG_CELL = 200
+
+
+def _split_long_columns(labels: list[str], rows: list[list[str]]) -> Table:
+    if len(labels) <= 2:
+        return Table(labels, [TableRow(row, []) for row in rows])
+    # The first column stays: a row needs at least one cell, and one column is full width.
+    long = {i for i in range(1, len(labels)) if any(len(row[i]) > LONG_CELL for row in rows)}
+    short = [i for i in range(len(labels)) if i not in long]
+    return Table(
+        [labels[i] for i in short],
+        [
+            TableRow([row[i] for i in short], [(labels[i], row[i]) for i in sorted(long) if row[i] != EMPTY])
+            for row in rows
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: list[str]
+    notes: list[tuple[str, str]]  # (label, text) printed at full width under the row
 
 
 @dataclass(frozen=True)
 class Table:
     labels: list[str]
-    rows: list[list[str]]
+    rows: list[TableRow]
 
 
 @dataclass(frozen=True)

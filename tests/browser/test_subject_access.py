@@ -44,3 +44,22 @@ def test_access_report_from_the_participant_page(bpage: BrowserPage, tmp_path: P
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["language"] == "en"
     assert data["participant"]["given_names"] == "Mohammed"
+
+
+def test_long_notes_sit_in_a_full_width_row_and_pass_axe(bpage: BrowserPage) -> None:
+    from bruecke.cases.models import Contact
+
+    page = bpage.page
+    mohammed = Participant.objects.get(family_name="Al-Hassan", given_names="Mohammed")
+    contact = Contact.objects.filter(case__participant=mohammed, confidential=False).first()
+    assert contact is not None
+    contact.note = "Bewerbungsunterlagen besprochen und Termin vereinbart. " * 20
+    contact.save(update_fields=["note"])
+    bpage.login("anna.berger")
+    bpage.goto(f"/privacy/participant/{mohammed.pk}/access-report/")
+    row = page.locator("tr.note-row", has_text="Termin vereinbart")
+    expect(row).to_have_count(1)
+    assert row.locator("td").get_attribute("colspan") == str(
+        page.locator("table.records", has=row).locator("thead th").count()
+    )
+    check_axe(page)
