@@ -26,7 +26,7 @@ from common import analyze, measure, print_header, setup, signed_in
 
 
 def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
-    from bruecke.cases.models import Case, CaseEvent, Contact, ContactTopic, EventKind
+    from bruecke.cases.models import Case, Contact, ContactTopic
     from bruecke.cases.services.cases import case_open
     from bruecke.participants.models import Participant
 
@@ -62,6 +62,14 @@ def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
     through.objects.bulk_create(
         through(contact_id=c.pk, contacttopic_id=t.pk) for c in contacts for t in rng.sample(topics, 2)
     )
+    contact_events(case, manager, contacts)
+    return case.pk
+
+
+def contact_events(case: Any, manager: Any, contacts: list[Any]) -> None:
+    """The timeline events the contact service would have written for `contacts`."""
+    from bruecke.cases.models import CaseEvent, EventKind
+
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case=case,
@@ -74,7 +82,6 @@ def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
         )
         for c in contacts
     )
-    return case.pk
 
 
 def demo_cases(sizes: list[int]) -> tuple[Any, dict[int, int]]:

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from cases import _case_with_contacts
+from cases import _case_with_contacts, contact_events
 from common import setup, signed_in
 from privacy import _audit_events
 
@@ -122,7 +122,7 @@ def time_pdf(client: Any, recorder: Recorder, label: str, path: str, rows: int |
 
 def set_notes(case_pk: int, count: int, note: str) -> None:
     """The case holds exactly `count` contacts (more are added), every note `note`."""
-    from bruecke.cases.models import Case, CaseEvent, Contact
+    from bruecke.cases.models import Case, Contact
 
     case = Case.objects.get(pk=case_pk)
     manager = case.case_manager
@@ -138,18 +138,7 @@ def set_notes(case_pk: int, count: int, note: str) -> None:
         )
         for i in range(max(missing, 0))
     )
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case,
-            kind="contact",
-            occurred_on=c.date,
-            actor=manager,
-            object_type="cases.contact",
-            object_id=str(c.pk),
-            details={"channel": "office", "minutes": c.duration_minutes},
-        )
-        for c in contacts
-    )
+    contact_events(case, manager, contacts)
     _audit_events(case_pk)
 
 
