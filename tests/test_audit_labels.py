@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from bruecke.core.audit import audit_record
-from bruecke.core.audit_labels import COMMON_FIELDS, field_label, record_type_label
+from bruecke.core.audit_labels import (
+    COMMON_FIELDS,
+    RECORD_TYPES_WITHOUT_MODEL,
+    field_label,
+    record_type_label,
+)
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations import mohammed
@@ -112,7 +117,9 @@ def test_the_record_type_filter_has_translated_capitalised_labels(
     select = re.search(r'<select name="object_type".*?</select>', page, re.S)
     assert select is not None
     options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select[0])
-    assert len(options) == len(_audited_models()) + 1  # and the sign-in
+    # and the types without a model: sign-in, backup
+    assert len(options) == len(_audited_models()) + len(RECORD_TYPES_WITHOUT_MODEL)
+    assert ("core.backup", "Sicherung der gesamten Installation") in options
     for value, text in options:
         assert text[:1].isupper() and not RAW_NAME.search(text) and text != value, (value, text)
     assert ("esf.exitrecord", "ESF-Austrittsfragebogen") in options

@@ -213,6 +213,30 @@ def test_a_backup_is_private_describes_itself_and_holds_no_key(source: Site, bac
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), f"{path} holds the encryption key"
     assert not list(backup.parent.glob(".*partial")), "the unfinished directory is renamed when complete"
+    # The live audit log records the backup (after the snapshot: the backup does not hold it).
+    recorded = "SELECT object_type, object_id FROM core_auditevent WHERE action = 'backup'"
+    assert source.query(recorded) == [("core.backup", backup.name)]
+    assert source.count("core_auditevent") == counts["core_auditevent"] + 1
+
+
+def test_connection_settings_reach_pg_dump_as_libpq_environment_variables() -> None:
+    from bruecke.core.backup.errors import BackupError
+    from bruecke.core.backup.postgres import libpq_environment
+
+    database = {
+        "NAME": "bruecke",
+        "USER": "bruecke_app",
+        "PASSWORD": "s3cret",
+        "HOST": "db.internal",
+        "PORT": 5433,
+        "OPTIONS": {"sslmode": "verify-full", "pool": False},
+    }
+    environment = libpq_environment(database)
+    assert environment["PGPASSWORD"] == "s3cret"
+    assert environment["PGHOST"] == "db.internal" and environment["PGPORT"] == "5433"
+    assert environment["PGSSLMODE"] == "verify-full"
+    with pytest.raises(BackupError, match="'hostaddr' cannot be passed"):
+        libpq_environment({**database, "OPTIONS": {"hostaddr": "10.0.0.1"}})
 
 
 def test_the_round_trip_restores_everything_and_says_it_was_verified(
@@ -222,8 +246,12 @@ def test_the_round_trip_restores_everything_and_says_it_was_verified(
     assert "Restore complete and verified." in out
     assert "encrypted values decrypted" in out
     assert target.tables() == source.tables()
-    for table in ("participants_participant", "cases_contact", "cases_assessmentitem", "core_auditevent"):
+    for table in ("participants_participant", "cases_contact", "cases_assessmentitem", "cases_casedocument"):
         assert target.count(table) == source.count(table), table
+    # The restored audit log has the backup's events and then the restore.
+    assert target.count("core_auditevent") == _manifest(backup)["row_counts"]["core_auditevent"] + 1
+    last = "SELECT action, object_type, object_id FROM core_auditevent ORDER BY id DESC LIMIT 1"
+    assert target.query(last) == [("restore", "core.backup", backup.name)]
     for relative in ("media", "jobs"):
         original = {
             p.relative_to(getattr(source, relative)): p.read_bytes()

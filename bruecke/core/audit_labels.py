@@ -17,7 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Events that are about no stored record.
-RECORD_TYPES_WITHOUT_MODEL: dict[str, Promise] = {"accounts.login": _("sign-in")}
+RECORD_TYPES_WITHOUT_MODEL: dict[str, Promise] = {
+    "accounts.login": _("sign-in"),
+    "core.backup": _("backup of the whole installation"),
+}
 
 # Fields every timestamped record has; their automatic names are not words.
 COMMON_FIELDS: dict[str, Promise] = {

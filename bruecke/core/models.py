@@ -39,6 +39,8 @@ class AuditAction(models.TextChoices):
     MFA_RESET = "mfa_reset", _("second factor reset")
     SESSIONS_ENDED = "sessions_ended", _("signed out on other devices")
     SUBJECT_ACCESS = "subject_access", _("access report for the data subject (Art. 15 GDPR)")
+    BACKUP = "backup", _("backup made")
+    RESTORE = "restore", _("restored from a backup")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
+from bruecke.core.audit import audit_record
 from bruecke.core.backup import inspect, postgres, sqlite
 from bruecke.core.backup.errors import BackupError
 from bruecke.core.backup.files import (
@@ -29,8 +30,11 @@ from bruecke.core.backup.manifest import (
     bruecke_version,
     write_manifest,
 )
+from bruecke.core.models import AuditAction
 
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
+# The record type of backup and restore events in the audit log (no model behind it).
+BACKUP_RECORD_TYPE = "core.backup"
 
 
 @dataclass(frozen=True)
@@ -128,4 +132,18 @@ def backup_create(*, to: Path, now: datetime | None = None) -> BackupResult:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    _record(final)
     return BackupResult(path=final, manifest=manifest)
+
+
+def _record(path: Path) -> None:
+    """The data-protection officer sees in the audit log when a copy of everything was made
+    (after the snapshot, so the event is in the live database, not in the backup)."""
+    try:
+        audit_record(
+            actor=None, action=AuditAction.BACKUP, object_type=BACKUP_RECORD_TYPE, object_id=path.name
+        )
+    except DatabaseError as error:
+        raise BackupError(
+            f"The backup {path} is complete, but the audit log refused its event: {error}"
+        ) from error

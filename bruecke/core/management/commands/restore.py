@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if result.pending_migrations:
             self.stdout.write(
                 f"The backup is older than this version ({len(result.pending_migrations)} migrations "
-                "to apply): run `manage.py migrate` next."
+                "to apply): run `manage.py migrate` next. The restore is not in the audit log."
             )
         self.stdout.write(
             "Next: give the runtime role its grants again (PostgreSQL: `manage.py db_runtime_grants`)."
