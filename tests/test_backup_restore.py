@@ -20,7 +20,7 @@ import stat
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,10 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from bruecke.accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = base64.b64encode(b"backup-test-key-0123456789abcdef").decode()
@@ -340,3 +344,21 @@ def test_a_backup_from_a_newer_version_is_refused(copy_of: Path, target: Site) -
 def test_a_directory_that_is_not_a_backup_is_refused(tmp_path: Path, target: Site) -> None:
     error = _refused(target.manage("restore", "--from", str(tmp_path)))
     assert "is not a Brücke backup: it has no manifest.json" in error
+
+
+def test_every_data_protection_officer_sees_backups_and_restores_in_the_audit_log(
+    login: Callable[[str], Client], persona: Callable[[str], User]
+) -> None:
+    from bruecke.core.audit import audit_record
+    from bruecke.core.models import AuditAction
+    from bruecke.core.selectors import audit_events_visible_to
+
+    for action in (AuditAction.BACKUP, AuditAction.RESTORE):
+        audit_record(
+            actor=None, action=action, object_type="core.backup", object_id="bruecke-20261206T023000Z"
+        )
+    page = login("dpo").get(reverse("core:audit_log")).content.decode()
+    assert "Sicherung erstellt" in page and "aus einer Sicherung wiederhergestellt" in page
+    assert "Sicherung der gesamten Installation" in page
+    assert audit_events_visible_to(persona("dpo")).filter(object_type="core.backup").count() == 2
+    assert not audit_events_visible_to(persona("cm_a")).filter(object_type="core.backup").exists()

@@ -16,10 +16,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# Events about the whole installation rather than one record (backup and restore, made by
+# the operator's commands): no organisation, and every data-protection officer sees them.
+BACKUP_RECORD_TYPE = "core.backup"
+INSTALLATION_RECORD_TYPES = (BACKUP_RECORD_TYPE,)
+
 # Events that are about no stored record.
 RECORD_TYPES_WITHOUT_MODEL: dict[str, Promise] = {
     "accounts.login": _("sign-in"),
-    "core.backup": _("backup of the whole installation"),
+    BACKUP_RECORD_TYPE: _("backup of the whole installation"),
 }
 
 # Fields every timestamped record has; their automatic names are not words.

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bruecke.accounts.models import User
 from bruecke.core import access
+from bruecke.core.audit_labels import INSTALLATION_RECORD_TYPES
 from bruecke.core.models import AuditEvent
 from bruecke.network.models import Membership
 
@@ -43,8 +44,10 @@ def audit_events_visible_to(user: User | AnonymousUser) -> QuerySet[AuditEvent]:
     if not organisations:
         return AuditEvent.objects.none()
     staff = Membership.objects.filter(organisation_id__in=organisations).values("user_id")
+    # A backup or restore concerns every organisation's data: every DPO sees it.
+    installation = Q(object_type__in=INSTALLATION_RECORD_TYPES, organisation__isnull=True)
     return AuditEvent.objects.filter(
-        Q(organisation_id__in=organisations) | Q(actor_id__in=staff)
+        Q(organisation_id__in=organisations) | Q(actor_id__in=staff) | installation
     ).select_related("actor", "organisation")
 
 

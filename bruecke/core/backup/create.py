@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from bruecke.core.audit import audit_record
+from bruecke.core.audit_labels import BACKUP_RECORD_TYPE
 from bruecke.core.backup import inspect, postgres, sqlite
 from bruecke.core.backup.errors import BackupError
 from bruecke.core.backup.files import (
@@ -33,8 +34,6 @@ from bruecke.core.backup.manifest import (
 from bruecke.core.models import AuditAction
 
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
-# The record type of backup and restore events in the audit log (no model behind it).
-BACKUP_RECORD_TYPE = "core.backup"
 
 
 @dataclass(frozen=True)

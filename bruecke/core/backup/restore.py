@@ -19,8 +19,8 @@ from django.db import DatabaseError, connection, transaction
 
 from bruecke.core import crypto
 from bruecke.core.audit import audit_record
+from bruecke.core.audit_labels import BACKUP_RECORD_TYPE
 from bruecke.core.backup import inspect, postgres, sqlite
-from bruecke.core.backup.create import BACKUP_RECORD_TYPE
 from bruecke.core.backup.errors import BackupError, VerificationError
 from bruecke.core.backup.files import has_files, restore_tree, sha256_of, tree_problems
 from bruecke.core.backup.manifest import FILE_SETS, Manifest, read_manifest
