@@ -177,7 +177,13 @@ def backup_restore(*, source: Path, force: bool, say: Callable[[str], None]) -> 
     _check_backup_intact(source, manifest)
     _check_compatible(manifest, result)
     targets = _file_targets(manifest, result)
-    occupied = _occupied(targets)
+    try:
+        occupied = _occupied(targets)
+    except DatabaseError as error:
+        raise BackupError(
+            f"The configured database cannot be opened ({error}). On PostgreSQL create it first "
+            "(createdb), then restore. Nothing was changed."
+        ) from error
     if occupied and not force:
         raise BackupError(
             "The target is not empty: "
