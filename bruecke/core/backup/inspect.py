@@ -59,7 +59,23 @@ class EncryptedColumn:
     context: str  # the associated data the field encrypts with
 
 
-def encrypted_columns() -> list[EncryptedColumn]:
+def _existing_columns(cursor: Any, vendor: str, tables: list[str]) -> set[tuple[str, str]]:
+    if vendor == "sqlite":
+        found: set[tuple[str, str]] = set()
+        for table in tables:
+            cursor.execute(f"PRAGMA table_info({quote(table)})")
+            found.update((table, str(row[1])) for row in cursor.fetchall())
+        return found
+    cursor.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+    )
+    return {(str(table), str(column)) for table, column in cursor.fetchall()}
+
+
+def encrypted_columns(cursor: Any, vendor: str, tables: list[str]) -> list[EncryptedColumn]:
+    """The encrypted columns of today's models that exist in the database (a database
+    of an older schema, not yet migrated, lacks the newer ones)."""
+    existing = _existing_columns(cursor, vendor, tables)
     return [
         EncryptedColumn(
             label=f"{model._meta.label}.{field.name}",
@@ -69,6 +85,7 @@ def encrypted_columns() -> list[EncryptedColumn]:
         )
         for model in apps.get_models()
         for field in encrypted_fields(model)
+        if (model._meta.db_table, field.column) in existing
     ]
 
 
@@ -92,11 +109,9 @@ def key_ids_in_use(cursor: Any, vendor: str, column: EncryptedColumn) -> list[st
 
 
 def all_key_ids_in_use(cursor: Any, vendor: str, tables: list[str]) -> list[str]:
-    present = set(tables)
     found: set[str] = set()
-    for column in encrypted_columns():
-        if column.table in present:
-            found.update(key_ids_in_use(cursor, vendor, column))
+    for column in encrypted_columns(cursor, vendor, tables):
+        found.update(key_ids_in_use(cursor, vendor, column))
     return sorted(found)
 
 
@@ -106,13 +121,10 @@ def decryption_problems(cursor: Any, vendor: str, tables: list[str]) -> tuple[in
     Returns the number of values decrypted and the problems (column and key id only).
     `cursor` must use the "%s" parameter style (a Django cursor).
     """
-    present = set(tables)
     checked = 0
     problems: list[str] = []
     configured = crypto.keyring().keys
-    for column in encrypted_columns():
-        if column.table not in present:
-            continue
+    for column in encrypted_columns(cursor, vendor, tables):
         for key_id in key_ids_in_use(cursor, vendor, column):
             prefix = f"{TOKEN_START}{key_id}:"
             name = quote(column.column)
