@@ -378,3 +378,20 @@ def test_an_older_backup_is_restored_and_then_migrated(tmp_path: Path, target: S
     assert "cases_contact" not in target.tables()
     _ok(target.manage("migrate", "--no-input", "-v", "0"))
     assert "cases_contact" in target.tables()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="SQLite shows no other sessions; PostgreSQL run only")
+def test_a_running_application_is_refused_on_postgresql(backup: Path, target: Site) -> None:
+    import psycopg
+
+    server = _server()
+    with psycopg.connect(
+        host=server["HOST"] or None,
+        port=server["PORT"] or None,
+        user=server["USER"] or None,
+        password=server["PASSWORD"] or None,
+        dbname=target.pg_name,
+    ):
+        error = _refused(target.manage("restore", "--from", str(backup)))
+    assert "1 other connection(s) to the database are open: stop the application" in error
+    assert target.tables() == set()

@@ -108,6 +108,19 @@ def _occupied(targets: dict[str, Path]) -> list[str]:
     return found
 
 
+def _other_sessions() -> int:
+    """Client connections to the target other than ours: a running application, whose
+    locks would make pg_restore wait, and which would go on working on the old data."""
+    if connection.vendor != "postgresql":
+        return 0  # SQLite shows no sessions; the operator guide says to stop the server
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return int(cursor.fetchone()[0])
+
+
 def _drop_leftover_tables(manifest: Manifest) -> list[str]:
     """Tables of the replaced database that the backup does not have (PostgreSQL only:
     pg_restore --clean drops and recreates only the objects in the dump)."""
@@ -184,6 +197,12 @@ def backup_restore(*, source: Path, force: bool, say: Callable[[str], None]) -> 
             f"The configured database cannot be opened ({error}). On PostgreSQL create it first "
             "(createdb), then restore. Nothing was changed."
         ) from error
+    sessions = _other_sessions()
+    if sessions:
+        raise BackupError(
+            f"{sessions} other connection(s) to the database are open: stop the application "
+            "(web server, workers, timers) before restoring. Nothing was changed."
+        )
     if occupied and not force:
         raise BackupError(
             "The target is not empty: "
