@@ -14,3 +14,7 @@ class VerificationError(BackupError):
         self.summary = summary
         self.problems = problems
         super().__init__("\n  - ".join([summary, *problems]))
+
+
+class HalfRestoredError(BackupError):
+    """The restore stopped after the database was replaced; the message says what is left."""

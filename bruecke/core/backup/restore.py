@@ -21,7 +21,7 @@ from bruecke.core import crypto
 from bruecke.core.audit import audit_record
 from bruecke.core.audit_labels import BACKUP_RECORD_TYPE
 from bruecke.core.backup import inspect, postgres, sqlite
-from bruecke.core.backup.errors import BackupError, VerificationError
+from bruecke.core.backup.errors import BackupError, HalfRestoredError, VerificationError
 from bruecke.core.backup.files import has_files, restore_tree, sha256_of, tree_problems
 from bruecke.core.backup.manifest import FILE_SETS, Manifest, read_manifest
 from bruecke.core.models import AuditAction
@@ -42,6 +42,7 @@ class RestoreResult:
     removed_files: list[str] = field(default_factory=list)
     skipped_file_sets: list[str] = field(default_factory=list)
     recorded: bool = False  # in the restored audit log
+    targets: dict[str, Path] = field(default_factory=dict)  # file set -> its directory here
 
 
 def _check_backup_intact(source: Path, manifest: Manifest) -> None:
@@ -140,7 +141,7 @@ def _restore_database(source: Path, manifest: Manifest, result: RestoreResult) -
         try:
             result.dropped_tables = _drop_leftover_tables(manifest)
         except DatabaseError as error:
-            raise BackupError(
+            raise HalfRestoredError(
                 "HALF RESTORED: the database was restored, but tables of the replaced database that "
                 f"the backup does not have could not be dropped ({error}). Drop them, or restore "
                 "again with --force."
@@ -150,7 +151,7 @@ def _restore_database(source: Path, manifest: Manifest, result: RestoreResult) -
     connection.close()
 
 
-def _verify(source: Path, manifest: Manifest, targets: dict[str, Path], result: RestoreResult) -> None:
+def _verify(manifest: Manifest, targets: dict[str, Path], result: RestoreResult) -> None:
     problems: list[str] = []
     expected = manifest["row_counts"]
     with connection.cursor() as cursor:
@@ -183,15 +184,12 @@ def _verify(source: Path, manifest: Manifest, targets: dict[str, Path], result: 
         )
 
 
-def backup_restore(*, source: Path, force: bool, say: Callable[[str], None]) -> RestoreResult:
-    """Restores `source` into the configured database and directories, then verifies it."""
-    manifest = read_manifest(source)
-    result = RestoreResult(manifest=manifest)
+def _refuse_unless_ready(source: Path, manifest: Manifest, result: RestoreResult, force: bool) -> None:
+    """Every check that needs no change: afterwards the restore may replace things."""
     _check_backup_intact(source, manifest)
     _check_compatible(manifest, result)
-    targets = _file_targets(manifest, result)
     try:
-        occupied = _occupied(targets)
+        occupied = _occupied(result.targets)
     except DatabaseError as error:
         raise BackupError(
             f"The configured database cannot be opened ({error}). On PostgreSQL create it first "
@@ -210,28 +208,38 @@ def backup_restore(*, source: Path, force: bool, say: Callable[[str], None]) -> 
             + ". Restoring would replace it. If that is what you want, back it up first and "
             "run restore again with --force. Nothing was changed."
         )
-    say(f"Restoring the backup of {manifest['created_at']} (Brücke {manifest['bruecke_version']}) …")
+
+
+def _restore_files(source: Path, manifest: Manifest, result: RestoreResult) -> None:
     try:
-        _restore_database(source, manifest, result)
-    except BackupError as error:
-        if str(error).startswith("HALF RESTORED"):
-            raise
-        raise BackupError(f"The database restore failed; the database was not changed. {error}") from error
-    except (OSError, sqlite3.Error) as error:
-        raise BackupError(f"The database restore failed; the database was not changed. {error}") from error
-    say("Database restored.")
-    try:
-        for name, root in targets.items():
+        for name, root in result.targets.items():
             file_set = manifest["file_sets"][name]
             removed = restore_tree(source / Path(file_set["directory"]).name, root, file_set)
             result.removed_files.extend(f"{name}/{path}" for path in removed)
     except (BackupError, OSError) as error:
-        raise BackupError(
+        raise HalfRestoredError(
             "HALF RESTORED: the database was restored, but copying the files failed: "
             f"{error}. Fix the cause and run restore again with --force."
         ) from error
+
+
+def backup_restore(*, source: Path, force: bool, say: Callable[[str], None]) -> RestoreResult:
+    """Restores `source` into the configured database and directories, then verifies it."""
+    manifest = read_manifest(source)
+    result = RestoreResult(manifest=manifest)
+    result.targets = _file_targets(manifest, result)
+    _refuse_unless_ready(source, manifest, result, force)
+    say(f"Restoring the backup of {manifest['created_at']} (Brücke {manifest['bruecke_version']}) …")
+    try:
+        _restore_database(source, manifest, result)
+    except HalfRestoredError:
+        raise
+    except (BackupError, OSError, sqlite3.Error) as error:
+        raise BackupError(f"The database restore failed; the database was not changed. {error}") from error
+    say("Database restored.")
+    _restore_files(source, manifest, result)
     say("Files restored. Checking …")
-    _verify(source, manifest, targets, result)
+    _verify(manifest, result.targets, result)
     if not result.pending_migrations:
         # The audit log then shows that events between the backup and now are missing.
         # An older schema may lack columns of today's event; `migrate` comes first there.
