@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             result = backup_create(to=to)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except (OSError, sqlite3.Error) as error:
+            # A file or directory that cannot be read or written (permissions, disk full).
+            raise CommandError(f"{type(error).__name__}: {error}") from error
         manifest = result.manifest
         files = sum(file_set["count"] for file_set in manifest["file_sets"].values())
         self.stdout.write(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             result = backup_restore(source=source, force=force, say=self.stdout.write)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except (OSError, sqlite3.Error) as error:
+            # A file or directory that cannot be read or written (permissions, disk full).
+            raise CommandError(f"{type(error).__name__}: {error}") from error
         self._report(result)
 
     def _report(self, result: RestoreResult) -> None:
