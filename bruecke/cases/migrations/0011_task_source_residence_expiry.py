@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_audit_labels'),
+        ("cases", "0010_audit_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='task',
-            name='source',
-            field=models.CharField(choices=[('manual', 'task'), ('plan_step', 'plan step'), ('document_expiry', 'document expires'), ('follow_up', 'follow-up after exit'), ('transfer', 'transfer to accept'), ('residence_expiry', 'residence document expires')], default='manual', max_length=20, verbose_name='source'),
+            model_name="task",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("manual", "task"),
+                    ("plan_step", "plan step"),
+                    ("document_expiry", "document expires"),
+                    ("follow_up", "follow-up after exit"),
+                    ("transfer", "transfer to accept"),
+                    ("residence_expiry", "residence document expires"),
+                ],
+                default="manual",
+                max_length=20,
+                verbose_name="source",
+            ),
         ),
     ]
