@@ -65,7 +65,9 @@ def test_a_document_expiring_in_the_window_gets_one_task_for_the_case_manager(de
     assert (task.source_type, task.source_id) == (RESIDENCE, str(document.pk))
     assert task.case == case and task.assignee == demo.users["cm_a"] == case.case_manager
     assert task.due_on == max(document.valid_until - datetime.timedelta(days=42), today)
-    assert document.valid_until.strftime("%d.%m.%Y") in task.title and participant.family_name not in task.title
+    assert (
+        document.valid_until.strftime("%d.%m.%Y") in task.title and participant.family_name not in task.title
+    )
     assert task.title.startswith("Aufenthaltsdokument läuft am")  # German, the installation's language
     assert AuditEvent.objects.filter(
         action=AuditAction.CREATE, object_type="cases.task", object_id=str(task.pk), actor=None
@@ -196,7 +198,9 @@ def test_housekeeping_deletes_only_what_has_expired(demo: DemoNetwork) -> None:
     SubmissionToken.objects.create(user=user, token="fresh")
     expired = SessionStore()
     expired.create()
-    Session.objects.filter(session_key=expired.session_key).update(expire_date=now - datetime.timedelta(days=1))
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=now - datetime.timedelta(days=1)
+    )
     live = SessionStore()
     live.create()
 
@@ -211,7 +215,9 @@ def test_housekeeping_deletes_only_what_has_expired(demo: DemoNetwork) -> None:
     ]
     assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["fresh"]
     assert Session.objects.filter(session_key=live.session_key).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.DELETE, object_type="accounts.throttlecounter").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DELETE, object_type="accounts.throttlecounter"
+    ).exists()
     # A second run finds nothing left.
     assert set(run_schedule(only=["housekeeping"]).steps["housekeeping"].counts.values()) == {0}
 
@@ -235,7 +241,9 @@ def test_each_run_is_recorded_with_counts_and_no_personal_data(demo: DemoNetwork
         assert participant.family_name not in stored and participant.given_names not in stored
 
     second = run_schedule(today=today)
-    assert ScheduleRun.objects.get(pk=second.run_id).steps["residence_reminders"]["counts"] == {"unchanged": 1}
+    assert ScheduleRun.objects.get(pk=second.run_id).steps["residence_reminders"]["counts"] == {
+        "unchanged": 1
+    }
     assert len(_reminders()) == 1
 
 
