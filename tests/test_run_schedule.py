@@ -155,7 +155,9 @@ def test_a_document_no_longer_expiring_soon_loses_its_open_reminder(demo: DemoNe
 def test_an_expired_documents_reminder_stays_open_and_overdue(demo: DemoNetwork) -> None:
     today = _today()
     _residence_step(today)
-    later = _document(_mohammed()).valid_until + datetime.timedelta(days=3)  # type: ignore[operator]
+    valid_until = _document(_mohammed()).valid_until
+    assert valid_until is not None
+    later = valid_until + datetime.timedelta(days=3)
     assert _residence_step(later) == {}
     [task] = _reminders()
     assert task.is_open and task.is_overdue(later)
