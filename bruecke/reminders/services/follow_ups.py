@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from bruecke.cases.models import CaseStatus, Task
 from bruecke.cases.services.exit import sync_follow_up_task
@@ -58,12 +58,13 @@ def _awaiting_without_task(today: datetime.date) -> list[ExitRecord]:
     return [record for record in awaiting if str(record.pk) not in with_task]
 
 
+@transaction.atomic
 def _restore_one(record: ExitRecord) -> str:
-    try:
-        with transaction.atomic():
-            sync_follow_up_task(actor=None, record=record, case=record.case, done=False)
-    except IntegrityError:
+    # The record's row lock makes concurrent runs take turns; the second finds the task.
+    ExitRecord.objects.select_for_update().filter(pk=record.pk).exists()
+    if Task.objects.filter(source_type=EXIT_TYPE, source_id=str(record.pk)).exists():
         return "made_by_other_run"
+    sync_follow_up_task(actor=None, record=record, case=record.case, done=False)
     return "created"
 
 

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,25 +94,25 @@ def _due_on(document: ResidenceStatus, made_on: datetime.date) -> datetime.date:
     return max(document.valid_until - datetime.timedelta(days=settings.RESIDENCE_REMINDER_DAYS), made_on)
 
 
+@transaction.atomic
 def _sync_one(case: Case, document: ResidenceStatus, today: datetime.date) -> str:
+    # The document's row lock makes concurrent runs take turns here; the second then
+    # finds the task the first created (PostgreSQL; SQLite writes one at a time anyway).
+    if not ResidenceStatus.objects.select_for_update().filter(pk=document.pk).exists():
+        return "document_gone"
     existing = Task.objects.filter(source_type=SOURCE_TYPE, source_id=str(document.pk)).first()
     if existing is not None and existing.done_on is not None:
         return "already_done"
     made_on = timezone.localdate(existing.created_at) if existing is not None else today
-    try:
-        with transaction.atomic():
-            task = task_sync(
-                actor=None,
-                source=document,
-                source_kind=TaskSource.RESIDENCE_EXPIRY,
-                case=case,
-                assignee=case.case_manager,
-                title=_title(document),
-                due_on=_due_on(document, made_on),
-            )
-    except IntegrityError:
-        # A concurrent run created this task between our read and our insert.
-        return "made_by_other_run"
+    task = task_sync(
+        actor=None,
+        source=document,
+        source_kind=TaskSource.RESIDENCE_EXPIRY,
+        case=case,
+        assignee=case.case_manager,
+        title=_title(document),
+        due_on=_due_on(document, made_on),
+    )
     if existing is None:
         return "created"
     return "updated" if task.version != existing.version else "unchanged"
@@ -125,6 +125,10 @@ def _open_reminders() -> Iterator[Task]:
 
 @transaction.atomic
 def _settle_one(task: Task, today: datetime.date, window_end: datetime.date) -> str:
+    # Locked and still open: a concurrent run may have settled it a moment ago.
+    locked = Task.objects.select_for_update().filter(pk=task.pk, done_on__isnull=True).first()
+    if locked is None:
+        return "settled_by_other_run"
     document = (
         ResidenceStatus.objects.filter(pk=task.source_id).select_related("participant").first()
         if task.source_type == SOURCE_TYPE
