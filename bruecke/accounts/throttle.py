@@ -31,7 +31,7 @@ def _window_start() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
 
 
-def take(key: str, limit: int, *, _retry: bool = True) -> bool:
+def take(key: str, limit: int) -> bool:
     """Atomically takes one attempt from `key`'s allowance in the current window; False
     (and nothing counted) when the allowance is used up."""
     now = timezone.now()
@@ -39,11 +39,7 @@ def take(key: str, limit: int, *, _retry: bool = True) -> bool:
     ThrottleCounter.objects.get_or_create(key=key, defaults={"window_start": now})
     # A window that has run out starts again; the condition makes a parallel reset harmless.
     counters.filter(window_start__lt=_window_start()).update(window_start=now, count=0)
-    if counters.filter(count__lt=limit).update(count=F("count") + 1) == 1:
-        return True
-    # The daily run deletes long-idle counters: one deleted between get_or_create and the
-    # UPDATE is not a used-up allowance, so start once more with a fresh row.
-    return _retry and not counters.exists() and take(key, limit, _retry=False)
+    return counters.filter(count__lt=limit).update(count=F("count") + 1) == 1
 
 
 def give_back(key: str) -> None:

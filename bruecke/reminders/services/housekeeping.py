@@ -26,7 +26,9 @@ from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction, SubmissionToken
 from bruecke.core.submission import purge_submission_tokens
 
-# A margin beyond the window, so that a counter being used right now is never deleted.
+# Only counters idle for a day beyond their window go. An attempt of exactly that name or
+# address in the same millisecond as the deletion could be refused once (its counter row
+# vanished between get_or_create and the UPDATE); accepted, as the person simply retries.
 THROTTLE_MARGIN = datetime.timedelta(days=1)
 
 
