@@ -269,3 +269,20 @@ def test_the_reminder_window_setting_is_validated(value: str) -> None:
         check=False,
     )
     assert result.returncode != 0 and "RESIDENCE_REMINDER_DAYS" in result.stderr
+
+
+def test_the_demo_always_has_a_document_for_the_run_to_remind_of(demo: DemoNetwork) -> None:
+    """`make run` on any later day: seeding renews Mohammed's document once it has left the
+    window, and the run then gives Anna Berger a reminder for it."""
+    from bruecke.reminders.demo import seed_expiring_document
+
+    assert seed_expiring_document(demo) is None  # fresh demo data: expires in 10 days
+    later = _today() + datetime.timedelta(days=60)
+    renewed = seed_expiring_document(demo, today=later)
+    assert renewed is not None and renewed.valid_until == later + datetime.timedelta(days=10)
+    assert seed_expiring_document(demo, today=later) is None
+    assert _document(_mohammed()).pk == renewed.pk
+
+    assert _residence_step(later) == {"created": 1}
+    [task] = _reminders()
+    assert task.source_id == str(renewed.pk) and task.assignee == demo.users["cm_a"]
