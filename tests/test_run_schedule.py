@@ -286,3 +286,21 @@ def test_the_demo_always_has_a_document_for_the_run_to_remind_of(demo: DemoNetwo
     assert _residence_step(later) == {"created": 1}
     [task] = _reminders()
     assert task.source_id == str(renewed.pk) and task.assignee == demo.users["cm_a"]
+
+
+def test_operators_read_the_run_records_in_the_admin(demo: DemoNetwork) -> None:
+    from django.urls import reverse
+
+    from bruecke.accounts.models import User
+    from bruecke.network.demo import DEMO_PASSWORD
+    from tests.clients import verified_client
+
+    report = run_schedule()
+    operator = User.objects.create_superuser("op.erator", "op@example.org", DEMO_PASSWORD)
+    client = verified_client(operator)
+    listed = client.get(reverse("admin:reminders_schedulerun_changelist"))
+    assert listed.status_code == 200
+    shown = client.get(reverse("admin:reminders_schedulerun_change", args=[report.run_id]))
+    assert shown.status_code == 200 and b"residence_reminders" in shown.content
+    assert client.get(reverse("admin:reminders_notice_changelist")).status_code == 200
+    assert client.get(reverse("admin:reminders_schedulerun_add")).status_code == 403
