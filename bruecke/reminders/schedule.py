@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 
-from bruecke.reminders.models import RunOutcome, ScheduleRun
+from bruecke.reminders.models import RunOutcome
 from bruecke.reminders.services import runs
 from bruecke.reminders.services.breaches import breach_deadline_notices
 from bruecke.reminders.services.follow_ups import follow_up_tasks, task_due_notices
@@ -98,7 +98,3 @@ def _run_step(name: str, step: Step, day: datetime.date) -> StepResult:
 
 def step_names() -> list[str]:
     return list(_steps())
-
-
-def last_runs(limit: int = 10) -> list[ScheduleRun]:
-    return list(ScheduleRun.objects.all()[:limit])
