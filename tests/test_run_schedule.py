@@ -304,3 +304,26 @@ def test_operators_read_the_run_records_in_the_admin(demo: DemoNetwork) -> None:
     assert shown.status_code == 200 and b"residence_reminders" in shown.content
     assert client.get(reverse("admin:reminders_notice_changelist")).status_code == 200
     assert client.get(reverse("admin:reminders_schedulerun_add")).status_code == 403
+
+
+def test_a_record_that_fails_does_not_keep_the_step_from_the_others() -> None:
+    from bruecke.reminders.items import Items, ItemsFailed
+
+    items = Items("example")
+    done: list[int] = []
+
+    def fails() -> str:
+        raise ConnectionRefusedError("mail server unreachable")
+
+    def works(number: int) -> str:
+        done.append(number)
+        return "sent"
+
+    items.run(lambda: works(1))
+    items.run(fails)
+    items.run(lambda: works(2))
+    assert done == [1, 2]
+    with pytest.raises(ItemsFailed) as failed:
+        items.result()
+    assert failed.value.counts == {"sent": 2, "failed": 1}
+    assert failed.value.error == "ConnectionRefusedError"

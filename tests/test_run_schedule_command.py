@@ -92,7 +92,7 @@ def test_the_demo_gets_a_reminder_and_a_failed_step_fails_the_command_only_after
     [(outcome, steps)] = installation.query("SELECT outcome, steps FROM reminders_schedulerun")
     recorded = json.loads(steps)
     assert outcome == "failed"
-    failed = {"outcome": "failed", "counts": {}, "error": "ConnectionRefusedError"}
+    failed = {"outcome": "failed", "counts": {"failed": 1}, "error": "ConnectionRefusedError"}
     assert recorded["task_due_notices"] == failed
     assert recorded["residence_reminders"] == {"outcome": "ok", "counts": {"created": 1}}
     assert "Al-Hassan" not in steps

@@ -3,14 +3,14 @@ or cron) and by the background worker; see decision 0031.
 
 Each step is idempotent, so a repeated or concurrent run creates nothing twice. A step
 that fails is recorded and logged (exception type and code lines only: messages of
-database errors may quote values) and does not stop the steps after it.
+database errors may quote values) and does not stop the steps after it; within a step, a
+record that fails does not stop the other records (`items.Items`).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 
+from bruecke.reminders.items import ItemsFailed, describe
 from bruecke.reminders.models import RunOutcome
 from bruecke.reminders.services import runs
 from bruecke.reminders.services.breaches import breach_deadline_notices
@@ -87,13 +88,18 @@ def run_schedule(*, today: datetime.date | None = None, only: list[str] | None =
 def _run_step(name: str, step: Step, day: datetime.date) -> StepResult:
     try:
         counts = step(day)
+    except ItemsFailed as failed:  # some records failed, the others were done
+        logger.error("schedule step %s failed: %s", name, _described(failed.counts))
+        return StepResult(outcome=RunOutcome.FAILED, counts=failed.counts, error=failed.error)
     except Exception as error:  # recorded and logged; the other steps go on
-        code = "".join(traceback.format_tb(error.__traceback__))
-        logger.error("schedule step %s failed: %s\n%s", name, type(error).__name__, code)
+        logger.error("schedule step %s failed: %s", name, describe(error))
         return StepResult(outcome=RunOutcome.FAILED, error=type(error).__name__)
-    described = ", ".join(f"{key}={value}" for key, value in sorted(counts.items())) or "nothing to do"
-    logger.info("schedule step %s ok: %s", name, described)
+    logger.info("schedule step %s ok: %s", name, _described(counts))
     return StepResult(outcome=RunOutcome.OK, counts=counts)
+
+
+def _described(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in sorted(counts.items())) or "nothing to do"
 
 
 def step_names() -> list[str]:

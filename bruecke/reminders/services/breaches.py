@@ -10,7 +10,7 @@ must not hide an overdue notification. Once per breach (a `Notice` with a unique
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,13 +18,14 @@ from django.utils import timezone
 from bruecke.network.models import Membership, Role
 from bruecke.privacy.models import DEADLINE_WARNING, NOTIFICATION_DEADLINE, Breach, BreachRisk, BreachStatus
 from bruecke.reminders import mails
+from bruecke.reminders.items import Items
 from bruecke.reminders.models import NoticeKind
 from bruecke.reminders.services.runs import notice_claim
 
 
 def breach_deadline_notices(*, now: datetime.datetime | None = None) -> dict[str, int]:
     moment = now or timezone.now()
-    counts: Counter[str] = Counter()
+    items = Items("breach_deadlines")
     due = (
         Breach.objects.filter(
             status=BreachStatus.OPEN,
@@ -36,8 +37,8 @@ def breach_deadline_notices(*, now: datetime.datetime | None = None) -> dict[str
         .order_by("detected_at", "id")
     )
     for breach in due:
-        counts[_notify_one(breach, moment)] += 1
-    return dict(counts)
+        items.run(partial(_notify_one, breach, moment))
+    return items.result()
 
 
 def data_protection_officers(organisation_id: int) -> list[int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from functools import partial
 
 from django.db import transaction
 
@@ -23,6 +24,7 @@ from bruecke.cases.services.exit import sync_follow_up_task
 from bruecke.esf import results
 from bruecke.esf.exit_models import ExitRecord
 from bruecke.reminders import mails
+from bruecke.reminders.items import Items
 from bruecke.reminders.models import Notice, NoticeKind
 from bruecke.reminders.services.runs import notice_claim
 
@@ -34,12 +36,12 @@ EXIT_TYPE = ExitRecord._meta.label_lower
 
 def follow_up_tasks(*, today: datetime.date) -> dict[str, int]:
     """(a): restores the missing follow-up tasks of exit records awaiting their answer."""
-    counts: Counter[str] = Counter()
+    items = Items("follow_up_tasks")
     for record in _awaiting_without_task(today):
         last_day = record.follow_up_due + datetime.timedelta(days=results.FOLLOW_UP_TOLERANCE_DAYS)
         if today <= last_day:
-            counts[_restore_one(record)] += 1
-    return dict(counts)
+            items.run(partial(_restore_one, record))
+    return items.result()
 
 
 def _awaiting_without_task(today: datetime.date) -> list[ExitRecord]:
@@ -70,12 +72,16 @@ def _restore_one(record: ExitRecord) -> str:
 
 def task_due_notices(*, today: datetime.date) -> dict[str, int]:
     """(b): one e-mail per assignee with tasks that came due and were not announced yet."""
-    counts: Counter[str] = Counter()
+    items = Items("task_due_notices")
     for assignee_id, tasks in _unannounced_due_tasks(today).items():
-        announced = _announce(assignee_id, tasks)
-        counts["tasks_announced"] += announced
-        counts["mails"] += 1 if announced else 0
-    return dict(counts)
+        items.run(partial(_announce_counted, assignee_id, tasks, items.counts))
+    return items.result(drop=("nothing_new",))
+
+
+def _announce_counted(assignee_id: int, tasks: list[Task], counts: Counter[str]) -> str:
+    announced = _announce(assignee_id, tasks)  # counted once its mail has gone out
+    counts["tasks_announced"] += announced
+    return "mails" if announced else "nothing_new"
 
 
 def _unannounced_due_tasks(today: datetime.date) -> dict[int, list[Task]]:

@@ -12,8 +12,8 @@ expired document's open task stays open: it is overdue and needs someone to act.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from bruecke.cases.models import Case, CaseStatus, Task, TaskSource
 from bruecke.cases.services.tasks import task_sync
 from bruecke.core.services import model_delete, model_update
 from bruecke.participants.models import ResidenceStatus
+from bruecke.reminders.items import Items
 
 BATCH = 500
 SOURCE_TYPE = ResidenceStatus._meta.label_lower
@@ -37,20 +38,18 @@ def residence_reminders(*, today: datetime.date) -> dict[str, int]:
     Most days most reminders are already right: they are compared in memory, batch by
     batch, and only a reminder that needs a change gets its own locked transaction (which
     checks again)."""
-    counts: Counter[str] = Counter()
+    items = Items("residence_reminders")
     window_end = today + datetime.timedelta(days=settings.RESIDENCE_REMINDER_DAYS)
     for pairs in _expiring(today, window_end):
         tasks = _tasks_of([document.pk for _case, document in pairs])
         for case, document in pairs:
-            counts[_check_one(case, document, tasks.get(str(document.pk)), today)] += 1
+            items.run(partial(_check_one, case, document, tasks.get(str(document.pk)), today))
     for batch in _open_reminders():
         decisions = _settlements(batch, window_end)
         for task in batch:
-            if decisions[task.pk] == "kept":
-                continue
-            counts[_settle_one(task, today, window_end)] += 1
-    counts.pop("kept", None)
-    return dict(counts)
+            if decisions[task.pk] != "kept":
+                items.run(partial(_settle_one, task, today, window_end))
+    return items.result(drop=("kept",))
 
 
 def _expiring(
