@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bruecke.cases",
     "bruecke.rules",
     "bruecke.privacy",
+    "bruecke.reminders",
     "django_countries",
 ]
 if ENVIRONMENT == "test":
@@ -176,6 +177,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Days before a case document expires on which its reminder task is due.
 DOCUMENT_REMINDER_DAYS = env_int("DOCUMENT_REMINDER_DAYS", 42, minimum=0)
+# Days before a participant's current residence document expires from which the daily run
+# (`run_schedule`) gives the case manager a reminder task: six weeks, like case documents
+# and the dashboard's list of expiring documents.
+RESIDENCE_REMINDER_DAYS = env_int("RESIDENCE_REMINDER_DAYS", 42, minimum=1)
 # Access reports (Art. 15 GDPR) with more rows than this are not made into a PDF in the
 # request (about 10 s per 2,000 rows); staff print the page or hand over the JSON copy.
 ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum=1)

@@ -33,7 +33,7 @@ def model_create(*, actor: User | None, instance: M) -> M:
 
 @transaction.atomic
 def model_update(
-    *, actor: User, instance: M, data: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User | None, instance: M, data: Mapping[str, Any], expected_version: int | None = None
 ) -> tuple[M, list[str]]:
     """Applies `data` to a fresh, locked copy of `instance`; audits the changed field names.
 
@@ -68,6 +68,6 @@ def _auto_now_fields(instance: models.Model) -> list[str]:
 
 
 @transaction.atomic
-def model_delete(*, actor: User, instance: models.Model) -> None:
+def model_delete(*, actor: User | None, instance: models.Model) -> None:
     audit_record(actor=actor, action=AuditAction.DELETE, obj=instance)
     instance.delete()

@@ -1,6 +1,7 @@
 """Tasks and reminders: per case or free, assigned to one staff member.
 
-Tasks come from plan steps, document expiry and the follow-up after exit (`source` with a
+Tasks come from plan steps, document expiry, the follow-up after exit and the daily run's
+residence-document reminders (`source` with a
 reference to the record they come from, kept in sync by that record's service) or are
 written by staff (`MANUAL`). A task is done once; the "my day" list shows the open ones.
 Staff tasks can be changed while open (title, due date, assignee), with optimistic locking;
@@ -25,6 +26,8 @@ class TaskSource(models.TextChoices):
     DOCUMENT_EXPIRY = "document_expiry", _("document expires")
     FOLLOW_UP = "follow_up", _("follow-up after exit")
     TRANSFER = "transfer", _("transfer to accept")
+    # Created by the daily run (bruecke.reminders) for the participant's current document.
+    RESIDENCE_EXPIRY = "residence_expiry", _("residence document expires")
 
 
 class Task(VersionedModel, OrganisationScopedModel):

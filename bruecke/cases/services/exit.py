@@ -29,7 +29,7 @@ from bruecke.esf.exit_models import ExitRecord, FollowUp
 from bruecke.esf.exit_services import SituationInput
 
 
-def _sync_follow_up_task(*, actor: User, record: ExitRecord, case: Case, done: bool) -> Task:
+def sync_follow_up_task(*, actor: User | None, record: ExitRecord, case: Case, done: bool) -> Task:
     """The reminder for the follow-up six months after exit (§11.8), due on the reference date."""
     return task_sync(
         actor=actor,
@@ -130,7 +130,7 @@ def case_close(
         obj=record,
         details={"reason": record.exit_reason},
     )
-    _sync_follow_up_task(actor=actor, record=record, case=closed, done=False)
+    sync_follow_up_task(actor=actor, record=record, case=closed, done=False)
     return record
 
 
@@ -164,7 +164,7 @@ def exit_correct(
         obj=updated,
         details={"reason": updated.exit_reason, "correction": True},
     )
-    _sync_follow_up_task(actor=actor, record=updated, case=case, done=_task_done(updated))
+    sync_follow_up_task(actor=actor, record=updated, case=case, done=_task_done(updated))
     return updated
 
 
@@ -181,7 +181,7 @@ def follow_up_record(*, actor: User, record: ExitRecord, data: Mapping[str, Any]
         obj=follow_up,
         details={"answer": follow_up.employed},
     )
-    _sync_follow_up_task(actor=actor, record=record, case=case, done=True)
+    sync_follow_up_task(actor=actor, record=record, case=case, done=True)
     return follow_up
 
 

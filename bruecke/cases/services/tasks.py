@@ -170,14 +170,13 @@ def task_sync(
             actor=actor,
             instance=Task(source_type=source_type, source_id=source_id, created_by=actor, **values),
         )
-    if actor is None:
-        raise ValueError("Updating a generated task needs the acting user.")
+    # actor None: the system (the daily run, bruecke.reminders), audited without an actor.
     updated, _changed = model_update(actor=actor, instance=task, data=values)
     return updated
 
 
 @transaction.atomic
-def task_remove_for(*, actor: User, source: models.Model) -> None:
+def task_remove_for(*, actor: User | None, source: models.Model) -> None:
     """Removes the task of a source that no longer needs one (e.g. a deleted plan step)."""
     task = Task.objects.filter(source_type=object_type_of(source), source_id=str(source.pk)).first()
     if task is not None:

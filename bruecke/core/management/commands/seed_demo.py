@@ -12,6 +12,7 @@ from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.participants import demo as participants_demo
 from bruecke.privacy import demo as privacy_demo
+from bruecke.reminders import demo as reminders_demo
 
 DEMO_USERNAMES = [persona[0] for persona in PERSONAS.values()]
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         demo = seed_network()
         participants_demo.seed_fixed(demo)
         privacy_demo.seed_breach(demo)
+        reminders_demo.seed_expiring_document(demo)
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")
