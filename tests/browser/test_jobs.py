@@ -60,7 +60,8 @@ def test_progress_updates_through_htmx_and_the_result_downloads(
 ) -> None:
     gate = tmp_path / "gate"
     user = User.objects.get(username="anna.berger")
-    job = job_start(actor=user, kind="test.count", params={"steps": 3, "gate": str(gate)}, title="Testauftrag 1")
+    params = {"steps": 3, "gate": str(gate)}
+    job = job_start(actor=user, kind="test.count", params=params, title="Testauftrag 1")
     bpage.login("anna.berger")
     page = bpage.page
     page.click(f"nav a[href='{reverse('jobs:list')}']")
