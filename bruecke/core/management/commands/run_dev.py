@@ -31,10 +31,22 @@ class Command(BaseCommand):
         parser.add_argument("--noreload", action="store_true", help="No reloading on code changes.")
 
     def handle(self, *, addrport: str, noreload: bool, **options: Any) -> None:
-        reload_flag = ["--noreload"] if noreload else []
+        # Both reload on code changes unless told not to (a changed job handler, too).
         commands = {
-            "web server": [sys.executable, str(MANAGE), "runserver", addrport, *reload_flag],
-            "worker": [sys.executable, str(MANAGE), "run_worker", "--no-startup-delay"],
+            "web server": [
+                sys.executable,
+                str(MANAGE),
+                "runserver",
+                addrport,
+                *(["--noreload"] if noreload else []),
+            ],
+            "worker": [
+                sys.executable,
+                str(MANAGE),
+                "run_worker",
+                "--no-startup-delay",
+                *([] if noreload else ["--reload"]),
+            ],
         }
         children = {name: _start(command) for name, command in commands.items()}
         pids = ", ".join(f"{name} pid {child.pid}" for name, child in children.items())
