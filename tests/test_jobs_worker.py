@@ -9,6 +9,7 @@ into a file for the worker and copied back afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -199,40 +200,53 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _run_dev(worker_db: WorkerDatabase) -> tuple[subprocess.Popen[str], str, dict[str, int]]:
-    """Starts `run_dev` and waits until the web server answers; returns the process, the
-    health address and the children's pids as it reports them."""
-    worker_db.share()
-    port = _free_port()
-    process = _manage("run_dev", f"127.0.0.1:{port}", "--noreload", env=worker_db.env)
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert first.startswith("Started web server pid"), first
-    words = first.replace(",", "").replace(".", " ").split()
-    pids = {"web": int(words[words.index("server") + 2]), "worker": int(words[words.index("worker") + 2])}
-    health = f"http://127.0.0.1:{port}{reverse('core:health')}"
-    _wait_until(lambda: _answers(health), "the web server", process)
-    assert _alive(pids["worker"])
-    return process, health, pids
+@pytest.fixture
+def run_dev(
+    worker_db: WorkerDatabase,
+) -> Iterator[Callable[[], tuple[subprocess.Popen[str], str, dict[str, int]]]]:
+    """Starts `run_dev` and waits until the web server answers; gives the process, the
+    health address and the children's pids as it reports them. Whatever the test leaves
+    running is killed afterwards (the children have process groups of their own)."""
+    started: list[tuple[subprocess.Popen[str], dict[str, int]]] = []
 
+    def start() -> tuple[subprocess.Popen[str], str, dict[str, int]]:
+        worker_db.share()
+        port = _free_port()
+        process = _manage("run_dev", f"127.0.0.1:{port}", "--noreload", env=worker_db.env)
+        pids: dict[str, int] = {}
+        started.append((process, pids))
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        while line and not line.startswith("Started web server pid"):
+            line = process.stdout.readline()
+        words = line.replace(",", "").replace(".", " ").split()
+        pids["web"] = int(words[words.index("server") + 2])
+        pids["worker"] = int(words[words.index("worker") + 2])
+        health = f"http://127.0.0.1:{port}{reverse('core:health')}"
+        _wait_until(lambda: _answers(health), "the web server", process)
+        assert _alive(pids["worker"])
+        return process, health, pids
 
-def test_run_dev_starts_web_server_and_worker_and_sigterm_stops_both(worker_db: WorkerDatabase) -> None:
-    process, health, pids = _run_dev(worker_db)
-    try:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=TIMEOUT) == 0
-    finally:
+    yield start
+    for process, pids in started:
         process.kill()
+        process.wait()
+        for pid in pids.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+
+
+def test_run_dev_starts_web_server_and_worker_and_sigterm_stops_both(run_dev: Callable[[], Any]) -> None:
+    process, health, pids = run_dev()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=TIMEOUT) == 0
     assert not _alive(pids["web"]) and not _alive(pids["worker"])
     assert not _answers(health)
 
 
-def test_run_dev_stops_the_web_server_when_the_worker_dies(worker_db: WorkerDatabase) -> None:
-    process, health, pids = _run_dev(worker_db)
-    try:
-        os.kill(pids["worker"], signal.SIGKILL)
-        assert process.wait(timeout=TIMEOUT) == 1
-    finally:
-        process.kill()
+def test_run_dev_stops_the_web_server_when_the_worker_dies(run_dev: Callable[[], Any]) -> None:
+    process, health, pids = run_dev()
+    os.kill(pids["worker"], signal.SIGKILL)
+    assert process.wait(timeout=TIMEOUT) == 1
     assert not _alive(pids["web"])
     assert not _answers(health)

@@ -25,6 +25,8 @@ STOP_GRACE_SECONDS = 10
 
 class Command(BaseCommand):
     help = "Runs the development web server and a background-job worker together."
+    # The children run the checks (runserver prints them); doing it here too says it twice.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
