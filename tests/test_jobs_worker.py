@@ -20,7 +20,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -66,6 +66,28 @@ class WorkerDatabase:
                 source.backup(connection.connection)
             finally:
                 source.close()
+
+    def make_stale(self, job: Job) -> None:
+        """Sets the job's heartbeat an hour back, beside the running worker."""
+        hour_ago = timezone.now() - timedelta(hours=1)
+        if self.sqlite_file is None:
+            Job.objects.filter(pk=job.pk).update(heartbeat_at=hour_ago)
+            return
+        stored = hour_ago.astimezone(UTC).replace(tzinfo=None)  # as Django stores it
+        with sqlite3.connect(self.sqlite_file) as writer:
+            writer.execute("UPDATE jobs_job SET heartbeat_at = ? WHERE id = ?", [str(stored), job.pk.hex])
+
+    def task_status(self, job: Job) -> str:
+        """The status of the job's task in django-tasks-db's table."""
+        from django_tasks_db.models import DBTaskResult
+
+        task_id = Job.objects.get(pk=job.pk).task_result_id
+        if self.sqlite_file is None:
+            return str(DBTaskResult.objects.get(pk=task_id).status)
+        with sqlite3.connect(self.sqlite_file) as reader:
+            table = DBTaskResult._meta.db_table
+            found = reader.execute(f"SELECT status FROM {table} WHERE id = ?", [task_id.replace("-", "")])  # noqa: S608
+            return str(found.fetchone()[0])
 
     def job_row(self, job: Job) -> tuple[str, int, int | None]:
         """(state, done, total) of the job as stored now, read beside the running worker."""
@@ -176,6 +198,26 @@ def test_a_worker_killed_in_the_middle_leaves_no_job_running_and_no_file(
     assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
     # The user can start it again: the failed job no longer holds its place.
     assert _start(persona("cm_a"), "test.stream", pieces=3, gate=str(gate)).pk != job.pk
+
+
+def test_the_worker_runs_the_housekeeping_beside_its_task_loop(
+    worker_db: WorkerDatabase, persona: Callable[[str], User]
+) -> None:
+    job = _start(persona("cm_a"), "test.count", steps=1)
+    assert services.job_claim(job_id=job.pk) is not None  # running, heartbeat fresh
+    worker_db.share()
+    worker = _manage(
+        "run_worker", "--housekeeping-seconds", "0.5", "--no-startup-delay", "-v0", env=worker_db.env
+    )
+    try:
+        time.sleep(1)  # its first housekeeping round has run and found nothing stale
+        assert worker_db.job_row(job)[0] == "running"
+        worker_db.make_stale(job)  # as if its own worker had died an hour ago
+        _wait_until(lambda: worker_db.job_row(job)[0] == "failed", "the housekeeping", worker)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=TIMEOUT) == 0
+    finally:
+        worker.kill()
 
 
 def _free_port() -> int:
