@@ -16,6 +16,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -292,3 +293,50 @@ def test_run_dev_stops_the_web_server_when_the_worker_dies(run_dev: Callable[[],
     assert process.wait(timeout=TIMEOUT) == 1
     assert not _alive(pids["web"])
     assert not _answers(health)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two real connections; the in-memory SQLite test database has one (SQLite "
+    "serialises writers with IMMEDIATE transactions anyway)",
+)
+def test_two_simultaneous_clicks_give_one_job(transactional_db: None, persona: Callable[[str], User]) -> None:
+    """The first request's transaction is still open when the second one inserts: the
+    partial unique index makes the second wait, fail, and return the first job."""
+    user = persona("cm_a")
+    created = threading.Event()
+    release = threading.Event()
+    results: dict[str, Any] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = job_start(actor=user, kind="test.count", params={"steps": 2}, title="t").pk
+                created.set()
+                release.wait(TIMEOUT)
+        except BaseException as error:
+            results["first_error"] = error
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            results["second"] = job_start(actor=user, kind="test.count", params={"steps": 2}, title="t").pk
+        except BaseException as error:
+            results["second_error"] = error
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    two = threading.Thread(target=second)
+    one.start()
+    assert created.wait(TIMEOUT)
+    two.start()
+    two.join(timeout=1)
+    assert two.is_alive()  # waiting on the first transaction's row in the unique index
+    release.set()
+    one.join(TIMEOUT)
+    two.join(TIMEOUT)
+    assert "first_error" not in results and "second_error" not in results, results
+    assert results["first"] == results["second"]
+    assert Job.objects.filter(created_by=user, kind="test.count").count() == 1
