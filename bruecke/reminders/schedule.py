@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from bruecke.reminders.items import ItemsFailed, describe
-from bruecke.reminders.models import RunOutcome
+from bruecke.reminders.models import RunOutcome, ScheduleRun
 from bruecke.reminders.services import runs
 from bruecke.reminders.services.breaches import breach_deadline_notices
 from bruecke.reminders.services.follow_ups import follow_up_tasks, task_due_notices
@@ -100,6 +100,20 @@ def _run_step(name: str, step: Step, day: datetime.date) -> StepResult:
 
 def _described(counts: dict[str, int]) -> str:
     return ", ".join(f"{key}={value}" for key, value in sorted(counts.items())) or "nothing to do"
+
+
+# A worker that runs the schedule (`run_worker --daily-schedule`) retries a failed or
+# interrupted run after this long, not at every housekeeping tick.
+RETRY_AFTER = datetime.timedelta(hours=1)
+
+
+def schedule_due(*, today: datetime.date, now: datetime.datetime) -> bool:
+    """Whether a worker should run the schedule for `today`: not yet completed today, and no
+    run started within the last hour (one that is running, or failed and waits to retry)."""
+    runs_today = ScheduleRun.objects.filter(run_on=today)
+    if runs_today.filter(outcome=RunOutcome.OK).exists():
+        return False
+    return not runs_today.filter(started_at__gt=now - RETRY_AFTER).exists()
 
 
 def step_names() -> list[str]:
