@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -56,6 +57,22 @@ class Result:
     timings: list[float] = field(default_factory=list)
     errors: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cpu_seconds: float = 0.0  # gunicorn (master and workers) while the timings were taken
+
+
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU time of gunicorn's master and its workers (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if master in (pid, parent):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def _database_urls(server_url: str) -> tuple[str, str]:
@@ -94,7 +111,9 @@ def _prepare(environment: dict[str, str], participants: int) -> str:
         environment | {"BRUECKE_ENV": "development"}, "seed_demo", "--participants", str(participants)
     )
     _manage(environment, "collectstatic", "--no-input", "-v", "0")
-    _manage(environment, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+    _manage(
+        environment, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"
+    )
     found = re.search(r"demo key ([A-Z2-7 ]+) \(", seeded)
     assert found, "seed_demo printed no key"
     return found.group(1).replace(" ", "")
@@ -143,7 +162,9 @@ def _client(browser: Browser, paths: list[str], stop_at: float, start_at: float,
             result.errors += status != 200
 
 
-def _run(browsers: list[Browser], mixes: list[list[str]], seconds: float, warm_up: float) -> Result:
+def _run(
+    master: int, browsers: list[Browser], mixes: list[list[str]], seconds: float, warm_up: float
+) -> Result:
     result = Result()
     start_at = time.monotonic() + warm_up
     stop_at = start_at + seconds
@@ -153,6 +174,10 @@ def _run(browsers: list[Browser], mixes: list[list[str]], seconds: float, warm_u
     ]
     for worker in workers:
         worker.start()
+    time.sleep(max(start_at - time.monotonic(), 0))
+    cpu_before = _cpu_seconds(master)
+    time.sleep(max(stop_at - time.monotonic(), 0))
+    result.cpu_seconds = _cpu_seconds(master) - cpu_before
     for worker in workers:
         worker.join()
     return result
@@ -168,16 +193,44 @@ def _wait_until_serving(port: int) -> None:
     raise SystemExit("the server does not answer /health/")
 
 
-def _print_row(label: tuple[str, str, str], timings: list[float], seconds: float, errors: str) -> None:
+def _print_row(
+    label: tuple[str, str, str], timings: list[float], seconds: float, errors: str, cpu: float
+) -> None:
     if not timings:
         print(f"{label[0]:>12} {label[1]:>6} {label[2]:>5}  no requests finished")
         return
     print(
         f"{label[0]:>12} {label[1]:>6} {label[2]:>5} {len(timings) / seconds:>7.1f} "
         f"{statistics.median(timings):>7.1f} {_percentile(timings, 0.95):>7.1f} "
-        f"{_percentile(timings, 0.99):>7.1f} {len(timings):>8} {errors:>6} {os.getloadavg()[0]:>5.1f}",
+        f"{_percentile(timings, 0.99):>7.1f} {len(timings):>8} {errors:>6} {cpu:>8.1f} "
+        f"{os.getloadavg()[0]:>5.1f}",
         flush=True,
     )
+
+
+def _connection_cost(runs: int) -> None:
+    """What one request pays for its connection: a new one (CONN_MAX_AGE=0), the health
+    check of a kept one (CONN_HEALTH_CHECKS), or nothing; each followed by one query."""
+    from django.db import connection
+
+    def timed(prepare: Callable[[], object], before: Callable[[], object]) -> float:
+        timings = []
+        for _run in range(runs):
+            prepare()
+            started = time.perf_counter()
+            before()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
+
+    connection.ensure_connection()
+    new = timed(connection.close, connection.ensure_connection)
+    checked = timed(connection.ensure_connection, connection.is_usable)
+    kept = timed(connection.ensure_connection, lambda: None)
+    print(f"per request, median of {runs} (Django's connection, one SELECT 1 after it):")
+    print(f"  new connection {new:.2f} ms, kept + health check {checked:.2f} ms, kept {kept:.2f} ms")
+    connection.close()
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -207,9 +260,12 @@ def main() -> None:
         key = _prepare(base, args.participants)
         browsers: list[Browser] = []
         mixes: list[list[str]] = []
-        print(f"{'CONN_MAX_AGE':>12} {'health':>6} {'round':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'p99 ms':>7} {'requests':>8} {'errors':>6} {'load':>5}")
+        print(
+            f"{'CONN_MAX_AGE':>12} {'health':>6} {'round':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'p99 ms':>7} {'requests':>8} {'errors':>6} {'CPU ms/r':>8} {'load':>5}"
+        )
         totals: dict[tuple[str, str], list[float]] = {}
+        cpu_totals: dict[tuple[str, str], list[float]] = {}
         for round_ in range(1, args.rounds + 1):
             for max_age, checks in CONFIGURATIONS:
                 port = free_port()
@@ -218,7 +274,7 @@ def main() -> None:
                     "DATABASE_CONN_MAX_AGE": max_age,
                     "DATABASE_CONN_HEALTH_CHECKS": checks,
                 }
-                with running(gunicorn_command(), environment, port, log_dir):
+                with running(gunicorn_command(), environment, port, log_dir) as server:
                     _wait_until_serving(port)
                     if not browsers:
                         browsers = _sign_in_all(port, args.threads, key)
@@ -226,19 +282,30 @@ def main() -> None:
                         browser.port = port
                     if not mixes:
                         mixes = [_page_mix(browser) for browser in browsers]
-                    result = _run(browsers, mixes, args.seconds, args.warm_up)
+                    result = _run(server.process.pid, browsers, mixes, args.seconds, args.warm_up)
                 totals.setdefault((max_age, checks), []).extend(result.timings)
-                _print_row((max_age, checks, str(round_)), result.timings, args.seconds, str(result.errors))
+                cpu = result.cpu_seconds * 1000 / max(len(result.timings), 1)
+                cpu_totals.setdefault((max_age, checks), []).append(cpu)
+                _print_row(
+                    (max_age, checks, str(round_)), result.timings, args.seconds, str(result.errors), cpu
+                )
         print("all rounds:")
         for (max_age, checks), timings in totals.items():
-            _print_row((max_age, checks, "all"), timings, args.seconds * args.rounds, "")
+            cpu = statistics.median(cpu_totals[(max_age, checks)])
+            _print_row((max_age, checks, "all"), timings, args.seconds * args.rounds, "", cpu)
+        _connection_cost(500)
     finally:
         if not args.keep:
             _drop_database(admin)
 
 
 if __name__ == "__main__":
+    import signal
+
     import django
+
+    # `kill` stops the servers and drops the database like Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     sys.path.insert(0, str(ROOT))
     django.setup()

@@ -7,7 +7,6 @@ settings: a malformed value stops gunicorn at start-up). gunicorn's own
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ if str(ROOT) not in sys.path:
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from bruecke.env import env_int, env_str  # noqa: E402
-from bruecke.serving import access_log_format, cpu_count  # noqa: E402
+from bruecke.serving import ACCESS_LOG_FORMAT, cpu_count  # noqa: E402
 
 wsgi_app = "bruecke.wsgi:application"
 bind = env_str("GUNICORN_BIND", "127.0.0.1:8000").split(",")
@@ -57,7 +56,7 @@ forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # address: a search for a person's name is in the query (`?q=…`). Errors go to standard
 # error. Both end up in the journal under systemd.
 accesslog = "-"
-access_log_format = access_log_format()
+access_log_format = ACCESS_LOG_FORMAT
 errorlog = "-"
 loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 # gunicorn logs the full request URI when an error escapes the application.

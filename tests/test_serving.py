@@ -4,6 +4,8 @@ The whole production run on PostgreSQL is tests/test_production_smoke.py."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -104,7 +106,9 @@ def test_the_access_log_has_no_query_string(tmp_path: Path) -> None:
     port = free_port()
     with running(gunicorn_command(), _server_environment(port, tmp_path), port, tmp_path) as server:
         browser = Browser(port, https=False)
-        answer = browser.get(f"/accounts/login/?q={NAME}&next=/participants/?q={NAME}", {"Referer": f"/x?q={NAME}"})
+        answer = browser.get(
+            f"/accounts/login/?q={NAME}&next=/participants/?q={NAME}", {"Referer": f"/x?q={NAME}"}
+        )
         assert answer.status == 200
         request_id = answer.headers["X-Request-ID"]
         # A malformed request line: gunicorn's warning quotes it.
@@ -112,7 +116,7 @@ def test_the_access_log_has_no_query_string(tmp_path: Path) -> None:
             raw.sendall(f"GET /participants/?q={NAME} HTTP/1.1 extra\r\nHost: x\r\n\r\n".encode())
             assert raw.recv(1024).startswith(b"HTTP/1.1 400")
     logs = server.logs()
-    assert f"GET /accounts/login/ 200 " in logs
+    assert "GET /accounts/login/ 200 " in logs
     assert request_id in logs  # Brücke's request id, as in the audit log
     assert "Invalid request from" in logs
     assert NAME not in logs
@@ -146,7 +150,7 @@ def test_only_the_trusted_proxy_may_say_https(tmp_path: Path) -> None:
 
 def test_serve_refuses_unapplied_migrations(tmp_path: Path) -> None:
     environment = _production_environment(free_port(), tmp_path, STATIC_ROOT=str(tmp_path / "static"))
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "serve"],
         cwd=ROOT,
         env=environment,
@@ -168,3 +172,35 @@ def test_static_files_carry_the_security_headers(client: Client) -> None:
     assert answer["Referrer-Policy"] == "same-origin"
     assert "default-src 'self'" in answer["Content-Security-Policy"]
     assert answer.get("Cache-Control") != "no-store"  # static files may be cached
+
+
+UNITS = [
+    "bruecke-web.service",
+    "bruecke-worker@1.service",
+    "bruecke-schedule.service",
+    "bruecke-schedule.timer",
+]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_the_operator_guides_systemd_units_are_valid(tmp_path: Path) -> None:
+    guide = (ROOT / "docs" / "operator-guide.md").read_text()
+    services = guide[guide.index("## Services") : guide.index("## Uploaded files")]
+    blocks = re.findall(r"```ini\n(.*?)```", services, re.S)
+    assert len(blocks) == len(UNITS)
+    (tmp_path / "bruecke.env").write_text("BRUECKE_ENV=production\n")
+    for name, block in zip(UNITS, blocks, strict=True):
+        unit = (
+            block.replace("/srv/bruecke/venv/bin/python", sys.executable)
+            .replace("/srv/bruecke", str(ROOT))
+            .replace("/etc/bruecke/bruecke.env", str(tmp_path / "bruecke.env"))
+        )
+        (tmp_path / name).write_text(unit)
+    result = subprocess.run(  # noqa: S603
+        ["systemd-analyze", "verify", "--man=no", *(str(tmp_path / name) for name in UNITS)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr

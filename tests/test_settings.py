@@ -139,8 +139,12 @@ _CONNECTION = (
         ("sqlite:////tmp/bruecke-settings-test.sqlite3", {}, ["0", "False"]),
     ],
 )
-def test_database_connections_are_kept_on_postgresql(url: str, extra: dict[str, str], expected: list[str]) -> None:
-    result = _manage("shell", "-v", "0", "-c", _CONNECTION, environment=_production_env(DATABASE_URL=url, **extra))
+def test_database_connections_are_kept_on_postgresql(
+    url: str, extra: dict[str, str], expected: list[str]
+) -> None:
+    result = _manage(
+        "shell", "-v", "0", "-c", _CONNECTION, environment=_production_env(DATABASE_URL=url, **extra)
+    )
     assert result.stdout.split()[-2:] == expected, result.stderr
 
 
@@ -148,7 +152,9 @@ def test_database_connections_are_kept_on_postgresql(url: str, extra: dict[str, 
     ("variable", "value"), [("DATABASE_CONN_MAX_AGE", "-1"), ("DATABASE_CONN_HEALTH_CHECKS", "sometimes")]
 )
 def test_malformed_connection_settings_stop_the_start(variable: str, value: str) -> None:
-    environment = _production_env(DATABASE_URL="postgres://app@db.example.org:5432/bruecke", **{variable: value})
+    environment = _production_env(
+        DATABASE_URL="postgres://app@db.example.org:5432/bruecke", **{variable: value}
+    )
     result = _manage("check", environment=environment)
     assert result.returncode != 0
     assert variable in result.stderr
