@@ -101,9 +101,14 @@ def test_production_serves_signed_in_pages_and_static_files(fresh_database: str,
         assert dashboard.status == 200, dashboard.status
         listing = browser.get("/participants/")
         assert listing.status == 200
-        participant = re.search(r'href="(/participants/\d+/)"', listing.text)
+        participant = re.search(r'href="/participants/(\d+)/"', listing.text)
         assert participant, "the participant list shows no participant"
-        assert browser.get(participant.group(1)).status == 200
+        assert browser.get(f"/participants/{participant.group(1)}/").status == 200
+        # A PDF renders in its spawned child process under a gunicorn worker.
+        report = browser.get(f"/privacy/participant/{participant.group(1)}/access-report.pdf")
+        assert report.status == 200, report.status
+        assert report.headers["Content-Type"] == "application/pdf"
+        assert report.body.startswith(b"%PDF")
         assert browser.get(f"/participants/?q={NAME}").status == 200
 
         stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', dashboard.text)
