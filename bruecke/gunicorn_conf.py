@@ -18,11 +18,11 @@ if str(ROOT) not in sys.path:
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
-from bruecke.env import env_int, env_str  # noqa: E402
+from bruecke.env import env_int, env_list, env_str  # noqa: E402
 from bruecke.serving import ACCESS_LOG_FORMAT, cpu_count  # noqa: E402
 
 wsgi_app = "bruecke.wsgi:application"
-bind = env_str("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+bind = env_list("GUNICORN_BIND", ["127.0.0.1:8000"])
 
 # Synchronous workers: one request per process, so a worker's database connection is
 # never shared and `timeout` bounds the time of a single request (a stuck request costs
