@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -91,7 +92,14 @@ def test_production_serves_signed_in_pages_and_static_files(fresh_database: str,
     username = PERSONAS["cm_a"][0]
 
     serve = [sys.executable, "manage.py", "serve"]
-    with running(serve, production, port, tmp_path, start_seconds=300) as server:
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify.sock"))  # as systemd's Type=notify listens
+    production["NOTIFY_SOCKET"] = str(tmp_path / "notify.sock")
+    with notify, running(serve, production, port, tmp_path, start_seconds=300) as server:
+        # `serve` became gunicorn (same process id: systemd's MAINPID), which says it is ready.
+        assert b"gunicorn" in Path(f"/proc/{server.process.pid}/cmdline").read_bytes()
+        notify.settimeout(30)
+        assert notify.recv(1024).startswith(b"READY=1")
         browser = Browser(port)
         assert Browser(port, https=False).get("/accounts/login/").status == 301  # HTTPS only
         sign_in(browser, username, DEMO_PASSWORD, _demo_key(seeded))
