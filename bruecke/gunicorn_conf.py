@@ -47,9 +47,9 @@ graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", timeout, minimum=1)
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
 max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10, minimum=0)
 
-# Only these addresses may say that the request came over HTTPS (X-Forwarded-Proto) or
-# from another address; from anyone else gunicorn ignores those headers. Your reverse
-# proxy's address: keep the default when it runs on the same host.
+# Only these addresses may say that the request came over HTTPS (X-Forwarded-Proto);
+# from anyone else gunicorn ignores the header, and Brücke redirects to HTTPS. Your
+# reverse proxy's address: keep the default when it runs on the same host.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Access log on standard output without the query string, the referrer or the client
