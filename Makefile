@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint setup assets messages demo clean
+.PHONY: run serve test lint setup assets messages demo clean
 
 # The virtual environment is rebuilt whenever a lockfile changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -32,6 +32,12 @@ run: setup
 	$(MANAGE) migrate --no-input
 	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
 	SITE_URL=$(SITE_URL) $(MANAGE) run_dev 127.0.0.1:$(PORT)
+
+# Production serving (configure with the environment, see docs/operator-guide.md):
+# refuses unapplied migrations, collectstatic, check --deploy, then gunicorn with
+# bruecke/gunicorn_conf.py.
+serve: setup
+	$(MANAGE) serve
 
 test: setup
 	$(PY) -m pytest

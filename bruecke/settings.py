@@ -68,6 +68,9 @@ if ENVIRONMENT == "test":
 MIDDLEWARE = [
     "bruecke.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, which answers static files itself: they get these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bruecke.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,8 +79,6 @@ MIDDLEWARE = [
     "bruecke.accounts.middleware.UserLanguageMiddleware",
     "bruecke.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bruecke.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "bruecke.urls"
@@ -105,12 +106,16 @@ TEMPLATES = [
     }
 ]
 
+_database = dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+# Persistent connections with a health check on PostgreSQL (defaults measured:
+# docs/benchmarks.md, "Serving"); SQLite opens its file per request as before.
 DATABASES = {
     "default": database.configure(
-        dj_database_url.parse(
-            env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        )
+        _database,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", database.default_conn_max_age(_database), minimum=0),
+        conn_health_checks=env_bool(
+            "DATABASE_CONN_HEALTH_CHECKS", database.default_conn_health_checks(_database)
+        ),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -154,7 +159,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` (run by `manage.py serve`) puts the files WhiteNoise serves.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed from the npm lockfile by `make setup`; served by the app itself.

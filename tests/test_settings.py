@@ -170,3 +170,44 @@ def test_bad_background_job_settings_stop_the_start(name: str, value: str, messa
     result = _settings_value("s.JOB_RESULT_DAYS", **{name: value})
     assert result.returncode != 0
     assert name in result.stderr and message in result.stderr
+
+
+_CONNECTION = (
+    "from django.conf import settings as s; d = s.DATABASES['default']; "
+    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "extra", "expected"),
+    [
+        # PostgreSQL: persistent connections with a health check (measured, decision 0032).
+        ("postgres://app@db.example.org:5432/bruecke", {}, ["60", "True"]),
+        (
+            "postgres://app@db.example.org:5432/bruecke",
+            {"DATABASE_CONN_MAX_AGE": "0", "DATABASE_CONN_HEALTH_CHECKS": "false"},
+            ["0", "False"],
+        ),
+        # SQLite keeps one connection per request, as before.
+        ("sqlite:////tmp/bruecke-settings-test.sqlite3", {}, ["0", "False"]),
+    ],
+)
+def test_database_connections_are_kept_on_postgresql(
+    url: str, extra: dict[str, str], expected: list[str]
+) -> None:
+    result = _manage(
+        "shell", "-v", "0", "-c", _CONNECTION, environment=_production_env(DATABASE_URL=url, **extra)
+    )
+    assert result.stdout.split()[-2:] == expected, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("DATABASE_CONN_MAX_AGE", "-1"), ("DATABASE_CONN_HEALTH_CHECKS", "sometimes")]
+)
+def test_malformed_connection_settings_stop_the_start(variable: str, value: str) -> None:
+    environment = _production_env(
+        DATABASE_URL="postgres://app@db.example.org:5432/bruecke", **{variable: value}
+    )
+    result = _manage("check", environment=environment)
+    assert result.returncode != 0
+    assert variable in result.stderr

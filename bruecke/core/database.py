@@ -24,9 +24,32 @@ SQLITE_OPTIONS: dict[str, Any] = {
 }
 
 
-def configure(database: Mapping[str, Any]) -> dict[str, Any]:
+# PostgreSQL: each gunicorn worker keeps its connection for this many seconds instead of
+# opening one per request, and checks it before the first query of a request (one round
+# trip) so that a server restart costs no failed request. Chosen by measurement
+# (docs/benchmarks.md, "Serving"; decision 0032).
+POSTGRES_CONN_MAX_AGE = 60
+POSTGRES_CONN_HEALTH_CHECKS = True
+
+
+def _is_sqlite(database: Mapping[str, Any]) -> bool:
+    return database.get("ENGINE") == "django.db.backends.sqlite3"
+
+
+def default_conn_max_age(database: Mapping[str, Any]) -> int:
+    """Seconds a connection is kept when DATABASE_CONN_MAX_AGE is not set; SQLite: 0."""
+    return 0 if _is_sqlite(database) else POSTGRES_CONN_MAX_AGE
+
+
+def default_conn_health_checks(database: Mapping[str, Any]) -> bool:
+    return False if _is_sqlite(database) else POSTGRES_CONN_HEALTH_CHECKS
+
+
+def configure(
+    database: Mapping[str, Any], *, conn_max_age: int = 0, conn_health_checks: bool = False
+) -> dict[str, Any]:
     """`database` (as dj_database_url parses it) with the options its engine needs."""
-    result = dict(database)
-    if result.get("ENGINE") == "django.db.backends.sqlite3":
+    result = dict(database) | {"CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": conn_health_checks}
+    if _is_sqlite(result):
         result["OPTIONS"] = {**SQLITE_OPTIONS, **result.get("OPTIONS", {})}
     return result
