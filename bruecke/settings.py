@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "bruecke.cases",
     "bruecke.rules",
     "bruecke.privacy",
+    "bruecke.jobs",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
 ]
 if ENVIRONMENT == "test":
     # A model of personal data used to test scoping and encryption on a real table.
@@ -196,6 +199,27 @@ if JOB_PDF_TIMEOUT_SECONDS < PDF_RENDER_TIMEOUT_SECONDS:
     raise ImproperlyConfigured(
         f"JOB_PDF_TIMEOUT_SECONDS={JOB_PDF_TIMEOUT_SECONDS}: must not be shorter than "
         f"PDF_RENDER_TIMEOUT_SECONDS={PDF_RENDER_TIMEOUT_SECONDS}."
+    )
+
+# Background jobs (docs/decisions/0029): Django's task API with its database backend, so
+# no broker is needed; `manage.py run_worker` runs them. Results are files outside the web
+# root, downloaded only through an access-checked view, and deleted after JOB_RESULT_DAYS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_RESULTS_DIR = Path(env_str("JOB_RESULTS_DIR", str(BASE_DIR / "var" / "jobs"))).resolve()
+JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
+# A running job whose worker has not reported for this long is marked failed ("interrupted").
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
+# How often the worker runs the housekeeping (stale jobs, expired results).
+JOB_HOUSEKEEPING_SECONDS = env_int("JOB_HOUSEKEEPING_SECONDS", 60, minimum=1)
+_served_dirs = [Path(STATIC_ROOT), BASE_DIR / "static", BASE_DIR / "node_modules"]
+if any(
+    JOB_RESULTS_DIR.is_relative_to(d.resolve()) or d.resolve().is_relative_to(JOB_RESULTS_DIR)
+    for d in _served_dirs
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"JOB_RESULTS_DIR={JOB_RESULTS_DIR} overlaps the static files: results would be served to anyone."
     )
 
 # Countries: ISO 3166 named by Unicode CLDR (django-countries' German catalogue has errors),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", include("bruecke.cases.urls")),
     path("rules/", include("bruecke.rules.urls")),
     path("privacy/", include("bruecke.privacy.urls")),
+    path("jobs/", include("bruecke.jobs.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -292,6 +292,16 @@ def incoming_transfers_filter(user: User | AnonymousUser) -> Q:
     return condition
 
 
+def job_filter(user: User | AnonymousUser) -> Q:
+    """Which background jobs (and their result files) `user` may see: only those the user
+    started, and of those started for an organisation only while the user still has an
+    active membership there (a result may hold that organisation's personal data)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    organisations = sorted({m.organisation_id for m in memberships(user)})
+    return Q(created_by_id=user.pk) & (Q(organisation__isnull=True) | Q(organisation_id__in=organisations))
+
+
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:
     """Organisations whose audit log the user may read (data-protection officers)."""
     return organisation_ids(user, Perm.VIEW_AUDIT)

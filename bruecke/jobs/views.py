@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bruecke.core.audit import audit_read
+from bruecke.core.views_helpers import paginate
+from bruecke.jobs.selectors import job_get_for_user, job_result_for_user, jobs_visible_to
+
+JOBS_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """ "Meine Aufträge": the user's own jobs. Titles name records by reference only, so
+    the list shows no personal data and writes no read events."""
+    page = paginate(request, jobs_visible_to(request.user), per_page=JOBS_PER_PAGE)
+    return render(request, "jobs/list.html", {"page": page, "result_days": settings.JOB_RESULT_DAYS})
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The status fragment that pages poll with htmx while the job waits or runs."""
+    job = job_get_for_user(request.user, job_id)
+    return render(request, "jobs/_status_body.html", {"job": job})
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+    job = job_result_for_user(request.user, job_id)
+    audit_read(actor=request.user, obj=job)  # type: ignore[arg-type]
+    response = FileResponse(
+        job.result_file().open("rb"),
+        as_attachment=True,
+        filename=job.result_filename,
+        content_type=job.result_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
