@@ -24,14 +24,14 @@ messages: $(VENV)/.installed
 setup: $(VENV)/.installed node_modules/.installed messages
 
 # `make run PORT=8001` serves on another port; e-mailed links follow (SITE_URL), unless
-# SITE_URL is set in the environment.
+# SITE_URL is set in the environment. `run_dev` starts the web server and a job worker.
 PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
 run: setup
 	$(MANAGE) migrate --no-input
 	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
-	SITE_URL=$(SITE_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(MANAGE) run_dev 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -78,10 +78,10 @@ def _make_run(*args: str, env: dict[str, str] | None = None) -> str:
 
 def test_make_run_serves_on_the_chosen_port_and_links_follow() -> None:
     default = _make_run()
-    assert "runserver 127.0.0.1:8000" in default
+    assert "run_dev 127.0.0.1:8000" in default
     assert "SITE_URL=http://127.0.0.1:8000" in default
     other = _make_run("PORT=8001")
-    assert "runserver 127.0.0.1:8001" in other
+    assert "run_dev 127.0.0.1:8001" in other
     assert "SITE_URL=http://127.0.0.1:8001 " in other
     assert "8000" not in other
     # An address set in the environment (a proxy, a tunnel) wins.
