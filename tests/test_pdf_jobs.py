@@ -220,7 +220,10 @@ def test_two_posts_of_the_same_form_start_one_job(
 
 
 def test_a_user_who_lost_access_gets_a_failed_job_with_a_message(
-    login: Callable[[str], Client], over_the_row_limit: Participant, demo: DemoNetwork, on_commit: Committed[Any]
+    login: Callable[[str], Client],
+    over_the_row_limit: Participant,
+    demo: DemoNetwork,
+    on_commit: Committed[Any],
 ) -> None:
     client = login("cm_a")
     on_commit(lambda: _start_report_job(client, over_the_row_limit))
@@ -235,7 +238,10 @@ def test_a_user_who_lost_access_gets_a_failed_job_with_a_message(
 
 
 def test_a_participant_deleted_before_the_job_ran_gives_a_failed_job(
-    login: Callable[[str], Client], over_the_row_limit: Participant, demo: DemoNetwork, on_commit: Committed[Any]
+    login: Callable[[str], Client],
+    over_the_row_limit: Participant,
+    demo: DemoNetwork,
+    on_commit: Committed[Any],
 ) -> None:
     on_commit(lambda: _start_report_job(login("cm_a"), over_the_row_limit))
     # Deleted with everything about the person: the case first, through its service (the
@@ -252,7 +258,10 @@ def test_a_participant_deleted_before_the_job_ran_gives_a_failed_job(
 
 
 def test_the_result_is_not_handed_out_after_access_was_lost(
-    login: Callable[[str], Client], over_the_row_limit: Participant, demo: DemoNetwork, on_commit: Committed[Any]
+    login: Callable[[str], Client],
+    over_the_row_limit: Participant,
+    demo: DemoNetwork,
+    on_commit: Committed[Any],
 ) -> None:
     client = login("cm_a")
     on_commit(lambda: _start_report_job(client, over_the_row_limit))
@@ -335,7 +344,8 @@ def test_a_plan_too_large_for_a_request_is_made_as_a_job(
     reads = _events(AuditAction.READ, "cases.planversion", version.pk)
     download = client.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200
-    assert download["Content-Disposition"] == f'attachment; filename="integrationsplan-{case.pk}-v{version.number}.pdf"'
+    filename = f"integrationsplan-{case.pk}-v{version.number}.pdf"
+    assert download["Content-Disposition"] == f'attachment; filename="{filename}"'
     text = _pdf_text(b"".join(download.streaming_content))  # type: ignore[attr-defined]
     assert "Integrationsplan" in text and "Deutsch B1" in text
     assert _events(AuditAction.READ, "cases.planversion", version.pk) == reads + 1  # handed out

@@ -1,0 +1,66 @@
+"""A large access report (Art. 15 GDPR) as a background job: Anna starts the PDF on the
+report page, a worker makes it, the page shows the progress and then the download, which
+she saves; "Meine Aufträge" lists it. axe-core on every state of the page."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from bruecke.jobs.models import Job, JobState
+from bruecke.participants.models import Participant
+from tests.browser.conftest import BrowserPage, check_axe, tr
+from tests.jobs_helpers import run_queued_jobs
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_large_access_report_is_made_as_a_job_and_downloaded(
+    bpage: BrowserPage, settings: Any, tmp_path: Path
+) -> None:
+    settings.ACCESS_REPORT_PDF_MAX_ROWS = 1  # every report is "large" here
+    page = bpage.page
+    mohammed = Participant.objects.get(family_name="Al-Hassan", given_names="Mohammed")
+    bpage.login("anna.berger")
+    bpage.goto(f"/privacy/participant/{mohammed.pk}/access-report/")
+    expect(page.locator("#pdf-job-notice")).to_be_visible()
+    expect(page.get_by_role("link", name=tr("Download as PDF"))).to_have_count(0)
+    check_axe(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name=tr("Make the PDF as a job")).click()
+    status = page.locator(".job-status")
+    expect(status).to_contain_text(tr("waiting"))
+    expect(page.get_by_role("button", name=tr("Make the PDF as a job"))).to_have_count(0)
+    check_axe(page)
+
+    # The worker: the task runner of django-tasks-db, in this process (the live server's
+    # in-memory database is not reachable from another one).
+    assert run_queued_jobs() == 1
+    job = Job.objects.get()
+    assert job.state == JobState.DONE, job.error_message
+    # The page polls the status with htmx and shows the download when the job is done.
+    link = page.locator(".job-status a", has_text="auskunft-")
+    expect(link).to_be_visible(timeout=15_000)
+    expect(status.locator("[data-state]")).to_have_attribute("data-state", "done")
+    check_axe(page)
+
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"auskunft-{mohammed.pk}-")
+    target = tmp_path / "auskunft.pdf"
+    download.save_as(target)
+    text = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdftotext", str(target), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Al-Hassan" in text and "Auskunft über Ihre personenbezogenen" in text
+
+    bpage.goto("/jobs/")
+    expect(page.locator("table.jobs")).to_contain_text(f"Nr. {mohammed.pk}")
+    expect(page.locator("table.jobs a", has_text="auskunft-")).to_be_visible()
+    check_axe(page)
