@@ -16,6 +16,7 @@ from tests import (
     expectations_cases,
     expectations_esf,
     expectations_exit,
+    expectations_jobs,
     expectations_mobile_caseload,
     expectations_plan,
     expectations_privacy,
@@ -194,3 +195,4 @@ EXPECTATIONS |= expectations_mobile_caseload.EXPECTATIONS
 EXPECTATIONS |= expectations_plan.EXPECTATIONS
 EXPECTATIONS |= expectations_tasks.EXPECTATIONS
 EXPECTATIONS |= expectations_privacy.EXPECTATIONS
+EXPECTATIONS |= expectations_jobs.EXPECTATIONS

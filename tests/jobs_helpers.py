@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from bruecke.jobs.models import Job
 
@@ -28,11 +29,16 @@ def run_queued_jobs(backend_name: str = "default") -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while (task := DBTaskResult.objects.ready().filter(backend_name=backend_name).get_locked()) is not None:
-        task.claim(worker.worker_id)
+    while True:
+        # Claimed as the library's loop claims it: locked, in a transaction of its own.
+        with exclusive_transaction():
+            task = DBTaskResult.objects.ready().filter(backend_name=backend_name).get_locked()
+            if task is not None:
+                task.claim(worker.worker_id)
+        if task is None:
+            return ran
         worker.run_task(task)
         ran += 1
-    return ran
 
 
 def refreshed(job: Job) -> Job:

@@ -117,3 +117,56 @@ def test_migrations_match_the_models() -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def _settings_value(expression: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    script = f"from django.conf import settings as s; print({expression})"
+    env_ = {k: v for k, v in os.environ.items() if not k.startswith("JOB_")}
+    env_.update(DJANGO_SETTINGS_MODULE="bruecke.settings", BRUECKE_ENV="development", **environment)
+    return _manage("shell", "-v", "0", "-c", script, environment=env_)
+
+
+def test_background_job_settings_have_their_defaults() -> None:
+    result = _settings_value(
+        "s.JOB_RESULTS_DIR, s.JOB_RESULT_DAYS, s.JOB_STALE_MINUTES, s.JOB_HOUSEKEEPING_SECONDS, "
+        "s.TASKS['default']['BACKEND']"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-5:] == [
+        str(ROOT / "var" / "jobs"),
+        "7",
+        "15",
+        "60",
+        "django_tasks_db.DatabaseBackend",
+    ]
+
+
+def test_background_job_settings_are_read_from_the_environment(tmp_path: Path) -> None:
+    result = _settings_value(
+        "s.JOB_RESULTS_DIR, s.JOB_RESULT_DAYS, s.JOB_STALE_MINUTES, s.JOB_HOUSEKEEPING_SECONDS",
+        JOB_RESULTS_DIR=str(tmp_path / "results"),
+        JOB_RESULT_DAYS="30",
+        JOB_STALE_MINUTES="5",
+        JOB_HOUSEKEEPING_SECONDS="10",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [str(tmp_path / "results"), "30", "5", "10"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("JOB_RESULT_DAYS", "0", "at least 1"),
+        ("JOB_RESULT_DAYS", "seven", "whole number"),
+        ("JOB_STALE_MINUTES", "0", "at least 1"),
+        ("JOB_STALE_MINUTES", "1.5", "whole number"),
+        ("JOB_HOUSEKEEPING_SECONDS", "-5", "at least 1"),
+        ("JOB_RESULTS_DIR", "staticfiles/jobs", "overlaps the static files"),
+        ("JOB_RESULTS_DIR", "static", "overlaps the static files"),
+        ("JOB_RESULTS_DIR", ".", "overlaps the static files"),
+    ],
+)
+def test_bad_background_job_settings_stop_the_start(name: str, value: str, message: str) -> None:
+    result = _settings_value("s.JOB_RESULT_DAYS", **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr and message in result.stderr

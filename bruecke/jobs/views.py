@@ -47,6 +47,7 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
         filename=job.result_filename,
         content_type=job.result_content_type or "application/octet-stream",
     )
+    # Also set by SecurityMiddleware for every answer; a download must never be sniffed
+    # into HTML, whatever the settings say. (Cache-Control: no-store comes from our middleware.)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -20,7 +20,9 @@ def run_periodic(now: datetime | None = None) -> dict[str, int] | None:
     try:
         return periodic(now or timezone.now())
     except Exception as error:
-        logger.error("Periodic housekeeping failed with %s.%s", type(error).__module__, type(error).__qualname__)
+        logger.error(
+            "Periodic housekeeping failed with %s.%s", type(error).__module__, type(error).__qualname__
+        )
         return None
 
 

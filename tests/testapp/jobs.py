@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
+from django.utils import timezone
+
 from bruecke.jobs.models import Job
-from bruecke.jobs.services import JobInputGone, JobOutput, Progress, job_handler
+from bruecke.jobs.services import JobInputGone, JobOutput, Progress, job_handler, reap_stale_jobs
 from tests.testapp.models import SensitiveNote
 
 # What the failing handler's exception says: a name, as a real validation error might.
@@ -59,12 +62,26 @@ def explode(job: Job, progress: Progress) -> JobOutput:
 
 @job_handler("test.stream")
 def stream(job: Job, progress: Progress) -> JobOutput:
-    """A result written in pieces (too large to hold in memory)."""
+    """A result written in pieces (too large to hold in memory); with params["gate"], it
+    stops after the first piece (half a file on disk) until the gate file exists."""
     pieces = int(job.params.get("pieces", 4))
+    gate = job.params.get("gate")
 
     def write(handle: IO[bytes]) -> None:
         for piece in range(pieces):
             handle.write(b"x" * 1000)
+            handle.flush()
             progress(piece + 1, pieces)
+            if gate and piece == 0:
+                _wait_for(str(gate))
 
     return JobOutput(filename="stream.bin", content_type="application/octet-stream", write=write)
+
+
+@job_handler("test.outlived")
+def outlived(job: Job, progress: Progress) -> JobOutput:
+    """While it works, the housekeeping (run as if much later) declares it interrupted:
+    what a worker that hung past JOB_STALE_MINUTES finds when it wakes up."""
+    progress(1, 2)
+    reap_stale_jobs(now=timezone.now() + timedelta(days=1))
+    return JobOutput(filename="late.txt", content_type="text/plain", content=b"too late")

@@ -4,6 +4,7 @@ too, so a half-working development server never goes unnoticed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -67,10 +68,8 @@ def _start(command: list[str]) -> subprocess.Popen[bytes]:
 
 
 def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def _stop_all(children: list[subprocess.Popen[bytes]], signum: int) -> None:
@@ -78,10 +77,8 @@ def _stop_all(children: list[subprocess.Popen[bytes]], signum: int) -> None:
         _signal_group(child, signum)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
         # Whatever the group still holds (a reloader's child) goes now.
         _signal_group(child, signal.SIGKILL)
         child.wait()

@@ -52,7 +52,9 @@ class Command(db_worker.Command):
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
-        seconds = housekeeping_seconds if housekeeping_seconds is not None else settings.JOB_HOUSEKEEPING_SECONDS
+        seconds = (
+            housekeeping_seconds if housekeeping_seconds is not None else settings.JOB_HOUSEKEEPING_SECONDS
+        )
         if seconds <= 0:
             raise CommandError("--housekeeping-seconds must be greater than zero.")
         worker = JobWorker(
