@@ -24,6 +24,8 @@ from bruecke.participants.models import Participant
 from bruecke.privacy import jobs as report_jobs
 from bruecke.privacy.subject_access import build_report
 from tests.jobs_helpers import refreshed, run_queued_jobs
+from tests.test_jobs_worker import WorkerDatabase, _manage
+from tests.test_jobs_worker import worker_db as worker_db  # the fixture: the test database for a process
 from tests.test_pdf_timeout import _slow_table
 
 T = TypeVar("T")
@@ -409,3 +411,29 @@ def test_operators_set_the_job_time_limit_in_seconds_not_below_the_requests(
         assert result.stdout.strip() == environment.get("JOB_PDF_TIMEOUT_SECONDS", "1800")
     else:
         assert "JOB_PDF_TIMEOUT_SECONDS" in result.stderr
+
+
+def test_a_run_worker_process_makes_the_large_report(
+    worker_db: WorkerDatabase, persona: Callable[[str], Any]
+) -> None:
+    """The worker as operators run it (`manage.py run_worker --batch`, a process of its own)
+    makes the PDF of a report over the row limit, with its progress in stages."""
+    from bruecke.network.demo import seed_network
+    from bruecke.participants.demo import seed_fixed
+    from bruecke.privacy.services import access_report_pdf_job_start
+
+    seed_fixed(seed_network())
+    mohammed = Participant.objects.get(family_name="Al-Hassan", given_names="Mohammed")
+    # Transactional test: the start commits, so the task is queued at once.
+    job = access_report_pdf_job_start(actor=persona("cm_a"), participant=mohammed, language="de")
+    worker_db.share()
+    worker = _manage("run_worker", "--batch", "--no-startup-delay", "-v0", env=worker_db.env)
+    try:
+        assert worker.wait(timeout=120) == 0, worker.stdout.read() if worker.stdout else ""
+    finally:
+        worker.kill()
+    assert worker_db.job_row(job) == ("done", report_jobs.STAGES, report_jobs.STAGES)
+    worker_db.take_back()
+    job = refreshed(job)
+    text = _pdf_text(job.result_file().read_bytes())
+    assert "Auskunft über Ihre personenbezogenen Daten" in text and "Al-Hassan" in text

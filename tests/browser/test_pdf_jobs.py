@@ -14,13 +14,14 @@ from playwright.sync_api import expect
 from bruecke.jobs.models import Job, JobState
 from bruecke.participants.models import Participant
 from tests.browser.conftest import BrowserPage, check_axe, tr
-from tests.jobs_helpers import run_queued_jobs
+from tests.browser.test_jobs import _WorkerThread
+from tests.browser.test_jobs import worker as worker  # the fixture: the task worker in a thread
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_large_access_report_is_made_as_a_job_and_downloaded(
-    bpage: BrowserPage, settings: Any, tmp_path: Path
+    bpage: BrowserPage, worker: _WorkerThread, settings: Any, tmp_path: Path
 ) -> None:
     settings.ACCESS_REPORT_PDF_MAX_ROWS = 1  # every report is "large" here
     page = bpage.page
@@ -36,17 +37,17 @@ def test_a_large_access_report_is_made_as_a_job_and_downloaded(
     status = page.locator(".job-status")
     expect(status).to_contain_text(tr("waiting"))
     expect(page.get_by_role("button", name=tr("Make the PDF as a job"))).to_have_count(0)
+    expect(status.locator("progress")).to_have_count(1)  # waiting for its turn
     check_axe(page)
 
-    # The worker: the task runner of django-tasks-db, in this process (the live server's
-    # in-memory database is not reachable from another one).
-    assert run_queued_jobs() == 1
-    job = Job.objects.get()
-    assert job.state == JobState.DONE, job.error_message
+    worker.start()  # the task worker of django-tasks-db beside the live server
     # The page polls the status with htmx and shows the download when the job is done.
     link = page.locator(".job-status a", has_text="auskunft-")
-    expect(link).to_be_visible(timeout=15_000)
+    expect(link).to_be_visible(timeout=60_000)
     expect(status.locator("[data-state]")).to_have_attribute("data-state", "done")
+    worker.join(timeout=60)
+    job = Job.objects.get()
+    assert job.state == JobState.DONE and job.progress_done == job.progress_total == 3
     check_axe(page)
 
     with page.expect_download() as download_info:
