@@ -4,6 +4,7 @@ worker of django-tasks-db), real PDFs read back with pdftotext, real audit event
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 from collections.abc import Callable
@@ -286,14 +287,24 @@ def test_only_who_may_download_the_pdf_may_start_the_job(
 
 
 def test_a_job_that_renders_too_long_fails_with_a_message(
-    login: Callable[[str], Client], over_the_row_limit: Participant, settings: Any, on_commit: Committed[Any]
+    login: Callable[[str], Client],
+    over_the_row_limit: Participant,
+    settings: Any,
+    on_commit: Committed[Any],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings.JOB_PDF_TIMEOUT_SECONDS = 0.01
     on_commit(lambda: _start_report_job(login("cm_a"), over_the_row_limit))
-    assert run_queued_jobs() == 1
+    with caplog.at_level(logging.INFO):
+        assert run_queued_jobs() == 1
     job = refreshed(Job.objects.get(kind=report_jobs.KIND))
     assert job.state == JobState.FAILED and job.error_message == report_jobs.TOO_SLOW
     assert not job.result_path
+    # The operator learns that and where it failed, never about whom.
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "PDF rendering stopped" in logged and str(job.pk) in logged
+    for personal in ("Al-Hassan", "Mohammed", "Muhammad"):
+        assert personal not in logged
 
 
 def test_a_job_renders_what_a_request_would_stop(settings: Any) -> None:
