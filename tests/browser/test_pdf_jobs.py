@@ -65,3 +65,24 @@ def test_a_large_access_report_is_made_as_a_job_and_downloaded(
     expect(page.locator("table.jobs")).to_contain_text(f"Nr. {mohammed.pk}")
     expect(page.locator("table.jobs a", has_text="auskunft-")).to_be_visible()
     check_axe(page)
+
+
+def test_a_large_plan_offers_its_pdf_as_a_job_on_the_print_page(bpage: BrowserPage, settings: Any) -> None:
+    from bruecke.cases.models import Case
+
+    settings.PDF_MAX_HTML_CHARS = 1_000  # every plan is "large" here
+    page = bpage.page
+    case = Case.objects.get(participant__family_name="Al-Hassan", participant__given_names="Mohammed")
+    bpage.login("anna.berger")
+    bpage.goto(f"/cases/{case.pk}/plan/print/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=tr("Download as PDF")).click()
+    expect(page.locator("#pdf-job-notice")).to_be_visible()  # the print page, with the offer
+    expect(page.get_by_role("link", name=tr("Download as PDF"))).to_have_count(0)
+    check_axe(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=tr("Make the PDF as a job")).click()
+    expect(page.locator(".job-status")).to_contain_text(tr("waiting"))
+    expect(page.locator("h1")).to_have_text(tr("Integration plan"))  # still the print page
+    check_axe(page)
+    assert Job.objects.get().kind == "cases.plan_pdf"
