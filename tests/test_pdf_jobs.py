@@ -236,8 +236,10 @@ def test_a_user_who_lost_access_gets_a_failed_job_with_a_message(
     job = refreshed(Job.objects.get(kind=report_jobs.KIND))
     assert job.state == JobState.FAILED and not job.result_path
     assert job.error_message == JobInputGone.default_message
+    # She reads why on "Meine Aufträge" (in German), and no result is offered.
     listed = client.get(reverse("jobs:list")).content.decode()
-    assert "nicht mehr verfügbar" in listed or job.error_text in listed
+    assert "ist für Sie nicht mehr zugänglich" in listed
+    assert reverse("jobs:download", args=[job.pk]) not in listed
 
 
 def test_a_participant_deleted_before_the_job_ran_gives_a_failed_job(
@@ -300,6 +302,8 @@ def test_a_job_that_renders_too_long_fails_with_a_message(
     job = refreshed(Job.objects.get(kind=report_jobs.KIND))
     assert job.state == JobState.FAILED and job.error_message == report_jobs.TOO_SLOW
     assert not job.result_path
+    listed = login("cm_a").get(reverse("jobs:list")).content.decode()
+    assert "Druckfunktion Ihres Browsers" in listed  # the German message, with what to do instead
     # The operator learns that and where it failed, never about whom.
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "PDF rendering stopped" in logged and str(job.pk) in logged
