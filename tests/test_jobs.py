@@ -4,6 +4,7 @@ expiring, and the pages "Meine Aufträge", status and download."""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -457,3 +458,25 @@ def test_my_jobs_lists_the_own_jobs_newest_first_with_constant_queries(
 def test_every_signed_in_user_has_my_jobs_in_the_navigation(login: Callable[[str], Client]) -> None:
     for key in ["cm_a", "coordinator", "admin", "user_c"]:
         assert reverse("jobs:list").encode() in login(key).get(reverse("core:dashboard")).content
+
+
+def test_watching_a_job_stops_polling_after_one_idle_period(
+    persona: Callable[[str], User], login: Callable[[str], Client], settings: Any
+) -> None:
+    """Each poll renews the idle session: a screen left alone with a waiting job must not
+    stay signed in until the absolute limit."""
+    job = job_start(actor=persona("cm_a"), kind="test.count", params={}, title="t")
+    client = login("cm_a")
+    url = reverse("jobs:status", args=[job.pk])
+    first = client.get(url).content.decode()
+    assert f"{url}?since=" in first
+    recent = int(time.time()) - settings.SESSION_COOKIE_AGE + 60
+    assert 'hx-trigger="every 2s"' in client.get(f"{url}?since={recent}").content.decode()
+    watched_long = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    ended = client.get(f"{url}?since={watched_long}").content.decode()
+    assert "hx-trigger" not in ended
+    assert (
+        _german("This display no longer updates itself. Reload the page to see the current state.") in ended
+    )
+    for nonsense in ["abc", "99999999999999999999", str(int(time.time()) + 1000), "-5"]:
+        assert 'hx-trigger="every 2s"' in client.get(f"{url}?since={nonsense}").content.decode()

@@ -9,24 +9,26 @@ into a file for the worker and copied back afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +67,28 @@ class WorkerDatabase:
                 source.backup(connection.connection)
             finally:
                 source.close()
+
+    def make_stale(self, job: Job) -> None:
+        """Sets the job's heartbeat an hour back, beside the running worker."""
+        hour_ago = timezone.now() - timedelta(hours=1)
+        if self.sqlite_file is None:
+            Job.objects.filter(pk=job.pk).update(heartbeat_at=hour_ago)
+            return
+        stored = hour_ago.astimezone(UTC).replace(tzinfo=None)  # as Django stores it
+        with sqlite3.connect(self.sqlite_file) as writer:
+            writer.execute("UPDATE jobs_job SET heartbeat_at = ? WHERE id = ?", [str(stored), job.pk.hex])
+
+    def task_status(self, job: Job) -> str:
+        """The status of the job's task in django-tasks-db's table."""
+        from django_tasks_db.models import DBTaskResult
+
+        task_id = Job.objects.get(pk=job.pk).task_result_id
+        if self.sqlite_file is None:
+            return str(DBTaskResult.objects.get(pk=task_id).status)
+        with sqlite3.connect(self.sqlite_file) as reader:
+            table = DBTaskResult._meta.db_table
+            found = reader.execute(f"SELECT status FROM {table} WHERE id = ?", [task_id.replace("-", "")])  # noqa: S608
+            return str(found.fetchone()[0])
 
     def job_row(self, job: Job) -> tuple[str, int, int | None]:
         """(state, done, total) of the job as stored now, read beside the running worker."""
@@ -177,6 +201,26 @@ def test_a_worker_killed_in_the_middle_leaves_no_job_running_and_no_file(
     assert _start(persona("cm_a"), "test.stream", pieces=3, gate=str(gate)).pk != job.pk
 
 
+def test_the_worker_runs_the_housekeeping_beside_its_task_loop(
+    worker_db: WorkerDatabase, persona: Callable[[str], User]
+) -> None:
+    job = _start(persona("cm_a"), "test.count", steps=1)
+    assert services.job_claim(job_id=job.pk) is not None  # running, heartbeat fresh
+    worker_db.share()
+    worker = _manage(
+        "run_worker", "--housekeeping-seconds", "0.5", "--no-startup-delay", "-v0", env=worker_db.env
+    )
+    try:
+        time.sleep(1)  # its first housekeeping round has run and found nothing stale
+        assert worker_db.job_row(job)[0] == "running"
+        worker_db.make_stale(job)  # as if its own worker had died an hour ago
+        _wait_until(lambda: worker_db.job_row(job)[0] == "failed", "the housekeeping", worker)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=TIMEOUT) == 0
+    finally:
+        worker.kill()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -199,40 +243,100 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _run_dev(worker_db: WorkerDatabase) -> tuple[subprocess.Popen[str], str, dict[str, int]]:
-    """Starts `run_dev` and waits until the web server answers; returns the process, the
-    health address and the children's pids as it reports them."""
-    worker_db.share()
-    port = _free_port()
-    process = _manage("run_dev", f"127.0.0.1:{port}", "--noreload", env=worker_db.env)
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert first.startswith("Started web server pid"), first
-    words = first.replace(",", "").replace(".", " ").split()
-    pids = {"web": int(words[words.index("server") + 2]), "worker": int(words[words.index("worker") + 2])}
-    health = f"http://127.0.0.1:{port}{reverse('core:health')}"
-    _wait_until(lambda: _answers(health), "the web server", process)
-    assert _alive(pids["worker"])
-    return process, health, pids
+@pytest.fixture
+def run_dev(
+    worker_db: WorkerDatabase,
+) -> Iterator[Callable[[], tuple[subprocess.Popen[str], str, dict[str, int]]]]:
+    """Starts `run_dev` and waits until the web server answers; gives the process, the
+    health address and the children's pids as it reports them. Whatever the test leaves
+    running is killed afterwards (the children have process groups of their own)."""
+    started: list[tuple[subprocess.Popen[str], dict[str, int]]] = []
 
+    def start() -> tuple[subprocess.Popen[str], str, dict[str, int]]:
+        worker_db.share()
+        port = _free_port()
+        process = _manage("run_dev", f"127.0.0.1:{port}", "--noreload", env=worker_db.env)
+        pids: dict[str, int] = {}
+        started.append((process, pids))
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        while line and not line.startswith("Started web server pid"):
+            line = process.stdout.readline()
+        words = line.replace(",", "").replace(".", " ").split()
+        pids["web"] = int(words[words.index("server") + 2])
+        pids["worker"] = int(words[words.index("worker") + 2])
+        health = f"http://127.0.0.1:{port}{reverse('core:health')}"
+        _wait_until(lambda: _answers(health), "the web server", process)
+        assert _alive(pids["worker"])
+        return process, health, pids
 
-def test_run_dev_starts_web_server_and_worker_and_sigterm_stops_both(worker_db: WorkerDatabase) -> None:
-    process, health, pids = _run_dev(worker_db)
-    try:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=TIMEOUT) == 0
-    finally:
+    yield start
+    for process, pids in started:
         process.kill()
+        process.wait()
+        for pid in pids.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+
+
+def test_run_dev_starts_web_server_and_worker_and_sigterm_stops_both(run_dev: Callable[[], Any]) -> None:
+    process, health, pids = run_dev()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=TIMEOUT) == 0
     assert not _alive(pids["web"]) and not _alive(pids["worker"])
     assert not _answers(health)
 
 
-def test_run_dev_stops_the_web_server_when_the_worker_dies(worker_db: WorkerDatabase) -> None:
-    process, health, pids = _run_dev(worker_db)
-    try:
-        os.kill(pids["worker"], signal.SIGKILL)
-        assert process.wait(timeout=TIMEOUT) == 1
-    finally:
-        process.kill()
+def test_run_dev_stops_the_web_server_when_the_worker_dies(run_dev: Callable[[], Any]) -> None:
+    process, health, pids = run_dev()
+    os.kill(pids["worker"], signal.SIGKILL)
+    assert process.wait(timeout=TIMEOUT) == 1
     assert not _alive(pids["web"])
     assert not _answers(health)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two real connections; the in-memory SQLite test database has one (SQLite "
+    "serialises writers with IMMEDIATE transactions anyway)",
+)
+def test_two_simultaneous_clicks_give_one_job(transactional_db: None, persona: Callable[[str], User]) -> None:
+    """The first request's transaction is still open when the second one inserts: the
+    partial unique index makes the second wait, fail, and return the first job."""
+    user = persona("cm_a")
+    created = threading.Event()
+    release = threading.Event()
+    results: dict[str, Any] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = job_start(actor=user, kind="test.count", params={"steps": 2}, title="t").pk
+                created.set()
+                release.wait(TIMEOUT)
+        except BaseException as error:
+            results["first_error"] = error
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            results["second"] = job_start(actor=user, kind="test.count", params={"steps": 2}, title="t").pk
+        except BaseException as error:
+            results["second_error"] = error
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    two = threading.Thread(target=second)
+    one.start()
+    assert created.wait(TIMEOUT)
+    two.start()
+    two.join(timeout=1)
+    assert two.is_alive()  # waiting on the first transaction's row in the unique index
+    release.set()
+    one.join(TIMEOUT)
+    two.join(TIMEOUT)
+    assert "first_error" not in results and "second_error" not in results, results
+    assert results["first"] == results["second"]
+    assert Job.objects.filter(created_by=user, kind="test.count").count() == 1

@@ -51,22 +51,22 @@ class Job(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     # SHA-256 of the canonical JSON of `params`: what the one-active-job constraint compares
     # (JSON columns compare differently on SQLite and PostgreSQL).
-    params_digest = models.CharField(max_length=64)
+    params_digest = models.CharField(_("parameter fingerprint"), max_length=64)
     state = models.CharField(_("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
     progress_done = models.PositiveIntegerField(_("progress"), default=0)
     progress_total = models.PositiveIntegerField(_("total"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_at = models.DateTimeField(_("started at"), default=timezone.now)
     started_at = models.DateTimeField(_("running since"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error_message = models.CharField(_("error message"), max_length=300, blank=True)
     # Relative to settings.JOB_RESULTS_DIR; empty until the complete file is in place.
-    result_path = models.CharField(max_length=255, blank=True)
+    result_path = models.CharField(_("result file"), max_length=255, blank=True)
     result_filename = models.CharField(_("file name"), max_length=255, blank=True)
-    result_content_type = models.CharField(max_length=100, blank=True)
+    result_content_type = models.CharField(_("file type"), max_length=100, blank=True)
     result_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
-    task_result_id = models.CharField(max_length=64, blank=True)
+    task_result_id = models.CharField(_("task number"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("background job")

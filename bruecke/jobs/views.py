@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -29,7 +31,20 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
     """The status fragment that pages poll with htmx while the job waits or runs."""
     job = job_get_for_user(request.user, job_id)
-    return render(request, "jobs/_status_body.html", {"job": job})
+    since = _poll_since(request)
+    # Every poll renews the idle session; after one idle period of watching, the display
+    # stops polling, so an unattended screen is still signed out in the end.
+    ended = time.time() - since > settings.SESSION_COOKIE_AGE
+    return render(request, "jobs/_status_body.html", {"job": job, "poll_since": since, "poll_ended": ended})
+
+
+def _poll_since(request: HttpRequest) -> int:
+    """When the page began to poll (`since`, Unix seconds); now if absent or implausible."""
+    now = int(time.time())
+    text = request.GET.get("since", "")
+    if text.isascii() and text.isdigit() and len(text) <= 12 and now - 86_400 <= int(text) <= now:
+        return int(text)
+    return now
 
 
 @login_required

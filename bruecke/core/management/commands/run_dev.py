@@ -25,16 +25,30 @@ STOP_GRACE_SECONDS = 10
 
 class Command(BaseCommand):
     help = "Runs the development web server and a background-job worker together."
+    # The children run the checks (runserver prints them); doing it here too says it twice.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--noreload", action="store_true", help="No reloading on code changes.")
 
     def handle(self, *, addrport: str, noreload: bool, **options: Any) -> None:
-        reload_flag = ["--noreload"] if noreload else []
+        # Both reload on code changes unless told not to (a changed job handler, too).
         commands = {
-            "web server": [sys.executable, str(MANAGE), "runserver", addrport, *reload_flag],
-            "worker": [sys.executable, str(MANAGE), "run_worker", "--no-startup-delay"],
+            "web server": [
+                sys.executable,
+                str(MANAGE),
+                "runserver",
+                addrport,
+                *(["--noreload"] if noreload else []),
+            ],
+            "worker": [
+                sys.executable,
+                str(MANAGE),
+                "run_worker",
+                "--no-startup-delay",
+                *([] if noreload else ["--reload"]),
+            ],
         }
         children = {name: _start(command) for name, command in commands.items()}
         pids = ", ".join(f"{name} pid {child.pid}" for name, child in children.items())
