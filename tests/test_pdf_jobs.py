@@ -117,7 +117,7 @@ def test_a_report_over_the_row_limit_is_made_as_a_job_and_downloaded(
     with django_capture_on_commit_callbacks(execute=True):
         response, _data = _start_report_job(client, mohammed)
     assert response.status_code == 302
-    assert response["Location"] == reverse(REPORT, args=[mohammed.pk]) + "?lang=en#pdf-job"
+    assert response["Location"] == reverse(REPORT, args=[mohammed.pk]) + "?lang=en&pdf=job#pdf-job"
     job = Job.objects.get(kind=report_jobs.KIND)
     assert job.params == {"participant_id": mohammed.pk, "language": "en"}
     assert "Al-Hassan" not in job.title and "Mohammed" not in job.title and str(mohammed.pk) in job.title
@@ -196,6 +196,12 @@ def test_a_report_over_the_request_budget_is_offered_as_a_job(
     assert response.status_code == 302 and response["Location"].endswith("&pdf=job")
     page = client.get(response["Location"]).content.decode()
     assert reverse(START, args=[mohammed.pk]) in page
+    data = {"lang": _hidden(page, "lang"), TOKEN_FIELD: _hidden(page, TOKEN_FIELD)}
+    started = client.post(reverse(START, args=[mohammed.pk]), data)
+    after = client.get(started["Location"]).content.decode()  # the report, with its job
+    job = Job.objects.get(kind=report_jobs.KIND)
+    assert f'id="job-status-{job.pk}"' in after
+    assert reverse("privacy:access_report_pdf", args=[mohammed.pk]) not in after  # no dead end
 
 
 def test_a_report_too_slow_for_the_request_is_offered_as_a_job(

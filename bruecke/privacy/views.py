@@ -139,7 +139,8 @@ def access_report_pdf_job(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
     form = PdfJobForm(request.POST)
     language = form.cleaned_data["lang"] if form.is_valid() else _language(request)
-    url = reverse("privacy:access_report", args=[participant.pk]) + f"?lang={language}#pdf-job"
+    report = reverse("privacy:access_report", args=[participant.pk])
+    url = f"{report}?lang={language}&pdf={PDF_AS_JOB}#pdf-job"
     target = save_once(
         request,
         lambda: services.access_report_pdf_job_start(
