@@ -71,11 +71,11 @@ class Recorder:
         self._original: Callable[..., bytes] = pdf.render_pdf
         pdf.render_pdf = self._render
 
-    def _render(self, html: str, stylesheets: Any) -> bytes:
+    def _render(self, html: str, stylesheets: Any, **options: Any) -> bytes:
         self.html_chars = len(html)
         started = time.perf_counter()
         try:
-            return self._original(html, stylesheets)
+            return self._original(html, stylesheets, **options)
         finally:
             self.seconds = time.perf_counter() - started
 

@@ -200,6 +200,17 @@ PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 1_000_000, minimum=10_000)
 # renders in a child process) and the same fallback is offered. Keep it below the WSGI
 # worker timeout. Tests may set a float below the minimum.
 PDF_RENDER_TIMEOUT_SECONDS: float = env_int("PDF_RENDER_TIMEOUT_SECONDS", 60, minimum=5)
+# PDFs too large or too slow for a request are offered as a background job (access report,
+# plan), which renders with this longer limit and without the request's HTML budget (the
+# text-block limit stays). Must not be shorter than the request's limit. Tests may set a float.
+JOB_PDF_TIMEOUT_SECONDS: float = env_int("JOB_PDF_TIMEOUT_SECONDS", 1800, minimum=60)
+if JOB_PDF_TIMEOUT_SECONDS < PDF_RENDER_TIMEOUT_SECONDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"JOB_PDF_TIMEOUT_SECONDS={JOB_PDF_TIMEOUT_SECONDS}: must not be shorter than "
+        f"PDF_RENDER_TIMEOUT_SECONDS={PDF_RENDER_TIMEOUT_SECONDS}."
+    )
 
 # Background jobs (docs/decisions/0029): Django's task API with its database backend, so
 # no broker is needed; `manage.py run_worker` runs them. Results are files outside the web

@@ -46,6 +46,14 @@ EXPECTATIONS: dict[str, Expect] = {
         is_page=False,
         secret=_secret,
     ),
+    # Starts the PDF as a background job and goes back to the print page: who may download it.
+    "cases:plan_pdf_job": Expect(
+        default=404,
+        statuses={**READERS, "cm_a": 302, "po_a": 302, "team_lead": 302},
+        kwargs=lambda demo: {"pk": _case(demo).pk},
+        method="post",
+        secret=_secret,
+    ),
     "cases:plan_step_done": Expect(
         default=404,
         # Marks the open demo step done and goes back to the case page.

@@ -33,6 +33,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "privacy:access_report": _report(is_page=True),
     "privacy:access_report_pdf": _report(is_page=False),
     "privacy:access_report_json": _report(is_page=False),
+    # Starts the PDF as a background job and goes back to the report: who may download it.
+    "privacy:access_report_pdf_job": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 302, "team_lead": 302},
+        kwargs=lambda demo: {"pk": _mohammed(demo).pk},
+        method="post",
+        secret=lambda demo: _mohammed(demo).family_name,
+    ),
     "privacy:breach_list": Expect(default=404, statuses=_DPO_ONLY),
     "privacy:breach_create": Expect(default=404, statuses=_DPO_ONLY),
     "privacy:breach_edit": Expect(

@@ -131,19 +131,21 @@ def _mohammed(demo: DemoNetwork) -> Participant:
     return Participant.objects.get(organisation=demo.partners["A"], family_name="Al-Hassan")
 
 
-def test_an_access_report_pdf_that_times_out_offers_print_and_json(
+def test_an_access_report_pdf_that_times_out_offers_a_job_print_and_json(
     login: Callable[[str], Client], demo: DemoNetwork, settings: Any
 ) -> None:
     settings.PDF_RENDER_TIMEOUT_SECONDS = 0.01  # no PDF can be made in time
     url = reverse("privacy:access_report_pdf", args=[_mohammed(demo).pk])
     response = login("cm_a").get(url, {"lang": "de"})
-    assert response.status_code == 302 and "pdf=too-large" in response["Location"]
+    assert response.status_code == 302 and "pdf=job" in response["Location"]
     page = login("cm_a").get(response["Location"]).content.decode()
-    assert 'id="pdf-notice"' in page and "Als PDF" not in page
+    # A job renders with the longer JOB_PDF_TIMEOUT_SECONDS (tests/test_pdf_jobs.py).
+    assert 'id="pdf-job-notice"' in page and "Als PDF herunterladen" not in page
+    assert reverse("privacy:access_report_json", args=[_mohammed(demo).pk]) in page
     assert multiprocessing.active_children() == []
 
 
-def test_a_plan_pdf_that_times_out_offers_the_print_page(
+def test_a_plan_pdf_that_times_out_offers_the_print_page_and_a_job(
     login: Callable[[str], Client], demo: DemoNetwork, settings: Any
 ) -> None:
     settings.PDF_RENDER_TIMEOUT_SECONDS = 0.01
@@ -152,5 +154,7 @@ def test_a_plan_pdf_that_times_out_offers_the_print_page(
     response = login("cm_a").get(reverse("cases:plan_pdf", args=[case.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("cases:plan_print", args=[case.pk]))
-    assert login("cm_a").get(response["Location"]).status_code == 200
+    page = login("cm_a").get(response["Location"])
+    assert page.status_code == 200
+    assert reverse("cases:plan_pdf_job", args=[case.pk]) in page.content.decode()
     assert multiprocessing.active_children() == []

@@ -238,7 +238,7 @@ def test_the_participant_page_links_to_the_report_for_editors_only(
     assert link not in login("po_a").get(reverse("participants:detail", args=[mohammed.pk])).content.decode()
 
 
-def test_a_report_too_long_for_a_pdf_points_to_printing_and_json(
+def test_a_report_over_the_row_limit_offers_the_pdf_as_a_job_besides_printing_and_json(
     login: Callable[[str], Client], demo: DemoNetwork, settings: Any
 ) -> None:
     mohammed = _mohammed(demo)
@@ -256,7 +256,9 @@ def test_a_report_too_long_for_a_pdf_points_to_printing_and_json(
     assert response["Location"] == reverse(REPORT, args=[mohammed.pk]) + "?lang=en"
     assert AuditEvent.objects.filter(action=AuditAction.SUBJECT_ACCESS).count() == before  # no copy made
     page = client.get(response["Location"]).content.decode()
-    assert 'id="pdf-notice"' in page
+    # No refusal any more: the PDF is offered as a background job (tests/test_pdf_jobs.py).
+    assert 'id="pdf-job-notice"' in page and 'id="pdf-notice"' not in page
+    assert reverse("privacy:access_report_pdf_job", args=[mohammed.pk]) in page
     assert reverse("privacy:access_report_pdf", args=[mohammed.pk]) not in page
     assert reverse("privacy:access_report_json", args=[mohammed.pk]) in page
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("<int:pk>/plan/versions/<int:number>/", plan.plan_version, name="plan_version"),
     path("<int:pk>/plan/print/", plan.plan_print_view, name="plan_print"),
     path("<int:pk>/plan/print.pdf", plan.plan_pdf, name="plan_pdf"),
+    path("<int:pk>/plan/pdf-job/", plan.plan_pdf_job, name="plan_pdf_job"),
     path("<int:pk>/plan/steps/<int:step_pk>/done/", plan.plan_step_done, name="plan_step_done"),
     path("<int:pk>/tasks/new/", tasks.case_task_create, name="case_task_create"),
     path("tasks/", tasks.task_list, name="task_list"),

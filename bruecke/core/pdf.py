@@ -52,9 +52,11 @@ class PdfRenderFailed(RuntimeError):
     """The rendering process failed or ended without a PDF."""
 
 
-def check_size(html: str) -> None:
-    """Raises PdfTooLarge when `html` is over the rendering budget."""
-    if len(html) > settings.PDF_MAX_HTML_CHARS:
+def check_size(html: str, *, job: bool = False) -> None:
+    """Raises PdfTooLarge when `html` is over the rendering budget of a request, or with
+    `job` of a background job: a job has no limit on the document's size (its time limit
+    JOB_PDF_TIMEOUT_SECONDS bounds it), but the limit on a single text block stays."""
+    if not job and len(html) > settings.PDF_MAX_HTML_CHARS:
         raise PdfTooLarge(f"{len(html)} characters of HTML, limit {settings.PDF_MAX_HTML_CHARS}")
     longest = max((len(m.group(1)) for m in _TEXT.finditer(html)), default=0)
     if longest > PDF_MAX_TEXT_BLOCK:
@@ -82,24 +84,43 @@ def breakable(html: str) -> str:
     return _TEXT.sub(lambda m: ">" + _LONG_RUN.sub(_split_run, m.group(1)) + "<", html)
 
 
-def render_pdf(html: str, stylesheets: Iterable[str]) -> bytes:
+def render_pdf(html: str, stylesheets: Iterable[str], *, job: bool = False) -> bytes:
     """The PDF of `html`. Never call it inside a database transaction: it takes seconds of
     CPU, and locks held meanwhile stall every other request that needs them.
 
     The size budget does not bound the time (a long note in a narrow table cell that
     breaks over many pages takes minutes, see benchmarks.md), so WeasyPrint runs in a
-    child process that is stopped after PDF_RENDER_TIMEOUT_SECONDS (PdfTooSlow)."""
-    check_size(html)
-    return _render_in_child(breakable(html), stylesheet_text(stylesheets))
+    child process that is stopped after PDF_RENDER_TIMEOUT_SECONDS (PdfTooSlow), or in a
+    background job (`job`) after JOB_PDF_TIMEOUT_SECONDS."""
+    check_size(html, job=job)
+    timeout = settings.JOB_PDF_TIMEOUT_SECONDS if job else settings.PDF_RENDER_TIMEOUT_SECONDS
+    return _render_in_child(breakable(html), stylesheet_text(stylesheets), float(timeout))
 
 
-def _render_in_child(html: str, css: str) -> bytes:
+def fits_request(html: str) -> bool:
+    """Whether `html` is within the size budget of a PDF made during a request."""
+    try:
+        check_size(html)
+    except PdfTooLarge:
+        return False
+    return True
+
+
+def fits_job(html: str) -> bool:
+    """Whether a background job may try to make a PDF of `html`."""
+    try:
+        check_size(html, job=True)
+    except PdfTooLarge:
+        return False
+    return True
+
+
+def _render_in_child(html: str, css: str, timeout: float) -> bytes:
     # "spawn", not "fork": a forked copy of a threaded WSGI worker can inherit held locks and
     # the open database connection; a spawned child starts clean and imports only WeasyPrint.
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=pdf_worker.main, args=(html, css, sending), daemon=True)
-    timeout = float(settings.PDF_RENDER_TIMEOUT_SECONDS)
     started = time.monotonic()
     child.start()
     sending.close()  # the child holds its own copy; EOF here means the child has ended

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from django.utils.translation import gettext_noop
 
 if TYPE_CHECKING:
+    from bruecke.accounts.models import User
     from bruecke.jobs.models import Job
 
 
@@ -86,6 +87,27 @@ def _name(function: Handler) -> str:
 
 def handler_for(kind: str) -> Handler | None:
     return _HANDLERS.get(kind)
+
+
+# Called by the download view before a result is served, inside its transaction, with the
+# job and the user: re-checks that the user may still see what the result is about (raise
+# Http404 if not) and writes the kind's own read event (e.g. on the participant).
+DownloadCheck = Callable[["Job", "User"], None]
+_DOWNLOAD_CHECKS: dict[str, DownloadCheck] = {}
+
+
+def job_download_check(kind: str) -> Callable[[DownloadCheck], DownloadCheck]:
+    """Registers the decorated function as the download check of `kind` (optional)."""
+
+    def register(function: DownloadCheck) -> DownloadCheck:
+        _DOWNLOAD_CHECKS[kind] = function
+        return function
+
+    return register
+
+
+def download_check_for(kind: str) -> DownloadCheck | None:
+    return _DOWNLOAD_CHECKS.get(kind)
 
 
 def registered_kinds() -> list[str]:

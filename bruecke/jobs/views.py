@@ -4,12 +4,14 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bruecke.core.audit import audit_read
 from bruecke.core.views_helpers import paginate
+from bruecke.jobs.registry import download_check_for
 from bruecke.jobs.selectors import job_get_for_user, job_result_for_user, jobs_visible_to
 
 JOBS_PER_PAGE = 25
@@ -48,8 +50,12 @@ def _poll_since(request: HttpRequest) -> int:
 @login_required
 @require_GET
 def job_download(request: HttpRequest, job_id: str) -> FileResponse:
-    job = job_result_for_user(request.user, job_id)
-    audit_read(actor=request.user, obj=job)  # type: ignore[arg-type]
+    with transaction.atomic():
+        job = job_result_for_user(request.user, job_id)
+        audit_read(actor=request.user, obj=job)  # type: ignore[arg-type]
+        check = download_check_for(job.kind)
+        if check is not None:  # the kind's own access re-check and read event
+            check(job, request.user)  # type: ignore[arg-type]
     response = FileResponse(
         job.result_file().open("rb"),
         as_attachment=True,
