@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from bruecke.jobs.services import delete_expired_results, reap_stale_jobs
+from bruecke.jobs.services import delete_expired_results, prune_task_rows, reap_stale_jobs
 
 logger = logging.getLogger("bruecke.jobs")
 
@@ -18,6 +18,7 @@ def periodic(now: datetime, *, daily_schedule: bool = False) -> dict[str, int]:
     counts = {
         "stale_jobs_failed": reap_stale_jobs(now=now),
         "expired_results_deleted": delete_expired_results(now=now),
+        "task_rows_pruned": prune_task_rows(now=now),
     }
     if daily_schedule:
         counts["schedule_runs"] = _daily_schedule(now)

@@ -281,3 +281,16 @@ def _expire(job: Job) -> bool:
     _audit_worker_change(job, ["state", "result_path"])
     transaction.on_commit(partial(files.delete_result, path))
     return True
+
+
+def prune_task_rows(now: datetime | None = None) -> int:
+    """Deletes django-tasks' own queue rows that finished (or were left running by a killed
+    worker) longer ago than a result is kept. They hold only a job id, the record users
+    see is `Job` (audited), so this queue bookkeeping is deleted without audit events."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.JOB_RESULT_DAYS)
+    finished = Q(finished_at__lt=cutoff)
+    abandoned = Q(finished_at__isnull=True, started_at__lt=cutoff)  # a killed worker's row
+    deleted, _ = DBTaskResult.objects.filter(finished | abandoned).delete()
+    return deleted

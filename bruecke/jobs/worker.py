@@ -48,7 +48,9 @@ class JobWorker(Worker):
     """Runs the housekeeping once at start, then beside the task loop every
     `housekeeping_seconds`; in batch mode once more after the last task."""
 
-    def __init__(self, *, housekeeping_seconds: float, daily_schedule: bool = False, **options: object) -> None:
+    def __init__(
+        self, *, housekeeping_seconds: float, daily_schedule: bool = False, **options: object
+    ) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
         self.housekeeping_seconds = housekeeping_seconds
         self.daily_schedule = daily_schedule
