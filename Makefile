@@ -39,7 +39,7 @@ run: setup
 WORKERS ?= auto
 PYTEST_ARGS ?=
 test: setup
-	$(PY) -m pytest -n $(WORKERS) -p randomly $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist worksteal -p randomly $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
