@@ -7,8 +7,11 @@ network is shared and every test starts from the same state.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +153,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if config.pluginmanager.hasplugin("randomly"):
         seed = config.getoption("randomly_seed")
         terminalreporter.write_line(f"Random test order: repeat it with -p randomly --randomly-seed={seed}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Removes this process's throw-away MEDIA_ROOT: `settings_test` makes one per process
+    (so every xdist worker has its own), and each run would otherwise leave them in /tmp."""
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT)
+    if media.name.startswith("bruecke-test-media-") and media.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(media, ignore_errors=True)
