@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,14 +41,49 @@ hypothesis_settings.load_profile("bruecke")
 PERSONA_KEYS = ["cm_a", "po_a", "cm_b", "team_lead", "coordinator", "dpo", "admin", "user_c"]
 
 
+def _seed_demo() -> None:
+    demo = seed_network()
+    seed_fixed(demo)
+    seed_breach(demo)  # the same demo data as `make run`
+    _demo_keys[:] = [_DemoKeys.of(demo)]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
-        demo = seed_network()
-        seed_fixed(demo)
-        seed_breach(demo)  # the same demo data as `make run`
-    _demo_keys[:] = [_DemoKeys.of(demo)]
+        _seed_demo()
     yield
+
+
+# Set when a transactional test (live server, browser) emptied the database at its end.
+_flushed: list[bool] = []
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _demo_after_flush(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """Seeds the demo data again for a test that runs after a transactional test.
+
+    pytest-django runs transactional tests last in each process, but with xdist's work
+    stealing an idle worker that has run its browser tests may take ordinary tests from
+    the other worker; they would find the database emptied by the flush at the end of the
+    browser test. This runs before the test's transaction opens (autouse fixtures come
+    first), so the seeding is committed and happens once."""
+    uses_db = "db" in request.fixturenames or request.node.get_closest_marker("django_db") is not None
+    if _flushed and uses_db and not _is_transactional(request):
+        with django_db_blocker.unblock():
+            _seed_demo()
+            if not connection.in_atomic_block:  # else rolled back with the test: seed again
+                _flushed.clear()
+    yield
+    if _is_transactional(request):
+        _flushed[:] = [True]
 
 
 @dataclass(frozen=True)
