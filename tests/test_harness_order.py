@@ -18,7 +18,21 @@ from bruecke.participants.models import Participant
 
 ROOT = Path(__file__).resolve().parent.parent
 INNER = "BRUECKE_HARNESS_INNER"
-inner_only = pytest.mark.skipif(os.environ.get(INNER) != "1", reason="run by the outer test in a child pytest")
+CHILD_PYTEST = [
+    "-m",
+    "pytest",
+    "-o",
+    "addopts=",
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:xdist",
+]
+inner_only = pytest.mark.skipif(
+    os.environ.get(INNER) != "1", reason="run by the outer test in a child pytest"
+)
 
 
 @inner_only
@@ -36,8 +50,7 @@ def test_an_ordinary_test_after_a_transactional_one_finds_the_demo_data() -> Non
     # SQLite in memory: a child pytest on PostgreSQL would take the parent's test database name.
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_ADDOPTS")}
     result = subprocess.run(  # noqa: S603 (fixed arguments: pytest on this file)
-        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:randomly", "-p", "no:cacheprovider"]
-        + ["-p", "tests.reverse_order", "-p", "no:xdist", "-v", __file__],
+        [sys.executable, *CHILD_PYTEST, "-p", "tests.reverse_order", "-v", __file__],
         cwd=ROOT,
         env={**environment, INNER: "1"},
         capture_output=True,
