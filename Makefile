@@ -39,8 +39,13 @@ run: setup
 serve: setup
 	$(MANAGE) serve
 
+# The suite on every core, in random order (decision 0034); the seed is printed at the end.
+# `make test PYTEST_ARGS="--randomly-seed=123 tests/test_x.py"` repeats an order;
+# `make test WORKERS=0` runs in this one process.
+WORKERS ?= auto
+PYTEST_ARGS ?=
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --dist worksteal -p randomly $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -140,7 +140,28 @@ class BrowserPage:
     def goto(self, path: str) -> None:
         self.page.goto(self.base_url + path)
 
-    def login(self, username: str, password: str | None = None) -> None:
+    def login(self, username: str) -> None:
+        """Signs in as `username` with password and second factor done, the way the test
+        client does (`tests.clients.verified_client`), and opens the dashboard, where the
+        sign-in form leads. Three page loads fewer than `login_with_form` (measured 0.2 s
+        instead of 2.9 s on a busy machine); the form itself is tested through
+        `login_with_form` in test_accounts.py and test_mfa.py."""
+        from django.conf import settings
+        from django.urls import reverse
+
+        from bruecke.accounts.models import User
+        from tests.clients import verified_client
+
+        fresh_authenticator(username)  # the same authenticator state as after the form
+        client = verified_client(User.objects.get(username=username))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.base_url}]
+        )
+        self.goto(reverse(settings.LOGIN_REDIRECT_URL))
+
+    def login_with_form(self, username: str, password: str | None = None) -> None:
+        """Signs in through the sign-in form and the second-factor form."""
         from bruecke.network.demo import DEMO_PASSWORD
 
         code = fresh_authenticator(username)
