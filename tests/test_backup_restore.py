@@ -18,7 +18,6 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bruecke.accounts.models import User
+from tests.manage_process import run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = base64.b64encode(b"backup-test-key-0123456789abcdef").decode()
@@ -88,15 +88,7 @@ class Site:
             "BRUECKE_TEST_JOB_RESULTS_DIR": str(self.jobs),
             "FIELD_ENCRYPTION_KEYS": keys,
         }
-        return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        return run_manage(*args, environment=environment, timeout=300)
 
     def query(self, sql: str) -> list[tuple[object, ...]]:
         if self.sqlite_path is not None:

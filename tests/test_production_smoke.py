@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import socket
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,8 @@ import pytest
 
 from bruecke.core import crypto
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS
-from tests.gunicorn_server import ROOT, Browser, clean_environment, free_port, running, sign_in
+from tests.gunicorn_server import Browser, clean_environment, free_port, running, sign_in
+from tests.manage_process import run_manage
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -52,15 +52,7 @@ def fresh_database() -> Iterator[str]:
 
 
 def _manage(*args: str, environment: dict[str, str]) -> str:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    result = run_manage(*args, environment=environment, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 

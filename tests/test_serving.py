@@ -17,6 +17,7 @@ from django.test import Client
 from bruecke import serving
 from bruecke.core import crypto
 from tests.gunicorn_server import ROOT, Browser, clean_environment, free_port, gunicorn_command, running
+from tests.manage_process import run_manage
 
 NAME = "Mohammed"  # stands for any name a counsellor searches for
 
@@ -150,15 +151,7 @@ def test_only_the_trusted_proxy_may_say_https(tmp_path: Path) -> None:
 
 def test_serve_refuses_unapplied_migrations(tmp_path: Path) -> None:
     environment = _production_environment(free_port(), tmp_path, STATIC_ROOT=str(tmp_path / "static"))
-    result = subprocess.run(
-        [sys.executable, "manage.py", "serve"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run_manage("serve", environment=environment, timeout=120)
     assert result.returncode != 0
     assert "unapplied migrations" in result.stderr
     assert not (tmp_path / "static").exists()  # nothing done before the check

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from bruecke import env
 from bruecke.core import crypto
+from tests.manage_process import run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,14 +33,7 @@ def _production_env(**extra: str) -> dict[str, str]:
 
 
 def _manage(*args: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_manage(*args, environment=environment)
 
 
 def test_production_settings_pass_check_deploy() -> None:

@@ -16,15 +16,13 @@ from bruecke.cases import plan_print
 from bruecke.cases.models import Case, PlanVersion
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import plan as plan_selectors
-from bruecke.core import pdf
 from bruecke.core.audit import audit_read
 from bruecke.jobs.models import Job
+from bruecke.jobs.pdf import STAGES, pdf_output
 from bruecke.jobs.registry import job_download_check
-from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
+from bruecke.jobs.services import JobInputGone, JobOutput, Progress, job_handler
 
 KIND = "cases.plan_pdf"
-# Progress in stages: plan read, document built, PDF rendered.
-STAGES = 3
 
 TOO_LARGE = gettext_noop(
     "This plan is too large to be made into a PDF. Print its print page with your browser's print function."
@@ -59,18 +57,13 @@ def plan_pdf(job: Job, progress: Progress) -> JobOutput:
     context = plan_print.document_context(case, version, language)
     progress(1, STAGES)
     html = render_to_string("cases/plan_print.html", {**context, "for_pdf": True})
-    if not pdf.fits_job(html):
-        raise JobFailed(TOO_LARGE)
-    progress(2, STAGES)
-    try:
-        body = pdf.render_pdf(html, plan_print.STYLESHEETS, job=True)
-    except pdf.PdfTooSlow:
-        raise JobFailed(TOO_SLOW) from None
-    except pdf.PdfTooLarge:
-        raise JobFailed(TOO_LARGE) from None
-    progress(3, STAGES)
-    return JobOutput(
-        filename=plan_print.pdf_filename(case, version), content_type="application/pdf", content=body
+    return pdf_output(
+        html,
+        plan_print.STYLESHEETS,
+        progress=progress,
+        filename=plan_print.pdf_filename(case, version),
+        too_large=TOO_LARGE,
+        too_slow=TOO_SLOW,
     )
 
 

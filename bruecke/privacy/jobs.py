@@ -12,20 +12,18 @@ from django.http import Http404
 from django.utils.translation import gettext_noop
 
 from bruecke.accounts.models import User
-from bruecke.core import pdf
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.jobs.models import Job
+from bruecke.jobs.pdf import STAGES, pdf_output
 from bruecke.jobs.registry import job_download_check
-from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
+from bruecke.jobs.services import JobInputGone, JobOutput, Progress, job_handler
 from bruecke.participants.models import Participant
 from bruecke.participants.selectors import participant_get
 from bruecke.privacy import report_document
 
 KIND = "privacy.access_report_pdf"
-# Progress in stages: records collected, document built, PDF rendered.
-STAGES = 3
 
 TOO_LARGE = gettext_noop(
     "This report is too large to be made into a PDF. Print the report page with your "
@@ -58,20 +56,13 @@ def access_report_pdf(job: Job, progress: Progress) -> JobOutput:
     context = report_document.report_context(participant=participant, user=job.created_by, language=language)
     progress(1, STAGES)
     html = report_document.pdf_html(context)
-    if not pdf.fits_job(html):
-        raise JobFailed(TOO_LARGE)
-    progress(2, STAGES)
-    try:
-        body = pdf.render_pdf(html, report_document.STYLESHEETS, job=True)
-    except pdf.PdfTooSlow:
-        raise JobFailed(TOO_SLOW) from None
-    except pdf.PdfTooLarge:
-        raise JobFailed(TOO_LARGE) from None
-    progress(3, STAGES)
-    return JobOutput(
+    return pdf_output(
+        html,
+        report_document.STYLESHEETS,
+        progress=progress,
         filename=report_document.pdf_filename(participant.pk),
-        content_type="application/pdf",
-        content=body,
+        too_large=TOO_LARGE,
+        too_slow=TOO_SLOW,
     )
 
 
