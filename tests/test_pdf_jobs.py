@@ -18,6 +18,7 @@ from bruecke.cases.models import Case, PlanVersion
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.core.submission import TOKEN_FIELD
 from bruecke.jobs.models import Job, JobState
+from bruecke.jobs.pdf import STAGES as PDF_STAGES
 from bruecke.jobs.services import JobInputGone
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
@@ -132,7 +133,7 @@ def test_a_report_over_the_row_limit_is_made_as_a_job_and_downloaded(
     assert run_queued_jobs() == 1
     job = refreshed(job)
     assert job.state == JobState.DONE, job.error_message
-    assert (job.progress_done, job.progress_total) == (report_jobs.STAGES, report_jobs.STAGES)
+    assert (job.progress_done, job.progress_total) == (PDF_STAGES, PDF_STAGES)
     assert job.result_filename.startswith(f"auskunft-{mohammed.pk}-") and job.result_filename.endswith(".pdf")
 
     done = client.get(reverse(REPORT, args=[mohammed.pk]), {"lang": "en"}).content.decode()
@@ -453,7 +454,7 @@ def test_a_run_worker_process_makes_the_large_report(
         assert worker.wait(timeout=120) == 0, worker.stdout.read() if worker.stdout else ""
     finally:
         worker.kill()
-    assert worker_db.job_row(job) == ("done", report_jobs.STAGES, report_jobs.STAGES)
+    assert worker_db.job_row(job) == ("done", PDF_STAGES, PDF_STAGES)
     worker_db.take_back()
     job = refreshed(job)
     text = _pdf_text(job.result_file().read_bytes())
