@@ -22,7 +22,7 @@ import datetime
 import random
 from typing import Any
 
-from common import analyze, measure, print_header, setup, signed_in
+from common import analyze, measure, open_team_cases, print_header, setup, signed_in
 
 
 def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
@@ -97,34 +97,13 @@ def demo_cases(sizes: list[int]) -> tuple[Any, dict[int, int]]:
 
 
 def _team_cases(demo: object, count: int) -> None:
-    """Opens cases for generated participants of team Rostock until `count` exist."""
-    from bruecke.cases.models import Case, Contact
-    from bruecke.participants import demo as participants_demo
-    from bruecke.participants.models import Participant
+    """Opens cases for generated participants of team Rostock until `count` exist, each
+    with 20 contacts."""
+    from bruecke.cases.models import Contact
 
-    team = demo.teams["Rostock"]  # type: ignore[attr-defined]
-    users = demo.users  # type: ignore[attr-defined]
-    staff = [users["cm_a"], users["team_lead"]]
-    existing = Case.objects.filter(team=team).count()
-    if existing >= count:
-        return
-    partner = demo.partners["A"]  # type: ignore[attr-defined]
-    pool = Participant.objects.filter(organisation=partner, team=team, cases__isnull=True)
-    if pool.count() < count - existing:
-        participants_demo.generate(demo, (count - existing) * 6, seed=Participant.objects.count())  # type: ignore[arg-type]
+    cases = open_team_cases(demo, count)
     rng = random.Random(count)
     today = datetime.date.today()
-    people = list(pool[: count - existing])
-    cases = Case.objects.bulk_create(
-        Case(
-            participant=p,
-            organisation_id=p.organisation_id,
-            team=team,
-            case_manager=staff[i % len(staff)],
-            opened_on=today - datetime.timedelta(days=rng.randrange(60, 900)),
-        )
-        for i, p in enumerate(people)
-    )
     Contact.objects.bulk_create(
         Contact(
             case=case,

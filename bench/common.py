@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import random
 import statistics
 import sys
 import time
@@ -79,3 +81,32 @@ def measure(client: Any, label: str, path: str, runs: int) -> int:
     p95 = sorted(timings)[max(int(len(timings) * 0.95) - 1, 0)]
     print(f"{label:<36} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}")
     return len(queries)
+
+
+def open_team_cases(demo: Any, count: int) -> list[Any]:
+    """Opens cases for generated participants of team Rostock (partner A) until `count`
+    exist; returns the cases it opened (none when there were enough)."""
+    from bruecke.cases.models import Case
+    from bruecke.participants import demo as participants_demo
+    from bruecke.participants.models import Participant
+
+    team, partner = demo.teams["Rostock"], demo.partners["A"]
+    staff = [demo.users["cm_a"], demo.users["team_lead"]]
+    existing = Case.objects.filter(team=team).count()
+    if existing >= count:
+        return []
+    pool = Participant.objects.filter(organisation=partner, team=team, cases__isnull=True)
+    if pool.count() < count - existing:
+        participants_demo.generate(demo, (count - existing) * 6, seed=Participant.objects.count())
+    rng = random.Random(count)
+    today = datetime.date.today()
+    return Case.objects.bulk_create(
+        Case(
+            participant=p,
+            organisation_id=p.organisation_id,
+            team=team,
+            case_manager=staff[i % len(staff)],
+            opened_on=today - datetime.timedelta(days=rng.randrange(60, 900)),
+        )
+        for i, p in enumerate(pool[: count - existing])
+    )

@@ -13,41 +13,18 @@ and third find everything in place (the daily case). Query counts per run are pr
 from __future__ import annotations
 
 import argparse
-import datetime
-import random
 import time
 
-from common import analyze, setup
+from common import analyze, open_team_cases, setup
 
 
 def _open_cases(count: int) -> None:
-    from bruecke.cases.models import Case
     from bruecke.network.demo import seed_network
     from bruecke.participants import demo as participants_demo
-    from bruecke.participants.models import Participant
 
     demo = seed_network()
     participants_demo.seed_fixed(demo)
-    team, partner = demo.teams["Rostock"], demo.partners["A"]
-    staff = [demo.users["cm_a"], demo.users["team_lead"]]
-    existing = Case.objects.filter(team=team).count()
-    if existing >= count:
-        return
-    pool = Participant.objects.filter(organisation=partner, team=team, cases__isnull=True)
-    if pool.count() < count - existing:
-        participants_demo.generate(demo, (count - existing) * 6, seed=Participant.objects.count())
-    rng = random.Random(count)
-    today = datetime.date.today()
-    Case.objects.bulk_create(
-        Case(
-            participant=p,
-            organisation_id=p.organisation_id,
-            team=team,
-            case_manager=staff[i % len(staff)],
-            opened_on=today - datetime.timedelta(days=rng.randrange(60, 900)),
-        )
-        for i, p in enumerate(pool[: count - existing])
-    )
+    open_team_cases(demo, count)
 
 
 def main() -> None:

@@ -29,10 +29,8 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False  # records are deactivated, not deleted
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["created_at", "actor", "action", "object_type", "object_id", "request_id"]
-    list_filter = ["action", "object_type"]
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Records written only by the application (audit, run records): operators read them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -42,3 +40,9 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "request_id"]
+    list_filter = ["action", "object_type"]
