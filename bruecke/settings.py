@@ -166,6 +166,8 @@ STATICFILES_DIRS = [
     # Installed from the npm lockfile by `make setup`; served by the app itself.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    # The KERN design system: its CSS and self-hosted fonts (decision 0035).
+    ("vendor/kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -262,6 +264,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bruecke@localhost")
 # Public address of this installation, used in links sent by e-mail.
 SITE_URL = env_str("SITE_URL", None if PRODUCTION else "http://127.0.0.1:8000")
+# The operator's imprint (Impressum) and privacy notice pages, linked in every page's footer.
+IMPRINT_URL = env_str("IMPRINT_URL", "")
+PRIVACY_NOTICE_URL = env_str("PRIVACY_NOTICE_URL", "")
 
 # HTTPS and cookies: on by default in production, overridable behind a TLS-terminating proxy.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)

@@ -151,7 +151,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "network:team_create": _only(ADMIN_ANY_NETWORK),
     "network:site_create": _only(ADMIN_ANY_NETWORK),
     "network:organisation_edit": _admin_object(
-        lambda demo: {"pk": demo.partners["A"].pk}, lambda demo: demo.partners["A"].name
+        lambda demo: {"pk": demo.partners["A"].pk}, lambda demo: demo.partners["A"].privacy_officer
     ),
     "network:office_edit": _admin_object(
         lambda demo: {"pk": _office(demo).pk}, lambda demo: _office(demo).street

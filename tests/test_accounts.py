@@ -23,7 +23,7 @@ def _login(client: Client, username: str, password: str) -> int:
 def test_login_page_is_german_by_default() -> None:
     response = Client().get(LOGIN)
     assert response["Content-Language"] == "de"
-    assert '<html lang="de">' in response.content.decode()
+    assert '<html lang="de" dir="ltr"' in response.content.decode()
 
 
 def test_successful_login_is_audited(demo: DemoNetwork) -> None:

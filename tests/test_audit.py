@@ -182,7 +182,7 @@ def test_dpo_filters_the_log_by_user_object_and_time(
     assert "1 Ereignis" in by_anna
     assert "Anna Berger" in by_anna
     by_object = _audit_page(dpo, object_type="network.organisation", object_id=demo.partners["A"].pk)
-    assert "<td>Ort</td>" in by_object  # the field's label, not "town"
+    assert '<td class="kern-table__cell">Ort</td>' in by_object  # the field's label, not "town"
     today = timezone.localdate()
     tomorrow = (today + datetime.timedelta(days=1)).strftime("%d.%m.%Y")
     assert "keine Ereignisse" in _audit_page(dpo, date_from=tomorrow)

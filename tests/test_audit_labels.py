@@ -91,8 +91,8 @@ def test_labels_of_special_entries() -> None:
 
 
 def _cells(page: str, table_class: str | None = None) -> list[str]:
-    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
-    return [cell for row in rows for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)
+    return [cell for row in rows for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 
 def test_the_audit_log_page_shows_no_technical_names(

@@ -98,7 +98,9 @@ def test_a_stale_version_is_refused_and_nothing_saved(
 
     assert response.status_code == 400, (url_name, response.status_code)
     assert any(getattr(f, "conflict", False) for f in context_values(response)), url_name
-    assert 'class="button secondary"' in response.content.decode()  # the reload link
+    assert (
+        'class="kern-btn kern-btn--secondary"><span class="kern-label">' in response.content.decode()
+    )  # the reload link
     assert model_to_dict(type(record)._default_manager.get(pk=record.pk)) == stored
     assert AuditEvent.objects.count() == events
 

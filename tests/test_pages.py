@@ -228,7 +228,9 @@ def test_network_page_shows_the_next_seven_days_from_today(
             valid_from=datetime.date(2026, 1, 1),
         )
     body = login("cm_a").get(reverse("network:network_page")).content.decode()
-    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "Siebentageort" in r and "07:00" in r]
+    rows = [
+        r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S) if "Siebentageort" in r and "07:00" in r
+    ]
     expected = [saturday + datetime.timedelta(days=i) for i in range(7)]
     assert [re.search(r"\d{2}\.\d{2}\.\d{4}", row)[0] for row in rows] == [  # type: ignore[index]
         day.strftime("%d.%m.%Y") for day in expected

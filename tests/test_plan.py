@@ -359,7 +359,9 @@ def test_bad_steps_are_refused_next_to_the_field(
     response = _post(login("cm_a"), case, _form_data(plan.version, goals))
     assert response.status_code == 400
     html = response.content.decode()
-    errors = re.search(rf'<ul class="errors" id="id_goal-0-step-2-{field}-errors">(.*?)</ul>', html, re.S)
+    errors = re.search(
+        rf'<div class="kern-error" id="id_goal-0-step-2-{field}-errors">(.*?)</div>', html, re.S
+    )
     assert errors is not None, html[:200]
     assert message in errors.group(1)
     plan.refresh_from_db()
