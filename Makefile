@@ -47,6 +47,15 @@ PYTEST_ARGS ?=
 test: setup
 	$(PY) -m pytest -n $(WORKERS) --dist worksteal -p randomly $(PYTEST_ARGS)
 
+# The user guide's screenshots (docs/user-guide/screenshots/, shown in bildschirme.md): the
+# demo data in the browser tests' Chromium (Debian's /usr/bin/chromium, never a downloaded
+# browser); fails instead of skipping when it is missing.
+.PHONY: screenshots
+screenshots: setup
+	BRUECKE_REQUIRE_BROWSER=1 BRUECKE_SCREENSHOTS_DIR=$(CURDIR)/docs/user-guide/screenshots $(PY) -m pytest -p no:randomly \
+		tests/browser/test_screenshots.py -k "not user_guide"
+	@du -ch docs/user-guide/screenshots/*.png | tail -n 1
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
