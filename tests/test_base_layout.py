@@ -11,7 +11,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import pytest
-import tinyhtml5
+import tinyhtml5  # type: ignore[import-untyped]  # WeasyPrint's HTML5 parser (requirements.txt)
 from django import forms
 from django.conf import settings
 from django.contrib import messages
