@@ -502,3 +502,24 @@ def test_watching_a_job_stops_polling_after_one_idle_period(
     )
     for nonsense in ["abc", "99999999999999999999", str(int(time.time()) + 1000), "-5"]:
         assert 'hx-trigger="every 2s"' in client.get(f"{url}?since={nonsense}").content.decode()
+
+
+def test_the_status_shows_the_state_as_a_badge_and_a_failure_as_an_alert(
+    persona: Callable[[str], User],
+    login: Callable[[str], Client],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    client = login("cm_a")
+    waiting = _start(django_capture_on_commit_callbacks, persona("cm_a"), steps=2)
+    html = client.get(reverse("jobs:status", args=[waiting.pk])).content.decode()
+    assert '<span class="kern-badge kern-badge--info"><span class="kern-label">' in html
+    assert '<div class="kern-progress"><progress' in html
+    run_queued_jobs()
+    done = client.get(reverse("jobs:status", args=[waiting.pk])).content.decode()
+    assert "kern-badge--success" in done and "kern-alert" not in done
+    failing = _start(django_capture_on_commit_callbacks, persona("cm_a"), kind="test.explode", note_id=4711)
+    run_queued_jobs()
+    failed = client.get(reverse("jobs:status", args=[failing.pk])).content.decode()
+    assert "kern-badge--danger" in failed
+    alert = failed.split('class="kern-alert kern-alert--danger"')[1]
+    assert _german(JobFailed.default_message) in alert

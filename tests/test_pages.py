@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bruecke.accounts.models import User
 from bruecke.core.models import AuditEvent
@@ -228,10 +228,64 @@ def test_network_page_shows_the_next_seven_days_from_today(
             valid_from=datetime.date(2026, 1, 1),
         )
     body = login("cm_a").get(reverse("network:network_page")).content.decode()
+    # Each consultation hour is one element (a table row today) marked with its day.
     rows = [
-        r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S) if "Siebentageort" in r and "07:00" in r
+        (day, row)
+        for _tag, day, row in re.findall(r'<(\w+)\b[^>]*\bdata-day="([\d-]+)"[^>]*>(.*?)</\1>', body, re.S)
+        if "Siebentageort" in row and "07:00" in row
     ]
     expected = [saturday + datetime.timedelta(days=i) for i in range(7)]
-    assert [re.search(r"\d{2}\.\d{2}\.\d{4}", row)[0] for row in rows] == [  # type: ignore[index]
+    assert [day for day, _row in rows] == [day.isoformat() for day in expected]
+    assert [re.search(r"\d{2}\.\d{2}\.\d{4}", row)[0] for _day, row in rows] == [  # type: ignore[index]
         day.strftime("%d.%m.%Y") for day in expected
     ]
+
+
+def tr_de(msgid: str) -> str:
+    with translation.override("de"):
+        return translation.gettext(msgid)
+
+
+def test_network_page_puts_the_map_beside_the_coming_consultation_hours(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    body = login("cm_a").get(reverse("network:network_page")).content.decode()
+    workspace = body.split('class="network-workspace"')[1].split('class="places"')[0]
+    # Map first (left on wide screens), the week beside it; the place lists below both.
+    assert workspace.index('id="network-map"') < workspace.index('id="week-heading"')
+    assert 'id="offices-heading"' not in workspace and 'id="sites-heading"' not in workspace
+    assert workspace.count('class="kern-card week-region"') == 4  # one card per region
+    offices = Office.objects.filter(organisation__network=demo.network).count()
+    count = f'<span class="kern-badge kern-badge--info"><span class="kern-label">{offices}</span>'
+    assert f'id="offices-heading">{tr_de("Offices")} {count}' in body
+
+
+def test_administration_pages_show_states_as_badges(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    client = login("admin")
+    site = MobileSite.objects.filter(network=demo.network).first()
+    assert site is not None
+    MobileSite.objects.filter(pk=site.pk).update(is_active=False)
+    manage = client.get(reverse("network:manage")).content.decode()
+    sites = manage.split('id="sites"')[1]
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", sites, re.S) if site.name in r)
+    assert (
+        f'kern-badge--warning"><span class="kern-label">{tr_de("active,inactive").split(",")[1]}</span>'
+        in row
+    )
+    detail = client.get(reverse("network:site_detail", args=[site.pk])).content.decode()
+    assert f'<span class="kern-label">{tr_de("active,inactive").split(",")[1]}</span>' in detail
+    assert f'href="{reverse("network:manage")}"' in detail.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    staff = User.objects.get(username="sabine.fischer")
+    User.objects.filter(pk=staff.pk).update(is_active=False)
+    page = client.get(reverse("network:staff_detail", args=[staff.pk])).content.decode()
+    badges = page.split('class="badge-row"')[1].split("</p>")[0]
+    assert (
+        f'kern-badge--danger"><span class="kern-label">{tr_de("active,deactivated").split(",")[1]}</span>'
+        in badges
+    )
+    assert tr_de("Second factor") in badges
+    listing = client.get(reverse("network:staff_list")).content.decode()
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", listing, re.S) if "sabine.fischer" in r)
+    assert "kern-badge--danger" in row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -258,11 +259,21 @@ def test_work_permission_on_the_cut_off_day_is_a_fact(demo: DemoNetwork, login: 
     )
 
 
+def _work_summary(body: str) -> str | None:
+    """The participant page's work-permission summary: the element whose classes include
+    "work-summary" (KERN adds its own classes beside it), up to its closing tag."""
+    found = re.search(r'<(\w+)[^>]*\bclass="[^"]*\bwork-summary\b[^"]*"', body)
+    if found is None:
+        return None
+    return body[found.start() :].split(f"</{found.group(1)}>")[0]
+
+
 def test_participant_page_shows_the_answer_at_a_glance(demo: DemoNetwork, login: Login) -> None:
     person = _person(demo, "Al-Hassan")  # § 25(2) refugee protection
     body = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
-    assert 'class="work-summary"' in body
-    assert body.count(str(texts.OUTCOMES["allowed"])) >= 2  # employment and dual training
+    summary = _work_summary(body)
+    assert summary is not None
+    assert summary.count(str(texts.OUTCOMES["allowed"])) >= 2  # employment and dual training
     assert rule_data().data_as_of.strftime("%d.%m.%Y") in body  # with the date of the rule data
 
 
@@ -270,12 +281,68 @@ def test_no_summary_without_a_residence_document(demo: DemoNetwork, login: Login
     person = _person(demo, "Al-Hassan")
     ResidenceStatus.objects.filter(participant=person).delete()
     body = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
-    assert 'class="work-summary"' not in body
+    assert _work_summary(body) is None
+    assert "work-summary" not in body
 
 
 def test_summary_for_an_asylum_seeker(demo: DemoNetwork, login: Login) -> None:
     person = _person(demo, "Rahimi")  # Aufenthaltsgestattung
     body = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
     expected = {str(texts.OUTCOMES["needs_permission"]), str(texts.OUTCOMES["not_yet"])}
-    assert 'class="work-summary"' in body and any(label in body for label in expected)
-    assert str(texts.OUTCOMES["allowed"]) not in body.split('class="work-summary"')[1].split("</table>")[0]
+    summary = _work_summary(body)
+    assert summary is not None
+    assert any(label in summary for label in expected)
+    assert str(texts.OUTCOMES["allowed"]) not in summary
+
+
+def _order(body: str, *markers: str) -> list[int]:
+    return [body.index(marker) for marker in markers]
+
+
+def test_the_answer_shows_the_verdict_first_and_folds_the_reasons(demo: DemoNetwork, login: Login) -> None:
+    """The first screen answers the question: verdict, then next steps; the reasoning, the
+    pre-checks and the facts follow, folded, and everything shown before is still there."""
+    person = _person(demo, "Al-Hassan")
+    body = login("cm_a").get(reverse("rules:question", args=[person.pk])).content.decode()
+    positions = _order(
+        body,
+        'data-testid="outcome"',
+        'data-testid="next-steps"',
+        'id="answer-reasons"',
+        'id="prechecks-heading"',
+        'id="question-facts"',
+    )
+    assert positions == sorted(positions)
+    verdict = body[body.index('class="kern-card verdict') : body.index('id="answer-reasons"')]
+    assert "verdict--success" in verdict and str(texts.OUTCOMES["allowed"]) in verdict
+    assert "§ 4a AufenthG" not in verdict  # the reasons are below the verdict …
+    assert "§ 4a AufenthG" in body  # … and still on the page
+    assert '<details class="kern-accordion" id="answer-reasons">' in body  # folded
+    assert '<details class="kern-accordion" id="question-facts">' in body  # folded: there is an answer
+
+
+def test_the_verdict_colour_follows_the_outcome(demo: DemoNetwork, login: Login) -> None:
+    url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
+    client = login("cm_a")
+    cases = {
+        "needs_permission": _post(),
+        "not_yet": _post(status_since="2024-04-01", stay_since="2024-04-01"),
+        "banned": _post(j_own_fault="yes"),
+    }
+    kinds = {"needs_permission": "info", "not_yet": "warning", "banned": "danger"}
+    for outcome, data in cases.items():
+        body = client.post(url, data).content.decode()
+        verdict = body[body.index('class="kern-card verdict') : body.index('id="answer-reasons"')]
+        assert f"verdict--{kinds[outcome]}" in verdict, outcome
+        assert str(texts.OUTCOMES[outcome]) in verdict, outcome
+    # Open judgement questions are a warning badge beside the verdict and stay unfolded.
+    soll = client.post(url, _post()).content.decode()
+    assert "kern-badge--warning" in soll.split('id="answer-reasons"')[0]
+    assert '<details class="kern-accordion" id="answer-flags" open>' in soll
+
+
+def test_the_facts_stay_unfolded_when_the_question_was_refused(demo: DemoNetwork, login: Login) -> None:
+    url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
+    response = login("cm_a").post(url, _post(on="not a date"))
+    assert response.status_code == 400
+    assert '<details class="kern-accordion" id="question-facts" open>' in response.content.decode()

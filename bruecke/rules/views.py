@@ -23,7 +23,17 @@ from bruecke.rules.facts import facts_for, person_facts_for
 from bruecke.rules.forms import QuestionForm
 from bruecke.rules.prechecks import PersonFacts, prechecks
 from bruecke.rules.ruledata import rule_data
-from bruecke.rules.types import Activity, Answer, Facts, NotCovered
+from bruecke.rules.types import Activity, Answer, Facts, NotCovered, Outcome
+
+# The KERN colour of the verdict: allowed, allowed with the authority's permission,
+# not yet (a waiting period), not allowed (a ban). Open judgement questions are shown
+# beside it as a warning badge (the verdict is unclear until they are answered).
+VERDICT_KINDS: dict[str, str] = {
+    Outcome.ALLOWED: "success",
+    Outcome.NEEDS_PERMISSION: "info",
+    Outcome.NOT_YET: "warning",
+    Outcome.BANNED: "danger",
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,6 +45,7 @@ def answer_context(answer: Answer) -> dict[str, Any]:
     return {
         "answer": answer,
         "outcome_label": texts.OUTCOMES[answer.outcome],
+        "verdict_kind": VERDICT_KINDS[answer.outcome],
         "decision_label": texts.DECISIONS[answer.decision],
         "authority_label": texts.AUTHORITIES[answer.authority],
         "priority_label": texts.PRIORITY_STATES.get(answer.priority_check, ""),

@@ -95,7 +95,7 @@ def test_manage_mobile_site_and_consultation_hours(bpage: BrowserPage) -> None:
     assert site.latitude == Decimal("53.83060")
     expect(page).to_have_url(re.compile(rf"/network/sites/{site.pk}/$"))
     expect(page.locator("h1")).to_have_text(SITE_NAME)
-    expect(page.locator("main .messages")).to_contain_text(tr("Saved."))
+    expect(page.locator("main .app-messages")).to_contain_text(tr("Saved."))
     check_axe(page)
 
     # A consultation hour for the Rostock team on Tuesdays (the team is free then).
@@ -153,3 +153,27 @@ def test_duplicate_organisation_name_is_reported_at_the_name_field(bpage: Browse
     expect(name_errors).to_contain_text(tr("An organisation with this name already exists."))
     expect(name).to_have_attribute("aria-invalid", "true")
     check_axe(page)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)])
+def test_network_page_map_beside_the_week_or_stacked_on_a_tablet(
+    bpage: BrowserPage, size: tuple[int, int]
+) -> None:
+    page = bpage.page
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    bpage.login("anna.berger")
+    bpage.goto("/network/")
+    network_map = page.locator("#network-map")
+    expect(network_map).to_have_attribute("data-markers", re.compile(r"^[1-9]\d*$"))
+    map_box = network_map.bounding_box()
+    week_box = page.locator("#week-heading").bounding_box()
+    assert map_box is not None and week_box is not None
+    if width >= 1280:  # side by side: the week starts to the right of the map, on the first screen
+        assert week_box["x"] >= map_box["x"] + map_box["width"]
+        assert week_box["y"] < height
+    else:  # a tablet in portrait: stacked, the week below the map
+        assert week_box["y"] >= map_box["y"] + map_box["height"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check_axe(page)
+    assert not bpage.errors

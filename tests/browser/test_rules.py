@@ -4,12 +4,20 @@ take up an activity on a date, correct a fact, read the answer (axe on every ste
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from bruecke.participants.models import Participant
 from tests.browser.conftest import BrowserPage, check_axe
 
 pytestmark = pytest.mark.browser
+
+
+def show_facts(page: Page) -> None:
+    """The facts fold away below an answer: open them as a user would."""
+    facts = page.locator("#question-facts")
+    if facts.get_attribute("open") is None:
+        facts.locator("summary").click()
+    expect(page.locator("#id_status")).to_be_visible()
 
 
 def test_ask_a_question_and_read_the_answer(bpage: BrowserPage) -> None:
@@ -23,7 +31,16 @@ def test_ask_a_question_and_read_the_answer(bpage: BrowserPage) -> None:
     # From the record (§ 25(2) refugee protection): allowed by law.
     expect(page.locator("[data-testid=outcome]")).to_contain_text("Kraft Gesetzes erlaubt")
 
+    # The verdict comes first, the reasons are folded below it.
+    verdict = page.locator("[data-testid=verdict]")
+    reasons = page.locator("#answer-reasons")
+    assert verdict.bounding_box()["y"] < reasons.bounding_box()["y"]  # type: ignore[index]
+    expect(reasons).not_to_have_attribute("open", "")
+    reasons.locator("summary").click()
+    expect(reasons.locator("cite").first).to_be_visible()
+
     # Correct the facts for the question: a Duldung since 1 Apr 2024, asked for 1 May 2024.
+    show_facts(page)
     page.select_option("#id_activity", "employment")
     page.fill("#id_on", "01.05.2024")
     page.select_option("#id_status", "duldung_60a")
@@ -56,6 +73,7 @@ def test_historic_question_with_the_priority_check(bpage: BrowserPage) -> None:
     person = Participant.objects.get(family_name="Al-Hassan")
     bpage.login("anna.berger")
     bpage.goto(f"/rules/participant/{person.pk}/")
+    show_facts(page)
     page.select_option("#id_activity", "employment")
     page.fill("#id_on", "01.09.2016")
     page.select_option("#id_status", "duldung_60a")
@@ -68,6 +86,7 @@ def test_historic_question_with_the_priority_check(bpage: BrowserPage) -> None:
     expect(page.locator("[data-testid=outcome]")).to_contain_text("Erlaubnis")
     expect(page.locator("[data-testid=priority]")).to_contain_text("ja")
     expect(page.locator("#answer")).to_contain_text("Anlage zu § 32 BeschV")
+    show_facts(page)
     page.select_option("#id_workplace_district", "other")
     bpage.submit()
     expect(page.locator("[data-testid=priority]")).to_have_text("nein")
@@ -84,3 +103,24 @@ def test_navigation_leads_to_the_overview(bpage: BrowserPage) -> None:
     bpage.submit("main form.inline-form")
     check_axe(page)
     expect(page.locator("main")).to_contain_text("§ 4 AufenthG a.F.")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)])
+def test_the_first_screen_answers_the_question(bpage: BrowserPage, size: tuple[int, int]) -> None:
+    """At 1280×800 and on a tablet (800×1280) the verdict is on the first screen, without
+    horizontal scrolling."""
+    page = bpage.page
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    person = Participant.objects.get(family_name="Al-Hassan")
+    bpage.login("anna.berger")
+    bpage.goto(f"/rules/participant/{person.pk}/")
+    outcome = page.locator("[data-testid=outcome]")
+    expect(outcome).to_contain_text("Kraft Gesetzes erlaubt")
+    box = outcome.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height
+    next_steps = page.locator("[data-testid=next-steps]").bounding_box()
+    assert next_steps is not None and next_steps["y"] < height
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check_axe(page)
+    assert not bpage.errors

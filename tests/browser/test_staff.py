@@ -48,9 +48,9 @@ def test_create_deactivate_and_refuse_new_role(bpage: BrowserPage) -> None:
     # Deactivate the account.
     with page.expect_navigation():
         page.click(f"main form[action$='/network/staff/{staff.pk}/active/'] button")
-    expect(page.locator("main .messages")).to_contain_text(tr("The account is deactivated."))
+    expect(page.locator("main .app-messages")).to_contain_text(tr("The account is deactivated."))
     deactivated = tr("active,deactivated").split(",")[1]
-    expect(page.locator(f"dl.facts dt:text-is('{tr('Account')}') + dd")).to_have_text(deactivated)
+    expect(page.locator(f"main dl dt:text-is('{tr('Account')}') + dd")).to_have_text(deactivated)
     staff.refresh_from_db()
     assert not staff.is_active
     check_axe(page)
