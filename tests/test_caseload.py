@@ -178,3 +178,38 @@ def test_caseload_query_count_does_not_grow(
         stale_counts.append(ctx.count)
     assert counts[0] == counts[1]
     assert stale_counts[0] == stale_counts[1]
+
+
+def test_caseload_sorts_by_a_whitelisted_column(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    _bulk_cases(demo, 3, manager="po_a")
+    client = login("team_lead")
+    by_cases = client.get(CASELOAD, {"sort": "-open_cases"})
+    rows = by_cases.context["rows"]
+    assert [row.open_cases for row in rows] == sorted((row.open_cases for row in rows), reverse=True)
+    page = by_cases.content.decode()
+    assert 'aria-sort="descending"' in page and page.count("aria-sort=") == 1
+    assert "sort=open_cases" in page  # the sorted column's link turns the order round
+    assert "sort=-stale_cases" in page  # other figures sort the largest first
+    by_name = client.get(CASELOAD, {"sort": "name"}).context["rows"]
+    assert [(r.last_name, r.first_name) for r in by_name] == sorted(
+        (r.last_name, r.first_name) for r in by_name
+    )
+    # Anything else (a column name, SQL) falls back to the name order; the filter keeps the sort.
+    for bad in ("password", "-last_name", "open_cases;DROP", ""):
+        response = client.get(CASELOAD, {"sort": bad})
+        assert response.status_code == 200 and response.context["sort"] == "name"
+        assert [r.pk for r in response.context["rows"]] == [r.pk for r in by_name]
+    kept = client.get(CASELOAD, {"sort": "-overdue_tasks", "weeks": "4"}).content.decode()
+    assert '<input type="hidden" name="sort" value="-overdue_tasks">' in kept and "weeks=4&amp;sort=" in kept
+
+
+def test_caseload_totals_and_badges(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    stale = _open_case(demo, "cm_a", "A", "Rostock", "Ohnekontakt", days=100)
+    response = login("team_lead").get(CASELOAD)
+    rows = response.context["rows"]
+    assert response.context["totals"]["stale_cases"] == sum(row.stale_cases for row in rows) > 0
+    page = response.content.decode()
+    stale_link = reverse("cases:caseload_stale", args=[stale.case_manager_id]) + "?weeks=6"
+    assert f'<a class="kern-badge kern-badge--warning" href="{stale_link}">' in page
+    # A case manager sees no team totals.
+    assert 'class="figures"' not in login("cm_a").get(CASELOAD).content.decode()

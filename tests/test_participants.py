@@ -415,7 +415,8 @@ def test_dashboard_lists_expiring_documents(login: Callable[[str], Client], demo
     title = body[body.index("<title>") : body.index("</title>")]
     assert "Mohammed" not in title  # the list is on the page, not in the title
     main = body[body.index("<main") :]
-    assert 'class="urgent"' in main and "Mohammed Al-Hassan" in main
+    section = main[main.index('id="expiring-heading"') : main.index('id="my-stale-heading"')]
+    assert "kern-badge--danger urgent" in section and "Mohammed Al-Hassan" in section
     assert login("admin").get(reverse("core:dashboard")).context.get("expiring") is None
 
 

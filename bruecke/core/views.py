@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -22,30 +26,91 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The start page: the sections of every role the user has (see docs/user-guide/mein-tag.md)."""
+    from bruecke.network.models import Role
+
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    memberships = access.memberships(user)
+    roles = {m.role for m in memberships}
+    context: dict[str, Any] = {
+        "memberships": memberships,
+        "today": today,
+        "is_placement_officer": Role.PLACEMENT_OFFICER in roles,
+        "is_team_lead": access.has_perm(user, Perm.VIEW_TEAM_CASELOADS),
+    }
+    shown: list[Any] = []
+    if access.has_perm(user, Perm.VIEW_PERSONAL_DATA):
+        shown += _case_work(request, user, today, context)
+    if access.has_perm(user, Perm.EDIT_PARTICIPANTS):
+        from bruecke.cases.selectors.transfer import incoming_transfer_count
+
+        context["incoming_transfers"] = incoming_transfer_count(user)
+    if context["is_team_lead"]:
+        shown += _team_lead(user, today, context)
+    if access.has_perm(user, Perm.MANAGE_BREACHES):
+        from bruecke.privacy.selectors import open_breaches
+
+        context["open_breaches"] = open_breaches(user)
+        context["now"] = timezone.now()
+    context["can_view_audit"] = access.has_perm(user, Perm.VIEW_AUDIT)
+    context["can_manage_network"] = access.has_perm(user, Perm.MANAGE_NETWORK)
+    if shown:
+        audit_read_all(actor=user, objs=shown)
+    return render(request, "core/dashboard.html", context)
+
+
+def _case_work(request: HttpRequest, user: User, today: datetime.date, context: dict[str, Any]) -> list[Any]:
+    """Everyone who works with cases: my open cases, "my day" (overdue and due tasks and plan
+    steps), expiring residence documents and my cases without contact. Returns the records
+    shown (for the read audit)."""
+    from bruecke.cases.forms.caseload import DEFAULT_WEEKS
+    from bruecke.cases.selectors import caseload
     from bruecke.cases.selectors.tasks import MY_DAY_AHEAD, my_day
     from bruecke.participants.selectors import EXPIRY_URGENT, expiring_documents
 
-    today = timezone.localdate()
-    context = {"memberships": access.memberships(request.user), "today": today}
-    if access.has_perm(request.user, Perm.VIEW_PERSONAL_DATA):
-        expiring = list(expiring_documents(request.user, today)[:20])
-        tasks = my_day(request.user, today)
-        context["expiring"] = expiring
-        context["urgent_until"] = today + EXPIRY_URGENT
-        context["my_day"] = tasks
-        context["my_day_until"] = today + MY_DAY_AHEAD
-        context["task_back"] = request.get_full_path()
-        audit_read_all(actor=request.user, objs=[*expiring, *tasks])  # type: ignore[arg-type]
-    if access.has_perm(request.user, Perm.EDIT_PARTICIPANTS):
-        from bruecke.cases.selectors.transfer import incoming_transfer_count
+    cases = Paginator(caseload.my_open_cases(user), caseload.MY_CASES_PER_PAGE).get_page(
+        request.GET.get("cases_page")
+    )
+    stale = list(caseload.stale_cases_of(user, user, DEFAULT_WEEKS, today)[: caseload.STALE_ON_DASHBOARD + 1])
+    expiring = list(expiring_documents(user, today)[:20])
+    tasks = my_day(user, today)
+    context |= {
+        "my_cases": cases,
+        "expiring": expiring,
+        "urgent_until": today + EXPIRY_URGENT,
+        "my_day": tasks,
+        "my_day_until": today + MY_DAY_AHEAD,
+        "task_back": request.get_full_path(),
+        "my_stale": stale[: caseload.STALE_ON_DASHBOARD],
+        "my_stale_more": len(stale) > caseload.STALE_ON_DASHBOARD,
+        "stale_weeks": DEFAULT_WEEKS,
+        "stale_since": today - datetime.timedelta(weeks=DEFAULT_WEEKS),
+    }
+    return [*cases, *expiring, *tasks, *stale]
 
-        context["incoming_transfers"] = incoming_transfer_count(request.user)
-    if access.has_perm(request.user, Perm.MANAGE_BREACHES):
-        from bruecke.privacy.selectors import open_breaches
 
-        context["open_breaches"] = open_breaches(request.user)
-        context["now"] = timezone.now()
-    return render(request, "core/dashboard.html", context)
+def _team_lead(user: User, today: datetime.date, context: dict[str, Any]) -> list[Any]:
+    """The team lead: the team's caseload figures (one query) and its cases without contact."""
+    from bruecke.cases.forms.caseload import DEFAULT_WEEKS
+    from bruecke.cases.selectors import caseload
+
+    rows = list(caseload.caseload_rows(user, DEFAULT_WEEKS, today))
+    stale = list(caseload.team_stale_cases(user, DEFAULT_WEEKS, today)[: TEAM_STALE_LIMIT + 1])
+    context |= {
+        "team_rows": rows,
+        "team_totals": {
+            key: sum(getattr(row, key) for row in rows)
+            for key in ("open_cases", "recent_contacts", "stale_cases", "overdue_plan_steps", "overdue_tasks")
+        },
+        "team_stale": stale[:TEAM_STALE_LIMIT],
+        "team_stale_more": len(stale) > TEAM_STALE_LIMIT,
+        "stale_weeks": DEFAULT_WEEKS,
+    }
+    return stale
+
+
+TEAM_STALE_LIMIT = 10
 
 
 @login_required

@@ -47,7 +47,7 @@ def test_transfer_to_another_partner(bpage: BrowserPage) -> None:
     bpage.logout()
 
     bpage.login("leyla.demir")
-    expect(page.locator("#incoming-heading + p")).to_contain_text("1")
+    expect(page.locator("section[aria-labelledby=incoming-heading]")).to_contain_text("1")
     check_axe(page)
     with page.expect_navigation():
         page.click("a[href$='/cases/transfers/incoming/']")

@@ -84,3 +84,41 @@ def caseload_rows(user: AnyUser, weeks: int, today: datetime.date) -> QuerySet[U
         )
         .order_by("last_name", "first_name", "pk")
     )
+
+
+# The start page ("Mein Tag"): the user's own open cases and the cases without contact.
+STALE_ON_DASHBOARD = 5
+MY_CASES_PER_PAGE = 10
+
+
+def my_open_cases(user: AnyUser) -> QuerySet[Case]:
+    """The user's open cases (as case manager or placement officer), each with the date of
+    its last contact and `next_due`: the due date of the case's earliest open task or plan
+    step (the model has no appointments; a planned contact is a task). Both are correlated
+    subqueries on the indexes (case, -date) and (case, done_on, due_on): one query a page."""
+    last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
+    next_due = (
+        Task.objects.filter(case=OuterRef("pk"), done_on__isnull=True).order_by("due_on").values("due_on")[:1]
+    )
+    return (
+        cases_visible_to(user)
+        .filter(Q(case_manager_id=user.pk) | Q(placement_officer_id=user.pk), status__in=OPEN)
+        .select_related("participant")
+        .annotate(last_contact=Subquery(last_contact), next_due=Subquery(next_due))
+        .order_by(F("next_due").asc(nulls_last=True), "participant__family_name", "pk")
+    )
+
+
+def team_stale_cases(user: AnyUser, weeks: int, today: datetime.date) -> QuerySet[Case]:
+    """Open cases of the staff whose caseload the user sees (a team lead's team) with no
+    contact for more than `weeks` weeks, the longest-neglected first."""
+    staff = caseload_staff(user).values("pk")
+    cases = cases_visible_to(user).filter(
+        Q(case_manager__in=staff) | Q(placement_officer__in=staff), status__in=OPEN
+    )
+    return (
+        _without_contact_since(cases, today - datetime.timedelta(weeks=weeks))
+        .select_related("participant", "case_manager")
+        .annotate(last_contact=Max("contacts__date"))
+        .order_by(F("last_contact").asc(nulls_first=True), "opened_on", "pk")
+    )

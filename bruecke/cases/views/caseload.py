@@ -21,15 +21,49 @@ def _filter(request: HttpRequest) -> tuple[CaseloadFilterForm, int]:
     return form, form.weeks_or_default()
 
 
+# The columns the caseload can be sorted by (`?sort=<key>`, `-<key>` descending): a
+# whitelist, so the query string never names a database column itself.
+SORTS = {
+    "name": ("last_name", "first_name", "pk"),
+    "open_cases": ("open_cases", "last_name", "pk"),
+    "recent_contacts": ("recent_contacts", "last_name", "pk"),
+    "stale_cases": ("stale_cases", "last_name", "pk"),
+    "overdue_plan_steps": ("overdue_plan_steps", "last_name", "pk"),
+    "overdue_tasks": ("overdue_tasks", "last_name", "pk"),
+}
+
+
+def _sort(request: HttpRequest) -> tuple[str, bool]:
+    """The chosen sort column and whether it is descending; by name when unknown."""
+    wanted = request.GET.get("sort", "")
+    key = wanted.removeprefix("-")
+    return (key, wanted.startswith("-")) if key in SORTS else ("name", False)
+
+
+def _ordering(key: str, descending: bool) -> list[str]:
+    first, *rest = SORTS[key]
+    return [f"-{first}" if descending else first, *rest]
+
+
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     form, weeks = _filter(request)
-    rows = list(selectors.caseload_rows(request.user, weeks, datetime.date.today()))
+    sort, descending = _sort(request)
+    rows = list(
+        selectors.caseload_rows(request.user, weeks, datetime.date.today()).order_by(
+            *_ordering(sort, descending)
+        )
+    )
+    totals = {key: sum(getattr(row, key) for row in rows) for key in SORTS if key != "name"}
     context = {
         "form": form,
         "weeks": weeks,
         "rows": rows,
+        "totals": totals,
+        "sort": sort,
+        "descending": descending,
+        "filter_query": f"weeks={weeks}",
         "whole_team": access.has_perm(request.user, Perm.VIEW_TEAM_CASELOADS),
     }
     return render(request, "cases/caseload.html", context)
