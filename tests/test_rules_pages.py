@@ -261,7 +261,7 @@ def test_work_permission_on_the_cut_off_day_is_a_fact(demo: DemoNetwork, login: 
 def test_participant_page_shows_the_answer_at_a_glance(demo: DemoNetwork, login: Login) -> None:
     person = _person(demo, "Al-Hassan")  # § 25(2) refugee protection
     body = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
-    assert 'class="work-summary"' in body
+    assert 'class="kern-table work-summary"' in body
     assert body.count(str(texts.OUTCOMES["allowed"])) >= 2  # employment and dual training
     assert rule_data().data_as_of.strftime("%d.%m.%Y") in body  # with the date of the rule data
 
@@ -270,12 +270,15 @@ def test_no_summary_without_a_residence_document(demo: DemoNetwork, login: Login
     person = _person(demo, "Al-Hassan")
     ResidenceStatus.objects.filter(participant=person).delete()
     body = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
-    assert 'class="work-summary"' not in body
+    assert "work-summary" not in body
 
 
 def test_summary_for_an_asylum_seeker(demo: DemoNetwork, login: Login) -> None:
     person = _person(demo, "Rahimi")  # Aufenthaltsgestattung
     body = login("cm_a").get(reverse("participants:detail", args=[person.pk])).content.decode()
     expected = {str(texts.OUTCOMES["needs_permission"]), str(texts.OUTCOMES["not_yet"])}
-    assert 'class="work-summary"' in body and any(label in body for label in expected)
-    assert str(texts.OUTCOMES["allowed"]) not in body.split('class="work-summary"')[1].split("</table>")[0]
+    assert 'class="kern-table work-summary"' in body and any(label in body for label in expected)
+    assert (
+        str(texts.OUTCOMES["allowed"])
+        not in body.split('class="kern-table work-summary"')[1].split("</table>")[0]
+    )
