@@ -58,7 +58,8 @@ def test_the_case_page_opens_on_contacts_with_the_summary_and_the_contact_form(
     assert f'href="{_url(case, "contacts")}"' in page
     tabs = page.split('class="case-tabs"')[1].split("</nav>")[0]
     assert tabs.count('aria-current="page"') == 1
-    assert tabs.split('aria-current="page"')[0].rsplit("<a ", 1)[1].startswith(f'href="{_url(case, "contacts")}"')
+    current = tabs.split('aria-current="page"')[0].rsplit("<a ", 1)[1]
+    assert current.startswith(f'href="{_url(case, "contacts")}"')
     # Recording a contact is one step away: the form is on the page, behind one button.
     assert '<details class="quick-contact" id="record-contact">' in page
     assert f'action="{reverse("cases:contact_create", args=[case.pk])}"' in page
@@ -141,7 +142,8 @@ def test_the_summary_shows_badges_for_expiry_overdue_tasks_and_eligibility(
     )
     overdue = Task.objects.filter(case=case, done_on__isnull=True, due_on__lt=TODAY).count()
     expires = (TODAY + datetime.timedelta(days=10)).strftime("%d.%m.%Y")
-    danger = '<span class="kern-badge kern-badge--danger"><span class="kern-icon kern-icon--danger" aria-hidden="true">'
+    danger = '<span class="kern-badge kern-badge--danger">'
+    danger += '<span class="kern-icon kern-icon--danger" aria-hidden="true">'
     for url in (_url(case), reverse("participants:detail", args=[case.participant_id])):
         header = _header(client.get(url).content.decode())
         assert f'{danger}</span><span class="kern-label">Aufenthaltsdokument läuft am {expires} ab' in header

@@ -90,7 +90,7 @@ def test_a_task_on_the_case_page_goes_to_a_colleague_who_sees_the_case(
     assert {demo.users["cm_a"], demo.users["po_a"], demo.users["team_lead"]} <= choices
     assert demo.users["cm_b"] not in choices and demo.users["coordinator"] not in choices
     response = login("cm_a").post(url, _form(assignee=demo.users["po_a"].pk))
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "?section=tasks"
     task = Task.objects.get(title="Anerkennungsstelle anrufen")
     assert (task.case, task.assignee, task.organisation) == (case, demo.users["po_a"], case.organisation)
 
