@@ -20,7 +20,7 @@ from bruecke.participants.models import EligibilityVerdict, Participant
 from tests.expectations_cases import _case
 
 TODAY = datetime.date.today()
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "case-sections"}
+HTMX = {"HX-Request": "true", "HX-Target": "case-sections"}
 OPEN_TABS = [tab.name for tab in TABS if not tab.closed_only]
 
 # Queries of the full case page (summary header, contact form, transfers, the contacts tab)
@@ -74,7 +74,7 @@ def test_each_tab_works_without_javascript_and_as_an_htmx_fragment(
     page = client.get(_url(case, section))
     assert page.status_code == 200 and "<html" in page.content.decode()
     assert f'href="{_url(case, section)}" hx-get="{_url(case, section)}"' in page.content.decode()
-    fragment = client.get(_url(case, section), **HTMX)
+    fragment = client.get(_url(case, section), headers=HTMX)
     body = fragment.content.decode()
     assert fragment.status_code == 200 and "<html" not in body and 'class="summary-header' not in body
     assert body.startswith('<div id="case-sections"')
@@ -171,7 +171,7 @@ def test_case_page_and_sections_run_a_constant_number_of_queries(
     counts = {"page": ctx.count}
     for section in OPEN_TABS:
         with count_queries() as ctx:
-            assert client.get(_url(case, section), **HTMX).status_code == 200
+            assert client.get(_url(case, section), headers=HTMX).status_code == 200
         counts[section] = ctx.count
     participant = {}
     with count_queries() as ctx:

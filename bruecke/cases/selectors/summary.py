@@ -21,7 +21,7 @@ from bruecke.rules.types import Activity, NotCovered, Outcome
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from bruecke.core.access import AnyUser
+    from bruecke.cases.selectors.cases import AnyUser
 
 EXPIRY_WARNING = datetime.timedelta(weeks=6)
 EXPIRY_URGENT = datetime.timedelta(weeks=2)
