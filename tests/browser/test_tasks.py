@@ -45,7 +45,7 @@ def test_add_a_task_on_the_case_page_and_finish_it_from_my_day(bpage: BrowserPag
         row.get_by_role("button").click()
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
-    expect(page.locator(".messages")).to_contain_text(tr("The task is done."))
+    expect(page.locator(".app-messages")).to_contain_text(tr("The task is done."))
     expect(my_day.locator("tbody tr", has_text=TITLE)).to_have_count(0)
     bpage.goto("/cases/tasks/?done=1")
     expect(page.locator("main table")).to_contain_text(TITLE)
