@@ -23,7 +23,7 @@ def acting_user(request: HttpRequest) -> User:
 class Section:
     """One part of the case page: its template and the context it needs.
 
-    Every part of case work adds its section to `cases.views.page.SECTIONS`; the context
+    Every part of case work adds its tab to `cases.views.page.TABS`; the context
     function must run a constant number of queries, whatever the case holds.
     """
 
