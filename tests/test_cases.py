@@ -173,7 +173,7 @@ def test_reassessment_shows_the_trajectory(login: Callable[[str], Client], demo:
     client = login("cm_a")
     response = client.post(reverse("cases:assessment_create", args=[case.pk]), _assessment())
     assert response.status_code == 302
-    page = client.get(reverse("cases:detail", args=[case.pk]))
+    page = client.get(reverse("cases:detail", args=[case.pk]) + "?section=barriers")
     rows = {row.barrier.key: row for row in page.context["barriers"]}
     assert (rows["german"].first, rows["german"].latest, rows["german"].change) == (3, 1, "smaller")
     assert rows["recognition"].change == "same"
@@ -187,7 +187,7 @@ def test_reassessment_shows_the_trajectory(login: Callable[[str], Client], demo:
 def test_sensitive_barrier_notes_only_for_the_cases_own_staff(
     login: Callable[[str], Client], demo: DemoNetwork
 ) -> None:
-    url = reverse("cases:detail", args=[_case(demo).pk])
+    url = reverse("cases:detail", args=[_case(demo).pk]) + "?section=barriers"
     assert "Beratungsstelle angebunden" in login("cm_a").get(url).content.decode()
     lead = login("team_lead").get(url)
     rows = {row.barrier.key: row for row in lead.context["barriers"]}

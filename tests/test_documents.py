@@ -313,14 +313,16 @@ def test_documents_section_lists_and_queries_do_not_grow(
             for _ in range(batch)
         )
         with count_queries() as ctx:
-            response = client.get(reverse("cases:detail", args=[case.pk]))
+            response = client.get(reverse("cases:detail", args=[case.pk]) + "?section=documents")
         assert response.status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
     content = response.content.decode()
     assert reverse("cases:document_download", args=[template.pk]) not in content  # page 1 holds the newest
-    assert "?documents=2" in content
-    page_two = client.get(reverse("cases:detail", args=[case.pk]) + "?documents=3").content.decode()
+    assert "?section=documents&amp;documents=2" in content
+    page_two = client.get(
+        reverse("cases:detail", args=[case.pk]) + "?section=documents&documents=3"
+    ).content.decode()
     assert reverse("cases:document_download", args=[template.pk]) in page_two
 
 
@@ -329,7 +331,9 @@ def test_readers_see_the_list_without_upload_or_delete(
 ) -> None:
     case = _case(demo)
     document = _demo_document(demo)
-    content = login("po_a").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    content = (
+        login("po_a").get(reverse("cases:detail", args=[case.pk]) + "?section=documents").content.decode()
+    )
     assert reverse("cases:document_download", args=[document.pk]) in content
     assert reverse("cases:document_delete", args=[document.pk]) not in content
     assert reverse("cases:document_create", args=[case.pk]) not in content
@@ -422,7 +426,11 @@ def test_a_stale_document_form_is_refused(login: Callable[[str], Client], demo: 
 def test_readers_cannot_change_details(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     document = _demo_document(demo)
     assert _edit(login("po_a"), document, title="Neu").status_code == 404
-    page = login("po_a").get(reverse("cases:detail", args=[document.case_id])).content.decode()
+    page = (
+        login("po_a")
+        .get(reverse("cases:detail", args=[document.case_id]) + "?section=documents")
+        .content.decode()
+    )
     assert reverse("cases:document_edit", args=[document.pk]) not in page
 
 

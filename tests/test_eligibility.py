@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -387,8 +388,9 @@ def test_the_panel_states_the_verdict_in_words(make: Maker, eligibility: Eligibi
         )
         label = eligibility.verdict_label
     assert '<section aria-labelledby="eligibility-heading"' in html
-    assert '<h2 id="eligibility-heading">Eligibility</h2>' in html
-    assert f'class="verdict verdict-{eligibility.verdict}">{label}<' in html
+    assert '<h2 class="kern-heading-medium" id="eligibility-heading">Eligibility</h2>' in html
+    badge = rf'class="kern-badge kern-badge--\w+ verdict verdict-{eligibility.verdict}">'
+    assert re.search(badge + rf'<span class="kern-label">{label}<', html)
     assert NAF in html
     for reason in eligibility.reasons:
         assert f"<li>{reason}</li>" in html

@@ -126,13 +126,13 @@ def test_closing_writes_case_record_event_and_follow_up_task(
     assert task.due_on == record.follow_up_due and task.case == case
     # The case page shows the derived results read-only, for editors and readers alike.
     for key in ("cm_a", "po_a"):
-        page = login(key).get(reverse("cases:detail", args=[case.pk]))
+        page = login(key).get(reverse("cases:detail", args=[case.pk]) + "?section=exit")
         summary = page.context["exit_summary"]
         assert summary.immediate.codes == {"EECR04"}
         assert b"EECR04" in page.content
     assert (
         reverse("cases:exit_edit", args=[case.pk]).encode()
-        not in login("po_a").get(reverse("cases:detail", args=[case.pk])).content
+        not in login("po_a").get(reverse("cases:detail", args=[case.pk]) + "?section=exit").content
     )
 
 
@@ -348,7 +348,8 @@ def test_closing_twice_is_refused(login: Callable[[str], Client], demo: DemoNetw
         _service_close(case, actor, situations)
     assert _counts() == before
     response = login("cm_a").get(_close_url(case))
-    assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "?section=exit"
     assert login("cm_a").post(_close_url(case), _exit(case)).status_code == 302
     assert _counts() == before
 
@@ -420,7 +421,7 @@ def test_follow_up_marks_the_task_done_and_writes_the_timeline(
         raw = cursor.fetchone()[0]
     assert raw.startswith("v1:") and "Vollzeit" not in raw
     # Answered long before the reference date: saved, but shown as not counting.
-    page = login("cm_a").get(reverse("cases:detail", args=[case.pk]))
+    page = login("cm_a").get(reverse("cases:detail", args=[case.pk]) + "?section=exit")
     rows = page.context["exit_summary"].follow_ups
     assert [row.counts for row in rows] == [False]
     assert "außerhalb des Zeitfensters" in page.content.decode()
@@ -617,7 +618,7 @@ def test_the_situation_after_exit_can_be_recorded_later_within_its_window(
     assert response.status_code == 302, response.context["form"].errors
     record = ExitRecord.objects.get(case=case)
     assert not record.situations.exists() and record.status_collected_on is None
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("cases:detail", args=[case.pk]) + "?section=exit").content.decode()
     window_end = (TODAY + datetime.timedelta(days=28)).strftime("%d.%m.%Y")
     assert f"Sie kann bis zum {window_end} erfasst werden." in page
     later = _exit(
@@ -630,7 +631,7 @@ def test_the_situation_after_exit_can_be_recorded_later_within_its_window(
     response = client.post(reverse("cases:exit_edit", args=[case.pk]), later)
     assert response.status_code == 302, response.context["form"].errors
     assert [s.kind for s in record.situations.all()] == ["employed"]
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("cases:detail", args=[case.pk]) + "?section=exit").content.decode()
     assert "erfasst werden." not in page
 
 

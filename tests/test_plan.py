@@ -153,12 +153,12 @@ def _plan_task(step: Step) -> Task | None:
 
 def test_demo_plan_is_on_the_case_page(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     case = _case(demo)
-    page = login("po_a").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = login("po_a").get(reverse("cases:detail", args=[case.pk]) + "?section=plan").content.decode()
     assert "Deutsch B1" in page
     assert "Kostenübernahme klären" in page
     assert "Jobcenter" in page
     # Steps due 14 and 21 days after the case was opened (over a month ago) are overdue.
-    assert "(überfällig)" in page
+    assert '<span class="kern-label">überfällig</span>' in page
     assert "Als erledigt markieren" not in page  # placement officers do not edit the plan
 
 
@@ -199,7 +199,7 @@ def test_case_page_query_count_does_not_grow_with_goals_and_steps(
             for j in range(5)
         )
         with count_queries() as ctx:
-            response = client.get(reverse("cases:detail", args=[case.pk]))
+            response = client.get(reverse("cases:detail", args=[case.pk]) + "?section=plan")
         assert response.status_code == 200
         counts.append(ctx.count)
     assert "Ziel 39" in response.content.decode()
@@ -405,7 +405,7 @@ def test_html_in_text_is_shown_as_text(login: Callable[[str], Client], fresh_cas
     client = login("cm_a")
     response = _post(client, fresh_case, _form_data(0, [_goal("<script>x</script>", steps=[_step()])]))
     assert response.status_code == 302
-    page = client.get(reverse("cases:detail", args=[fresh_case.pk])).content.decode()
+    page = client.get(reverse("cases:detail", args=[fresh_case.pk]) + "?section=plan").content.decode()
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert "<script>x</script>" not in page
 

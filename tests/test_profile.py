@@ -122,7 +122,9 @@ def test_first_save_creates_the_profile_with_its_rows(
 def test_the_case_page_shows_the_profile(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     case = _case(demo)
     for key in ("cm_a", "po_a"):
-        content = login(key).get(reverse("cases:detail", args=[case.pk])).content.decode()
+        content = (
+            login(key).get(reverse("cases:detail", args=[case.pk]) + "?section=profile").content.decode()
+        )
         assert "Elektroinstallation" in content and "26212" in content
         assert (_url(case) in content) is (key == "cm_a")  # readers see it, editors edit it
 

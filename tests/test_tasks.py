@@ -90,7 +90,7 @@ def test_a_task_on_the_case_page_goes_to_a_colleague_who_sees_the_case(
     assert {demo.users["cm_a"], demo.users["po_a"], demo.users["team_lead"]} <= choices
     assert demo.users["cm_b"] not in choices and demo.users["coordinator"] not in choices
     response = login("cm_a").post(url, _form(assignee=demo.users["po_a"].pk))
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "?section=tasks"
     task = Task.objects.get(title="Anerkennungsstelle anrufen")
     assert (task.case, task.assignee, task.organisation) == (case, demo.users["po_a"], case.organisation)
 
@@ -214,7 +214,7 @@ def test_case_tasks_follow_the_case_scope(
     assert client.post(reverse("cases:task_reopen", args=[task.pk])).status_code == 404
     # The placement officer reads the case's tasks but does not close the case manager's.
     assert _done(login("po_a"), task).status_code == 404
-    page = login("po_a").get(reverse("cases:detail", args=[case.pk]))
+    page = login("po_a").get(reverse("cases:detail", args=[case.pk]) + "?section=tasks")
     assert task in page.context["case_tasks"]
     assert reverse("cases:task_done", args=[task.pk]) not in page.content.decode()
     # An editor of the case (the team lead) may.
@@ -420,7 +420,7 @@ def test_case_page_query_count_does_not_grow_with_tasks(
             for _ in range(batch)
         )
         with count_queries() as ctx:
-            response = client.get(reverse("cases:detail", args=[case.pk]))
+            response = client.get(reverse("cases:detail", args=[case.pk]) + "?section=tasks")
         counts.append(ctx.count)
     assert counts[0] == counts[1]
     assert (

@@ -35,9 +35,11 @@ def test_a_new_task_is_on_the_timeline_with_its_title_time_and_link(
     task = Task.objects.get(title="Anerkennungsstelle anrufen")
     event = CaseEvent.objects.get(case=case, kind=EventKind.TASK, object_id=str(task.pk))
     assert event.details == {"source": "manual", "created": True}  # the title is not stored
-    timeline = _timeline(client.get(reverse("cases:detail", args=[case.pk])).content.decode())
+    timeline = _timeline(
+        client.get(reverse("cases:detail", args=[case.pk]) + "?section=history").content.decode()
+    )
     assert "angelegt" in timeline and "Anerkennungsstelle anrufen" in timeline
-    assert f'href="{reverse("cases:detail", args=[case.pk])}#tasks-heading"' in timeline
+    assert f'href="{reverse("cases:detail", args=[case.pk])}?section=tasks#tasks-heading"' in timeline
     local = timezone.localtime(event.created_at)
     assert f'<time datetime="{local.isoformat()}">{local:%H:%M}</time>' in timeline
 
@@ -50,4 +52,6 @@ def test_a_backdated_entry_says_when_it_was_recorded(
     CaseEvent.objects.filter(case=case).update(occurred_on=last_week)
     page = login("cm_a").get(reverse("cases:timeline", args=[case.pk])).content.decode()
     assert "(erfasst am " in page
-    assert re.search(r'href="/cases/\d+/#(contacts|plan|barriers|documents|profile)-heading"', page)
+    assert re.search(
+        r'href="/cases/\d+/\?section=(contacts|plan|barriers|documents|profile)#\1-heading"', page
+    )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bruecke.accounts.models import User
 from bruecke.cases.selectors.cases import participant_cases
+from bruecke.cases.selectors.summary import summary_header
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read, audit_read_all
@@ -198,6 +199,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS)
         and selectors.participants_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=pk).exists(),
         "today": today,
+        "summary": summary_header(request.user, participant, today=today, statuses=statuses),
     }
     return render(request, "participants/detail.html", context)
 

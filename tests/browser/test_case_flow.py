@@ -33,13 +33,16 @@ def test_open_case_to_exit(bpage: BrowserPage) -> None:
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
 
     # Record a contact from the quick form.
+    page.click("#record-contact > summary")
     page.fill("#id_duration_minutes", "40")
     page.get_by_label("Sprachkurs").check()
     page.fill("#id_note", "Erstgespräch, Ziel Ausbildung.")
     bpage.submit("main form.contact-form")
-    expect(page.locator("#contacts-heading + table tbody tr")).to_have_count(1)
+    expect(page.locator("section[aria-labelledby=contacts-heading] table tbody tr")).to_have_count(1)
 
-    # Assess barriers.
+    # Assess barriers (the barriers tab, loaded with htmx).
+    page.click(f"nav.case-tabs a[href$='/cases/{case.pk}/?section=barriers']")
+    expect(page.locator("#barriers-heading")).to_be_focused()
     with page.expect_navigation():
         page.click(f"main a[href$='/cases/{case.pk}/assessments/new/']")
     page.select_option("#id_severity_german", "3")
@@ -48,8 +51,9 @@ def test_open_case_to_exit(bpage: BrowserPage) -> None:
     expect(page.locator("table.barriers tbody tr")).to_have_count(2)
 
     # Draw up the plan with one goal and two steps.
+    page.click(f"nav.case-tabs a[href$='/cases/{case.pk}/?section=plan']")
     with page.expect_navigation():
-        page.click(f"#plan-heading ~ p a[href$='/cases/{case.pk}/plan/']")
+        page.click(f"section[aria-labelledby=plan-heading] a[href$='/cases/{case.pk}/plan/']")
     page.fill("#id_goal-0-title", "Deutsch B1")
     page.fill("#id_goal-0-step-0-description", "B1-Kurs anmelden")
     page.select_option("#id_goal-0-step-0-responsible", "participant")
@@ -59,13 +63,13 @@ def test_open_case_to_exit(bpage: BrowserPage) -> None:
     page.fill("#id_goal-0-step-1-due_on", _day(7))
     with page.expect_navigation():
         page.click("button[name=save]")
-    expect(page.locator("#plan-heading ~ table caption")).to_contain_text("Deutsch B1")
+    expect(page.locator("section[aria-labelledby=plan-heading] table caption")).to_contain_text("Deutsch B1")
     assert PlanVersion.objects.filter(plan__case=case).count() == 1
     check_axe(page)
 
     # Print the plan for the participant (Dari/Farsi: right to left) and fetch the PDF.
     with page.expect_navigation():
-        page.click(f"#plan-heading ~ p a[href$='/cases/{case.pk}/plan/print/']")
+        page.click(f"section[aria-labelledby=plan-heading] a[href$='/cases/{case.pk}/plan/print/']")
     page.select_option("#plan-print-language", "fa")
     with page.expect_navigation():
         page.click("nav.plan-print-tools button[type=submit]")
@@ -91,7 +95,7 @@ def test_open_case_to_exit(bpage: BrowserPage) -> None:
     page.check("#id_qualification_gained_1")  # no
     assert decide_open_items(page) > 0  # the plan's steps are still open: each is decided
     bpage.submit()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=exit$"))
     expect(page.locator("table.exit-results tr", has_text="EECR04")).to_contain_text("ja")
     check_axe(page)
 
@@ -105,6 +109,7 @@ def test_open_case_to_exit(bpage: BrowserPage) -> None:
         EventKind.PLAN,
         EventKind.CLOSED,
     } <= kinds
+    page.click(f"nav.case-tabs a[href$='/cases/{case.pk}/?section=history']")
     with page.expect_navigation():
         page.click(f"main a[href$='/cases/{case.pk}/timeline/']")
     expect(page.locator("ol.timeline li")).to_have_count(len(CaseEvent.objects.filter(case=case)))

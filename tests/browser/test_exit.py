@@ -42,7 +42,7 @@ def test_close_case_with_exit_questionnaire_and_follow_up(bpage: BrowserPage) ->
     decide_open_items(page)
     bpage.submit()
 
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=exit$"))
     results = page.locator("table.exit-results")
     expect(results.locator("tr", has_text="EECR01")).to_contain_text(tr("yes"))
     expect(results.locator("tr", has_text="EECR04")).to_contain_text(tr("no"))
@@ -58,7 +58,7 @@ def test_close_case_with_exit_questionnaire_and_follow_up(bpage: BrowserPage) ->
     page.check("#id_employed_0")
     page.fill("#id_note", "Telefonisch erreicht.")
     bpage.submit()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=exit$"))
     expect(page.locator("table.follow-ups tbody tr")).to_have_count(1)
     expect(page.locator("table.follow-ups")).to_contain_text(tr("no: outside the window"))
     task.refresh_from_db()

@@ -53,7 +53,8 @@ def test_intake_duplicate_warning_and_participant_page(bpage: BrowserPage) -> No
     expect(page.locator("h1")).to_have_text("Mohamad Al Hasan")
     expect(page.locator("main")).to_contain_text("1994")
     expect(page.locator("main")).to_contain_text("محمد الحسن")
-    expect(page.locator("#residence + table tbody tr").first).to_contain_text("Aufenthaltsgestattung")
+    residence = page.locator("section[aria-labelledby=residence] table tbody tr")
+    expect(residence.first).to_contain_text("Aufenthaltsgestattung")
     check_axe(page)
 
     # Found again by another spelling; the name never appears in the address bar.

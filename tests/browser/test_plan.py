@@ -17,10 +17,10 @@ def test_edit_plan_mark_done_and_print(bpage: BrowserPage) -> None:
     page = bpage.page
     case = Case.objects.get(participant__family_name="Al-Hassan")
     bpage.login("anna.berger")
-    bpage.goto(f"/cases/{case.pk}/")
+    bpage.goto(f"/cases/{case.pk}/?section=plan")
     check_axe(page)
     with page.expect_navigation():
-        page.click(f"#plan-heading ~ p a[href$='/cases/{case.pk}/plan/']")
+        page.click(f"section[aria-labelledby=plan-heading] a[href$='/cases/{case.pk}/plan/']")
     check_axe(page)
 
     # One more step row for goal 1 without JavaScript: the page is posted back, unsaved.
@@ -42,8 +42,8 @@ def test_edit_plan_mark_done_and_print(bpage: BrowserPage) -> None:
     with page.expect_navigation():
         page.click("button[name=save]")
 
-    expect(page.locator(".message")).to_contain_text("Version 2")
-    captions = page.locator("#plan-heading ~ table caption")
+    expect(page.locator(".app-messages")).to_contain_text("Version 2")
+    captions = page.locator("section[aria-labelledby=plan-heading] table caption")
     expect(captions).to_have_count(3)
     expect(captions.nth(2)).to_contain_text("Führerschein")
     assert PlanVersion.objects.filter(plan__case=case).count() == 2
@@ -51,13 +51,13 @@ def test_edit_plan_mark_done_and_print(bpage: BrowserPage) -> None:
     step = Step.objects.get(goal__plan__case=case, description="Beratungstermin zur Kursförderung")
     with page.expect_navigation():
         page.click(f"form[action$='/plan/steps/{step.pk}/done/'] button")
-    expect(page.locator(".message")).to_contain_text("erledigt")
+    expect(page.locator(".app-messages")).to_contain_text("erledigt")
     step.refresh_from_db()
     assert step.status == StepStatus.DONE
     check_axe(page)
 
     with page.expect_navigation():
-        page.click("#plan-heading ~ p a[href$='/plan/versions/1/']")
+        page.click("section[aria-labelledby=plan-heading] a[href$='/plan/versions/1/']")
     expect(page.locator("main")).not_to_contain_text("Führerschein")  # version 1 as it was agreed
     check_axe(page)
 

@@ -28,7 +28,7 @@ def test_edit_profile_and_add_a_work_experience(bpage: BrowserPage) -> None:
     page = bpage.page
     case = _demo_case()
     bpage.login("anna.berger")
-    bpage.goto(f"/cases/{case.pk}/")
+    bpage.goto(f"/cases/{case.pk}/?section=profile")
     check_axe(page)
     with page.expect_navigation():
         page.click(f"main a[href$='/cases/{case.pk}/profile/']")
@@ -48,7 +48,7 @@ def test_edit_profile_and_add_a_work_experience(bpage: BrowserPage) -> None:
     page.fill("#id_experiences-1-kldb_code", "51312")
     bpage.submit("main form.profile-form")
 
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=profile$"))
     section = page.locator("section[aria-labelledby='profile-heading']")
     expect(section).to_contain_text("Elektroniker, später Meister")
     expect(section).to_contain_text("Lagerhelfer")
@@ -74,7 +74,7 @@ def test_upload_download_and_delete_a_document(bpage: BrowserPage) -> None:
     bpage.submit("main form.document-form")
 
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/"))
-    rows = page.locator("#documents-heading ~ table tbody tr")
+    rows = page.locator("section[aria-labelledby=documents-heading] table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Aufenthaltserlaubnis Scan")
     check_axe(page)

@@ -20,16 +20,19 @@ def test_add_a_task_on_the_case_page_and_finish_it_from_my_day(bpage: BrowserPag
     page = bpage.page
     case = Case.objects.get(participant__family_name="Al-Hassan")
     bpage.login("anna.berger")
-    # The case page's layout (sections, tabs) is not this test's subject: open the task form
-    # at its address and find the task in the case's task list.
-    bpage.goto(f"/cases/{case.pk}/tasks/new/")
+    bpage.goto(f"/cases/{case.pk}/?section=tasks")
+    with page.expect_navigation():
+        page.click(f"main a[href$='/cases/{case.pk}/tasks/new/']")
     check_axe(page)
     page.fill("#id_title", TITLE)
     bpage.submit()
 
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/"))
-    bpage.goto(f"/cases/tasks/?case={case.pk}")
-    expect(page.locator("main table.tasks tbody tr", has_text=TITLE)).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=tasks$"))
+    expect(page.locator("section[aria-labelledby=tasks-heading] table")).to_contain_text(TITLE)
+    check_axe(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=tr("All tasks of the case")).click()
+    expect(page.locator("main")).to_contain_text(TITLE)
     check_axe(page)
 
     bpage.goto("/dashboard/")

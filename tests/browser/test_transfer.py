@@ -42,7 +42,8 @@ def test_transfer_to_another_partner(bpage: BrowserPage) -> None:
     page.fill("#id_reason", "Umzug nach Greifswald")
     bpage.submit()
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
-    expect(page.locator("#transfers-heading + table")).to_contain_text(tr("waiting for a decision"))
+    transfers = page.locator("section[aria-labelledby=transfers-heading] table")
+    expect(transfers).to_contain_text(tr("waiting for a decision"))
     check_axe(page)
     bpage.logout()
 

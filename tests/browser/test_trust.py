@@ -277,7 +277,7 @@ def test_closing_a_case_decides_every_open_task(bpage: BrowserPage) -> None:
     page.select_option(f"#id_task_{handed.pk}", "hand_over")
     page.select_option(f"#id_task_{handed.pk}_to", str(colleague.pk))
     bpage.submit()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=exit$"))
     check_axe(page)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     handed.refresh_from_db()

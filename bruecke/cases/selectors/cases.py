@@ -87,6 +87,14 @@ RECORD_SECTION = {
 }
 
 
+def section_url(detail: str, heading: str) -> str:
+    """The case page's tab that holds `heading` (transfers sit above the tabs)."""
+    name = heading.removesuffix("-heading")
+    if name == "transfers":
+        return f"{detail}#{heading}"
+    return f"{detail}?section={name}#{heading}"
+
+
 def timeline_with_records(case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
     """Adds `record_url` (the record's place on the case page) and, for task events, `task`
     (its title is shown, never stored in the event: titles are free text). One query."""
@@ -96,7 +104,7 @@ def timeline_with_records(case: Case, events: list[CaseEvent]) -> list[CaseEvent
     detail = reverse("cases:detail", args=[case.pk])
     for event in events:
         section = RECORD_SECTION.get(event.object_type)
-        event.record_url = f"{detail}#{section}" if section else ""  # type: ignore[attr-defined]
+        event.record_url = section_url(detail, section) if section else ""  # type: ignore[attr-defined]
         is_task = event.object_type == "cases.task" and event.object_id.isdigit()
         event.task = tasks.get(int(event.object_id)) if is_task else None  # type: ignore[attr-defined]
     return events

@@ -30,7 +30,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
             items=form.items(),
             based_on=form.cleaned_data["based_on"],
         ),
-        success=lambda assessment: reverse("cases:detail", args=[case.pk]),
+        success=lambda assessment: reverse("cases:detail", args=[case.pk]) + "?section=barriers",
         title=_("Assess barriers: %(name)s") % {"name": case.participant.full_name},
         template="cases/assessment_form.html",
         context={"cancel_url": reverse("cases:detail", args=[case.pk])},

@@ -31,7 +31,9 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.document_upload(
             actor=acting_user(request), document=form.instance, upload=form.cleaned_data["scan_file"]
         ),
-        success=lambda document: reverse("cases:detail", args=[case.pk]) + "#documents-heading",
+        success=lambda document: (
+            reverse("cases:detail", args=[case.pk]) + "?section=documents#documents-heading"
+        ),
         title=_("Upload a document for %(name)s") % {"name": case.participant.full_name},
         template="cases/document_form.html",
         context={"cancel_url": reverse("cases:detail", args=[case.pk])},
@@ -53,7 +55,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data=model_data(form),
             expected_version=form.loaded_version,
         ),
-        success=lambda saved: case_url + "#documents-heading",
+        success=lambda saved: case_url + "?section=documents#documents-heading",
         title=_("Change document details"),
         context={"cancel_url": case_url},
     )
@@ -84,7 +86,7 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.document_delete(actor=acting_user(request), document=document)
         messages.success(request, _("The document has been deleted."))
-        return redirect(case_url + "#documents-heading")
+        return redirect(case_url + "?section=documents#documents-heading")
     audit_read(actor=acting_user(request), obj=document)
     context = {
         "document": document,

@@ -31,6 +31,11 @@ def _detail(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
+def _exit_section(case: Case) -> str:
+    """The case page's exit tab, where the results of a closed case are."""
+    return f"{_detail(case)}?section=exit"
+
+
 def _exit_context(case: Case, record: ExitRecord | None) -> dict[str, Any]:
     return {
         "case": case,
@@ -48,7 +53,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
     if case.status == CaseStatus.CLOSED:
         messages.info(request, _("This case is already closed."))
-        return redirect(_detail(case))
+        return redirect(_exit_section(case))
     if request.method == "GET":
         audit_read(actor=acting_user(request), obj=case)
     instance = ExitRecord(case=case, participant=case.participant, organisation=case.organisation)
@@ -63,7 +68,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             situations=form.situation_inputs(),
             open_items=form.open_items(),
         ),
-        success=lambda record: _detail(case),
+        success=lambda record: _exit_section(case),
         title=_("Close the case: %(name)s") % {"name": case.participant.full_name},
         template="cases/exit_form.html",
         context=_exit_context(case, None),
@@ -87,7 +92,7 @@ def exit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             situations=form.situation_inputs(),
             expected_version=form.loaded_version,
         ),
-        success=lambda saved: _detail(case),
+        success=lambda saved: _exit_section(case),
         title=_("Correct the exit questionnaire: %(name)s") % {"name": case.participant.full_name},
         template="cases/exit_form.html",
         context=_exit_context(case, record),
@@ -125,7 +130,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.follow_up_record(
             actor=acting_user(request), record=record, data=form.follow_up_data()
         ),
-        success=lambda saved: _detail(case),
+        success=lambda saved: _exit_section(case),
         title=_("Follow-up six months after exit: %(name)s") % {"name": case.participant.full_name},
         template="cases/follow_up_form.html",
         context=_follow_up_context(case, record),
@@ -149,7 +154,7 @@ def follow_up_edit(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
             data=form.follow_up_data(),
             expected_version=form.loaded_version,
         ),
-        success=lambda saved: _detail(case),
+        success=lambda saved: _exit_section(case),
         title=_("Correct the follow-up answer: %(name)s") % {"name": case.participant.full_name},
         template="cases/follow_up_form.html",
         context=_follow_up_context(case, record),

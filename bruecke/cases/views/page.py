@@ -1,4 +1,4 @@
-"""The case page: facts, then one section per part of case work."""
+"""The case page: the summary header, then one tab per part of case work."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseStatus, Severity
@@ -19,8 +21,9 @@ from bruecke.cases.selectors import documents as document_selectors
 from bruecke.cases.selectors import exit as exit_selectors
 from bruecke.cases.selectors import plan as plan_selectors
 from bruecke.cases.selectors import profile as profile_selectors
+from bruecke.cases.selectors import summary as summary_selectors
 from bruecke.cases.selectors import tasks as task_selectors
-from bruecke.cases.views.common import Section, acting_user
+from bruecke.cases.views.common import Section, Tab, acting_user
 from bruecke.cases.views.transfer import transfer_section
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
@@ -80,34 +83,63 @@ def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     return {"exit_summary": exit_selectors.exit_summary(case) if closed else None}
 
 
-# In page order. Parts of case work add their section here.
-SECTIONS: list[Section] = [
-    Section("cases/sections/exit.html", _exit),
-    Section("cases/sections/transfer.html", transfer_section),
-    Section("cases/sections/tasks.html", _tasks),
-    Section("cases/sections/plan.html", _plan),
-    Section("cases/sections/barriers.html", _barriers),
-    Section("cases/sections/profile.html", _profile),
-    Section("cases/sections/documents.html", _documents),
-    Section("cases/sections/timeline.html", _timeline),
-    Section("cases/sections/contacts.html", _contacts),
+# The tabs of the case page, in order: (name, label, section). Parts of case work add theirs here.
+TABS: list[Tab] = [
+    Tab("contacts", _("Contacts"), Section("cases/sections/contacts.html", _contacts)),
+    Tab("plan", _("Integration plan"), Section("cases/sections/plan.html", _plan)),
+    Tab("barriers", _("Barriers"), Section("cases/sections/barriers.html", _barriers)),
+    Tab("profile", _("Profile"), Section("cases/sections/profile.html", _profile)),
+    Tab("documents", _("Documents"), Section("cases/sections/documents.html", _documents)),
+    Tab("tasks", _("Tasks"), Section("cases/sections/tasks.html", _tasks)),
+    Tab("history", _("History"), Section("cases/sections/timeline.html", _timeline)),
+    Tab("exit", _("Exit and ESF results"), Section("cases/sections/exit.html", _exit), closed_only=True),
 ]
+DEFAULT_TAB = "contacts"
+
+
+def case_tabs(case: Case) -> list[Tab]:
+    closed = case.status == CaseStatus.CLOSED
+    return [tab for tab in TABS if closed or not tab.closed_only]
 
 
 def case_page(
     request: HttpRequest, case: Case, *, contact_form: ContactForm | None = None, status: int = 200
 ) -> HttpResponse:
+    """The case page: the summary header, then one tab (`?section=`, contacts by default).
+
+    An htmx request for a section gets only the tab strip and that section."""
+    tabs = case_tabs(case)
+    current = next((tab for tab in tabs if tab.name == request.GET.get("section")), tabs[0])
     can_edit = selectors.cases_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=case.pk).exists()
+    today = timezone.localdate()
     context: dict[str, Any] = {
         "case": case,
         "can_edit": can_edit,
         "is_open": case.status != CaseStatus.CLOSED,
-        "form": contact_form or ContactForm(case=case),
-        "sections": [section.template for section in SECTIONS],
+        "tabs": tabs,
+        "current_tab": current,
+        "section_template": current.section.template,
+        "today": today,
     }
-    for section in SECTIONS:
-        context.update(section.context(request, case, can_edit))
-    return render(request, "cases/detail.html", context, status=status)
+    context.update(current.section.context(request, case, can_edit))
+    # Only the tab strip's own requests get the fragment; htmx restoring history wants the page.
+    fragment = (
+        request.headers.get("HX-Target") == "case-sections"
+        and "HX-History-Restore-Request" not in request.headers
+        and contact_form is None
+    )
+    if fragment:
+        response = render(request, "cases/sections/panel.html", context, status=status)
+    else:
+        context.update(transfer_section(request, case, can_edit))
+        context["summary"] = summary_selectors.summary_header(
+            request.user, case.participant, case=case, today=today
+        )
+        context["form"] = contact_form or ContactForm(case=case)
+        context["contact_form_open"] = contact_form is not None
+        response = render(request, "cases/detail.html", context, status=status)
+    patch_vary_headers(response, ["HX-Target", "HX-History-Restore-Request"])
+    return response
 
 
 @login_required

@@ -40,7 +40,7 @@ PDF_AS_JOB = "job"
 
 
 def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk]) + "#plan-heading"
+    return reverse("cases:detail", args=[case.pk]) + "?section=plan#plan-heading"
 
 
 def _step_of(request: HttpRequest) -> int | None:

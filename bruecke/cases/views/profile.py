@@ -43,7 +43,9 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The profile has been saved."))
-            return redirect("cases:profile_edit" if request.POST.get("more") else "cases:detail", pk=case.pk)
+            if request.POST.get("more"):
+                return redirect("cases:profile_edit", pk=case.pk)
+            return redirect(reverse("cases:detail", args=[case.pk]) + "?section=profile")
     if profile.pk is not None and request.method == "GET":
         audit_read(actor=acting_user(request), obj=profile)
     context = {

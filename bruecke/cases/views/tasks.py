@@ -63,7 +63,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def _task_form_page(request: HttpRequest, *, case: Case | None) -> HttpResponse:
     user = acting_user(request)
     form = TaskForm(request.POST or None, user=user, case=case)
-    back = reverse("cases:detail", args=[case.pk]) if case else reverse("cases:task_list")
+    back = reverse("cases:detail", args=[case.pk]) + "?section=tasks" if case else reverse("cases:task_list")
     title = (
         _("New task for the case of %(name)s") % {"name": case.participant.full_name}
         if case
