@@ -183,7 +183,8 @@ PRIVACY = "https://traeger.example/datenschutz"
 
 
 def _footer_links(client: Client, url: str) -> dict[str, str]:
-    footer = next(_page(client, url).iter("footer"))
+    # The page's footer (cards have footers of their own).
+    footer = next(f for f in _page(client, url).iter("footer") if "app-footer" in f.get("class", ""))
     return {a.get("href", ""): _text(a) for a in footer.iter("a")}
 
 
