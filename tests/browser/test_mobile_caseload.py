@@ -37,8 +37,8 @@ def test_record_mobile_hour_then_caseload(bpage: BrowserPage) -> None:
     page.select_option("#id_row-1-age_group", "18_29")
     bpage.submit("main form.mobile-form")
 
-    expect(page.locator(".messages")).to_contain_text("1 Fallkontakt gespeichert.")
-    expect(page.locator(".messages")).to_contain_text("1 anonymer Kurzkontakt gespeichert.")
+    expect(page.locator(".app-messages")).to_contain_text("1 Fallkontakt gespeichert.")
+    expect(page.locator(".app-messages")).to_contain_text("1 anonymer Kurzkontakt gespeichert.")
     wismar = page.locator("table.anonymous-summary tbody tr", has_text="Rathaus Wismar")
     expect(wismar).to_have_count(1)
     expect(wismar.locator("td").nth(2)).to_have_text("1")

@@ -42,7 +42,7 @@ def test_edit_plan_mark_done_and_print(bpage: BrowserPage) -> None:
     with page.expect_navigation():
         page.click("button[name=save]")
 
-    expect(page.locator(".message")).to_contain_text("Version 2")
+    expect(page.locator(".app-messages")).to_contain_text("Version 2")
     captions = page.locator("#plan-heading ~ table caption")
     expect(captions).to_have_count(3)
     expect(captions.nth(2)).to_contain_text("Führerschein")
@@ -51,7 +51,7 @@ def test_edit_plan_mark_done_and_print(bpage: BrowserPage) -> None:
     step = Step.objects.get(goal__plan__case=case, description="Beratungstermin zur Kursförderung")
     with page.expect_navigation():
         page.click(f"form[action$='/plan/steps/{step.pk}/done/'] button")
-    expect(page.locator(".message")).to_contain_text("erledigt")
+    expect(page.locator(".app-messages")).to_contain_text("erledigt")
     step.refresh_from_db()
     assert step.status == StepStatus.DONE
     check_axe(page)
