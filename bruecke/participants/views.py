@@ -111,6 +111,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         "statuses": ResidenceStatusType.choices,
         "verdicts": EligibilityVerdict.choices,
         "can_register": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS),
+        "today": timezone.localdate(),
+        "expiry_notice_until": timezone.localdate() + selectors.EXPIRY_NOTICE,
     }
     return render(request, "participants/list.html", context)
 
