@@ -356,7 +356,8 @@ def test_list_marks_expiring_and_expired_documents(login: Callable[[str], Client
         for name in ("Mohammed Al-Hassan", "Amina Rahimi", "Olena Schewtschenko")
         if name in row
     }
-    assert "kern-badge--warning" in rows["Mohammed Al-Hassan"] and "läuft bald ab" in rows["Mohammed Al-Hassan"]
+    mohammed_row = rows["Mohammed Al-Hassan"]
+    assert "kern-badge--warning" in mohammed_row and "läuft bald ab" in mohammed_row
     assert "kern-badge--danger" in rows["Amina Rahimi"] and "abgelaufen" in rows["Amina Rahimi"]
     assert "kern-badge" not in rows["Olena Schewtschenko"]  # 200 days left
 
