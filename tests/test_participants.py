@@ -362,6 +362,26 @@ def test_list_marks_expiring_and_expired_documents(login: Callable[[str], Client
     assert "kern-badge" not in rows["Olena Schewtschenko"]  # 200 days left
 
 
+def test_list_sorts_by_the_chosen_column(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("team_lead")
+    url = reverse("participants:list")
+
+    def names(**params: str) -> list[str]:
+        return [p.full_name for p in client.get(url, params).context["page"]]
+
+    by_name = names()
+    assert by_name == names(o="name") and len(by_name) > 2
+    expiring = {"expiring": "1"}
+    assert names(**expiring, o="valid") == ["Mohammed Al-Hassan", "Amina Rahimi"]  # 10, then 35 days
+    assert names(**expiring, o="-valid") == ["Amina Rahimi", "Mohammed Al-Hassan"]
+    assert names(o="-name") == list(reversed(names(o="name")))
+    assert names(o="<script>") == by_name  # an unknown key sorts by name
+    body = client.get(url, {"o": "-valid", "team": "1"}).content.decode()
+    assert 'aria-sort="descending"' in body and body.count("aria-sort=") == 1
+    assert 'href="?team=1&amp;o=valid"' in body  # the next click turns it round, filters kept
+    assert '<input type="hidden" name="o" value="-valid">' in body  # filtering keeps the order
+
+
 def test_list_has_a_constant_query_count(
     login: Callable[[str], Client], demo: DemoNetwork, count_queries: Callable[..., Any]
 ) -> None:
