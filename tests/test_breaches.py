@@ -190,9 +190,10 @@ def test_overdue_notifications_are_flagged_on_the_list_and_the_dashboard(
     client = login("dpo")
     for url in (reverse("privacy:breach_list"), reverse("core:dashboard")):
         page = client.get(url).content.decode()
-        assert 'class="overdue"' in page and "überschritten seit" in page, url
+        assert 'class="kern-badge kern-badge--danger overdue"' in page and "überschritten seit" in page, url
     Breach.objects.filter(pk=breach.pk).update(risk=BreachRisk.NONE)
-    assert 'class="overdue"' not in client.get(reverse("privacy:breach_list")).content.decode()
+    calm = client.get(reverse("privacy:breach_list")).content.decode()
+    assert 'class="kern-badge kern-badge--danger overdue"' not in calm
 
 
 def test_another_organisations_officer_sees_nothing(
@@ -261,7 +262,7 @@ def test_high_risk_breaches_near_the_deadline_stand_out_in_the_list(
     page = client.get(reverse("privacy:breach_list")).content.decode()
     # Words a screen reader reads, a marked row and a bar, not colour alone.
     assert "weniger als 24 Stunden übrig" in page and "Dringend:" in page
-    assert "urgent-row" in page and 'class="urgent due-soon"' in page
+    assert "urgent-row" in page and 'class="kern-badge kern-badge--warning urgent due-soon"' in page
     Breach.objects.filter(pk=breach.pk).update(detected_at=timezone.now() - datetime.timedelta(hours=5))
     calm = client.get(reverse("privacy:breach_list")).content.decode()
     assert "weniger als 24 Stunden übrig" not in calm and "Dringend:" in calm  # high risk, time left

@@ -60,3 +60,20 @@ def test_an_expired_form_explains_what_to_do(demo: DemoNetwork) -> None:
     assert "Nichts wurde gespeichert" in page
     assert "CSRF" not in page
     assert_security_headers(response, "csrf failure")
+
+
+def test_error_pages_use_the_base_layout(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    page = login("cm_a").get("/no-such-page/").content.decode()
+    for part in ('class="app-header"', 'class="app-nav"', 'class="app-footer"', "kern.min.css"):
+        assert part in page, part
+    assert 'class="kern-btn kern-btn--primary"' in page and f'href="{reverse("core:home")}"' in page
+
+
+@override_settings(ROOT_URLCONF="tests.error_urls")
+def test_the_server_error_page_has_the_frame_without_data(demo: DemoNetwork) -> None:
+    client = verified_client(demo.users["cm_a"])
+    client.raise_request_exception = False
+    page = client.get("/__fail__/").content.decode()
+    for part in ('class="app-header"', 'class="app-footer"', "kern.min.css", 'dir="ltr"'):
+        assert part in page, part
+    assert "app-nav" not in page  # no navigation: it would need the database

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
@@ -340,6 +342,44 @@ def test_list_filters(login: Callable[[str], Client], demo: DemoNetwork) -> None
     expiring = [p.full_name for p in client.get(url, {"expiring": "1"}).context["page"]]
     assert expiring == ["Amina Rahimi", "Mohammed Al-Hassan"]  # 35 and 10 days; sorted by name
     assert client.get(url, {"team": "abc", "status": "<x>"}).status_code == 200
+
+
+def test_list_marks_expiring_and_expired_documents(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("team_lead")
+    Participant.objects.filter(family_name="Rahimi").update(
+        current_valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    body = client.get(reverse("participants:list")).content.decode()
+    rows = {
+        name: row
+        for row in re.findall(r"<tr class=\"kern-table__row\">.*?</tr>", body, re.S)
+        for name in ("Mohammed Al-Hassan", "Amina Rahimi", "Olena Schewtschenko")
+        if name in row
+    }
+    mohammed_row = rows["Mohammed Al-Hassan"]
+    assert "kern-badge--warning" in mohammed_row and "läuft bald ab" in mohammed_row
+    assert "kern-badge--danger" in rows["Amina Rahimi"] and "abgelaufen" in rows["Amina Rahimi"]
+    assert "kern-badge" not in rows["Olena Schewtschenko"]  # 200 days left
+
+
+def test_list_sorts_by_the_chosen_column(login: Callable[[str], Client], demo: DemoNetwork) -> None:
+    client = login("team_lead")
+    url = reverse("participants:list")
+
+    def names(**params: str) -> list[str]:
+        return [p.full_name for p in client.get(url, params).context["page"]]
+
+    by_name = names()
+    assert by_name == names(o="name") and len(by_name) > 2
+    expiring = {"expiring": "1"}
+    assert names(**expiring, o="valid") == ["Mohammed Al-Hassan", "Amina Rahimi"]  # 10, then 35 days
+    assert names(**expiring, o="-valid") == ["Amina Rahimi", "Mohammed Al-Hassan"]
+    assert names(o="-name") == list(reversed(names(o="name")))
+    assert names(o="<script>") == by_name  # an unknown key sorts by name
+    body = client.get(url, {"o": "-valid", "team": "1"}).content.decode()
+    assert 'aria-sort="descending"' in body and body.count("aria-sort=") == 1
+    assert 'href="?team=1&amp;o=valid"' in body  # the next click turns it round, filters kept
+    assert '<input type="hidden" name="o" value="-valid">' in body  # filtering keeps the order
 
 
 def test_list_has_a_constant_query_count(

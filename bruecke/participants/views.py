@@ -90,14 +90,48 @@ def _filter_from(request: HttpRequest) -> ParticipantFilter:
     )
 
 
+# Sortable columns of the list: the key in the URL (`?o=born`, `?o=-born`) and the ordering.
+LIST_ORDERINGS = {
+    "name": ("latin_name", "id"),
+    "born": ("birth_year", "birth_month", "birth_day", "latin_name", "id"),
+    "valid": ("current_valid_until", "latin_name", "id"),
+}
+
+
+def _ordering_from(request: HttpRequest) -> tuple[str, bool]:
+    """The sort column and whether it runs descending; by name ascending unless asked."""
+    key = request.GET.get("o", "")
+    descending = key.startswith("-")
+    key = key.removeprefix("-")
+    return (key, descending) if key in LIST_ORDERINGS else ("name", False)
+
+
 @login_required
 def participant_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     selected = _filter_from(request)
-    page = paginate(request, selectors.participant_list(request.user, selected, timezone.localdate()))
+    sort, descending = _ordering_from(request)
+    fields = LIST_ORDERINGS[sort]
+    ordering = [f"-{f}" if descending and f != "id" else f for f in fields]
+    queryset = selectors.participant_list(request.user, selected, timezone.localdate())
+    page = paginate(request, queryset.order_by(*ordering))
     audit_read_all(actor=_user(request), objs=page)  # a search's results are a read of each
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("o", None)
+    columns = {
+        key: {
+            "url": "?"
+            + "&".join(
+                p
+                for p in (unsorted.urlencode(), f"o={'-' if key == sort and not descending else ''}{key}")
+                if p
+            ),
+            "sort": ("descending" if descending else "ascending") if key == sort else "",
+        }
+        for key in LIST_ORDERINGS
+    }
     teams = Team.objects.filter(
         pk__in={
             m.team_id for m in access.memberships_with(request.user, Perm.VIEW_PERSONAL_DATA) if m.team_id
@@ -112,6 +146,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         "statuses": ResidenceStatusType.choices,
         "verdicts": EligibilityVerdict.choices,
         "can_register": access.has_perm(request.user, Perm.EDIT_PARTICIPANTS),
+        "columns": columns,
+        "sort": f"{'-' if descending else ''}{sort}",
+        "today": timezone.localdate(),
+        "expiry_notice_until": timezone.localdate() + selectors.EXPIRY_NOTICE,
     }
     return render(request, "participants/list.html", context)
 

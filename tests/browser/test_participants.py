@@ -37,7 +37,7 @@ def test_intake_duplicate_warning_and_participant_page(bpage: BrowserPage) -> No
     page.fill("#id_rs-valid_until", "01.06.2027")
     bpage.submit()
 
-    warning = page.locator("section.warning")
+    warning = page.locator("section.duplicate-warning")
     expect(warning).to_be_visible()
     expect(warning.locator("table")).to_contain_text("Mohammed Al-Hassan")
     check_axe(page)

@@ -103,7 +103,7 @@ def test_a_create_form_sent_twice_saves_once(bpage: BrowserPage) -> None:
 
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
     note = tr("This form had already been saved. Nothing was saved twice.")
-    expect(page.locator(".messages")).to_contain_text(note)
+    expect(page.locator(".app-messages")).to_contain_text(note)
     expect(page.locator("main table", has_text=title).locator("tr", has_text=title)).to_have_count(1)
     check_axe(page)
     assert Task.objects.filter(case=case, title=title).count() == 1
@@ -116,7 +116,7 @@ def test_a_create_form_sent_twice_saves_once(bpage: BrowserPage) -> None:
     check_axe(page)
     bpage.submit()
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
-    expect(page.locator(".messages")).to_contain_text(note)
+    expect(page.locator(".app-messages")).to_contain_text(note)
     assert Task.objects.filter(case=case, title=title).count() == 1
     check_axe(page)
     assert not bpage.foreign_requests()
