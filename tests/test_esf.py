@@ -537,7 +537,7 @@ def test_entry_panel_reports_missing_items_and_links_to_the_form(demo: DemoNetwo
     assert panel["url"] == _url(person)
     assert panel["variant"] == EsfVariant.ESF_PLUS
     html = render_to_string("esf/entry_panel.html", {"esf_entry": panel, "can_edit": True})
-    assert '<section aria-labelledby="esf-heading">' in html
+    assert '<section aria-labelledby="esf-heading"' in html
     assert 'id="esf-heading"' in html
     assert _url(person) in html
     assert str(panel["missing_labels"][0]) in html

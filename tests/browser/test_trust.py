@@ -101,7 +101,7 @@ def test_a_create_form_sent_twice_saves_once(bpage: BrowserPage) -> None:
     assert Task.objects.filter(case=case, title=title).count() == 1
     bpage.submit()
 
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=tasks$"))
     note = tr("This form had already been saved. Nothing was saved twice.")
     expect(page.locator(".app-messages")).to_contain_text(note)
     expect(page.locator("main table", has_text=title).locator("tr", has_text=title)).to_have_count(1)
@@ -115,7 +115,7 @@ def test_a_create_form_sent_twice_saves_once(bpage: BrowserPage) -> None:
     expect(page.locator("input[name=submission]")).to_have_value(token)
     check_axe(page)
     bpage.submit()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?section=tasks$"))
     expect(page.locator(".app-messages")).to_contain_text(note)
     assert Task.objects.filter(case=case, title=title).count() == 1
     check_axe(page)
