@@ -38,6 +38,8 @@ class Shot:
     # Scrolled into view before the picture (a part further down the page).
     focus: str = ""
     query: str = ""
+    # Clicked first (e.g. to open a folded form).
+    click: str = ""
 
 
 SHOTS = [
@@ -45,7 +47,13 @@ SHOTS = [
     Shot("case-manager-participants", "cm_a", "participants:list"),
     Shot("case-manager-participant", "cm_a", "participants:detail"),
     Shot("case-manager-case", "cm_a", "cases:detail"),
-    Shot("case-manager-contact", "cm_a", "cases:detail", focus="form[action$='/contacts/new/']"),
+    Shot(
+        "case-manager-contact",
+        "cm_a",
+        "cases:detail",
+        click="#record-contact > summary",
+        focus="form[action$='/contacts/new/']",
+    ),
     Shot("team-lead-start", "team_lead", "core:dashboard"),
     Shot("team-lead-caseload", "team_lead", "cases:caseload"),
     Shot("dpo-start", "dpo", "core:dashboard"),
@@ -99,13 +107,16 @@ def _take(bpage: BrowserPage, shot: Shot, path: Path) -> None:
     response = page.goto(bpage.base_url + url)
     assert response is not None and response.status == 200, f"{path.name}: {url} answered {response}"
     page.wait_for_load_state("networkidle")  # sections that htmx loads after the page
+    if shot.click:
+        page.locator(shot.click).click()
     if shot.focus:
         target = page.locator(shot.focus).first
-        assert target.count(), f"{path.name}: {shot.focus} not found on {url}"
+        assert target.is_visible(), f"{path.name}: {shot.focus} not shown on {url}"
         # At the top of the picture, with the heading just above it ("instant": the page may
         # ask for smooth scrolling, which would still be moving when the picture is taken).
         target.evaluate(
-            "el => window.scrollTo({top: el.getBoundingClientRect().top + window.scrollY - 96,"
+            "el => window.scrollTo({top: el.getBoundingClientRect().top + window.scrollY - 96"
+            " - (document.querySelector('.summary-header')?.offsetHeight || 0),"
             " behavior: 'instant'})"
         )
     page.screenshot(path=str(path), animations="disabled", caret="hide")
