@@ -14,6 +14,7 @@ from bruecke.cases.models import Case
 from bruecke.cases.models.contacts import Contact
 from bruecke.cases.selectors import tasks as task_selectors
 from bruecke.participants.models import EligibilityVerdict, Participant, ResidenceStatus
+from bruecke.participants.selectors import EXPIRY_NOTICE, EXPIRY_URGENT
 from bruecke.rules import texts
 from bruecke.rules.facts import assess_participant, facts_for
 from bruecke.rules.types import Activity, NotCovered, Outcome
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from bruecke.cases.selectors.cases import AnyUser
-
-EXPIRY_WARNING = datetime.timedelta(weeks=6)
-EXPIRY_URGENT = datetime.timedelta(weeks=2)
 
 # KERN badge level of each work-permission outcome.
 OUTCOME_LEVELS = {
@@ -63,7 +61,7 @@ def residence_expiry(valid_until: datetime.date | None, today: datetime.date) ->
         return "expired"
     if valid_until <= today + EXPIRY_URGENT:
         return "urgent"
-    if valid_until <= today + EXPIRY_WARNING:
+    if valid_until <= today + EXPIRY_NOTICE:
         return "soon"
     return ""
 
