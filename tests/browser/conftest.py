@@ -262,6 +262,29 @@ def decide_open_items(page: Page, action: str = "done") -> int:
     return len(selects)
 
 
+# The elements that reach past the window's right edge (for the failure message).
+_TOO_WIDE = """() => [...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > window.innerWidth)
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className}`
+         + ` ${Math.round(el.getBoundingClientRect().right)}`)"""
+# Fonts in and two frames laid out: on a loaded machine the first layout after a page load
+# can still use the fallback font for a moment, and nobody sees that state.
+_SETTLED = (
+    "() => document.fonts.ready"
+    ".then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+)
+
+
+def assert_no_horizontal_scrolling(page: Page) -> None:
+    """The page fits the window's width (tablets: nothing to scroll sideways)."""
+    page.evaluate(_SETTLED)
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if widths[0] > widths[1]:
+        culprits = page.evaluate(_TOO_WIDE)
+        raise AssertionError(f"{page.url}: {widths[0]} px wide in a {widths[1]} px window: {culprits}")
+
+
 def check_axe(page: Page) -> None:
     """Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the current page; no violation allowed."""
     page.wait_for_load_state("load")

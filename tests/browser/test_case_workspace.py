@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bruecke.cases.models import Case
-from tests.browser.conftest import BrowserPage, check_axe
+from tests.browser.conftest import BrowserPage, assert_no_horizontal_scrolling, check_axe
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ SIZES = [(1280, 800), (800, 1280)]
 
 
 def _no_horizontal_scroll(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+    assert_no_horizontal_scrolling(page)
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

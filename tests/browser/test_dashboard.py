@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BrowserPage, check_axe, tr
+from tests.browser.conftest import BrowserPage, assert_no_horizontal_scrolling, check_axe, tr
 
 pytestmark = pytest.mark.browser
 
@@ -16,8 +16,7 @@ SIZES = [(1280, 800), (800, 1280)]
 
 
 def _fits(page: Page) -> None:
-    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"horizontal scrolling: {width}"
+    assert_no_horizontal_scrolling(page)
 
 
 def test_case_manager_my_day(bpage: BrowserPage) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bruecke.network.models import ConsultationHour, MobileSite, Organisation
-from tests.browser.conftest import ARTIFACTS, BrowserPage, check_axe, tr
+from tests.browser.conftest import ARTIFACTS, BrowserPage, assert_no_horizontal_scrolling, check_axe, tr
 
 pytestmark = pytest.mark.browser
 
@@ -174,6 +174,6 @@ def test_network_page_map_beside_the_week_or_stacked_on_a_tablet(
         assert week_box["y"] < height
     else:  # a tablet in portrait: stacked, the week below the map
         assert week_box["y"] >= map_box["y"] + map_box["height"]
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_horizontal_scrolling(page)
     check_axe(page)
     assert not bpage.errors

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bruecke.participants.models import Participant
-from tests.browser.conftest import BrowserPage, check_axe
+from tests.browser.conftest import BrowserPage, assert_no_horizontal_scrolling, check_axe
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +121,6 @@ def test_the_first_screen_answers_the_question(bpage: BrowserPage, size: tuple[i
     assert box is not None and box["y"] + box["height"] <= height
     next_steps = page.locator("[data-testid=next-steps]").bounding_box()
     assert next_steps is not None and next_steps["y"] < height
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_horizontal_scrolling(page)
     check_axe(page)
     assert not bpage.errors

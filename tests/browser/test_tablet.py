@@ -5,20 +5,15 @@ without horizontal scrolling, and pass axe at both sizes."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from bruecke.cases.models import Case
 from bruecke.network.models import MobileSite
-from tests.browser.conftest import BrowserPage, check_axe
+from tests.browser.conftest import BrowserPage, assert_no_horizontal_scrolling, check_axe
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(1280, 800), (800, 1280)]
-
-
-def assert_no_horizontal_scrolling(page: Page) -> None:
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url}: {widths[0]} px wide in a {widths[1]} px window"
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
