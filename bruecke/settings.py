@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bruecke.privacy",
     "bruecke.reminders",
     "bruecke.jobs",
+    "bruecke.placement",
     "django_countries",
     "django_tasks",
     "django_tasks_db",

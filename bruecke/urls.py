@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/", include("bruecke.rules.urls")),
     path("privacy/", include("bruecke.privacy.urls")),
     path("jobs/", include("bruecke.jobs.urls")),
+    path("placement/", include("bruecke.placement.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -35,16 +35,42 @@ class Perm(StrEnum):
     VIEW_TEAM_CASELOADS = "view_team_caseloads"  # caseload figures of every staff member of the team
     DELETE_CASES = "delete_cases"  # delete a case with its records (audited exception)
     MANAGE_BREACHES = "manage_breaches"  # the organisation's register of data breaches
+    # Contacts, tasks, profile and documents of a case (team scope; see WORK_ON_ASSIGNED_CASES).
+    RECORD_CASE_WORK = "record_case_work"
+    # The same, but only on cases where the user is the case's placement officer.
+    WORK_ON_ASSIGNED_CASES = "work_on_assigned_cases"
+    VIEW_PLACEMENT = "view_placement"  # employers, opportunities, matches, pipelines (read)
+    MANAGE_PLACEMENT = "manage_placement"  # record employers, opportunities, pipeline steps, placements
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASE_MANAGER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA, Perm.EDIT_PARTICIPANTS}),
-    Role.PLACEMENT_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_PERSONAL_DATA}),
+    Role.CASE_MANAGER: frozenset(
+        {
+            Perm.VIEW_NETWORK,
+            Perm.VIEW_PERSONAL_DATA,
+            Perm.EDIT_PARTICIPANTS,
+            Perm.RECORD_CASE_WORK,
+            Perm.VIEW_PLACEMENT,
+        }
+    ),
+    # docs/decisions/0037: works on the cases assigned to them, reads the team's otherwise.
+    Role.PLACEMENT_OFFICER: frozenset(
+        {
+            Perm.VIEW_NETWORK,
+            Perm.VIEW_PERSONAL_DATA,
+            Perm.WORK_ON_ASSIGNED_CASES,
+            Perm.VIEW_PLACEMENT,
+            Perm.MANAGE_PLACEMENT,
+        }
+    ),
     Role.TEAM_LEAD: frozenset(
         {
             Perm.VIEW_NETWORK,
             Perm.VIEW_PERSONAL_DATA,
             Perm.EDIT_PARTICIPANTS,
+            Perm.RECORD_CASE_WORK,
+            Perm.VIEW_PLACEMENT,
+            Perm.MANAGE_PLACEMENT,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_TEAM_CASELOADS,
             Perm.DELETE_CASES,
@@ -121,6 +147,9 @@ SENSITIVE_PERMS = frozenset(
         Perm.VIEW_AUDIT,
         Perm.MANAGE_BREACHES,
         Perm.MANAGE_NETWORK,
+        Perm.RECORD_CASE_WORK,
+        Perm.WORK_ON_ASSIGNED_CASES,
+        Perm.MANAGE_PLACEMENT,
     }
 )
 SENSITIVE_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perms & SENSITIVE_PERMS)
@@ -226,11 +255,62 @@ def caseload_staff_filter(user: User | AnonymousUser) -> Q:
     return condition
 
 
+def case_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> Q:
+    """The case rule (a Q on Case): the cases `user` may see, or act on with `perm`.
+
+    For RECORD_CASE_WORK (contacts, tasks, profile, documents) a placement officer's own
+    cases join the team's editors: the cases where they are the placement officer, still
+    within their organisation and team (docs/decisions/0037).
+    """
+    condition = personal_data_filter(user, team_field="team", perm=perm)
+    if perm == Perm.RECORD_CASE_WORK:
+        assigned = personal_data_filter(user, team_field="team", perm=Perm.WORK_ON_ASSIGNED_CASES)
+        condition |= assigned & Q(placement_officer_id=user.pk)
+    return condition
+
+
 def _case_scope(user: User | AnonymousUser, perm: Perm) -> QuerySet[Any, Any]:
-    """The ids of the cases `user` may see (or edit, for EDIT_PARTICIPANTS): the case rule."""
+    """The ids of the cases `user` may see (or act on with `perm`): the case rule."""
     from bruecke.cases.models import Case
 
-    return Case.objects.filter(personal_data_filter(user, team_field="team", perm=perm)).values("pk")
+    return Case.objects.filter(case_filter(user, perm)).values("pk")
+
+
+def employer_filter(user: User | AnonymousUser, *, write: bool = False) -> Q:
+    """Which employers `user` sees (a Q on Employer): those of the own organisations, and
+    those another partner of the same network chose to share. Only the own ones are
+    changed (`write`). Employers are not team-bound."""
+    if write:
+        return Q(organisation_id__in=sorted(organisation_ids(user, Perm.MANAGE_PLACEMENT)))
+    condition = Q(organisation_id__in=sorted(organisation_ids(user, Perm.VIEW_PLACEMENT)))
+    networks = network_ids(user, Perm.VIEW_PLACEMENT)
+    if networks:
+        condition |= Q(shared_with_network=True, organisation__network_id__in=sorted(networks))
+    return condition
+
+
+def employer_contacts_visible(user: User | AnonymousUser, organisation_id: int) -> bool:
+    """Contact persons are personal data: only the employer's own organisation sees them."""
+    return organisation_id in organisation_ids(user, Perm.VIEW_PLACEMENT)
+
+
+def opportunity_filter(user: User | AnonymousUser, *, write: bool = False) -> Q:
+    """Which opportunities `user` sees (a Q on Opportunity): the same rule as employers,
+    read from the copies on the opportunity so the matching query needs no join."""
+    if write:
+        return Q(organisation_id__in=sorted(organisation_ids(user, Perm.MANAGE_PLACEMENT)))
+    condition = Q(organisation_id__in=sorted(organisation_ids(user, Perm.VIEW_PLACEMENT)))
+    networks = network_ids(user, Perm.VIEW_PLACEMENT)
+    if networks:
+        condition |= Q(shared_with_network=True, network_id__in=sorted(networks))
+    return condition
+
+
+def placement_work_filter(user: User | AnonymousUser, *, write: bool = False) -> Q:
+    """Which pipeline entries and placements `user` sees or records (a Q on Application
+    or Placement, both carrying organisation and team): the team's, like cases."""
+    perm = Perm.MANAGE_PLACEMENT if write else Perm.VIEW_PERSONAL_DATA
+    return personal_data_filter(user, team_field="team", perm=perm)
 
 
 def task_filter(user: User | AnonymousUser, *, acting: bool = False) -> Q:

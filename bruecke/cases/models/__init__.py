@@ -8,12 +8,14 @@ from bruecke.cases.models.deletion import DeletionReason
 from bruecke.cases.models.documents import CaseDocument, DocumentType
 from bruecke.cases.models.plan import Goal, GoalStatus, Plan, PlanVersion, Responsible, Step, StepStatus
 from bruecke.cases.models.profile import (
+    ChildcareLimits,
     DigitalSkills,
     DrivingLicence,
     Profile,
     Qualification,
     QualificationKind,
     RecognitionStatus,
+    WishedOccupation,
     WorkExperience,
 )
 from bruecke.cases.models.tasks import Task, TaskSource
@@ -33,6 +35,7 @@ __all__ = [
     "CaseTransfer",
     "CatalogueEntry",
     "Channel",
+    "ChildcareLimits",
     "Contact",
     "ContactTopic",
     "DeletionReason",
@@ -56,5 +59,6 @@ __all__ = [
     "Task",
     "TaskSource",
     "TransferStatus",
+    "WishedOccupation",
     "WorkExperience",
 ]

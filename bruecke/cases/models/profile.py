@@ -56,6 +56,12 @@ class RecognitionStatus(models.TextChoices):
     NOT_NEEDED = "not_needed", _("not needed")
 
 
+class ChildcareLimits(models.TextChoices):
+    NONE = "", _("no limits")
+    SCHOOL_HOURS = "school_hours", _("only during school or nursery hours (no early, late or shift work)")
+    PART_TIME = "part_time", _("part time only")
+
+
 class Profile(VersionedModel, OrganisationScopedModel):
     case = models.OneToOneField(
         Case, on_delete=models.CASCADE, related_name="profile", verbose_name=_("case")
@@ -83,6 +89,17 @@ class Profile(VersionedModel, OrganisationScopedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_TRAVEL_MINUTES)],
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        _("maximum hours per week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Leave empty when full time is possible."),
+    )
+    shifts_possible = models.BooleanField(_("shift work possible"), default=True)
+    childcare_limits = models.CharField(
+        _("limits from childcare or care duties"), max_length=12, choices=ChildcareLimits.choices, blank=True
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,6 +173,26 @@ class WorkExperience(ProfileRow):
 
     def __str__(self) -> str:
         return self.occupation
+
+
+class WishedOccupation(ProfileRow):
+    """An occupation the participant wants to work in, as a KldB 2010 code (for matching)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="wished_occupations")
+    kldb_code = models.CharField(
+        _("KldB 2010 code"),
+        max_length=5,
+        validators=[RegexValidator(r"^\d{5}\Z", _("A KldB 2010 code has exactly 5 digits."))],
+    )
+    title = models.CharField(_("occupation"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("wished occupation")
+        verbose_name_plural = _("wished occupations")
+
+    def __str__(self) -> str:
+        return self.title or self.kldb_code
 
 
 class Qualification(ProfileRow):

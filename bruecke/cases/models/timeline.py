@@ -31,6 +31,10 @@ class EventKind(models.TextChoices):
     TRANSFER = "transfer", _("transfer")
     CLOSED = "closed", _("case closed")
     FOLLOW_UP = "follow_up", _("follow-up after exit")
+    PIPELINE = "pipeline", _("placement pipeline")
+    WORK_PERMIT = "work_permit", _("work-permission application")
+    PLACEMENT = "placement", _("placement")
+    CHECK_IN = "check_in", _("follow-up after the start")
 
 
 class CaseEvent(models.Model):

@@ -19,7 +19,7 @@ AnyUser = User | AnonymousUser
 def cases_visible_to(user: AnyUser, perm: Perm = Perm.VIEW_PERSONAL_DATA) -> QuerySet[Case]:
     """A partner's own cases (narrowed to the team where the role says so); shared
     participants give no access to the sharing partner's cases."""
-    return access.personal_data_visible_to(user, Case.objects.all(), team_field="team", perm=perm)
+    return Case.objects.filter(access.case_filter(user, perm))
 
 
 def organisation_teams(organisation_id: int) -> QuerySet[Team]:

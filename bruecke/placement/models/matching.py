@@ -1,0 +1,62 @@
+"""What matching reads about a participant, kept in one row per open case.
+
+The facts live in several places (the participant's German level and town, the case
+profile's experience, qualifications, wishes, mobility and availability). Ranking
+100,000 participants for an opportunity must be one indexed query, so the services that
+change any of these facts refresh this row (bruecke.placement.services.match_profiles),
+as the name keys are kept for the name search. It holds no special-category data.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LocationSource(models.TextChoices):
+    POSTCODE = "postcode", "postcode"
+    TOWN = "town", "town"
+    OFFICE = "office", "office"
+    NONE = "", "none"
+
+
+class MatchProfile(models.Model):
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="match_profile"
+    )
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        "network.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_open = models.BooleanField(default=True)
+    # Occupations: up to three from work experience, up to three wished (5-digit KldB codes).
+    experience_1 = models.CharField(max_length=5, blank=True)
+    experience_2 = models.CharField(max_length=5, blank=True)
+    experience_3 = models.CharField(max_length=5, blank=True)
+    wish_1 = models.CharField(max_length=5, blank=True)
+    wish_2 = models.CharField(max_length=5, blank=True)
+    wish_3 = models.CharField(max_length=5, blank=True)
+    # Highest requirement level (1–4) the participant's qualifications and experience meet.
+    qualification_level = models.PositiveSmallIntegerField(default=1)
+    german_rank = models.PositiveSmallIntegerField(default=0)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_source = models.CharField(max_length=10, choices=LocationSource.choices, blank=True)
+    driving_licence = models.BooleanField(default=False)
+    own_car = models.BooleanField(default=False)
+    public_transport = models.BooleanField(default=False)
+    max_travel_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    shifts_possible = models.BooleanField(default=True)
+    childcare_limits = models.CharField(max_length=12, blank=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "team", "is_open"])]
+
+    def __str__(self) -> str:
+        return f"match profile {self.case_id}"
+
+    @property
+    def audit_organisation(self) -> object:
+        return self.organisation

@@ -1,0 +1,1 @@
+"""The placement app's URLs, one module per area (joined in bruecke/placement/urls.py)."""

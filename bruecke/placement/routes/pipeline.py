@@ -1,0 +1,5 @@
+"""URLs of the placement app: pipeline."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
