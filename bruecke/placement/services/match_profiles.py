@@ -57,9 +57,9 @@ def qualification_level(profile: Profile | None) -> int:
         level = QUALIFICATION_LEVEL.get(q.kind, 1)
         levels.append(max(level - 1, 1) if q.recognition in REFUSED else level)
     for e in profile.experiences.all():
-        level = requirement_level(e.kldb_code)
-        if level and e.years is not None and e.years >= EXPERIENCE_YEARS_FOR_LEVEL:
-            levels.append(level)
+        code_level = requirement_level(e.kldb_code)
+        if code_level and e.years is not None and e.years >= EXPERIENCE_YEARS_FOR_LEVEL:
+            levels.append(code_level)
     return max(levels)
 
 
