@@ -126,8 +126,15 @@ class Opportunity(VersionedModel, OrganisationScopedModel):
     internship_kind = models.CharField(
         _("kind of internship"), max_length=12, choices=InternshipKind.choices, blank=True
     )
+    # Empty only on a draft an employer submitted: the placement officer picks the code
+    # before publishing (the employer's words are in the description).
     occupation = models.ForeignKey(
-        Occupation, on_delete=models.PROTECT, related_name="+", verbose_name=_("occupation (KldB 2010)")
+        Occupation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("occupation (KldB 2010)"),
     )
     working_time = models.CharField(
         _("working time"), max_length=8, choices=WorkingTime.choices, default=WorkingTime.FULL_TIME
@@ -215,6 +222,8 @@ class Opportunity(VersionedModel, OrganisationScopedModel):
         )
         if self.internship_kind in short and too_long:
             errors["end_date"] = _("This kind of internship lasts at most three months.")
+        if not self.occupation_id and self.status != OpportunityStatus.DRAFT:
+            errors["occupation"] = _("Please choose the occupation.")
         if self.occupation_id and len(self.occupation_id) != 5:
             errors["occupation"] = _("Please choose an occupation with a full 5-digit code.")
         if self.site_id and self.employer_id and self.site and self.site.employer_id != self.employer_id:
