@@ -196,6 +196,13 @@ RESIDENCE_REMINDER_DAYS = env_int("RESIDENCE_REMINDER_DAYS", 42, minimum=1)
 # Access reports (Art. 15 GDPR) with more rows than this are not made into a PDF in the
 # request (about 10 s per 2,000 rows); staff print the page or hand over the JSON copy.
 ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum=1)
+
+# Links an employer uses to submit an opportunity without an account (decision 0039): days
+# a link stays valid, and how many requests per client address and form submissions per
+# link the public page takes within LOGIN_FAILURE_WINDOW_MINUTES.
+PLACEMENT_LINK_DAYS = env_int("PLACEMENT_LINK_DAYS", 14, minimum=1)
+PLACEMENT_LINK_LIMIT_PER_ADDRESS = env_int("PLACEMENT_LINK_LIMIT_PER_ADDRESS", 30, minimum=1)
+PLACEMENT_LINK_LIMIT_PER_LINK = env_int("PLACEMENT_LINK_LIMIT_PER_LINK", 5, minimum=1)
 # Every PDF made during a request: HTML larger than this is refused before rendering
 # (bounds the rendering time; the access report then offers printing and JSON instead).
 PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 1_000_000, minimum=10_000)

@@ -83,7 +83,15 @@ class MfaRequiredMiddleware:
 
 
 MFA_OPEN_VIEWS = frozenset(
-    {"accounts:mfa", "accounts:mfa_setup", "accounts:logout", "accounts:language", "accounts:login"}
+    {
+        "accounts:mfa",
+        "accounts:mfa_setup",
+        "accounts:logout",
+        "accounts:language",
+        "accounts:login",
+        # The employer's form through a link needs no account (decision 0039).
+        "placement:link_submit",
+    }
 )
 
 

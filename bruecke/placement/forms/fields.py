@@ -5,10 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.placement.kldb import is_full_code
 from bruecke.placement.models import Occupation
+
+
+class OccupationWidget(forms.TextInput):
+    """The code input, and below it a search that lists occupations as one types (htmx,
+    `placement:occupation_search`); a pick puts the code into the input. Without
+    JavaScript the user types the code, and a link opens the search page in a new tab."""
+
+    template_name = "placement/catalogue/occupation_widget.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> SafeString:
+        # The project's templates (not only Django's form templates, which the default
+        # form renderer searches).
+        return mark_safe(render_to_string(template_name, context))
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["search_url"] = reverse("placement:occupation_search")
+        context["widget"]["attrs"].setdefault("id", f"id_{name}")
+        context["widget"]["attrs"]["data-picked-text"] = str(_("Chosen:"))
+        return context
 
 
 class OccupationField(forms.CharField):
@@ -25,8 +51,8 @@ class OccupationField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 5)
         kwargs.setdefault("label", _("Occupation (KldB 2010 code)"))
+        kwargs.setdefault("widget", OccupationWidget)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def prepare_value(self, value: Any) -> Any:
         return value.code if isinstance(value, Occupation) else value

@@ -36,6 +36,9 @@ class Occupation(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_title = fold(self.title)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "title" in fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*fields, "search_title"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

@@ -1,5 +1,9 @@
 """URLs of the placement app: catalogue."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from bruecke.placement.views import catalogue
+
+urlpatterns: list[URLPattern] = [
+    path("occupations/", catalogue.occupation_search, name="occupation_search"),
+]
