@@ -187,7 +187,7 @@ def test_search_page_shows_level_and_group_titles(login: Callable[[str], Client]
     response = login("cm_a").get(reverse("placement:occupation_search"), {"q": "29302"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Köche – Fachkraft" in html and "Fachkraft" in html
+    assert "Köche – Fachkraft" in html and "fachlich ausgerichtete Tätigkeiten" in html
     assert "Speisenzubereitung" in html and "Köche (Untergruppe)" in html
 
 

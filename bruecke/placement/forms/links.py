@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.forms import Form, ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.network.forms import DateInput
 from bruecke.placement.forms.fields import OccupationField
 from bruecke.placement.models import (
     Employer,
@@ -60,7 +61,7 @@ class SubmissionForm(Form):
         label=_("Hours per week"), required=False, min_value=1, max_value=60, max_digits=4, decimal_places=1
     )
     shifts = forms.BooleanField(label=_("Shift work"), required=False)
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     places = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=MAX_PLACES, initial=1)
     german_level = forms.ChoiceField(label=_("German needed"), choices=GermanLevel.choices, required=False)
     town = forms.CharField(label=_("Place of work (town)"), max_length=100)
@@ -129,9 +130,9 @@ class DraftPublishForm(VersionedFormMixin, ModelForm):
             "expires_on",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "expires_on": DateInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.views_helpers import paginate
+from bruecke.placement.kldb import RequirementLevel
 from bruecke.placement.selectors import catalogue as selectors
 
 FRAGMENT_SIZE = 10
@@ -32,7 +33,14 @@ def occupation_search(request: HttpRequest) -> HttpResponse:
     page = paginate(request, occupations, PAGE_SIZE)
     rows = list(page)
     groups = selectors.group_titles(rows)
-    results = [{"occupation": o, "groups": groups.get(o.code, [])} for o in rows]
+    results = [
+        {
+            "occupation": o,
+            "level": RequirementLevel(o.level).label if o.level else "",
+            "groups": groups.get(o.code, []),
+        }
+        for o in rows
+    ]
     context = {
         "query": query,
         "page": page,
