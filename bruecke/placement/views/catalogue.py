@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from bruecke.core import access
 from bruecke.core.access import Perm
@@ -28,7 +29,9 @@ def occupation_search(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PLACEMENT)
     query = selectors.normalise_query(request.GET.get("q", ""))
     if request.headers.get("HX-Request") == "true":
-        return _fragment(request, query)
+        response = _fragment(request, query)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     occupations = selectors.occupation_search(query)
     page = paginate(request, occupations, PAGE_SIZE)
     rows = list(page)
@@ -47,7 +50,9 @@ def occupation_search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "paginator_query": f"q={query}" if query else "",
     }
-    return render(request, "placement/catalogue/search.html", context)
+    response = render(request, "placement/catalogue/search.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _fragment(request: HttpRequest, query: str) -> HttpResponse:
