@@ -4,11 +4,13 @@ account (signed, expiring, single-use, rate-limited, CSRF), drafts and publishin
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core import signing
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -336,3 +338,36 @@ def test_draft_list_and_publish(demo: DemoNetwork, login: Callable[[str], Client
     assert published.status == OpportunityStatus.OPEN and published.occupation_id == "29301"
     assert published.latitude == pytest.approx(float(site.latitude))
     assert client.get(url).status_code == 404  # no longer a draft
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer at a time in; parallel submissions need PostgreSQL's parallel writers",
+)
+def test_parallel_submissions_use_a_link_once(transactional_db: None) -> None:
+    """Four submissions of the same link at the same moment, each on its own connection and
+    committing as in production: one draft, three neutral refusals."""
+    from bruecke.network.demo import seed_network
+
+    new = new_link(seed_network())
+    start, results = threading.Barrier(4), []
+    data = {**_form(title="Parallel"), "start_date": timezone.localdate(), "places": 1}
+
+    def run() -> None:
+        try:
+            start.wait()
+            try:
+                services.submit_opportunity(token=new.token, data=data)
+                results.append("saved")
+            except services.LinkInvalid:
+                results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["refused", "refused", "refused", "saved"]
+    assert Opportunity.objects.filter(title="Parallel").count() == 1
