@@ -35,10 +35,19 @@ EMPLOYER_FIELDS = [
 ]
 
 
+class HttpsURLField(forms.URLField):
+    """A web address; one typed without a scheme is read as https."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class EmployerForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = Employer
         fields = EMPLOYER_FIELDS
+        field_classes = {"website": HttpsURLField}
         widgets = {
             "open_to_refugees": forms.Textarea(attrs={"rows": 3}),
             "language_needs": forms.Textarea(attrs={"rows": 3}),
@@ -76,7 +85,7 @@ class SiteForm(SubmitOnceMixin, ModelForm):
     def _post_clean(self) -> None:
         # The service fills empty coordinates before the model is validated.
         saved = dict(self.cleaned_data)
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         for name in ("latitude", "longitude"):
             if saved.get(name) is None and name in self.errors:
                 del self.errors[name]

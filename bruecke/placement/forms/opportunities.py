@@ -94,7 +94,7 @@ class StatusForm(VersionedFormMixin, Form):
         help_text=_("Needed when the opportunity is filled or closed."),
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)

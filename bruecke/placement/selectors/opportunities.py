@@ -24,7 +24,7 @@ def opportunity_list(user: AnyUser, filters: dict[str, Any]) -> QuerySet[Opportu
         queryset = queryset.filter(kind=filters["kind"])
     occupation = (filters.get("occupation") or "").strip()
     if occupation.isdigit():
-        queryset = queryset.filter(occupation_id__startswith=occupation)
+        queryset = queryset.filter(occupation__code__startswith=occupation)
     elif occupation:
         queryset = queryset.filter(occupation__search_title__contains=fold(occupation))
     if filters.get("town"):
