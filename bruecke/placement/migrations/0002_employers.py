@@ -7,11 +7,11 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
 def fill_search_name(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    from bruecke.placement.kldb import fold
+    from bruecke.placement.models.employers import fold_name
 
     Employer = apps.get_model("placement", "Employer")
     for employer in Employer.objects.only("pk", "name"):
-        Employer.objects.filter(pk=employer.pk).update(search_name=fold(employer.name))
+        Employer.objects.filter(pk=employer.pk).update(search_name=fold_name(employer.name))
 
 
 class Migration(migrations.Migration):

@@ -9,8 +9,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from bruecke.core import access
 from bruecke.core.access import Perm
-from bruecke.placement.kldb import fold
 from bruecke.placement.models import Employer, EmployerSite, OpportunityStatus
+from bruecke.placement.models.employers import fold_name
 from bruecke.placement.selectors.scope import AnyUser, employers_visible_to
 
 
@@ -18,7 +18,7 @@ def employer_list(user: AnyUser, filters: dict[str, Any], today: datetime.date) 
     """The employers `user` sees, filtered; with their active sites and open opportunities."""
     queryset = employers_visible_to(user)
     if filters.get("q"):
-        queryset = queryset.filter(search_name__contains=fold(filters["q"]))
+        queryset = queryset.filter(search_name__contains=fold_name(filters["q"]))
     if filters.get("sector"):
         queryset = queryset.filter(sector=filters["sector"])
     if filters.get("status"):

@@ -10,6 +10,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.placement.kldb import fold
 from bruecke.placement.models import Opportunity, OpportunityStatus
+from bruecke.placement.models.employers import fold_name
 from bruecke.placement.selectors.scope import AnyUser, opportunities_visible_to
 
 
@@ -30,7 +31,7 @@ def opportunity_list(user: AnyUser, filters: dict[str, Any]) -> QuerySet[Opportu
     if filters.get("town"):
         queryset = queryset.filter(site__town__icontains=filters["town"].strip())
     if filters.get("employer"):
-        queryset = queryset.filter(employer__search_name__contains=fold(filters["employer"]))
+        queryset = queryset.filter(employer__search_name__contains=fold_name(filters["employer"]))
     if filters.get("start_from"):
         queryset = queryset.filter(start_date__gte=filters["start_from"])
     if filters.get("start_until"):
