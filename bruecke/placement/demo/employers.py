@@ -77,7 +77,9 @@ def _next_year(month: int) -> datetime.date:
 
 
 KITCHEN = Job("Küchenhilfe", OpportunityKind.JOB, "29301", 21, {"working_time": WorkingTime.PART_TIME})
-COOK = Job("Koch/Köchin", OpportunityKind.JOB, "29302", 45, {"german_level": "B1", "shifts": True})
+COOK = Job(
+    "Küchenfachkraft (Koch:Köchin)", OpportunityKind.JOB, "29302", 45, {"german_level": "B1", "shifts": True}
+)
 WAREHOUSE = Job("Lagerhelfer:in", OpportunityKind.JOB, "51311", 14, {"german_level": "A2", "shifts": True})
 WAREHOUSE_SKILLED = Job(
     "Fachkraft für Lagerlogistik", OpportunityKind.JOB, "51312", 60, {"german_level": "B1"}
