@@ -395,3 +395,38 @@ def test_demo_has_employers_with_opportunities_for_each_team(demo: DemoNetwork) 
     assert stale.last_contact_on is not None
     assert stale.last_contact_on < TODAY - datetime.timedelta(weeks=12)
     assert Employer.objects.filter(organisation=demo.partners["A"], shared_with_network=True).count() == 1
+
+
+# --- placements at the employer -------------------------------------------------------
+
+
+def test_placements_are_named_for_the_team_and_counted_for_others(
+    login: Callable[[str], Client], demo: DemoNetwork, persona: Callable[[str], User]
+) -> None:
+    from bruecke.placement.models import Placement
+    from tests.expectations_cases import _case
+
+    case = _case(demo)
+    employer = _named(SHARED_EMPLOYER)
+    placement = Placement.objects.create(
+        case=case,
+        participant=case.participant,
+        team=case.team,
+        organisation=case.organisation,
+        employer=employer,
+        kind="employment",
+        start_date=TODAY,
+        created_by=persona("po_a"),
+    )
+    url = reverse("placement:employer_detail", args=[employer.pk])
+    name = case.participant.full_name
+    own = login("po_a").get(url)
+    assert name in own.content.decode() and own.context["placements_hidden"] == 0
+    assert AuditEvent.objects.filter(
+        actor=persona("po_a"), action=AuditAction.READ, object_id=str(placement.pk)
+    ).exists()
+    other = login("cm_b").get(url)
+    body = other.content.decode()
+    assert name not in body and case.participant.family_name not in body
+    assert other.context["placements"] == [] and other.context["placements_hidden"] == 1
+    assert "1 weitere Vermittlung" in body

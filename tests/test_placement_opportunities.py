@@ -334,3 +334,13 @@ def test_list_query_count_does_not_grow(
             assert client.get(reverse("placement:opportunity_list")).status_code == 200
         counts.append(ctx.count)
     assert counts[0] == counts[1]
+
+
+def test_edit_form_names_the_current_occupation_and_level(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    opportunity = Opportunity.objects.filter(employer=_named(OWN_EMPLOYER), occupation_id="51312").earliest(
+        "id"
+    )
+    body = login("po_a").get(reverse("placement:opportunity_edit", args=[opportunity.pk])).content.decode()
+    assert "Derzeit: 51312 Berufe in der Lagerwirtschaft – Fachkraft (Fachkraft" in body

@@ -12,6 +12,7 @@ from bruecke.core.locking import VersionedFormMixin
 from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 from bruecke.placement.forms.fields import OccupationField
+from bruecke.placement.kldb import RequirementLevel, requirement_level
 from bruecke.placement.models import (
     Employer,
     EmployerContact,
@@ -77,6 +78,16 @@ class OpportunityForm(SubmitOnceMixin, ModelForm):
         assert isinstance(contact, forms.ModelChoiceField)
         contact.queryset = EmployerContact.objects.filter(employer=employer, is_active=True)
         self.fields["places"].min_value = 1  # type: ignore[attr-defined]
+        occupation = self.instance.occupation if self.instance.occupation_id else None
+        if occupation is not None:
+            level = requirement_level(occupation.code)
+            text = _("Now: %(code)s %(title)s (%(level)s).") % {
+                "code": occupation.code,
+                "title": occupation.title,
+                "level": RequirementLevel(level).label if level else "–",
+            }
+            # The bound field was made (and its help text copied) by a mixin already.
+            self.fields["occupation"].help_text = self["occupation"].help_text = text
         if self.instance.pk is not None and self.instance.status == OpportunityStatus.DRAFT:
             self.fields["occupation"].required = False  # a submitted draft may lack the code
 
