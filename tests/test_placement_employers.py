@@ -430,3 +430,29 @@ def test_placements_are_named_for_the_team_and_counted_for_others(
     assert name not in body and case.participant.family_name not in body
     assert other.context["placements"] == [] and other.context["placements_hidden"] == 1
     assert "1 weitere Vermittlung" in body
+
+
+def test_employer_page_query_count_does_not_grow(
+    login: Callable[[str], Client],
+    demo: DemoNetwork,
+    count_queries: Callable[..., Any],
+    persona: Callable[[str], User],
+) -> None:
+    employer = _named(OWN_EMPLOYER)
+    client = login("po_a")
+    url = reverse("placement:employer_detail", args=[employer.pk])
+    counts = []
+    for batch in range(2):
+        for i in range(4):
+            contact = services.contact_create(
+                actor=persona("po_a"), contact=EmployerContact(employer=employer, name=f"Person {batch}-{i}")
+            )
+            employer.refresh_from_db()
+            services.activity_create(
+                actor=persona("po_a"),
+                activity=EmployerActivity(employer=employer, date=TODAY, kind="phone", contact=contact),
+            )
+        with count_queries() as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(ctx.count)
+    assert counts[0] == counts[1]

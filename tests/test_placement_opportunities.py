@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bruecke.accounts.models import User
@@ -230,6 +230,13 @@ def test_detail_shows_requirement_level_places_and_match_link(
     assert "51311" in body and "Helfer" in body
     assert "frei" in body
     assert reverse("placement:opportunity_edit", args=[opportunity.pk]) in body
+    # "Passende Teilnehmende" links to the matching page where that page exists.
+    try:
+        matches = reverse("placement:opportunity_matches", args=[opportunity.pk])
+    except NoReverseMatch:
+        assert "Passende Teilnehmende" not in body
+    else:
+        assert f'href="{matches}"' in body and "Passende Teilnehmende" in body
 
 
 def test_shared_opportunity_is_read_only_for_other_partner(
