@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bruecke.placement.demo.employers import SHARED_EMPLOYER
+from bruecke.placement.demo.employers import OWN_EMPLOYER, SHARED_EMPLOYER
 from bruecke.placement.models import Employer, Opportunity
-from tests.browser.conftest import BrowserPage, check_axe, tr
+from tests.browser.conftest import BrowserPage, assert_no_horizontal_scrolling, check_axe, tr
 
 pytestmark = pytest.mark.browser
 
@@ -98,5 +98,25 @@ def test_other_partner_reads_shared_employer(bpage: BrowserPage) -> None:
     expect(page.locator("#history-heading")).to_have_count(0)
     check_axe(page)
     bpage.goto("/placement/opportunities/?owner=shared")
+    check_axe(page)
+    assert not bpage.errors
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (800, 1280)])
+def test_employer_and_opportunity_pages_fit_a_tablet(bpage: BrowserPage, width: int, height: int) -> None:
+    page = bpage.page
+    page.set_viewport_size({"width": width, "height": height})
+    employer = Employer.objects.get(name=OWN_EMPLOYER)
+    opportunity = Opportunity.objects.filter(employer=employer).earliest("id")
+    bpage.login("jonas.krause")
+    for path in (
+        "/placement/employers/",
+        f"/placement/employers/{employer.pk}/",
+        "/placement/opportunities/",
+        f"/placement/opportunities/{opportunity.pk}/",
+        f"/placement/opportunities/{opportunity.pk}/edit/",
+    ):
+        bpage.goto(path)
+        assert_no_horizontal_scrolling(page)
     check_axe(page)
     assert not bpage.errors
