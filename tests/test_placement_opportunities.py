@@ -351,3 +351,20 @@ def test_edit_form_names_the_current_occupation_and_level(
     )
     body = login("po_a").get(reverse("placement:opportunity_edit", args=[opportunity.pk])).content.decode()
     assert "Derzeit: 51312 Berufe in der Lagerwirtschaft – Fachkraft (Fachkraft" in body
+
+
+def test_opening_the_form_records_a_read_of_the_offered_contact_persons(
+    login: Callable[[str], Client], demo: DemoNetwork, persona: Callable[[str], User]
+) -> None:
+    from bruecke.core.models import AuditAction, AuditEvent
+    from bruecke.placement.models import EmployerContact
+
+    employer = _named(OWN_EMPLOYER)
+    assert login("po_a").get(_create_url(employer)).status_code == 200
+    contacts = EmployerContact.objects.filter(employer=employer, is_active=True)
+    read = set(
+        AuditEvent.objects.filter(actor=persona("po_a"), action=AuditAction.READ).values_list(
+            "object_id", flat=True
+        )
+    )
+    assert contacts and {str(c.pk) for c in contacts} <= read

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,6 +44,18 @@ ACTIVITIES_PER_PAGE = 10
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def audit_contact_choices(request: HttpRequest, form: BaseForm, employer: Employer) -> None:
+    """A form that offers the employer's contact persons as choices shows their names:
+    a read of each (personal data), when the form is opened."""
+    field = form.fields.get("contact")
+    if request.method != "GET" or not isinstance(field, ModelChoiceField) or field.queryset is None:
+        return
+    contacts = list(field.queryset)
+    for contact in contacts:
+        contact.employer = employer  # the audit reads the organisation from here
+    audit_read_all(actor=_user(request), objs=contacts)
 
 
 def _employer_url(employer_id: int, anchor: str = "") -> str:
@@ -234,6 +247,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     employer: Employer = employer_get(request.user, pk, write=True)
     form = ActivityForm(request.POST or None, employer=employer)
+    audit_contact_choices(request, form, employer)
     return edit_page(
         request,
         form=form,

@@ -35,6 +35,7 @@ from bruecke.placement.selectors.scope import (
 )
 from bruecke.placement.services import opportunities as services
 from bruecke.placement.services.opportunities import STATUS_NEXT
+from bruecke.placement.views.employers import audit_contact_choices
 
 
 def _user(request: HttpRequest) -> User:
@@ -74,6 +75,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         return render(request, "placement/opportunities/choose_employer.html", context)
     employer = employer_get(request.user, employer_id, write=True)
     form = OpportunityForm(request.POST or None, employer=employer)
+    audit_contact_choices(request, form, employer)
     return edit_page(
         request,
         form=form,
@@ -88,6 +90,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = opportunity_get(request.user, pk, write=True)
     form = OpportunityEditForm(request.POST or None, instance=opportunity, employer=opportunity.employer)
+    audit_contact_choices(request, form, opportunity.employer)
     return edit_page(
         request,
         form=form,
