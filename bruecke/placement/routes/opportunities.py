@@ -2,7 +2,6 @@
 
 from django.urls import URLPattern, path
 
-from bruecke.placement.routes import _placeholders_h2
 from bruecke.placement.views import opportunities as views
 
 urlpatterns: list[URLPattern] = [
@@ -11,5 +10,4 @@ urlpatterns: list[URLPattern] = [
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="opportunity_edit"),
     path("opportunities/<int:pk>/status/", views.opportunity_status, name="opportunity_status"),
-    *_placeholders_h2.urlpatterns,
 ]
