@@ -20,6 +20,7 @@ from tests import (
     expectations_mobile_caseload,
     expectations_placement_catalogue,
     expectations_placement_links,
+    expectations_placement_employers,
     expectations_plan,
     expectations_privacy,
     expectations_profile_documents,
@@ -200,3 +201,4 @@ EXPECTATIONS |= expectations_privacy.EXPECTATIONS
 EXPECTATIONS |= expectations_jobs.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_catalogue.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_links.EXPECTATIONS
+EXPECTATIONS |= expectations_placement_employers.EXPECTATIONS

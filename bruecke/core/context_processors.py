@@ -42,6 +42,20 @@ NAV_ENTRIES = (
     ),
     NavEntry("tasks", "cases:task_list", _("Tasks"), Perm.VIEW_PERSONAL_DATA, ("cases:task",)),
     NavEntry(
+        "employers",
+        "placement:employer_list",
+        _("Employers"),
+        Perm.VIEW_PLACEMENT,
+        ("placement:employer", "placement:site"),
+    ),
+    NavEntry(
+        "opportunities",
+        "placement:opportunity_list",
+        _("Opportunities"),
+        Perm.VIEW_PLACEMENT,
+        ("placement:opportunity",),
+    ),
+    NavEntry(
         "mobile",
         "cases:mobile_record",
         _("Record mobile consultation hour"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import OrganisationScopedModel, TimestampedModel
 from bruecke.network.models import Located, Organisation
+from bruecke.placement.kldb import fold
 
 
 class Sector(models.TextChoices):
@@ -60,8 +61,22 @@ class CooperationStatus(models.TextChoices):
     ENDED = "ended", _("ended")
 
 
+_UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def fold_name(text: str) -> str:
+    """`fold`, and the spellings without umlauts read as the umlauts ("Mueller" and
+    "Müller" both become "muller"), for the employer search; apply it to both sides."""
+    folded = fold(text)
+    for spelled, plain in _UMLAUT_SPELLINGS:
+        folded = folded.replace(spelled, plain)
+    return folded
+
+
 class Employer(VersionedModel, OrganisationScopedModel):
     name = models.CharField(_("name"), max_length=200)
+    # Folded name for the search (`fold_name`): "Baeckerei" and "backerei" find "Bäckerei".
+    search_name = models.CharField(max_length=200, editable=False, default="")
     sector = models.CharField(_("sector (WZ 2008)"), max_length=1, choices=Sector.choices)
     size_band = models.CharField(_("size"), max_length=8, choices=SizeBand.choices, blank=True)
     cooperation_status = models.CharField(
@@ -96,10 +111,18 @@ class Employer(VersionedModel, OrganisationScopedModel):
             models.Index(fields=["organisation", "name"]),
             models.Index(fields=["shared_with_network", "name"]),
             models.Index(fields=["organisation", "last_contact_on"]),
+            models.Index(fields=["search_name"], name="placement_employer_search"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_name = fold_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "search_name"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class EmployerRow(TimestampedModel):

@@ -166,6 +166,8 @@ class Opportunity(VersionedModel, OrganisationScopedModel):
         _("status"), max_length=8, choices=OpportunityStatus.choices, default=OpportunityStatus.OPEN
     )
     expires_on = models.DateField(_("advertised until"), null=True, blank=True)
+    # Why the opportunity was filled, closed or opened again (the last status change).
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     # Copied from the site (or the employer's first site) for distances in SQL.
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
@@ -206,6 +208,8 @@ class Opportunity(VersionedModel, OrganisationScopedModel):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
+        if self.places is not None and self.places < 1:
+            errors["places"] = _("An opportunity has at least one place.")
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
         if self.kind == OpportunityKind.INTERNSHIP and not self.internship_kind:
