@@ -1,6 +1,5 @@
 """The placement officer's rights on cases (docs/decisions/0037).
 
-
 Jonas Krause (po_a) records contacts, tasks, profile and documents on the cases where he is
 the placement officer, like the case manager; the other cases of his team he only reads;
 plan, barriers, exit, case edit and transfer stay with the case managers and team leads.
