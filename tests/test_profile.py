@@ -401,6 +401,8 @@ def test_wished_occupations_and_working_hours_are_saved_and_feed_matching(
     assert AuditEvent.objects.filter(action="create", object_type="cases.wishedoccupation").exists()
     page = login("cm_a").get(reverse("cases:detail", args=[case.pk]) + "?section=profile").content.decode()
     assert "Köche/Köchinnen" in page and "25" in page
+    timeline = login("cm_a").get(reverse("cases:timeline", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    assert "1 Berufswunsch" in timeline.content.decode()  # the count only, never the codes
 
 
 @pytest.mark.parametrize(
