@@ -71,7 +71,7 @@ def case_tasks(user: AnyUser, case: Case, *, done: bool) -> QuerySet[Task]:
 
 
 def cases_for_new_task(user: AnyUser) -> QuerySet[Case]:
-    """A task can be put on an open case the user may edit."""
+    """A task can be put on an open case on which the user records case work (decision 0037)."""
     return (
         cases_visible_to(user, Perm.RECORD_CASE_WORK)
         .exclude(status=CaseStatus.CLOSED)
