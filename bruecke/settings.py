@@ -193,6 +193,9 @@ DOCUMENT_REMINDER_DAYS = env_int("DOCUMENT_REMINDER_DAYS", 42, minimum=0)
 # (`run_schedule`) gives the case manager a reminder task: six weeks, like case documents
 # and the dashboard's list of expiring documents.
 RESIDENCE_REMINDER_DAYS = env_int("RESIDENCE_REMINDER_DAYS", 42, minimum=1)
+# The placement start page lists the own organisation's employers (in contact or in active
+# cooperation) whose last recorded contact is older than this many weeks.
+PLACEMENT_EMPLOYER_STALE_WEEKS = env_int("PLACEMENT_EMPLOYER_STALE_WEEKS", 8, minimum=1)
 # Access reports (Art. 15 GDPR) with more rows than this are not made into a PDF in the
 # request (about 10 s per 2,000 rows); staff print the page or hand over the JSON copy.
 ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum=1)

@@ -41,8 +41,9 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "cases:contact_create": Expect(
         default=404,
-        # An empty form is refused with 400 for the editors, 404 for everyone else.
-        statuses={ANON: LOGIN_REDIRECT, "cm_a": 400, "team_lead": 400},
+        # An empty form is refused with 400 for those who record case work (the placement
+        # officer on his own case, decision 0037), 404 for everyone else.
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 400, "po_a": 400, "team_lead": 400},
         kwargs=lambda demo: {"pk": _case(demo).pk},
         method="post",
     ),

@@ -8,7 +8,9 @@ from bruecke.network.demo import DemoNetwork
 from tests.access_expectations_base import ANON, LOGIN_REDIRECT, Expect
 from tests.expectations_cases import _case, _mohammed
 
-EDITORS = {ANON: LOGIN_REDIRECT, "cm_a": 200, "team_lead": 200}
+# Profile and documents are case work (RECORD_CASE_WORK): the team's case managers and team
+# leads, and Jonas Krause (po_a) as the placement officer of Mohammed's case (decision 0037).
+EDITORS = {ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200}
 READERS = {ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200}
 
 

@@ -9,9 +9,9 @@ from tests.expectations_cases import _case
 
 # Everyone with personal-data access has a task list and may write free tasks.
 PERSONAL_DATA_ROLES = {"cm_a": 200, "po_a": 200, "cm_b": 200, "team_lead": 200, "user_c": 200}
-# Marking done / reopening: the assignee (cm_a) and the case's editors; the placement
-# officer sees the task on the case page but may not close a colleague's task.
-TASK_ACTORS = {ANON: LOGIN_REDIRECT, "cm_a": 302, "team_lead": 302}
+# Marking done / reopening: the assignee (cm_a) and those who record case work on the case,
+# which includes Jonas Krause (po_a) as its placement officer (decision 0037).
+TASK_ACTORS = {ANON: LOGIN_REDIRECT, "cm_a": 302, "po_a": 302, "team_lead": 302}
 
 
 def demo_task(demo: DemoNetwork) -> Task:
@@ -24,12 +24,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "cases:task_create": Expect(default=404, statuses={ANON: LOGIN_REDIRECT, **PERSONAL_DATA_ROLES}),
     "cases:case_task_create": Expect(
         default=404,
-        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "team_lead": 200},
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200},
         kwargs=lambda demo: {"pk": _case(demo).pk},
     ),
     "cases:task_edit": Expect(
         default=404,
-        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "team_lead": 200},
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200},
         kwargs=lambda demo: {"pk": demo_task(demo).pk},
         secret=lambda demo: demo_task(demo).title,
     ),

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bruecke.cases.models import Task
+from bruecke.cases.models import Case, Task
 from bruecke.cases.selectors.summary import residence_expiry
 from bruecke.cases.views.page import TABS
 from bruecke.core.models import AuditEvent
@@ -30,7 +30,7 @@ SECTION_QUERIES = {
     "contacts": 13,
     "plan": 13,
     "barriers": 11,
-    "profile": 12,
+    "profile": 13,
     "documents": 11,
     "tasks": 11,
     "history": 11,
@@ -111,7 +111,12 @@ def test_a_contact_form_with_errors_stays_open_on_the_page(
 
 
 def test_readers_get_no_contact_form(login: Callable[[str], Client], demo: DemoNetwork) -> None:
-    page = login("po_a").get(_url(_case(demo))).content.decode()
+    case = _case(demo)
+    # The case's placement officer records contacts (decision 0037) ...
+    assert "quick-contact" in login("po_a").get(_url(case)).content.decode()
+    # ... a placement officer of the team who is not assigned to the case only reads it.
+    Case.objects.filter(pk=case.pk).update(placement_officer=None)
+    page = login("po_a").get(_url(case)).content.decode()
     assert 'class="summary-header kern-card"' in page and "quick-contact" not in page
 
 

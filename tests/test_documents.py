@@ -276,7 +276,8 @@ def test_delete_asks_first_then_removes_record_reminder_and_file(
     client = login("cm_a")
     assert client.get(url).status_code == 200  # the confirmation page deletes nothing
     assert CaseDocument.objects.filter(pk=document.pk).exists() and path.exists()
-    assert login("po_a").post(url).status_code == 404  # readers may not delete
+    Case.objects.filter(pk=case.pk).update(placement_officer=None)
+    assert login("po_a").post(url).status_code == 404  # readers (not assigned) may not delete
     assert CaseDocument.objects.filter(pk=document.pk).exists()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(url)
@@ -331,6 +332,7 @@ def test_readers_see_the_list_without_upload_or_delete(
 ) -> None:
     case = _case(demo)
     document = _demo_document(demo)
+    Case.objects.filter(pk=case.pk).update(placement_officer=None)  # po_a: only a reader now
     content = (
         login("po_a").get(reverse("cases:detail", args=[case.pk]) + "?section=documents").content.decode()
     )
@@ -425,6 +427,7 @@ def test_a_stale_document_form_is_refused(login: Callable[[str], Client], demo: 
 
 def test_readers_cannot_change_details(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     document = _demo_document(demo)
+    Case.objects.filter(pk=document.case_id).update(placement_officer=None)  # po_a: only a reader now
     assert _edit(login("po_a"), document, title="Neu").status_code == 404
     page = (
         login("po_a")

@@ -62,12 +62,15 @@ def _data(
     experiences: list[dict[str, Any]] | None = None,
     qualifications: list[dict[str, Any]] | None = None,
     initial: tuple[int, int] = (0, 0),
+    wished: list[dict[str, Any]] | None = None,
+    wished_initial: int = 0,
 ) -> dict[str, Any]:
     return {
         "version": str(version),
         **(PROFILE if profile is None else profile),
         **_rows("experiences", [EXPERIENCE] if experiences is None else experiences, initial[0]),
         **_rows("qualifications", [QUALIFICATION] if qualifications is None else qualifications, initial[1]),
+        **_rows("wished", wished or [], wished_initial),
     }
 
 
@@ -116,7 +119,7 @@ def test_first_save_creates_the_profile_with_its_rows(
     created = set(AuditEvent.objects.filter(action="create").values_list("object_type", flat=True))
     assert {"cases.profile", "cases.workexperience", "cases.qualification"} <= created
     event = CaseEvent.objects.get(case=case, kind="profile")
-    assert event.details == {"experiences": 1, "qualifications": 1}  # counts only
+    assert event.details == {"experiences": 1, "qualifications": 1, "wished_occupations": 0}  # counts only
 
 
 def test_the_case_page_shows_the_profile(login: Callable[[str], Client], demo: DemoNetwork) -> None:
@@ -126,7 +129,14 @@ def test_the_case_page_shows_the_profile(login: Callable[[str], Client], demo: D
             login(key).get(reverse("cases:detail", args=[case.pk]) + "?section=profile").content.decode()
         )
         assert "Elektroinstallation" in content and "26212" in content
-        assert (_url(case) in content) is (key == "cm_a")  # readers see it, editors edit it
+        assert "Berufe in der Bauelektrik – Fachkraft" in content  # the wished occupation's title
+        # The case manager edits it, and so does Jonas Krause: he is the case's placement officer.
+        assert _url(case) in content
+    other = _new_case(demo)  # a case of his team where he is not the placement officer
+    client = login("po_a")
+    content = client.get(reverse("cases:detail", args=[other.pk]) + "?section=profile").content.decode()
+    assert _url(other) not in content
+    assert client.get(_url(other)).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -241,6 +251,7 @@ def test_rows_are_changed_and_removed(login: Callable[[str], Client], demo: Demo
     assert CaseEvent.objects.filter(case=case, kind="profile").latest("id").details == {
         "experiences": 1,
         "qualifications": 0,
+        "wished_occupations": 1,  # the demo profile's, untouched
     }
 
 
@@ -300,7 +311,13 @@ def test_saving_without_changes_records_nothing(login: Callable[[str], Client], 
     }
     data = _data(
         profile.version,
-        {**current, "public_transport": "on", "bicycle": "on", "driving_licence_in_progress": "on"},
+        {
+            **current,
+            "public_transport": "on",
+            "bicycle": "on",
+            "driving_licence_in_progress": "on",
+            "shifts_possible": "on",
+        },
         experiences,
         qualifications,
         (1, 1),
@@ -350,3 +367,111 @@ def test_the_profile_of_a_closed_case_stays_as_it_was(
     response = login("cm_a").post(_url(case), _data())
     assert response.status_code == 400 and response.context["form"].non_field_errors()
     assert _snapshot() == before
+
+
+WISHED = {"kldb_code": "29302"}  # Köche/Köchinnen – Fachkraft (in the demo catalogue)
+
+
+def test_wished_occupations_and_working_hours_are_saved_and_feed_matching(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    from bruecke.cases.models import WishedOccupation
+    from bruecke.placement.models import MatchProfile
+
+    case = _new_case(demo)
+    profile_data = {**PROFILE, "max_hours_per_week": "25", "childcare_limits": "school_hours"}
+    response = login("cm_a").post(_url(case), _data(profile=profile_data, wished=[WISHED]))
+    assert response.status_code == 302, response.context and response.context["wished"].errors
+    profile = Profile.objects.get(case=case)
+    assert (profile.max_hours_per_week, profile.shifts_possible, profile.childcare_limits) == (
+        25,
+        False,  # not ticked
+        "school_hours",
+    )
+    wished = WishedOccupation.objects.get(profile=profile)
+    assert (wished.kldb_code, wished.title) == ("29302", "Köche/Köchinnen (ohne Spezialisierung) – Fachkraft")
+    # The match profile follows in the same save.
+    match = MatchProfile.objects.get(case=case)
+    assert (match.wish_1, match.max_hours_per_week, match.shifts_possible, match.childcare_limits) == (
+        "29302",
+        25,
+        False,
+        "school_hours",
+    )
+    assert AuditEvent.objects.filter(action="create", object_type="cases.wishedoccupation").exists()
+    page = login("cm_a").get(reverse("cases:detail", args=[case.pk]) + "?section=profile").content.decode()
+    assert "Köche/Köchinnen" in page and "25" in page
+    timeline = login("cm_a").get(reverse("cases:timeline", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    assert "1 Berufswunsch" in timeline.content.decode()  # the count only, never the codes
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("99999", "nicht im Berufekatalog"),  # 5 digits, but no such occupation
+        ("2930", "genau 5 Ziffern"),
+        ("29a02", "genau 5 Ziffern"),
+    ],
+)
+def test_a_wished_occupation_must_be_in_the_catalogue(
+    login: Callable[[str], Client], demo: DemoNetwork, value: str, message: str
+) -> None:
+    from bruecke.cases.models import WishedOccupation
+
+    case = _new_case(demo)
+    before = (_snapshot(), WishedOccupation.objects.count())
+    response = login("cm_a").post(_url(case), _data(wished=[{"kldb_code": value}]), HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 400
+    row = response.context["wished"].forms[0]
+    assert "kldb_code" in row.errors
+    content = response.content.decode()
+    assert f'id="{row["kldb_code"].auto_id}-errors"' in content and message in content
+    assert (_snapshot(), WishedOccupation.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("max_hours_per_week", "0"), ("max_hours_per_week", "61"), ("childcare_limits", "nights")],
+)
+def test_bad_working_hours_are_refused(
+    login: Callable[[str], Client], demo: DemoNetwork, field: str, value: str
+) -> None:
+    case = _new_case(demo)
+    before = _snapshot()
+    response = login("cm_a").post(_url(case), _data(profile={**PROFILE, field: value}))
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert _snapshot() == before
+
+
+def test_the_service_refuses_an_unknown_wished_occupation(demo: DemoNetwork) -> None:
+    from django.core.exceptions import ValidationError
+
+    from bruecke.cases.services.profile import RowChange, profile_save
+
+    case = _new_case(demo)
+    before = _snapshot()
+    with pytest.raises(ValidationError):
+        profile_save(
+            actor=demo.users["cm_a"],
+            case=case,
+            data={"strengths": "x"},
+            wished_occupations=[RowChange(pk=None, data={"kldb_code": "99999"})],
+            expected_version=1,
+        )
+    assert _snapshot() == before
+
+
+def test_the_placement_officer_edits_the_profile_of_his_own_case(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    case = _new_case(demo)
+    case.placement_officer = demo.users["po_a"]
+    case.save(update_fields=["placement_officer"])
+    response = login("po_a").post(_url(case), _data(wished=[WISHED]))
+    assert response.status_code == 302
+    assert Profile.objects.get(case=case).updated_by == demo.users["po_a"]
+    # Others of the partner's team and other partners stay out.
+    case.placement_officer = None
+    case.save(update_fields=["placement_officer"])
+    for key in ("po_a", "cm_b", "ruppin.admin"):
+        assert login(key).post(_url(case), _data(version=2)).status_code == 404

@@ -148,7 +148,10 @@ def test_case_choices_are_the_open_cases_the_user_may_edit(
 ) -> None:
     case = _case(demo)
     assert case in login("cm_a").get(reverse("cases:task_create")).context["form"].fields["case"].queryset
-    # A placement officer reads the case but does not edit it: only free tasks.
+    # The case's placement officer puts tasks on it (decision 0037) ...
+    assert case in login("po_a").get(reverse("cases:task_create")).context["form"].fields["case"].queryset
+    # ... one of the team who is not assigned to it only reads it: only free tasks.
+    Case.objects.filter(pk=case.pk).update(placement_officer=None)
     po_form = login("po_a").get(reverse("cases:task_create")).context["form"]
     assert not po_form.fields["case"].queryset.exists()
     response = login("po_a").post(
@@ -212,7 +215,9 @@ def test_case_tasks_follow_the_case_scope(
     client = verified_client(kai)
     assert _done(client, task).status_code == 404
     assert client.post(reverse("cases:task_reopen", args=[task.pk])).status_code == 404
-    # The placement officer reads the case's tasks but does not close the case manager's.
+    # A placement officer of the team who is not assigned to the case reads its tasks but
+    # does not close the case manager's (the assigned one may, decision 0037).
+    Case.objects.filter(pk=case.pk).update(placement_officer=None)
     assert _done(login("po_a"), task).status_code == 404
     page = login("po_a").get(reverse("cases:detail", args=[case.pk]) + "?section=tasks")
     assert task in page.context["case_tasks"]
@@ -339,7 +344,10 @@ def test_all_tasks_of_a_case_for_those_who_see_it(login: Callable[[str], Client]
         others.title,
     } <= set(titles)
     assert AuditEvent.objects.filter(action="read", object_type="cases.case", object_id=str(case.pk)).exists()
-    # The placement officer sees them all, but closes only their own.
+    # The case's placement officer closes any of them (decision 0037) ...
+    assert reverse("cases:task_done", args=[demo_task(demo).pk]) in login("po_a").get(url).content.decode()
+    # ... one of the team who is not assigned to it sees them all, but closes only their own.
+    Case.objects.filter(pk=case.pk).update(placement_officer=None)
     page = login("po_a").get(url).content.decode()
     assert reverse("cases:task_done", args=[others.pk]) in page
     assert reverse("cases:task_done", args=[demo_task(demo).pk]) not in page

@@ -147,9 +147,13 @@ DEMO_DOCUMENT = (
 
 
 def seed_profile(demo: DemoNetwork, case: Case) -> None:
-    """Mohammed's strengths, goals, experience as an electrician and his certificate."""
+    """Mohammed's strengths, goals, experience as an electrician, his certificate and the
+    occupation he wishes to work in (from the placement catalogue)."""
+    from bruecke.placement.demo.catalogue import seed_occupations
+
     if Profile.objects.filter(case=case).exists():
         return
+    seed_occupations()  # idempotent; the wished occupation's title comes from it
     profile_services.profile_save(
         actor=demo.users["cm_a"],
         case=case,
@@ -165,6 +169,8 @@ def seed_profile(demo: DemoNetwork, case: Case) -> None:
             "public_transport": True,
             "bicycle": True,
             "max_travel_minutes": 60,
+            "max_hours_per_week": None,
+            "shifts_possible": True,
         },
         experiences=[
             RowChange(
@@ -191,6 +197,7 @@ def seed_profile(demo: DemoNetwork, case: Case) -> None:
                 },
             )
         ],
+        wished_occupations=[RowChange(pk=None, data={"kldb_code": "26212"})],
         expected_version=None,
     )
 

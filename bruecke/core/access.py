@@ -318,7 +318,8 @@ def task_filter(user: User | AnonymousUser, *, acting: bool = False) -> Q:
 
     Seeing: tasks assigned to the user, free tasks (no case) the user wrote, and every task
     of a case the user may see (the case rule, so team narrowing follows the case's team).
-    Acting: the assignee, and the editors of the task's case. Both only within an
+    Acting: the assignee, and those who record case work on the task's case (RECORD_CASE_WORK,
+    so a placement officer on the cases assigned to them). Both only within an
     organisation where the user still has personal-data access (docs/decisions/0010).
     """
     organisations = organisation_ids(user, Perm.VIEW_PERSONAL_DATA)
@@ -327,7 +328,7 @@ def task_filter(user: User | AnonymousUser, *, acting: bool = False) -> Q:
     own = Q(assignee_id=user.pk)
     if not acting:
         own |= Q(case__isnull=True, created_by_id=user.pk)
-    case_perm = Perm.EDIT_PARTICIPANTS if acting else Perm.VIEW_PERSONAL_DATA
+    case_perm = Perm.RECORD_CASE_WORK if acting else Perm.VIEW_PERSONAL_DATA
     return (Q(organisation_id__in=sorted(organisations)) & own) | Q(case_id__in=_case_scope(user, case_perm))
 
 

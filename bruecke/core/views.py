@@ -27,16 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The start page: the sections of every role the user has (see docs/user-guide/mein-tag.md)."""
-    from bruecke.network.models import Role
-
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     memberships = access.memberships(user)
-    roles = {m.role for m in memberships}
     context: dict[str, Any] = {
         "memberships": memberships,
         "today": today,
-        "is_placement_officer": Role.PLACEMENT_OFFICER in roles,
         "is_team_lead": access.has_perm(user, Perm.VIEW_TEAM_CASELOADS),
     }
     shown: list[Any] = []
@@ -48,6 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["incoming_transfers"] = incoming_transfer_count(user)
     if context["is_team_lead"]:
         shown += _team_lead(user, today, context)
+    if access.has_perm(user, Perm.MANAGE_PLACEMENT):
+        shown += _placement(user, today, context, team=context["is_team_lead"])
     if access.has_perm(user, Perm.MANAGE_BREACHES):
         from bruecke.privacy.selectors import open_breaches
 
@@ -111,6 +109,31 @@ def _team_lead(user: User, today: datetime.date, context: dict[str, Any]) -> lis
 
 
 TEAM_STALE_LIMIT = 10
+
+
+def _placement(user: User, today: datetime.date, context: dict[str, Any], *, team: bool) -> list[Any]:
+    """Placement officers and team leads: the own organisation's open opportunities, the
+    pipeline by stage and the follow-ups due (of the cases assigned to the placement officer,
+    of the team for a team lead), employers not contacted for a while. Six queries; returns
+    the placements whose follow-ups show a participant's name (for the read audit)."""
+    from bruecke.placement.selectors import dashboard as placement
+
+    weeks = placement.stale_weeks()
+    opportunities = placement.open_opportunities(user)
+    follow_ups = list(placement.follow_ups_due(user, today, team=team)[: placement.FOLLOW_UPS_SHOWN + 1])
+    employers = placement.stale_employers(user, today, weeks)
+    context["placement"] = {
+        "team": team,
+        "opportunity_count": opportunities.count(),
+        "opportunities": list(opportunities[: placement.NEXT_OPPORTUNITIES]),
+        "pipeline": placement.pipeline_by_stage(user, team=team),
+        "follow_ups": follow_ups[: placement.FOLLOW_UPS_SHOWN],
+        "follow_ups_more": len(follow_ups) > placement.FOLLOW_UPS_SHOWN,
+        "employer_count": employers.count(),
+        "employers": list(employers[: placement.STALE_EMPLOYERS_SHOWN]),
+        "stale_weeks": weeks,
+    }
+    return [check_in.placement for check_in in follow_ups[: placement.FOLLOW_UPS_SHOWN]]
 
 
 @login_required

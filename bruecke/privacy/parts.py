@@ -33,6 +33,7 @@ from bruecke.cases.models import (
     Qualification,
     Step,
     Task,
+    WishedOccupation,
     WorkExperience,
 )
 from bruecke.cases.topics import DEFAULT_TOPICS
@@ -195,6 +196,13 @@ CASE_PARTS = [
         "qualifications",
         Qualification,
         gettext_lazy("Qualifications"),
+        "profile__case__participant",
+        to_case="profile__case_id",
+    ),
+    Part(
+        "wished_occupations",
+        WishedOccupation,
+        gettext_lazy("Wished occupations"),
         "profile__case__participant",
         to_case="profile__case_id",
     ),

@@ -9,16 +9,18 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from bruecke.cases.models import DigitalSkills, Profile, Qualification, WorkExperience
+from bruecke.cases.models import DigitalSkills, Profile, Qualification, WishedOccupation, WorkExperience
 from bruecke.cases.models.profile import MAX_ROWS
 from bruecke.cases.services.profile import (
     EXPERIENCE_FIELDS,
     PROFILE_FIELDS,
     QUALIFICATION_FIELDS,
+    WISHED_FIELDS,
     RowChange,
 )
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.placement.forms.fields import OccupationField
 
 
 def _text_area() -> forms.Textarea:
@@ -57,6 +59,23 @@ class QualificationForm(ModelForm):
         fields = list(QUALIFICATION_FIELDS)
 
 
+class WishedOccupationForm(ModelForm):
+    """A wished occupation: a 5-digit KldB 2010 code from the occupation catalogue."""
+
+    kldb_code = OccupationField(
+        label=_("Occupation (KldB 2010 code)"),
+        help_text=_("5 digits, for example 26212 (electrical installation, skilled worker)."),
+    )
+
+    class Meta:
+        model = WishedOccupation
+        fields = list(WISHED_FIELDS)
+
+    def clean_kldb_code(self) -> str:
+        occupation = self.cleaned_data.get("kldb_code")
+        return getattr(occupation, "code", "") or ""
+
+
 class ProfileRowFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         super().clean()
@@ -82,6 +101,9 @@ ExperienceFormSet = inlineformset_factory(
 )
 QualificationFormSet = inlineformset_factory(
     Profile, Qualification, form=QualificationForm, fields=list(QUALIFICATION_FIELDS), **_ROW_OPTIONS
+)
+WishedOccupationFormSet = inlineformset_factory(
+    Profile, WishedOccupation, form=WishedOccupationForm, fields=list(WISHED_FIELDS), **_ROW_OPTIONS
 )
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from bruecke.cases.models import Case, Profile, Qualification, WorkExperience
+from bruecke.cases.models import Case, Profile, Qualification, WishedOccupation, WorkExperience
 
 
 def case_profile(case: Case) -> Profile | None:
-    """The case's profile with its rows (three queries), or None before the first save."""
+    """The case's profile with its rows (four queries), or None before the first save."""
     return (
         Profile.objects.filter(case=case)
         .prefetch_related(
             Prefetch("experiences", queryset=WorkExperience.objects.order_by("id")),
             Prefetch("qualifications", queryset=Qualification.objects.order_by("id")),
+            Prefetch("wished_occupations", queryset=WishedOccupation.objects.order_by("id")),
         )
         .first()
     )

@@ -71,9 +71,9 @@ def case_tasks(user: AnyUser, case: Case, *, done: bool) -> QuerySet[Task]:
 
 
 def cases_for_new_task(user: AnyUser) -> QuerySet[Case]:
-    """A task can be put on an open case the user may edit."""
+    """A task can be put on an open case on which the user records case work (decision 0037)."""
     return (
-        cases_visible_to(user, Perm.EDIT_PARTICIPANTS)
+        cases_visible_to(user, Perm.RECORD_CASE_WORK)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("participant")
         .order_by("participant__family_name", "participant__given_names", "pk")

@@ -25,7 +25,7 @@ from bruecke.core.views_helpers import replay_redirect
 @login_required
 @require_POST
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    case = selectors.case_get(request.user, pk, Perm.RECORD_CASE_WORK)
     if (replayed := replay_redirect(request)) is not None:
         return replayed
     form = ContactForm(request.POST, case=case)

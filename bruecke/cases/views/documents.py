@@ -23,7 +23,7 @@ from bruecke.core.views_helpers import edit_page, model_data
 
 @login_required
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    case = selectors.case_get(request.user, pk, Perm.RECORD_CASE_WORK)
     form = DocumentForm(request.POST or None, request.FILES or None, case=case)
     return edit_page(
         request,
@@ -43,7 +43,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    document = document_selectors.document_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    document = document_selectors.document_get(request.user, pk, Perm.RECORD_CASE_WORK)
     form = DocumentEditForm(request.POST or None, instance=document)
     case_url = reverse("cases:detail", args=[document.case_id])
     return edit_page(
@@ -81,7 +81,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes (editors of the case only)."""
-    document = document_selectors.document_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    document = document_selectors.document_get(request.user, pk, Perm.RECORD_CASE_WORK)
     case_url = reverse("cases:detail", args=[document.case_id])
     if request.method == "POST":
         services.document_delete(actor=acting_user(request), document=document)

@@ -111,10 +111,15 @@ def case_page(
     tabs = case_tabs(case)
     current = next((tab for tab in tabs if tab.name == request.GET.get("section")), tabs[0])
     can_edit = selectors.cases_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=case.pk).exists()
+    # Contacts, tasks, profile and documents: also the case's placement officer (decision 0037).
+    can_record = can_edit or (
+        selectors.cases_visible_to(request.user, Perm.RECORD_CASE_WORK).filter(pk=case.pk).exists()
+    )
     today = timezone.localdate()
     context: dict[str, Any] = {
         "case": case,
         "can_edit": can_edit,
+        "can_record": can_record,
         "is_open": case.status != CaseStatus.CLOSED,
         "tabs": tabs,
         "current_tab": current,

@@ -1,4 +1,5 @@
-"""The profile page of a case: profile fields plus work experience and qualification rows."""
+"""The profile page of a case: profile fields plus rows of work experience, qualifications
+and wished occupations."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bruecke.cases.forms.profile import ExperienceFormSet, ProfileForm, QualificationFormSet, row_changes
+from bruecke.cases.forms.profile import (
+    ExperienceFormSet,
+    ProfileForm,
+    QualificationFormSet,
+    WishedOccupationFormSet,
+    row_changes,
+)
 from bruecke.cases.selectors import cases as selectors
 from bruecke.cases.selectors import profile as profile_selectors
 from bruecke.cases.services import profile as services
@@ -23,13 +30,15 @@ from bruecke.core.views_helpers import model_data
 
 @login_required
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    case = selectors.case_get(request.user, pk, Perm.RECORD_CASE_WORK)
     profile = profile_selectors.profile_for_edit(case)
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, instance=profile)
     experiences = ExperienceFormSet(data, instance=profile, prefix="experiences")
     qualifications = QualificationFormSet(data, instance=profile, prefix="qualifications")
-    if request.method == "POST" and all([form.is_valid(), experiences.is_valid(), qualifications.is_valid()]):
+    wished = WishedOccupationFormSet(data, instance=profile, prefix="wished")
+    valid = [form.is_valid(), experiences.is_valid(), qualifications.is_valid(), wished.is_valid()]
+    if request.method == "POST" and all(valid):
         try:
             services.profile_save(
                 actor=acting_user(request),
@@ -37,6 +46,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=model_data(form),
                 experiences=row_changes(experiences, services.EXPERIENCE_FIELDS),
                 qualifications=row_changes(qualifications, services.QUALIFICATION_FIELDS),
+                wished_occupations=row_changes(wished, services.WISHED_FIELDS),
                 expected_version=form.loaded_version,
             )
         except ValidationError as error:
@@ -53,6 +63,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "experiences": experiences,
         "qualifications": qualifications,
+        "wished": wished,
         "title": _("Profile of %(name)s") % {"name": case.participant.full_name},
         "cancel_url": reverse("cases:detail", args=[case.pk]),
     }

@@ -32,12 +32,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     today = timezone.localdate()
     show_done = request.GET.get("done") == "1"
-    case, can_edit = None, False
+    case, can_record = None, False
     if "case" in request.GET:
         case = case_selectors.case_get(request.user, request.GET["case"])
         audit_read(actor=acting_user(request), obj=case)
-        can_edit = (
-            case_selectors.cases_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=case.pk).exists()
+        can_record = (
+            case_selectors.cases_visible_to(request.user, Perm.RECORD_CASE_WORK).filter(pk=case.pk).exists()
         )
         tasks = selectors.case_tasks(request.user, case, done=show_done)
     else:
@@ -49,7 +49,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "case": case,
-        "can_edit": can_edit,
+        "can_record": can_record,
         "show_done": show_done,
         "groups": [] if show_done else selectors.group_by_due(page, today),
         "today": today,
@@ -88,7 +88,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_task_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_selectors.case_get(request.user, pk, Perm.EDIT_PARTICIPANTS)
+    case = case_selectors.case_get(request.user, pk, Perm.RECORD_CASE_WORK)
     return _task_form_page(request, case=case)
 
 
