@@ -40,6 +40,8 @@ from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
+from bruecke.placement.models import Application, CheckIn, PermitRequest, Placement
+from bruecke.placement.models import Step as PipelineStep
 from bruecke.privacy.records import JSON, Formatter, Reader, plain
 
 # Internal bookkeeping, never personal data: row ids, the controller (shown once, in the
@@ -50,6 +52,9 @@ ALWAYS_SKIPPED = ("id", "organisation", "version", "created_at", "updated_at")
 EXCLUDED: dict[str, Promise] = {
     "participants.namekey": gettext_lazy(
         "search keys derived from the names and spellings, which the report shows"
+    ),
+    "placement.matchprofile": gettext_lazy(
+        "figures for matching derived from the personal details and the profile, which the report shows"
     ),
 }
 
@@ -281,6 +286,49 @@ CASE_PARTS = [
         "exit_record__participant",
         to_case="exit_record__case_id",
         order=("answered_on", "pk"),
+    ),
+    Part(
+        "applications",
+        Application,
+        gettext_lazy("Applications (placement pipeline)"),
+        "case__participant",
+        to_case="case_id",
+        order=("stage_on", "pk"),
+    ),
+    Part(
+        "pipeline_steps",
+        PipelineStep,
+        gettext_lazy("Steps of the applications"),
+        "application__case__participant",
+        to_case="application__case_id",
+        parent=("application__opportunity__title", gettext_lazy("opportunity")),
+        order=("date", "pk"),
+    ),
+    Part(
+        "work_permit_applications",
+        PermitRequest,
+        gettext_lazy("Work-permission applications"),
+        "application__case__participant",
+        to_case="application__case_id",
+        parent=("application__opportunity__title", gettext_lazy("opportunity")),
+        order=("applied_on", "pk"),
+    ),
+    Part(
+        "placements",
+        Placement,
+        gettext_lazy("Placements"),
+        "participant",
+        to_case="case_id",
+        order=("start_date", "pk"),
+    ),
+    Part(
+        "check_ins",
+        CheckIn,
+        gettext_lazy("Follow-up after the start of a placement"),
+        "placement__participant",
+        to_case="placement__case_id",
+        parent=("placement__start_date", gettext_lazy("placement started on")),
+        order=("due_on", "pk"),
     ),
     Part(
         "timeline",
