@@ -126,7 +126,7 @@ def test_an_opportunity_the_actor_cannot_see_is_404(po: User, case: Case, demo: 
 
 # --- moves ----------------------------------------------------------------------------------
 
-PATHS = {
+PATHS: dict[str, list[Stage]] = {
     Stage.PROPOSED: [],
     Stage.APPLIED: [Stage.APPLIED],
     Stage.INTERVIEW: [Stage.APPLIED, Stage.INTERVIEW],
@@ -136,7 +136,7 @@ PATHS = {
     Stage.REJECTED: [Stage.REJECTED],
     Stage.WITHDRAWN: [Stage.WITHDRAWN],
 }
-MOVES = [(src, dst) for src in Stage for dst in Stage if src != dst]
+MOVES: list[tuple[str, str]] = [(src, dst) for src in Stage for dst in Stage if src != dst]
 
 
 def _reach(po: User, application: Application, stage: str) -> Application:
@@ -184,9 +184,9 @@ def test_a_step_cannot_be_dated_before_the_case_opened_the_previous_step_or_in_t
     application = _entry(po, case)
     application = _move(po, application, Stage.APPLIED, on=case.opened_on + 3 * DAY)
     for on, words in [
-        (case.opened_on - DAY, "case was opened"),
-        (case.opened_on + 2 * DAY, "previous step"),
-        (TODAY + DAY, "future"),
+        (case.opened_on - DAY, "vor der Fallöffnung"),
+        (case.opened_on + 2 * DAY, "vor dem vorherigen Schritt"),
+        (TODAY + DAY, "in der Zukunft"),
     ]:
         with pytest.raises(ValidationError) as error:
             _move(po, application, Stage.INTERVIEW, on=on)
@@ -247,7 +247,7 @@ def test_started_without_a_granted_permission_is_refused(po: User, case: Case) -
     application = _reach(po, _entry(po, case), Stage.CONTRACT)
     with pytest.raises(ValidationError) as error:
         _move(po, application, Stage.STARTED)
-    assert "permission" in str(error.value.message_dict["stage"])
+    assert "Erlaubnis" in str(error.value.message_dict["stage"])
     _permit(po, application, ba_requested_on=TODAY)
     with pytest.raises(ValidationError):
         _move(po, application, Stage.STARTED)

@@ -79,11 +79,11 @@ def placements_needing_attention(user: AnyUser, *, mine: bool, today: datetime.d
 
 
 def case_applications(case: Case) -> QuerySet[Application]:
-    return case.applications.select_related("opportunity__employer").order_by("-stage_on", "-pk")  # type: ignore[attr-defined,no-any-return]
+    return case.applications.select_related("opportunity__employer").order_by("-stage_on", "-pk")
 
 
 def case_placements(case: Case) -> QuerySet[Placement]:
-    return case.placements.select_related("employer", "opportunity").order_by("-start_date", "-pk")  # type: ignore[attr-defined,no-any-return]
+    return case.placements.select_related("employer", "opportunity").order_by("-start_date", "-pk")
 
 
 def overdue_check_ins(placements: list[Placement], today: datetime.date) -> set[int]:

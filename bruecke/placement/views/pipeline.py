@@ -262,7 +262,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     placement = selectors.placement_get(user, pk)
     audit_read(actor=user, obj=placement)
-    check_ins = list(placement.check_ins.all())  # type: ignore[attr-defined]
+    check_ins = list(placement.check_ins.all())
     return render(
         request,
         "placement/pipeline/placement_detail.html",
