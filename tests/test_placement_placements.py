@@ -435,3 +435,19 @@ def test_the_demo_seeds_a_pipeline_and_placements_once(demo: DemoNetwork, case: 
     counts = (Application.objects.count(), Placement.objects.count())
     demo_pipeline.seed(demo)
     assert (Application.objects.count(), Placement.objects.count()) == counts
+
+
+def test_the_history_shows_pipeline_permit_placement_and_check_in_events(
+    login: Callable[[str], Client], po: User, case: Case
+) -> None:
+    opportunity = factories.opportunity(case.organisation)
+    application = _contract(po, case, opportunity)
+    pipeline_services.permit_save(
+        actor=po, application=application, data={"applied_on": TODAY, "decision": "pending"}
+    )
+    placement = _direct(po, case, start_date=case.opened_on)
+    _record(po, placement.check_ins.get(months_after_start=1), CheckInOutcome.PROBLEM)
+    page = login("cm_a").get(reverse("cases:timeline", args=[case.pk])).content.decode()
+    for text in ("Vertrag unterschrieben", "laufend", "erfasst", "nach 1 Monat"):
+        assert text in page, text
+    assert "?section=placement#placement-heading" in page
