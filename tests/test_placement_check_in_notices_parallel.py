@@ -50,9 +50,10 @@ def committed_check_in(demo: DemoNetwork) -> Iterator[int]:
         Notice.objects.all().delete()
         ScheduleRun.objects.all().delete()
         placement = CheckIn.objects.get(pk=pk).placement
-        employer_id = placement.employer_id
+        employer = placement.employer
         placement.delete()
-        Employer.objects.filter(pk=employer_id).delete()
+        if employer is not None:
+            employer.delete()
 
     _in_thread(clean)
 
