@@ -451,3 +451,14 @@ def test_the_history_shows_pipeline_permit_placement_and_check_in_events(
     for text in ("Vertrag unterschrieben", "laufend", "erfasst", "nach 1 Monat"):
         assert text in page, text
     assert "?section=placement#placement-heading" in page
+
+
+def test_the_check_in_months_are_read_from_the_environment_and_checked() -> None:
+    from tests.test_settings import _settings_value
+
+    assert _settings_value("s.PLACEMENT_CHECK_IN_MONTHS").stdout.split()[-3:] == ["(1,", "3,", "6)"]
+    assert _settings_value("s.PLACEMENT_CHECK_IN_MONTHS", PLACEMENT_CHECK_IN_MONTHS="6, 2").stdout.split()[
+        -2:
+    ] == ["(2,", "6)"]
+    refused = _settings_value("s.PLACEMENT_CHECK_IN_MONTHS", PLACEMENT_CHECK_IN_MONTHS="1,drei")
+    assert refused.returncode != 0 and "PLACEMENT_CHECK_IN_MONTHS" in refused.stderr
