@@ -94,8 +94,4 @@ EXPECTATIONS: dict[str, Expect] = {
     "placement:check_in_record": Expect(
         default=404, statuses=WORKERS, kwargs=lambda demo: {"pk": _check_in(demo).pk}, secret=_secret
     ),
-    # Stand-in for the matching page (deleted with its placeholder route before integration).
-    "placement:case_matches": Expect(
-        default=200, statuses={ANON: 200}, kwargs=lambda demo: {"pk": _case(demo).pk}, is_page=False
-    ),
 }

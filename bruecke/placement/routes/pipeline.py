@@ -2,7 +2,6 @@
 
 from django.urls import URLPattern, path
 
-from bruecke.placement.routes._placeholders_h4 import urlpatterns as placeholders
 from bruecke.placement.views import pipeline as views
 
 urlpatterns: list[URLPattern] = [
@@ -15,5 +14,4 @@ urlpatterns: list[URLPattern] = [
     path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/edit/", views.placement_edit, name="placement_edit"),
     path("check-ins/<int:pk>/", views.check_in_record, name="check_in_record"),
-    *placeholders,
 ]
