@@ -196,6 +196,15 @@ RESIDENCE_REMINDER_DAYS = env_int("RESIDENCE_REMINDER_DAYS", 42, minimum=1)
 # The placement start page lists the own organisation's employers (in contact or in active
 # cooperation) whose last recorded contact is older than this many weeks.
 PLACEMENT_EMPLOYER_STALE_WEEKS = env_int("PLACEMENT_EMPLOYER_STALE_WEEKS", 8, minimum=1)
+# Months after a placement's start at which a follow-up check-in is due (Nachbetreuung):
+# comma-separated whole months, e.g. "1,3,6"; the one at 6 months asks for the status
+# six months after the start.
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+_check_in_months = env_list("PLACEMENT_CHECK_IN_MONTHS", ["1", "3", "6"])
+if not all(m.isascii() and m.isdigit() and 0 < int(m) <= 36 for m in _check_in_months):
+    raise ImproperlyConfigured("PLACEMENT_CHECK_IN_MONTHS: expected whole months from 1 to 36, e.g. 1,3,6.")
+PLACEMENT_CHECK_IN_MONTHS: tuple[int, ...] = tuple(sorted({int(m) for m in _check_in_months}))
 # Access reports (Art. 15 GDPR) with more rows than this are not made into a PDF in the
 # request (about 10 s per 2,000 rows); staff print the page or hand over the JSON copy.
 ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum=1)

@@ -21,6 +21,7 @@ from tests import (
     expectations_placement_catalogue,
     expectations_placement_links,
     expectations_placement_employers,
+    expectations_placement_pipeline,
     expectations_plan,
     expectations_privacy,
     expectations_profile_documents,
@@ -202,3 +203,4 @@ EXPECTATIONS |= expectations_jobs.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_catalogue.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_links.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_employers.EXPECTATIONS
+EXPECTATIONS |= expectations_placement_pipeline.EXPECTATIONS

@@ -33,6 +33,7 @@ SECTION_QUERIES = {
     "profile": 13,
     "documents": 11,
     "tasks": 11,
+    "placement": 12,  # pipeline entries, placements, missed check-ins, who may record
     "history": 11,
 }
 PARTICIPANT_PAGE_QUERIES = 22

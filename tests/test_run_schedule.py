@@ -235,6 +235,7 @@ def test_each_run_is_recorded_with_counts_and_no_personal_data(demo: DemoNetwork
         "breach_deadlines",
         "follow_up_tasks",
         "task_due_notices",
+        "missed_check_ins",
         "housekeeping",
     }
     assert run.steps["residence_reminders"] == {"outcome": "ok", "counts": {"created": 1}}

@@ -63,6 +63,19 @@ NAV_ENTRIES = (
         ("cases:mobile_record",),
     ),
     NavEntry(
+        "pipeline",
+        "placement:pipeline",
+        _("Pipeline"),
+        Perm.VIEW_PLACEMENT,
+        (
+            "placement:pipeline",
+            "placement:application",
+            "placement:permit",
+            "placement:placement",
+            "placement:check_in",
+        ),
+    ),
+    NavEntry(
         "network",
         "network:network_page",
         _("Network"),

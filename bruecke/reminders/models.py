@@ -42,6 +42,7 @@ class ScheduleRun(models.Model):
 class NoticeKind(models.TextChoices):
     BREACH_DEADLINE = "breach_deadline", _("breach notification deadline")
     TASK_DUE = "task_due", _("task due")
+    CHECK_IN_MISSED = "check_in_missed", _("follow-up check-in missed")
 
 
 class Notice(models.Model):

@@ -22,6 +22,7 @@ from bruecke.reminders.items import ItemsFailed, describe
 from bruecke.reminders.models import RunOutcome, ScheduleRun
 from bruecke.reminders.services import runs
 from bruecke.reminders.services.breaches import breach_deadline_notices
+from bruecke.reminders.services.check_ins import missed_check_in_notices
 from bruecke.reminders.services.follow_ups import follow_up_tasks, task_due_notices
 from bruecke.reminders.services.housekeeping import housekeeping
 from bruecke.reminders.services.residence import residence_reminders
@@ -38,6 +39,7 @@ def _steps() -> dict[str, Step]:
         "breach_deadlines": lambda today: breach_deadline_notices(),
         "follow_up_tasks": lambda today: follow_up_tasks(today=today),
         "task_due_notices": lambda today: task_due_notices(today=today),
+        "missed_check_ins": lambda today: missed_check_in_notices(today=today),
         "housekeeping": lambda today: housekeeping(),
     }
 

@@ -84,6 +84,8 @@ RECORD_SECTION = {
     "cases.casetransfer": "transfers-heading",
     "esf.exitrecord": "exit-heading",
     "esf.followup": "exit-heading",
+    "placement.application": "placement-heading",
+    "placement.placement": "placement-heading",
 }
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bruecke.cases.forms.exit import CaseCloseForm
@@ -36,6 +37,26 @@ def _exit_section(case: Case) -> str:
     return f"{_detail(case)}?section=exit"
 
 
+def _placement_suggestion(request: HttpRequest, case: Case, form: Any, record: ExitRecord | None) -> Any:
+    """The placement app's suggestion for the situations (shown on GET); with
+    `?suggestion=placement` it pre-fills a situation row. Nothing is saved without submit."""
+    from bruecke.esf.exit_forms import SituationFormSet
+    from bruecke.placement.selectors.esf import SUGGESTION_PARAM, esf_suggestion
+
+    if request.method != "GET":
+        return None
+    suggestion = esf_suggestion(case)
+    if suggestion is not None and request.GET.get(SUGGESTION_PARAM) == "placement":
+        exit_date = record.exit_date if record is not None else timezone.localdate()
+        rows = list(form.situations.initial or [])
+        row = suggestion.row(exit_date)
+        if not any(r.get("kind") == row["kind"] and r.get("date") == row["date"] for r in rows):
+            rows.append(row)
+        form.situations = SituationFormSet(None, prefix="situation", initial=rows)
+        return {"suggestion": suggestion, "suggestion_taken": True}
+    return {"suggestion": suggestion, "suggestion_taken": False} if suggestion else None
+
+
 def _exit_context(case: Case, record: ExitRecord | None) -> dict[str, Any]:
     return {
         "case": case,
@@ -58,6 +79,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(actor=acting_user(request), obj=case)
     instance = ExitRecord(case=case, participant=case.participant, organisation=case.organisation)
     form = CaseCloseForm(request.POST or None, case=case, instance=instance)
+    suggestion = _placement_suggestion(request, case, form, None)
     return edit_page(
         request,
         form=form,
@@ -71,7 +93,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda record: _exit_section(case),
         title=_("Close the case: %(name)s") % {"name": case.participant.full_name},
         template="cases/exit_form.html",
-        context=_exit_context(case, None),
+        context={**_exit_context(case, None), "placement_suggestion": suggestion},
     )
 
 
@@ -82,6 +104,7 @@ def exit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit_read(actor=acting_user(request), obj=record)
     form = ExitEditForm(request.POST or None, instance=record)
+    suggestion = _placement_suggestion(request, case, form, record)
     return edit_page(
         request,
         form=form,
@@ -95,7 +118,7 @@ def exit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda saved: _exit_section(case),
         title=_("Correct the exit questionnaire: %(name)s") % {"name": case.participant.full_name},
         template="cases/exit_form.html",
-        context=_exit_context(case, record),
+        context={**_exit_context(case, record), "placement_suggestion": suggestion},
     )
 
 

@@ -78,6 +78,21 @@ def _timeline(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any
     return {"recent_events": selectors.timeline_with_records(case, events)}
 
 
+def _placement(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    # The placement app's reads (bruecke/placement/selectors/pipeline.py): four queries.
+    from bruecke.placement.selectors import pipeline as placement_selectors
+
+    placements = list(placement_selectors.case_placements(case)[: placement_selectors.CASE_TAB_LIMIT])
+    return {
+        "applications": list(
+            placement_selectors.case_applications(case)[: placement_selectors.CASE_TAB_LIMIT]
+        ),
+        "placements": placements,
+        "overdue_placements": placement_selectors.overdue_check_ins(placements, timezone.localdate()),
+        "can_place": placement_selectors.may_work_on_case(request.user, case),
+    }
+
+
 def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     closed = case.status == CaseStatus.CLOSED
     return {"exit_summary": exit_selectors.exit_summary(case) if closed else None}
@@ -91,6 +106,7 @@ TABS: list[Tab] = [
     Tab("profile", _("Profile"), Section("cases/sections/profile.html", _profile)),
     Tab("documents", _("Documents"), Section("cases/sections/documents.html", _documents)),
     Tab("tasks", _("Tasks"), Section("cases/sections/tasks.html", _tasks)),
+    Tab("placement", _("Placement"), Section("cases/sections/placement.html", _placement)),
     Tab("history", _("History"), Section("cases/sections/timeline.html", _timeline)),
     Tab("exit", _("Exit and ESF results"), Section("cases/sections/exit.html", _exit), closed_only=True),
 ]
