@@ -20,6 +20,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseEvent, EventKind
 from bruecke.esf.results import add_months
 from bruecke.network.demo import DemoNetwork
+from bruecke.network.models import Team
 from bruecke.placement.demo import pipeline as demo_pipeline
 from bruecke.placement.models import (
     Application,
@@ -97,8 +98,10 @@ def test_a_placement_from_a_contract_fills_a_place_and_starts_the_entry(po: User
     assert (opportunity.places_filled, opportunity.status) == (1, OpportunityStatus.OPEN)
     assert application.stage == Stage.STARTED
     assert placement.opportunity_id == opportunity.pk and placement.team_id == case.team_id
-    assert CaseEvent.objects.filter(case=case, kind=EventKind.PLACEMENT).exists()
-    assert CaseEvent.objects.filter(case=case, kind=EventKind.PIPELINE, details__stage="started").exists()
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.PLACEMENT, object_id=str(placement.pk)).exists()
+    assert CaseEvent.objects.filter(
+        case=case, kind=EventKind.PIPELINE, object_id=str(application.pk), details__stage="started"
+    ).exists()
 
 
 def test_the_last_place_fills_the_opportunity_and_then_none_is_free(
@@ -115,6 +118,7 @@ def test_the_last_place_fills_the_opportunity_and_then_none_is_free(
     other = Case.objects.filter(team=case.team).exclude(pk=case.pk).first()
     assert other is not None
     Case.objects.filter(pk=other.pk).update(status="active", closed_on=None)
+    before = Placement.objects.filter(case=other).count()
     second = Application.objects.create(
         case=other,
         opportunity=opportunity,
@@ -133,7 +137,7 @@ def test_the_last_place_fills_the_opportunity_and_then_none_is_free(
     opportunity.refresh_from_db()
     assert second.stage == Stage.CONTRACT
     assert opportunity.places_filled == 1
-    assert not Placement.objects.filter(case=other).exists()
+    assert Placement.objects.filter(case=other).count() == before
 
 
 def test_check_ins_are_created_after_the_configured_months(po: User, case: Case, settings: Any) -> None:
@@ -147,16 +151,18 @@ def test_check_ins_are_created_after_the_configured_months(po: User, case: Case,
 
 
 def test_school_and_self_employment_need_no_employer_others_do(po: User, case: Case) -> None:
+    before = Placement.objects.filter(case=case).count()  # the demo's placements of the case
     for kind in (PlacementKind.SCHOOL, PlacementKind.SELF_EMPLOYMENT):
         services.placement_create(actor=po, case=case, data=_data(kind=kind))
     with pytest.raises(ValidationError) as error:
         services.placement_create(actor=po, case=case, data=_data(kind=PlacementKind.EMPLOYMENT))
     assert "employer" in error.value.message_dict
-    assert Placement.objects.filter(case=case).count() == 2
+    assert Placement.objects.filter(case=case).count() == before + 2
 
 
 def test_bad_dates_are_refused_and_nothing_is_saved(po: User, case: Case) -> None:
     employer = factories.employer(case.organisation)
+    before = (Placement.objects.count(), CheckIn.objects.count())  # the demo's placements
     for data, field in [
         (_data(employer=employer, start_date=case.opened_on - DAY), "start_date"),
         (_data(employer=employer, fixed_term_until=TODAY - DAY), "fixed_term_until"),
@@ -164,7 +170,7 @@ def test_bad_dates_are_refused_and_nothing_is_saved(po: User, case: Case) -> Non
         with pytest.raises(ValidationError) as error:
             services.placement_create(actor=po, case=case, data=data)
         assert field in error.value.message_dict
-    assert not Placement.objects.exists() and not CheckIn.objects.exists()
+    assert (Placement.objects.count(), CheckIn.objects.count()) == before
 
 
 def test_a_proposal_cannot_become_a_placement_before_the_contract(po: User, case: Case) -> None:
@@ -182,26 +188,29 @@ def test_a_proposal_cannot_become_a_placement_before_the_contract(po: User, case
 def test_outside_the_scope_no_placement_is_saved(
     key: str, persona: Callable[[str], User], case: Case
 ) -> None:
+    before = Placement.objects.count()  # the demo's placements
     with pytest.raises(Http404):
         services.placement_create(actor=persona(key), case=case, data=_data(kind=PlacementKind.SCHOOL))
-    assert not Placement.objects.exists()
+    assert Placement.objects.count() == before
 
 
 def test_an_employer_the_actor_cannot_see_is_404(po: User, case: Case, demo: DemoNetwork) -> None:
     foreign = factories.employer(demo.partners["B"], name="Fremd GmbH")
+    before = Placement.objects.count()  # the demo's placements
     with pytest.raises(Http404):
         services.placement_create(actor=po, case=case, data=_data(employer=foreign))
-    assert not Placement.objects.exists()
+    assert Placement.objects.count() == before
 
 
 def test_the_form_page_of_another_team_is_404_and_saves_nothing(
     login: Callable[[str], Client], case: Case
 ) -> None:
     client = login("cm_b")
+    before = Placement.objects.count()  # the demo's placements
     url = reverse("placement:placement_create", args=[case.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"kind": "school", "start_date": TODAY.strftime("%d.%m.%Y")}).status_code == 404
-    assert not Placement.objects.exists()
+    assert Placement.objects.count() == before
 
 
 def test_the_form_page_records_a_placement(login: Callable[[str], Client], case: Case) -> None:
@@ -215,7 +224,7 @@ def test_the_form_page_records_a_placement(login: Callable[[str], Client], case:
             "hours_per_week": "20",
         },
     )
-    placement = Placement.objects.get(case=case)
+    placement = Placement.objects.get(case=case, employer=employer)
     assert response.status_code == 302
     assert response["Location"] == reverse("placement:placement_detail", args=[placement.pk])
     page = login("po_a").get(response["Location"]).content.decode()
@@ -225,6 +234,7 @@ def test_the_form_page_records_a_placement(login: Callable[[str], Client], case:
 def test_the_form_page_shows_a_missing_employer_next_to_the_field(
     login: Callable[[str], Client], case: Case
 ) -> None:
+    before = Placement.objects.count()  # the demo's placements
     response = login("po_a").post(
         reverse("placement:placement_create", args=[case.pk]),
         {"kind": "employment", "start_date": TODAY.strftime("%d.%m.%Y")},
@@ -233,7 +243,7 @@ def test_the_form_page_shows_a_missing_employer_next_to_the_field(
     assert (
         'id="id_employer-errors"' in response.content.decode() or "Arbeitgeber" in response.content.decode()
     )
-    assert not Placement.objects.exists()
+    assert Placement.objects.count() == before
 
 
 # --- check-ins --------------------------------------------------------------------------------
@@ -254,7 +264,9 @@ def test_a_problem_or_risk_marks_the_placement_at_risk_and_going_well_clears_it(
     _record(po, first, CheckInOutcome.FINE)
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.ACTIVE
-    assert CaseEvent.objects.filter(case=case, kind=EventKind.CHECK_IN, details__outcome="fine").exists()
+    assert CaseEvent.objects.filter(
+        case=case, kind=EventKind.CHECK_IN, object_id=str(placement.pk), details__outcome="fine"
+    ).exists()
 
 
 def test_ended_ends_the_placement_with_date_and_reason(po: User, case: Case) -> None:
@@ -314,12 +326,17 @@ def test_an_overdue_check_in_and_a_risk_show_on_the_case_tab_and_the_pipeline(
     login: Callable[[str], Client], po: User, case: Case
 ) -> None:
     placement = _direct(po, case, start_date=case.opened_on)
-    CheckIn.objects.filter(placement=placement, months_after_start=1).update(due_on=TODAY - 2 * DAY)
     client = login("po_a")
-    tab = client.get(reverse("cases:detail", args=[case.pk]) + "?section=placement").content.decode()
-    assert "Nachbetreuung überfällig" in tab
+    tab_url = reverse("cases:detail", args=[case.pk]) + "?section=placement"
+    overdue = "Nachbetreuung überfällig"
+    # The demo's placements of the case have an overdue check-in of their own: one more.
+    tab_before = client.get(tab_url).content.decode().count(overdue)
+    board_before = client.get(reverse("placement:pipeline")).content.decode().count(overdue)
+    CheckIn.objects.filter(placement=placement, months_after_start=1).update(due_on=TODAY - 2 * DAY)
+    tab = client.get(tab_url).content.decode()
+    assert tab.count(overdue) == tab_before + 1
     board = client.get(reverse("placement:pipeline")).content.decode()
-    assert "Nachbetreuung überfällig" in board
+    assert board.count(overdue) == board_before + 1
     _record(po, placement.check_ins.get(months_after_start=3), CheckInOutcome.AT_RISK)
     detail = client.get(reverse("placement:placement_detail", args=[placement.pk])).content.decode()
     assert "Abbruch droht" in detail
@@ -346,8 +363,13 @@ def test_ending_a_placement_on_the_edit_page(login: Callable[[str], Client], po:
 def test_missed_check_ins_are_announced_once_to_the_placement_officer(
     po: User, case: Case, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # The demo's missed check-ins are announced first: the run below has only this one.
+    with django_capture_on_commit_callbacks(execute=True):
+        run_schedule(only=["missed_check_ins"], today=TODAY)
+    notices = Notice.objects.filter(kind=CHECK_IN_MISSED).count()
     placement = _direct(po, case, start_date=case.opened_on)
-    CheckIn.objects.filter(placement=placement, months_after_start=1).update(due_on=TODAY - 2 * DAY)
+    first = placement.check_ins.get(months_after_start=1)
+    CheckIn.objects.filter(pk=first.pk).update(due_on=TODAY - 2 * DAY)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         report = run_schedule(only=["missed_check_ins"], today=TODAY)
@@ -360,7 +382,8 @@ def test_missed_check_ins_are_announced_once_to_the_placement_officer(
         again = run_schedule(only=["missed_check_ins"], today=TODAY)
     assert again.steps["missed_check_ins"].counts == {}
     assert len(mail.outbox) == 1
-    assert Notice.objects.filter(kind=CHECK_IN_MISSED).count() == 1
+    assert Notice.objects.filter(kind=CHECK_IN_MISSED).count() == notices + 1
+    assert Notice.objects.filter(kind=CHECK_IN_MISSED, object_id=str(first.pk)).count() == 1
 
 
 # --- ESF exit suggestion ----------------------------------------------------------------------
@@ -385,6 +408,8 @@ def test_the_exit_form_suggests_the_placement_and_prefills_only_on_request(
 def test_no_suggestion_without_an_employment_or_training_placement(
     login: Callable[[str], Client], po: User, case: Case
 ) -> None:
+    # The demo's placements of the case (employment, minijob) would be suggested: without them.
+    Placement.objects.filter(case=case).delete()
     _direct(po, case, kind=PlacementKind.INTERNSHIP)
     page = login("cm_a").get(reverse("cases:close", args=[case.pk])).content.decode()
     assert "Vorschlag aus der Vermittlung" not in page
@@ -393,32 +418,54 @@ def test_no_suggestion_without_an_employment_or_training_placement(
 # --- figures for reporting --------------------------------------------------------------------
 
 
+def _added(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """What the test's records added to the figures (the demo's placements count too)."""
+    differences = {key: after.get(key, 0) - before.get(key, 0) for key in {*before, *after}}
+    return {key: n for key, n in differences.items() if n}
+
+
 def test_figures_count_placements_by_kind_and_the_status_after_six_months(
     po: User, case: Case, demo: DemoNetwork
 ) -> None:
+    organisations = [demo.partners["A"].pk]
+    year = (TODAY - datetime.timedelta(days=400), TODAY)
+    recent = (TODAY - DAY * 60, TODAY)
+
+    def current() -> tuple[dict[str, int], ...]:
+        return (
+            figures.placements_by_kind(organisations, None, *year),
+            figures.placements_by_kind(organisations, case.team_id, *recent),
+            figures.placements_by_kind([demo.partners["B"].pk], None, *year),
+            figures.status_after_six_months(organisations, None, *year, today=TODAY),
+        )
+
+    by_kind, by_kind_recent, other_partner, six_months = current()
     _direct(po, case, start_date=case.opened_on)
     _direct(po, case, start_date=case.opened_on, kind=PlacementKind.MINIJOB)
     old = _direct(po, case, start_date=case.opened_on, kind=PlacementKind.MINIJOB)
     Placement.objects.filter(pk=old.pk).update(
         start_date=add_months(TODAY, -7), status_6_months=SixMonthStatus.STILL_THERE
     )
-    organisations = [demo.partners["A"].pk]
-    year = (TODAY - datetime.timedelta(days=400), TODAY)
-    assert figures.placements_by_kind(organisations, None, *year) == {"employment": 1, "minijob": 2}
-    assert figures.placements_by_kind(organisations, case.team_id, TODAY - DAY * 60, TODAY) == {
-        "employment": 1,
-        "minijob": 1,
-    }
-    assert figures.placements_by_kind([demo.partners["B"].pk], None, *year) == {}
-    assert figures.status_after_six_months(organisations, None, *year, today=TODAY) == {"still_there": 1}
+    after = current()
+    assert _added(by_kind, after[0]) == {"employment": 1, "minijob": 2}
+    assert _added(by_kind_recent, after[1]) == {"employment": 1, "minijob": 1}
+    assert after[2] == other_partner
+    assert _added(six_months, after[3]) == {"still_there": 1}
 
 
 # --- demo -------------------------------------------------------------------------------------
 
 
 def test_the_demo_seeds_a_pipeline_and_placements_once(demo: DemoNetwork, case: Case) -> None:
-    demo_pipeline.seed(demo)  # no opportunities yet: nothing
-    assert not Application.objects.exists()
+    # The session's demo has seeded its pipeline already: this test starts without it and
+    # without open opportunities (rolled back with the test).
+    teams = Team.objects.filter(network=demo.network)
+    Placement.objects.filter(team__in=teams).delete()
+    Application.objects.filter(team__in=teams).delete()
+    Opportunity.objects.filter(status=OpportunityStatus.OPEN).update(status=OpportunityStatus.CLOSED)
+    demo_pipeline.seed(demo)  # no open opportunities: nothing
+    assert not Application.objects.filter(team__in=teams).exists()
+    assert not Placement.objects.filter(team__in=teams).exists()
     employer = factories.employer(case.organisation, name="Demo-Hotel")
     for n in range(4):
         factories.opportunity(case.organisation, employer_=employer, places=3, title=f"Demo {n}")
@@ -440,6 +487,11 @@ def test_the_demo_seeds_a_pipeline_and_placements_once(demo: DemoNetwork, case: 
 def test_the_history_shows_pipeline_permit_placement_and_check_in_events(
     login: Callable[[str], Client], po: User, case: Case
 ) -> None:
+    client = login("cm_a")
+    url = reverse("cases:timeline", args=[case.pk])
+    texts = ("Vertrag unterschrieben", "laufend", "erfasst", "nach 1 Monat")
+    # The demo's pipeline of the case is in its history already: each text more often.
+    before = client.get(url).content.decode()
     opportunity = factories.opportunity(case.organisation)
     application = _contract(po, case, opportunity)
     pipeline_services.permit_save(
@@ -447,9 +499,9 @@ def test_the_history_shows_pipeline_permit_placement_and_check_in_events(
     )
     placement = _direct(po, case, start_date=case.opened_on)
     _record(po, placement.check_ins.get(months_after_start=1), CheckInOutcome.PROBLEM)
-    page = login("cm_a").get(reverse("cases:timeline", args=[case.pk])).content.decode()
-    for text in ("Vertrag unterschrieben", "laufend", "erfasst", "nach 1 Monat"):
-        assert text in page, text
+    page = client.get(url).content.decode()
+    for text in texts:
+        assert page.count(text) > before.count(text), text
     assert "?section=placement#placement-heading" in page
 
 
