@@ -18,6 +18,7 @@ from tests import (
     expectations_exit,
     expectations_jobs,
     expectations_mobile_caseload,
+    expectations_placement_matching,
     expectations_plan,
     expectations_privacy,
     expectations_profile_documents,
@@ -196,3 +197,4 @@ EXPECTATIONS |= expectations_plan.EXPECTATIONS
 EXPECTATIONS |= expectations_tasks.EXPECTATIONS
 EXPECTATIONS |= expectations_privacy.EXPECTATIONS
 EXPECTATIONS |= expectations_jobs.EXPECTATIONS
+EXPECTATIONS |= expectations_placement_matching.EXPECTATIONS

@@ -25,7 +25,10 @@ def employer(organisation: Organisation, name: str = "Werft Matching GmbH", **va
 
 def site(owner: Employer, latitude: float = ROSTOCK[0], longitude: float = ROSTOCK[1]) -> EmployerSite:
     return EmployerSite.objects.create(
-        employer=owner, town="Rostock", latitude=Decimal(f"{latitude:.5f}"), longitude=Decimal(f"{longitude:.5f}")
+        employer=owner,
+        town="Rostock",
+        latitude=Decimal(f"{latitude:.5f}"),
+        longitude=Decimal(f"{longitude:.5f}"),
     )
 
 

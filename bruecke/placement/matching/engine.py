@@ -84,18 +84,21 @@ def opportunities_for_case(
 ) -> Ranking:
     today = today or timezone.localdate()
     facts = s.Facts.of(match_profile(case))
-    participant = type(case.participant).objects.prefetch_related("residence_statuses").get(pk=case.participant_id)
+    participant = (
+        type(case.participant).objects.prefetch_related("residence_statuses").get(pk=case.participant_id)
+    )
     assessor = Assessor(participant, today)
     factor = s.lon_factor(facts.latitude) if facts.latitude is not None else None
     ranked = _annotate(open_opportunities(user, today), facts, assessor).select_related(
         "employer", "site", "occupation"
     )
-    shown, excluded = [], []
-    for opportunity in ranked.filter(excluded=0).order_by("-score", "pk")[: limit + BUFFER]:
+    shown: list[Match] = []
+    excluded: list[Match] = []
+    for opportunity in ranked.filter(Q(excluded=0)).order_by("-score", "pk")[: limit + BUFFER]:
         verdict = assessor.exact(opportunity.activity, opportunity.start_date)
         match = Match(opportunity, _parts(facts, s.Offer.of(opportunity), factor, verdict), verdict)
         (excluded if verdict.excluded else shown).append(match)
-    for opportunity in ranked.filter(excluded=1).order_by("-score", "pk")[:limit]:
+    for opportunity in ranked.filter(Q(excluded=1)).order_by("-score", "pk")[:limit]:
         verdict = assessor.exact(opportunity.activity, opportunity.start_date)
         match = Match(opportunity, _parts(facts, s.Offer.of(opportunity), factor, verdict), verdict)
         (excluded if verdict.excluded else shown).append(match)

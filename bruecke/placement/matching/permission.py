@@ -75,12 +75,13 @@ class Verdict:
         return _("Banned")
 
     def badge(self) -> str:
-        return {
+        levels: dict[str, str] = {
             Outcome.ALLOWED: "success",
             Outcome.NEEDS_PERMISSION: "info",
             Outcome.NOT_YET: "warning",
             Outcome.BANNED: "danger",
-        }.get(self.outcome, "info")
+        }
+        return levels.get(self.outcome, "info")
 
     def grounds(self) -> list[str]:
         """The reasons with their norms (for an exclusion and the explanation)."""

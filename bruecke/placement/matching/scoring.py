@@ -244,7 +244,9 @@ def distance_squared(lat1: float, lon1: float, lat2: float, lon2: float, factor:
 def distance_part(facts: Facts, offer: Offer, factor: float | None = None) -> Part:
     label = _("Distance and commute")
     if facts.latitude is None or facts.longitude is None:
-        return Part("distance", label, DISTANCE_UNKNOWN, DISTANCE_NEAR, _("No place of residence known: neutral."))
+        return Part(
+            "distance", label, DISTANCE_UNKNOWN, DISTANCE_NEAR, _("No place of residence known: neutral.")
+        )
     if offer.latitude is None or offer.longitude is None:
         return Part("distance", label, DISTANCE_UNKNOWN, DISTANCE_NEAR, _("No place of work known: neutral."))
     if offer.driving_licence and not facts.driving_licence:
@@ -256,10 +258,28 @@ def distance_part(facts: Facts, offer: Offer, factor: float | None = None) -> Pa
     mode = _("with a car or driving licence") if by_car(facts) else _("without a car")
     values = {"km": km, "mode": mode, "radius": round(radius)}
     if d2 * 4 <= radius * radius:
-        return Part("distance", label, DISTANCE_NEAR, DISTANCE_NEAR, _("%(km)s km straight line (Luftlinie); close %(mode)s.") % values)
+        return Part(
+            "distance",
+            label,
+            DISTANCE_NEAR,
+            DISTANCE_NEAR,
+            _("%(km)s km straight line (Luftlinie); close %(mode)s.") % values,
+        )
     if d2 <= radius * radius:
-        return Part("distance", label, DISTANCE_REACHABLE, DISTANCE_NEAR, _("%(km)s km straight line (Luftlinie); reachable %(mode)s (up to %(radius)s km).") % values)
-    return Part("distance", label, 0, DISTANCE_NEAR, _("%(km)s km straight line (Luftlinie); beyond %(radius)s km %(mode)s.") % values)
+        return Part(
+            "distance",
+            label,
+            DISTANCE_REACHABLE,
+            DISTANCE_NEAR,
+            _("%(km)s km straight line (Luftlinie); reachable %(mode)s (up to %(radius)s km).") % values,
+        )
+    return Part(
+        "distance",
+        label,
+        0,
+        DISTANCE_NEAR,
+        _("%(km)s km straight line (Luftlinie); beyond %(radius)s km %(mode)s.") % values,
+    )
 
 
 def effective_hours(offer: Offer) -> Decimal | None:

@@ -81,7 +81,9 @@ def offer_score(facts: s.Facts) -> dict[str, Combinable]:
         hour_whens.append(When(Q(_hours__gt=facts.max_hours_per_week), then=_int(0)))
     hours = _case(*hour_whens, default=s.HOURS_FIT)
     no_shifts = not facts.shifts_possible or facts.childcare_limits == ChildcareLimits.SCHOOL_HOURS
-    shifts = _case(When(Q(shifts=True), then=_int(0)), default=s.SHIFTS_FIT) if no_shifts else _int(s.SHIFTS_FIT)
+    shifts = (
+        _case(When(Q(shifts=True), then=_int(0)), default=s.SHIFTS_FIT) if no_shifts else _int(s.SHIFTS_FIT)
+    )
     helpers: dict[str, Combinable] = {
         "_level": level,
         "_hours": Coalesce(
