@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from bruecke.accounts.models import User
@@ -67,11 +68,12 @@ def match_profile(case: Case) -> MatchProfile:
         return refresh_for_case(case)
 
 
-def _annotate(queryset: QuerySet[Opportunity], facts: s.Facts, assessor: Assessor) -> QuerySet[Opportunity]:
+def _annotate(
+    queryset: QuerySet[Opportunity], facts: s.Facts, permission: Combinable, excluded: Combinable
+) -> QuerySet[Opportunity]:
     parts = sql.offer_score(facts)
     helpers = {k: v for k, v in parts.items() if k.startswith("_")}
     points = {k: v for k, v in parts.items() if not k.startswith("_")}
-    permission, excluded = assessor.sql()
     return (
         queryset.annotate(**sql.prefix_annotations(), **helpers)
         .annotate(**points, pts_permission=permission, excluded=excluded)
@@ -79,8 +81,23 @@ def _annotate(queryset: QuerySet[Opportunity], facts: s.Facts, assessor: Assesso
     )
 
 
+def _prefix_range(prefix: str, column: str) -> Q:
+    """`column` starts with the digits `prefix` (a range, so a b-tree index serves it)."""
+    condition = Q(**{f"{column}__gte": prefix})
+    if prefix != "9" * len(prefix):
+        condition &= Q(**{f"{column}__lt": str(int(prefix) + 1).zfill(len(prefix))})
+    return condition
+
+
+def _best_without_occupation(facts: s.Facts | None, offer: s.Offer | None, permission_max: int) -> int:
+    """The highest score a candidate can reach whose code shares no Berufsgruppe."""
+    located = (facts is None or facts.latitude is not None) and (offer is None or offer.latitude is not None)
+    distance = s.DISTANCE_NEAR if located else s.DISTANCE_UNKNOWN
+    return s.LEVEL_MEETS + s.GERMAN_MEETS + distance + s.HOURS_FIT + s.SHIFTS_FIT + permission_max
+
+
 def opportunities_for_case(
-    user: User, case: Case, *, limit: int = LIMIT, today: datetime.date | None = None
+    user: User, case: Case, *, limit: int = LIMIT, today: datetime.date | None = None, buffer: int = BUFFER
 ) -> Ranking:
     today = today or timezone.localdate()
     facts = s.Facts.of(match_profile(case))
@@ -89,16 +106,35 @@ def opportunities_for_case(
     )
     assessor = Assessor(participant, today)
     factor = s.lon_factor(facts.latitude) if facts.latitude is not None else None
-    ranked = _annotate(open_opportunities(user, today), facts, assessor).select_related(
-        "employer", "site", "occupation"
-    )
+    permission, flag, permission_max, any_excluded, all_excluded = assessor.sql()
+    candidates = open_opportunities(user, today)
+    prefixes = sorted({code[:3] for code in (*facts.experience, *facts.wishes)})
+    bound = _best_without_occupation(facts, None, permission_max)
+
+    def top(excluded: int, count: int) -> list[Opportunity]:
+        # First among the opportunities of the participant's occupational groups (an index
+        # range); that is the answer when its last row beats anything outside those groups.
+        def ranked(queryset: QuerySet[Opportunity]) -> list[Opportunity]:
+            annotated = _annotate(queryset, facts, permission, flag).select_related(
+                "employer", "site", "occupation"
+            )
+            if any_excluded:
+                annotated = annotated.filter(Q(excluded=excluded))
+            return list(annotated.order_by("-score", "pk")[:count])
+
+        if prefixes:
+            near = Q(pk__in=[])
+            for prefix in prefixes:
+                near |= _prefix_range(prefix, "occupation_id")
+            rows = ranked(candidates.filter(near))
+            if len(rows) == count and rows[-1].score > bound:  # type: ignore[attr-defined]
+                return rows
+        return ranked(candidates)
+
     shown: list[Match] = []
     excluded: list[Match] = []
-    for opportunity in ranked.filter(Q(excluded=0)).order_by("-score", "pk")[: limit + BUFFER]:
-        verdict = assessor.exact(opportunity.activity, opportunity.start_date)
-        match = Match(opportunity, _parts(facts, s.Offer.of(opportunity), factor, verdict), verdict)
-        (excluded if verdict.excluded else shown).append(match)
-    for opportunity in ranked.filter(Q(excluded=1)).order_by("-score", "pk")[:limit]:
+    allowed = [] if all_excluded else top(0, limit + buffer)
+    for opportunity in [*allowed, *(top(1, limit) if any_excluded else [])]:
         verdict = assessor.exact(opportunity.activity, opportunity.start_date)
         match = Match(opportunity, _parts(facts, s.Offer.of(opportunity), factor, verdict), verdict)
         (excluded if verdict.excluded else shown).append(match)
@@ -127,15 +163,42 @@ def profiles_visible_to(user: User) -> QuerySet[MatchProfile]:
     return MatchProfile.objects.filter(access.personal_data_filter(user, team_field="team"), is_open=True)
 
 
+def _may_be_passed(last_shown: Match, last_fetched: MatchProfile) -> bool:
+    """Whether a candidate not fetched yet could still rank above `last_shown`."""
+    best = last_fetched.score + PERMISSION_MAX  # type: ignore[attr-defined]
+    if best != last_shown.score:
+        return best > last_shown.score
+    return last_shown.obj.pk > last_fetched.pk  # type: ignore[attr-defined]
+
+
 def participants_for_opportunity(
     user: User, opportunity: Opportunity, *, limit: int = LIMIT, today: datetime.date | None = None
 ) -> Ranking:
     today = today or timezone.localdate()
     offer = s.Offer.of(opportunity)
+    scope = profiles_visible_to(user)
+    if offer.code:
+        # First the participants with experience or a wish in the opportunity's group.
+        near = Q(pk__in=[])
+        for column in ("experience_1", "experience_2", "experience_3", "wish_1", "wish_2", "wish_3"):
+            near |= _prefix_range(offer.code[:3], column)
+        ranking = _rank_participants(scope.filter(near), opportunity, offer, limit, today)
+        bound = _best_without_occupation(None, offer, PERMISSION_MAX)
+        if len(ranking.matches) == limit and ranking.matches[-1].score > bound:
+            return ranking
+    return _rank_participants(scope, opportunity, offer, limit, today)
+
+
+def _rank_participants(
+    queryset: QuerySet[MatchProfile],
+    opportunity: Opportunity,
+    offer: s.Offer,
+    limit: int,
+    today: datetime.date,
+) -> Ranking:
     parts = sql.profile_score(offer)
     helpers = {k: v for k, v in parts.items() if k.startswith("_")}
     points = {k: v for k, v in parts.items() if not k.startswith("_")}
-    queryset = profiles_visible_to(user)
     if helpers:
         queryset = queryset.annotate(**{k: v for k, v in helpers.items() if k != "_r2"})
         if "_r2" in helpers:
@@ -158,9 +221,9 @@ def participants_for_opportunity(
             (excluded if verdict.excluded else shown).append(match)
         if len(rows) < BATCH:
             break
-        # Anyone not fetched yet scores at most the last one's points plus the permission.
+        # Anyone not fetched yet scores at most the last one's points plus the permission,
+        # and on equal points comes after the last one fetched (the query's order).
         shown.sort(key=_key)
-        bound = rows[-1].score + PERMISSION_MAX
-        if len(shown) >= limit and shown[limit - 1].score > bound:
+        if len(shown) >= limit and not _may_be_passed(shown[limit - 1], rows[-1]):
             break
     return _finish(shown, excluded, limit)

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
 
 from bruecke.participants.models import Participant, ResidenceStatus
@@ -199,10 +200,15 @@ class Assessor:
                 merged.append((day, points[day]))
         return merged
 
-    def sql(self) -> tuple[Case, Case]:
-        """(points, excluded) as SQL CASEs on the opportunity's kind and start date."""
-        point_whens: list[When] = []
-        excluded_whens: list[When] = []
+    def sql(self) -> tuple[Combinable, Combinable, int, bool, bool]:
+        """(points, excluded, the highest points of an allowed one, whether anything is
+        excluded, whether everything is): SQL expressions on the opportunity's kind and
+        start date, one WHEN per value."""
+        by_points: dict[int, Q] = {}
+        excluded = Q(pk__in=[])
+        any_excluded = False
+        all_excluded = True
+        allowed_max = 0
         for activity in activities():
             segments = self.segments(activity)
             kinds = kinds_q(activity)
@@ -212,9 +218,23 @@ class Assessor:
                     condition &= Q(start_date__gte=day)
                 if i + 1 < len(segments):
                     condition &= Q(start_date__lt=segments[i + 1][0])
-                point_whens.append(When(condition, then=Value(verdict.points)))
+                by_points[verdict.points] = by_points.get(verdict.points, Q(pk__in=[])) | condition
                 if verdict.excluded:
-                    excluded_whens.append(When(condition, then=Value(1)))
-        points = Case(*point_whens, default=Value(POINTS[(UNKNOWN, False)]), output_field=IntegerField())
-        excluded = Case(*excluded_whens, default=Value(0), output_field=IntegerField())
-        return points, excluded
+                    excluded |= condition
+                    any_excluded = True
+                else:
+                    all_excluded = False
+                    allowed_max = max(allowed_max, verdict.points)
+        if len(by_points) == 1:
+            (only,) = by_points
+            points: Combinable = Value(only, output_field=IntegerField())
+        else:
+            most = max(by_points, key=lambda p: len(str(by_points[p])))
+            whens = [When(q, then=Value(p)) for p, q in sorted(by_points.items()) if p != most]
+            points = Case(*whens, default=Value(most), output_field=IntegerField())
+        flag: Combinable = (
+            Case(When(excluded, then=Value(1)), default=Value(0), output_field=IntegerField())
+            if any_excluded
+            else Value(0, output_field=IntegerField())
+        )
+        return points, flag, allowed_max, any_excluded, all_excluded
