@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, ChildcareLimits
+from bruecke.cases.selectors.cases import cases_visible_to
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Gender, Participant, ResidenceStatus
@@ -240,9 +241,6 @@ def test_participants_outside_the_scope_are_never_ranked(demo: DemoNetwork) -> N
     opportunity.refresh_from_db()
     for key in ("po_a", "cm_b"):
         user = _user(demo, key)
-        visible = set(Case.objects.filter(pk__in=MatchProfile.objects.none()).values_list("pk", flat=True))
-        from bruecke.cases.selectors.cases import cases_visible_to
-
         visible = set(cases_visible_to(user).values_list("pk", flat=True))
         ranking = participants_for_opportunity(user, opportunity, limit=500)
         shown = {m.obj.case_id for m in ranking.matches + ranking.excluded}  # type: ignore[attr-defined]

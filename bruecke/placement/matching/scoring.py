@@ -131,9 +131,6 @@ def _best(code: str, codes: tuple[str, ...], table: dict[int, int]) -> tuple[int
     return best
 
 
-SIMILARITY = {5: "same occupation", 4: "same occupation, other level", 3: "related occupation"}
-
-
 def _similar_text(digits: int, own: str, source: str) -> str:
     names = {
         5: _("Same occupation (Berufsgattung %(code)s) as %(source)s"),
