@@ -19,8 +19,9 @@ from tests import (
     expectations_jobs,
     expectations_mobile_caseload,
     expectations_placement_catalogue,
-    expectations_placement_links,
     expectations_placement_employers,
+    expectations_placement_links,
+    expectations_placement_matching,
     expectations_placement_pipeline,
     expectations_plan,
     expectations_privacy,
@@ -204,3 +205,4 @@ EXPECTATIONS |= expectations_placement_catalogue.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_links.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_employers.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_pipeline.EXPECTATIONS
+EXPECTATIONS |= expectations_placement_matching.EXPECTATIONS

@@ -17,6 +17,7 @@ from bruecke.core.uploads import safe_name, validate_scan
 from bruecke.network.models import Organisation
 from bruecke.participants import names
 from bruecke.participants.models import Consent, NameKey, NameVariant, Participant, ResidenceStatus
+from bruecke.placement.services.match_profiles import refresh_for_participant
 
 
 def _clean_variants(variants: Iterable[str], participant: Participant) -> list[str]:
@@ -119,6 +120,8 @@ def participant_update(
                 model_create(actor=actor, instance=NameVariant(participant=updated, name=variant))
     rebuild_name_keys(updated)
     refresh_eligibility(updated)
+    # German level, postcode and town are read by matching (docs/decisions/0038).
+    refresh_for_participant(updated.pk)
     return updated
 
 

@@ -22,6 +22,7 @@ from bruecke.core.access import Perm
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.core.services import model_update
+from bruecke.placement.services.match_profiles import refresh_for_case
 
 
 def _refuse_if_closed(case: Case) -> None:
@@ -63,6 +64,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], expected_ve
         record_event(
             actor=actor, case=updated, kind=EventKind.CASE_CHANGED, obj=updated, details={"fields": changed}
         )
+    refresh_for_case(updated)  # team and office are read by matching
     return updated
 
 
@@ -75,6 +77,7 @@ def _change_status(
     record_event(
         actor=actor, case=updated, kind=EventKind.STATUS, obj=updated, details={"from": case.status, "to": to}
     )
+    refresh_for_case(updated)
     return updated
 
 

@@ -15,6 +15,7 @@ from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.core.services import model_create
 from bruecke.network.models import Team
+from bruecke.placement.services.match_profiles import refresh_for_case
 
 
 def check_team(case: Case) -> None:
@@ -43,6 +44,7 @@ def case_open(*, actor: User, case: Case) -> Case:
     model_create(actor=actor, instance=case)
     require_visible_to_case_manager(case)
     record_event(actor=actor, case=case, kind=EventKind.OPENED, occurred_on=case.opened_on, obj=case)
+    refresh_for_case(case)
     return case
 
 
@@ -99,4 +101,5 @@ def case_team_repair(*, actor: User | None, case: Case, team: Team | None) -> Ca
         actor=actor, case=current, kind=EventKind.CASE_CHANGED, obj=current, details={"fields": ["team"]}
     )
     require_visible_to_case_manager(current)
+    refresh_for_case(current)
     return current

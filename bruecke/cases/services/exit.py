@@ -27,6 +27,7 @@ from bruecke.core.services import model_delete, model_update
 from bruecke.esf import exit_services
 from bruecke.esf.exit_models import ExitRecord, FollowUp
 from bruecke.esf.exit_services import SituationInput
+from bruecke.placement.services.match_profiles import refresh_for_case
 
 
 def sync_follow_up_task(*, actor: User | None, record: ExitRecord, case: Case, done: bool) -> Task:
@@ -131,6 +132,7 @@ def case_close(
         details={"reason": record.exit_reason},
     )
     sync_follow_up_task(actor=actor, record=record, case=closed, done=False)
+    refresh_for_case(closed)  # a closed case leaves matching
     return record
 
 

@@ -19,6 +19,7 @@ from bruecke.core.services import model_create, model_update
 from bruecke.esf.models import EntryRecord
 from bruecke.network.models import Membership, Organisation, Team
 from bruecke.participants.models import Consent, ConsentPurpose, Participant
+from bruecke.placement.services.match_profiles import refresh_for_case
 
 
 def has_transfer_consent(participant: Participant, organisation: Organisation) -> bool:
@@ -202,6 +203,7 @@ def transfer_accept(
         raise ValidationError(
             {"case_manager": _("This case manager works in another team and would not see the case.")}
         )
+    refresh_for_case(Case.objects.select_related("participant", "office").get(pk=case.pk))
     return _decide(actor=actor, transfer=current, status=TransferStatus.ACCEPTED)
 
 

@@ -23,4 +23,8 @@ def seed_occupations() -> None:
 
 
 def seed_places() -> None:
-    """The places come with a data migration (Mecklenburg-Vorpommern); nothing to add."""
+    """The places come with a data migration (Mecklenburg-Vorpommern); the demo cases'
+    match profiles are computed here, once their profiles and places exist."""
+    from bruecke.placement.services.match_profiles import rebuild_all
+
+    rebuild_all()

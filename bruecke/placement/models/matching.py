@@ -52,7 +52,15 @@ class MatchProfile(models.Model):
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "team", "is_open"])]
+        indexes = [
+            models.Index(fields=["organisation", "team", "is_open"]),
+            # Matching for an opportunity looks first at the participants of its
+            # occupational group (a range on each code; docs/decisions/0038).
+            *(
+                models.Index(fields=[column], name=f"matchprofile_{column}")
+                for column in ("experience_1", "experience_2", "experience_3", "wish_1", "wish_2", "wish_3")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"match profile {self.case_id}"

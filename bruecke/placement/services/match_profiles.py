@@ -39,7 +39,12 @@ def _location(case: Case) -> tuple[float | None, float | None, str]:
         place = Place.objects.filter(postcode=participant.postcode.strip()).first()
         source = LocationSource.POSTCODE
     if place is None and participant.town:
-        place = Place.objects.filter(search_name=fold(participant.town)).first()
+        town = fold(participant.town)
+        # "Waren" finds "Waren (Müritz)": the exact name first, then the name's start.
+        place = (
+            Place.objects.filter(search_name=town).first()
+            or Place.objects.filter(search_name__startswith=f"{town} ").order_by("name").first()
+        )
         source = LocationSource.TOWN
     if place is not None:
         return float(place.latitude), float(place.longitude), source
@@ -117,3 +122,30 @@ def refresh_for_participant(participant_id: int) -> None:
     """After a change to the participant: every one of their cases."""
     for case in Case.objects.filter(participant_id=participant_id).select_related("participant", "office"):
         refresh_for_case(case)
+
+
+BATCH_SIZE = 500
+
+
+def rebuild_all(*, batch_size: int = BATCH_SIZE) -> int:
+    """Recomputes the match profile of every case that is not closed (in batches, each
+    in its own transaction); closed cases' profiles are marked not open. The count."""
+    from django.db import transaction
+
+    MatchProfile.objects.filter(is_open=True).exclude(
+        case__in=Case.objects.exclude(status=CaseStatus.CLOSED).values("pk")
+    ).update(is_open=False)
+    ids = list(Case.objects.exclude(status=CaseStatus.CLOSED).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            cases = (
+                Case.objects.filter(pk__in=chunk)
+                .select_related("participant", "office", "profile")
+                .prefetch_related(
+                    "profile__qualifications", "profile__experiences", "profile__wished_occupations"
+                )
+            )
+            for case in cases:
+                refresh_for_case(case)
+    return len(ids)
