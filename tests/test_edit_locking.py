@@ -20,7 +20,7 @@ from bruecke.core.models import AuditEvent
 from bruecke.esf.models import EntryRecord
 from bruecke.network.demo import DemoNetwork
 from tests.access_expectations import mohammed
-from tests.form_pages import HtmlForm, context_values, editing_forms, get_page_names, open_page
+from tests.form_pages import FormPage, HtmlForm, context_values, editing_forms, get_page_names, open_page
 
 # Pages that show a stored record in a model form but are not edit pages of it, and why.
 NOT_EDIT_PAGES: dict[str, str] = {}
@@ -41,6 +41,11 @@ KNOWN_EDIT_PAGES = {
     "network:staff_edit",
     "network:team_edit",
     "participants:edit",
+    "placement:draft_publish",
+    "placement:employer_contact_edit",
+    "placement:employer_edit",
+    "placement:opportunity_edit",
+    "placement:site_edit",
     "privacy:breach_edit",
 }
 
@@ -52,16 +57,25 @@ def _questionnaire(demo: DemoNetwork) -> None:
 
 
 # Answers the demo records lack but the form requires (the exit record predates the question).
-COMPLETIONS = {"cases:exit_edit": {"qualification_gained": "false"}}
+COMPLETIONS: dict[str, dict[str, str]] = {"cases:exit_edit": {"qualification_gained": "false"}}
 
 
-def _edited_text(url_name: str, form: forms.BaseForm, html_form: HtmlForm) -> dict[str, str]:
+def _completions(url_name: str, page: FormPage) -> dict[str, str]:
+    if url_name == "placement:draft_publish":
+        # An employer's draft lacks the occupation code and the site until the placement
+        # officer picks them.
+        draft = next(f.instance for f in page.context_forms if isinstance(f, forms.BaseModelForm))
+        return {"occupation": "29301", "site": str(draft.employer.sites.earliest("pk").pk)}
+    return COMPLETIONS.get(url_name, {})
+
+
+def _edited_text(url_name: str, form: forms.BaseForm, page: FormPage, html_form: HtmlForm) -> dict[str, str]:
     """One plain text field changed, so that a save that ignores the version would show."""
     values = dict(html_form.data)
     for name, field in form.fields.items():
         if type(field.widget) is forms.TextInput and isinstance(field, forms.CharField) and values.get(name):
-            return {**COMPLETIONS.get(url_name, {}), name: values[name][:50] + "x"}
-    return COMPLETIONS.get(url_name, {})
+            return {**_completions(url_name, page), name: values[name][:50] + "x"}
+    return _completions(url_name, page)
 
 
 def _edit_pages(demo: DemoNetwork, persona: Callable[[str], User]) -> set[str]:
@@ -93,7 +107,7 @@ def test_a_stale_version_is_refused_and_nothing_saved(
     events = AuditEvent.objects.count()
 
     response = page.client.post(
-        html_form.action or page.url, html_form.as_post(**_edited_text(url_name, form, html_form))
+        html_form.action or page.url, html_form.as_post(**_edited_text(url_name, form, page, html_form))
     )
 
     assert response.status_code == 400, (url_name, response.status_code)
@@ -111,7 +125,7 @@ def test_the_current_version_saves(url_name: str, demo: DemoNetwork, persona: Ca
     page = open_page(url_name, demo, persona)
     html_form = next(f for f in page.html_forms if "version" in f.names())
     response = page.client.post(
-        html_form.action or page.url, html_form.as_post(**COMPLETIONS.get(url_name, {}))
+        html_form.action or page.url, html_form.as_post(**_completions(url_name, page))
     )
     assert response.status_code == 302, (url_name, response.status_code)
 

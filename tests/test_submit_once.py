@@ -82,6 +82,31 @@ def _office(demo: DemoNetwork, page: FormPage) -> dict[str, Any]:
     }
 
 
+def _today() -> str:
+    return datetime.date.today().strftime("%d.%m.%Y")
+
+
+def _proposal(demo: DemoNetwork, page: FormPage) -> dict[str, Any]:
+    """A participant and an opportunity the page offers that are not paired yet (the same
+    pair for the repeated POST of this rendering)."""
+    from bruecke.placement.models import Application
+
+    chosen = getattr(page, "_proposal", None)
+    if chosen is None:
+        form = next(f for f in page.context_forms if "opportunity" in f.fields and "case" in f.fields)
+        pairs = (
+            (case, opportunity)
+            for case in form.fields["case"].queryset  # type: ignore[attr-defined]
+            for opportunity in form.fields["opportunity"].queryset  # type: ignore[attr-defined]
+        )
+        case, opportunity = next(
+            (c, o) for c, o in pairs if not Application.objects.filter(case=c, opportunity=o).exists()
+        )
+        chosen = {"case": case.pk, "opportunity": opportunity.pk}
+        page._proposal = chosen  # type: ignore[attr-defined]
+    return chosen
+
+
 # What a user fills in on each create page (the rest is what the page renders).
 FILLS: dict[str, Fill] = {
     "cases:assessment_create": lambda demo, page: {"severity_german": "1", "note_german": "B1 bestanden"},
@@ -115,6 +140,19 @@ FILLS: dict[str, Fill] = {
         "status": "gestattung",
         "issued_on": (datetime.date.today() - datetime.timedelta(days=30)).strftime("%d.%m.%Y"),
         "asylum_applied_on": (datetime.date.today() - datetime.timedelta(days=60)).strftime("%d.%m.%Y"),
+    },
+    "placement:application_create": _proposal,
+    "placement:employer_activity_create": lambda demo, page: {"kind": "phone", "date": _today()},
+    "placement:employer_contact_create": lambda demo, page: {"name": "Petra Lange", "function": "Personal"},
+    "placement:employer_create": lambda demo, page: {"name": "Bäckerei Möller", "sector": "C"},
+    "placement:placement_create": lambda demo, page: {"kind": "school", "start_date": _today()},
+    "placement:site_create": lambda demo, page: {
+        "name": "Werk Süd",
+        "street": "Hafenstraße 3",
+        "postcode": "18055",
+        "town": "Rostock",
+        "latitude": "54.08",
+        "longitude": "12.13",
     },
     "privacy:breach_create": lambda demo, page: test_breaches._data(),
 }

@@ -91,7 +91,7 @@ class SiteForm(SubmitOnceMixin, ModelForm):
                 del self.errors[name]
 
 
-class SiteEditForm(SiteForm):
+class SiteEditForm(VersionedFormMixin, SiteForm):
     class Meta(SiteForm.Meta):
         fields = [*SiteForm.Meta.fields, "is_active"]
         help_texts = {
@@ -106,7 +106,7 @@ class ContactForm(SubmitOnceMixin, ModelForm):
         fields = ["name", "function", "phone", "email"]
 
 
-class ContactEditForm(ContactForm):
+class ContactEditForm(VersionedFormMixin, ContactForm):
     class Meta(ContactForm.Meta):
         fields = [*ContactForm.Meta.fields, "is_active"]
 

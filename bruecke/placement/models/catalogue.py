@@ -24,7 +24,7 @@ class Occupation(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     # Folded title (lower case, no diacritics) for the search as one types.
-    search_title = models.CharField(max_length=300, editable=False, db_index=True)
+    search_title = models.CharField(_("title for searching"), max_length=300, editable=False, db_index=True)
 
     class Meta:
         ordering = ["code"]
@@ -50,7 +50,7 @@ class Place(models.Model):
     """A town (centre) or postcode area with coordinates, for distances."""
 
     name = models.CharField(_("town"), max_length=100)
-    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    search_name = models.CharField(_("town for searching"), max_length=100, editable=False, db_index=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True, db_index=True)
     district = models.CharField(_("district (Landkreis)"), max_length=100, blank=True)
     latitude = models.DecimalField(

@@ -76,7 +76,7 @@ def fold_name(text: str) -> str:
 class Employer(VersionedModel, OrganisationScopedModel):
     name = models.CharField(_("name"), max_length=200)
     # Folded name for the search (`fold_name`): "Baeckerei" and "backerei" find "Bäckerei".
-    search_name = models.CharField(max_length=200, editable=False, default="")
+    search_name = models.CharField(_("name for searching"), max_length=200, editable=False, default="")
     sector = models.CharField(_("sector (WZ 2008)"), max_length=1, choices=Sector.choices)
     size_band = models.CharField(_("size"), max_length=8, choices=SizeBand.choices, blank=True)
     cooperation_status = models.CharField(
@@ -138,7 +138,7 @@ class EmployerRow(TimestampedModel):
         return self.employer.organisation
 
 
-class EmployerSite(EmployerRow, Located):
+class EmployerSite(VersionedModel, EmployerRow, Located):
     employer = models.ForeignKey(
         Employer, on_delete=models.CASCADE, related_name="sites", verbose_name=_("employer")
     )
@@ -154,7 +154,7 @@ class EmployerSite(EmployerRow, Located):
         return self.name or self.address_line
 
 
-class EmployerContact(EmployerRow):
+class EmployerContact(VersionedModel, EmployerRow):
     """A contact person at the employer (personal data of that person)."""
 
     employer = models.ForeignKey(

@@ -28,7 +28,7 @@ class SubmissionLink(TimestampedModel):
         related_name="+",
         verbose_name=_("contact person"),
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(_("fingerprint of the link"), max_length=64, unique=True)
     expires_at = models.DateTimeField(_("valid until"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     opportunity = models.ForeignKey(

@@ -152,7 +152,7 @@ class Opportunity(VersionedModel, OrganisationScopedModel):
     german_level = models.CharField(
         _("required German level"), max_length=2, choices=GermanLevel.choices, blank=True
     )
-    german_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    german_rank = models.PositiveSmallIntegerField(_("German level as a number"), default=0, editable=False)
     qualifications = models.TextField(_("required qualifications"), max_length=2000, blank=True)
     driving_licence = models.BooleanField(_("driving licence required"), default=False)
     description = models.TextField(_("description"), max_length=4000, blank=True)
@@ -169,11 +169,17 @@ class Opportunity(VersionedModel, OrganisationScopedModel):
     # Why the opportunity was filled, closed or opened again (the last status change).
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     # Copied from the site (or the employer's first site) for distances in SQL.
-    latitude = models.FloatField(null=True, blank=True, editable=False)
-    longitude = models.FloatField(null=True, blank=True, editable=False)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, editable=False)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, editable=False)
     # Copied from the employer, so the matching query needs no join to find what is visible.
-    shared_with_network = models.BooleanField(default=False, editable=False)
-    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+", editable=False)
+    shared_with_network = models.BooleanField(_("shared with the network"), default=False, editable=False)
+    network = models.ForeignKey(
+        "network.Network",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("network"),
+    )
     source = models.CharField(
         _("source"), max_length=16, choices=OpportunitySource.choices, default=OpportunitySource.STAFF
     )

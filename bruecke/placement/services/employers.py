@@ -105,7 +105,9 @@ def site_create(*, actor: User, site: EmployerSite) -> EmployerSite:
 
 
 @transaction.atomic
-def site_update(*, actor: User, site: EmployerSite, data: Mapping[str, Any]) -> EmployerSite:
+def site_update(
+    *, actor: User, site: EmployerSite, data: Mapping[str, Any], expected_version: int | None = None
+) -> EmployerSite:
     values = dict(data)
     probe = EmployerSite(
         employer_id=site.employer_id,
@@ -117,7 +119,7 @@ def site_update(*, actor: User, site: EmployerSite, data: Mapping[str, Any]) -> 
     )
     _fill_coordinates(probe)
     values["latitude"], values["longitude"] = probe.latitude, probe.longitude
-    saved, changed = model_update(actor=actor, instance=site, data=values)
+    saved, changed = model_update(actor=actor, instance=site, data=values, expected_version=expected_version)
     if {"latitude", "longitude"} & set(changed):
         _copy_to_opportunities(
             actor,
@@ -134,8 +136,10 @@ def contact_create(*, actor: User, contact: EmployerContact) -> EmployerContact:
 
 
 @transaction.atomic
-def contact_update(*, actor: User, contact: EmployerContact, data: Mapping[str, Any]) -> EmployerContact:
-    return model_update(actor=actor, instance=contact, data=data)[0]
+def contact_update(
+    *, actor: User, contact: EmployerContact, data: Mapping[str, Any], expected_version: int | None = None
+) -> EmployerContact:
+    return model_update(actor=actor, instance=contact, data=data, expected_version=expected_version)[0]
 
 
 @transaction.atomic

@@ -206,7 +206,9 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return edit_page(
         request,
         form=form,
-        save=lambda: services.site_update(actor=_user(request), site=site, data=model_data(form)),
+        save=lambda: services.site_update(
+            actor=_user(request), site=site, data=model_data(form), expected_version=form.loaded_version
+        ),
         success=lambda saved: _employer_url(site.employer_id, "sites-heading"),
         title=_("Change site of %(name)s") % {"name": site.employer.name},
         context={"cancel_url": _employer_url(site.employer_id)},
@@ -235,7 +237,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return edit_page(
         request,
         form=form,
-        save=lambda: services.contact_update(actor=_user(request), contact=contact, data=model_data(form)),
+        save=lambda: services.contact_update(
+            actor=_user(request), contact=contact, data=model_data(form), expected_version=form.loaded_version
+        ),
         success=lambda saved: _employer_url(contact.employer_id, "contacts-heading"),
         title=_("Change contact person at %(name)s") % {"name": contact.employer.name},
         context={"cancel_url": _employer_url(contact.employer_id)},

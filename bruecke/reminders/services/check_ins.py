@@ -80,7 +80,7 @@ def _announce(recipient_id: int, check_ins: list[CheckIn]) -> int:
     list(CheckIn.objects.select_for_update().filter(pk__in=[c.pk for c in check_ins]).values_list("pk"))
     claims = (
         notice_claim(
-            kind=CHECK_IN_MISSED,  # type: ignore[arg-type]
+            kind=CHECK_IN_MISSED,
             about=check_in,
             occasion=check_in.due_on.isoformat(),
             recipients=1,
