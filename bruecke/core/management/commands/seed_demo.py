@@ -11,6 +11,7 @@ from bruecke.accounts.models import User
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.participants import demo as participants_demo
+from bruecke.placement.demo import day as placement_day
 from bruecke.privacy import demo as privacy_demo
 from bruecke.reminders import demo as reminders_demo
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         participants_demo.seed_fixed(demo)
         privacy_demo.seed_breach(demo)
         reminders_demo.seed_expiring_document(demo)
+        # A fuller placement day than the fixed demo the tests use (cases for every team).
+        placement_day.seed_day(demo)
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")
