@@ -1,5 +1,5 @@
 """Employers and links for the link tests and the persona matrix (the demo's employers
-come with the employers part; these helpers create one when none exists)."""
+have other contact persons; these helpers make one of their own)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from bruecke.placement.services import links as services
 
 def employer_of(demo: DemoNetwork, partner: str = "A") -> Employer:
     organisation = demo.partners[partner]
-    employer = Employer.objects.filter(organisation=organisation).order_by("id").first()
+    # An employer of its own, so the demo's employers and contact persons do not matter.
+    employer = Employer.objects.filter(organisation=organisation, name=f"Hafenküche {partner} GmbH").first()
     if employer is None:
         employer = Employer.objects.create(
             organisation=organisation,

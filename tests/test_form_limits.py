@@ -26,6 +26,7 @@ from bruecke.esf.models import ExitRecord
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite
 from bruecke.participants.forms import PartialDateField
+from bruecke.placement.models import Application, CheckIn, Employer, PermitRequest, Placement
 
 
 def _import_forms() -> None:
@@ -73,6 +74,14 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         "instance": ExitRecord(participant=case.participant) if case else None,
         "case_choices": [],
         "topic_choices": [],
+        # Placement forms: the demo's records of partner A (choices: e.g. the statuses offered).
+        "employer": Employer.objects.filter(organisation=membership.organisation).first(),
+        "application": Application.objects.filter(organisation=membership.organisation).first(),
+        "permit": PermitRequest.objects.first(),
+        "ba_approval": True,
+        "placement": Placement.objects.filter(organisation=membership.organisation).first(),
+        "check_in": CheckIn.objects.first(),
+        "choices": [("open", "open"), ("closed", "closed")],
     }
     wanted = {}
     for klass in form_class.__mro__:

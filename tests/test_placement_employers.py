@@ -293,15 +293,16 @@ def test_site_without_coordinates_and_no_place_asks_for_them(
 def test_site_coordinates_come_from_postcode_then_town(
     login: Callable[[str], Client], demo: DemoNetwork
 ) -> None:
+    # Places the shipped catalogue of Mecklenburg-Vorpommern does not have.
     Place.objects.create(
-        name="Kühlungsborn", postcode="18225", latitude=Decimal("54.15"), longitude=Decimal("11.75")
+        name="Kühlheide", postcode="18999", latitude=Decimal("54.15"), longitude=Decimal("11.75")
     )
-    Place.objects.create(name="Tessin", postcode="", latitude=Decimal("54.03"), longitude=Decimal("12.46"))
+    Place.objects.create(name="Testin", postcode="", latitude=Decimal("54.03"), longitude=Decimal("12.46"))
     employer = _named(OWN_EMPLOYER)
     client = login("po_a")
     url = reverse("placement:site_create", args=[employer.pk])
-    assert client.post(url, {"town": "Kuehlungsborn", "postcode": "18225"}).status_code == 302
-    assert client.post(url, {"town": "tessin", "postcode": ""}).status_code == 302
+    assert client.post(url, {"town": "Kuehlheide", "postcode": "18999"}).status_code == 302
+    assert client.post(url, {"town": "testin", "postcode": ""}).status_code == 302
     sites = EmployerSite.objects.filter(employer=employer).order_by("-id")[:2]
     assert (sites[1].latitude, sites[1].longitude) == (Decimal("54.15"), Decimal("11.75"))
     assert (sites[0].latitude, sites[0].longitude) == (Decimal("54.03"), Decimal("12.46"))
@@ -320,7 +321,7 @@ def test_site_move_updates_its_opportunities(login: Callable[[str], Client], dem
     employer = _named(OWN_EMPLOYER)
     site = EmployerSite.objects.filter(employer=employer).earliest("id")
     data = {"name": site.name, "street": site.street, "postcode": site.postcode, "town": site.town}
-    data |= {"latitude": "54.00000", "longitude": "12.00000", "is_active": "on"}
+    data |= {"latitude": "54.00000", "longitude": "12.00000", "is_active": "on", "version": site.version}
     assert login("po_a").post(reverse("placement:site_edit", args=[site.pk]), data).status_code == 302
     coordinates = set(Opportunity.objects.filter(site=site).values_list("latitude", "longitude"))
     assert coordinates == {(54.0, 12.0)}

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 def _form(**changes: Any) -> dict[str, Any]:
     data = {
-        "title": "Küchenhilfe",
+        "title": "Küchenhilfe über den Link",
         "kind": "job",
         "internship_kind": "",
         "occupation_words": "Küchenhilfe, Spüler",
@@ -150,7 +150,7 @@ def test_employer_submits_a_draft_without_an_account(demo: DemoNetwork) -> None:
     assert 'class="app-nav"' not in html
     response = client.post(_url(new.token), _form())
     assert response.status_code == 200, response.context["form"].errors if response.context else ""
-    opportunity = Opportunity.objects.get(employer=new.link.employer, title="Küchenhilfe")
+    opportunity = Opportunity.objects.get(employer=new.link.employer, title="Küchenhilfe über den Link")
     assert opportunity.status == OpportunityStatus.DRAFT
     assert opportunity.source == OpportunitySource.EMPLOYER_LINK
     assert opportunity.organisation == demo.partners["A"] and opportunity.occupation is None
@@ -213,7 +213,11 @@ def test_expired_tampered_revoked_and_unknown_links_get_one_neutral_page(demo: D
     assert len(bodies) == 1  # no hint which of them
     used_opportunity = SubmissionLink.objects.get(pk=used.link.pk).opportunity_id
     assert used_opportunity is not None
-    assert not Opportunity.objects.filter(title="Küchenhilfe").exclude(pk=used_opportunity).exists()
+    assert (
+        not Opportunity.objects.filter(title="Küchenhilfe über den Link")
+        .exclude(pk=used_opportunity)
+        .exists()
+    )
 
 
 def test_signature_older_than_the_setting_is_refused(
@@ -253,7 +257,9 @@ def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(demo: DemoNet
         assert field in response.context["form"].errors, (changes, response.context["form"].errors)
         assert 'aria-invalid="true"' in response.content.decode()
     assert SubmissionLink.objects.get(pk=new.link.pk).used_at is None
-    assert not Opportunity.objects.filter(employer=new.link.employer, title="Küchenhilfe").exists()
+    assert not Opportunity.objects.filter(
+        employer=new.link.employer, title="Küchenhilfe über den Link"
+    ).exists()
 
 
 def test_german_error_messages(demo: DemoNetwork) -> None:
