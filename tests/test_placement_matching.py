@@ -557,7 +557,10 @@ def test_sql_ranking_equals_the_python_reference(
     try:
         with transaction.atomic():
             case = _case(demo)
-            Opportunity.objects.filter(organisation__network=demo.network).delete()
+            # Closed, not deleted: the demo's pipeline entries keep theirs (protected).
+            Opportunity.objects.filter(organisation__network=demo.network).update(
+                status=OpportunityStatus.CLOSED
+            )
             if place:
                 facts.latitude, facts.longitude = place
             MatchProfile.objects.filter(case=case).delete()

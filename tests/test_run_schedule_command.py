@@ -76,9 +76,13 @@ def test_the_demo_gets_a_reminder_and_a_failed_step_fails_the_command_only_after
     installation: Installation,
 ) -> None:
     """`make run` data: the run gives Anna Berger the reminder for Mohammed Al-Hassan's
-    document. A mail server that refuses (nothing listens on port 9) fails the e-mail step:
-    the command exits non-zero, the other steps have done their work, the run record says
-    which step failed; the next run sends the mail and repeats nothing."""
+    document. The demo day (`placement.demo.day`) opens cases for the other participants:
+    Amina Rahimi's document (35 days left) and Giorgi Beridze's (25 days) are in the window
+    as well, for Anna Berger and Omar Haddad; and the demo placements have missed check-ins
+    (Jonas Krause's and Leyla Demir's cases). A mail server that refuses (nothing listens on
+    port 9) fails both e-mail steps: the command exits non-zero, the other steps have done
+    their work, the run record says which steps failed; the next run sends the mails and
+    repeats nothing."""
     refused = installation.manage(
         "run_schedule",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
@@ -87,30 +91,36 @@ def test_the_demo_gets_a_reminder_and_a_failed_step_fails_the_command_only_after
     )
     assert refused.returncode == 1
     assert "task_due_notices" in refused.stderr and "ConnectionRefusedError" in refused.stderr
-    assert "residence_reminders: ok (created=1)" in refused.stdout
+    assert "residence_reminders: ok (created=3)" in refused.stdout
     assert "housekeeping: ok" in refused.stdout
     [(outcome, steps)] = installation.query("SELECT outcome, steps FROM reminders_schedulerun")
     recorded = json.loads(steps)
     assert outcome == "failed"
-    failed = {"outcome": "failed", "counts": {"failed": 1}, "error": "ConnectionRefusedError"}
-    assert recorded["task_due_notices"] == failed
-    assert recorded["residence_reminders"] == {"outcome": "ok", "counts": {"created": 1}}
+    failed = {"outcome": "failed", "counts": {"failed": 2}, "error": "ConnectionRefusedError"}
+    assert recorded["task_due_notices"] == failed  # one mail each to Anna Berger and Omar Haddad
+    assert recorded["missed_check_ins"] == failed  # one mail each to Jonas Krause and Leyla Demir
+    assert recorded["residence_reminders"] == {"outcome": "ok", "counts": {"created": 3}}
     assert "Al-Hassan" not in steps
     reminders = installation.query(
-        "SELECT t.title, u.username FROM cases_task t JOIN accounts_user u ON u.id = t.assignee_id "
-        "WHERE t.source = 'residence_expiry'"
+        "SELECT p.family_name, u.username FROM cases_task t "
+        "JOIN accounts_user u ON u.id = t.assignee_id "
+        "JOIN cases_case c ON c.id = t.case_id JOIN participants_participant p ON p.id = c.participant_id "
+        "WHERE t.source = 'residence_expiry' ORDER BY p.family_name"
     )
-    assert len(reminders) == 1 and reminders[0][1] == "anna.berger"
-    assert installation.query("SELECT count(*) FROM reminders_notice WHERE kind = 'task_due'") == [(0,)]
+    assert reminders == [("Al-Hassan", "anna.berger"), ("Beridze", "omar.haddad"), ("Rahimi", "anna.berger")]
+    assert installation.query(
+        "SELECT count(*) FROM reminders_notice WHERE kind IN ('task_due', 'check_in_missed')"
+    ) == [(0,)]
 
     again = installation.manage("run_schedule")
     assert again.returncode == 0, again.stderr
-    assert "residence_reminders: ok (unchanged=1)" in again.stdout
+    assert "residence_reminders: ok (unchanged=3)" in again.stdout
     assert "Subject: =?utf-8?q?Br=C3=BCcke=3A" in again.stdout  # the console backend's mail
-    assert "To: anna.berger@example.org" in again.stdout
+    for person in ("anna.berger", "omar.haddad", "jonas.krause", "leyla.demir"):
+        assert f"To: {person}@example.org" in again.stdout
     last = installation.manage("run_schedule")
-    assert last.returncode == 0 and "To: anna.berger" not in last.stdout
-    assert installation.query("SELECT count(*) FROM cases_task WHERE source = 'residence_expiry'") == [(1,)]
+    assert last.returncode == 0 and "To: " not in last.stdout
+    assert installation.query("SELECT count(*) FROM cases_task WHERE source = 'residence_expiry'") == [(3,)]
     outcomes = installation.query("SELECT outcome FROM reminders_schedulerun ORDER BY id")
     assert [row[0] for row in outcomes] == ["failed", "ok", "ok"]
 
