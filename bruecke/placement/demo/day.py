@@ -1,7 +1,7 @@
 """A fuller placement day for `make run`: cases for the demo's other participants, with a
 profile for matching and a pipeline entry each.
 
-Called by `seed_demo` only, not by the test harness: the tests keep the small fixed demo
+Called by `seed_demo`, not by the test harness: most tests keep the small fixed demo
 whose counts they rely on. Idempotent: a participant who has a case is left alone.
 """
 
