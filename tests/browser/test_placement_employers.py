@@ -54,8 +54,10 @@ def test_record_employer_site_contact_and_opportunity(bpage: BrowserPage) -> Non
     page.fill("#id_name", "Gesa Hinz")
     page.fill("#id_function", "Inhaberin")
     bpage.submit()
-    with page.expect_navigation():
-        page.get_by_role("link", name=tr("Record a contact")).click()
+    # The page was reached with a fragment (#contacts-heading): wait for the form's own URL
+    # rather than for "a navigation", which the scroll to the fragment can confuse under load.
+    page.get_by_role("link", name=tr("Record a contact")).click()
+    page.wait_for_url(re.compile(r"/activities/new/$"), timeout=30_000)
     check_axe(page)
     page.fill("#id_date", _date(0))
     page.select_option("#id_kind", "visit")
