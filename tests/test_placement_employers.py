@@ -321,7 +321,7 @@ def test_site_move_updates_its_opportunities(login: Callable[[str], Client], dem
     employer = _named(OWN_EMPLOYER)
     site = EmployerSite.objects.filter(employer=employer).earliest("id")
     data = {"name": site.name, "street": site.street, "postcode": site.postcode, "town": site.town}
-    data |= {"latitude": "54.00000", "longitude": "12.00000", "is_active": "on", "version": site.version}
+    data |= {"latitude": "54.00000", "longitude": "12.00000", "is_active": "on", "version": str(site.version)}
     assert login("po_a").post(reverse("placement:site_edit", args=[site.pk]), data).status_code == 302
     coordinates = set(Opportunity.objects.filter(site=site).values_list("latitude", "longitude"))
     assert coordinates == {(54.0, 12.0)}
