@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bruecke.reminders",
     "bruecke.jobs",
     "bruecke.placement",
+    "bruecke.offers",
     "django_countries",
     "django_tasks",
     "django_tasks_db",
@@ -215,6 +216,18 @@ ACCESS_REPORT_PDF_MAX_ROWS = env_int("ACCESS_REPORT_PDF_MAX_ROWS", 3000, minimum
 PLACEMENT_LINK_DAYS = env_int("PLACEMENT_LINK_DAYS", 14, minimum=1)
 PLACEMENT_LINK_LIMIT_PER_ADDRESS = env_int("PLACEMENT_LINK_LIMIT_PER_ADDRESS", 30, minimum=1)
 PLACEMENT_LINK_LIMIT_PER_LINK = env_int("PLACEMENT_LINK_LIMIT_PER_LINK", 5, minimum=1)
+# Referrals (decision 0043): days after a referral, an acceptance or a planned end by which
+# the referring case worker expects feedback; without it the referral is overdue.
+OFFERS_REFERRAL_FEEDBACK_DAYS = env_int("OFFERS_REFERRAL_FEEDBACK_DAYS", 14, minimum=1)
+# Compulsory schooling (Schulpflicht incl. Berufsschulpflicht in Mecklenburg-Vorpommern and
+# Brandenburg): from this age up to (not including) the second one. The school-to-work
+# transition is followed from OFFERS_TRANSITION_AGE_FROM up to OFFERS_TRANSITION_AGE_UNTIL;
+# the start page lists school leavers whose leaving date is within this many months.
+OFFERS_SCHOOL_AGE_FROM = env_int("OFFERS_SCHOOL_AGE_FROM", 6, minimum=3)
+OFFERS_SCHOOL_AGE_UNTIL = env_int("OFFERS_SCHOOL_AGE_UNTIL", 18, minimum=7)
+OFFERS_TRANSITION_AGE_FROM = env_int("OFFERS_TRANSITION_AGE_FROM", 15, minimum=10)
+OFFERS_TRANSITION_AGE_UNTIL = env_int("OFFERS_TRANSITION_AGE_UNTIL", 26, minimum=16)
+OFFERS_SCHOOL_LEAVING_MONTHS = env_int("OFFERS_SCHOOL_LEAVING_MONTHS", 6, minimum=1)
 # Every PDF made during a request: HTML larger than this is refused before rendering
 # (bounds the rendering time; the access report then offers printing and JSON instead).
 PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 1_000_000, minimum=10_000)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", include("bruecke.privacy.urls")),
     path("jobs/", include("bruecke.jobs.urls")),
     path("placement/", include("bruecke.placement.urls")),
+    path("offers/", include("bruecke.offers.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,11 @@ from tests import (
     expectations_exit,
     expectations_jobs,
     expectations_mobile_caseload,
+    expectations_offers_catalogue,
+    expectations_offers_groups,
+    expectations_offers_network_work,
+    expectations_offers_pathways,
+    expectations_offers_referrals,
     expectations_placement_catalogue,
     expectations_placement_employers,
     expectations_placement_links,
@@ -206,3 +211,8 @@ EXPECTATIONS |= expectations_placement_links.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_employers.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_pipeline.EXPECTATIONS
 EXPECTATIONS |= expectations_placement_matching.EXPECTATIONS
+EXPECTATIONS |= expectations_offers_catalogue.EXPECTATIONS
+EXPECTATIONS |= expectations_offers_referrals.EXPECTATIONS
+EXPECTATIONS |= expectations_offers_pathways.EXPECTATIONS
+EXPECTATIONS |= expectations_offers_groups.EXPECTATIONS
+EXPECTATIONS |= expectations_offers_network_work.EXPECTATIONS

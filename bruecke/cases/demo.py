@@ -52,11 +52,13 @@ from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose, 
 
 @transaction.atomic
 def seed_cases(demo: DemoNetwork) -> None:
+    from bruecke.offers.demo import seed_offers  # offers build on cases
     from bruecke.placement.demo import seed_placement  # placement builds on cases
 
     _seed_case(demo)
     _seed_tasks(demo)
     seed_placement(demo)
+    seed_offers(demo)
 
 
 def _seed_case(demo: DemoNetwork) -> None:

@@ -41,6 +41,10 @@ class Perm(StrEnum):
     WORK_ON_ASSIGNED_CASES = "work_on_assigned_cases"
     VIEW_PLACEMENT = "view_placement"  # employers, opportunities, matches, pipelines (read)
     MANAGE_PLACEMENT = "manage_placement"  # record employers, opportunities, pipeline steps, placements
+    # The network's offers (decision 0043): catalogue of measures and providers, group offers,
+    # trainings for partners, awareness events, cooperation partners; no personal data.
+    VIEW_OFFERS = "view_offers"
+    MANAGE_OFFERS = "manage_offers"  # record them for the own organisation; run group offers
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -51,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.EDIT_PARTICIPANTS,
             Perm.RECORD_CASE_WORK,
             Perm.VIEW_PLACEMENT,
+            Perm.VIEW_OFFERS,
+            Perm.MANAGE_OFFERS,
         }
     ),
     # docs/decisions/0037: works on the cases assigned to them, reads the team's otherwise.
@@ -61,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.WORK_ON_ASSIGNED_CASES,
             Perm.VIEW_PLACEMENT,
             Perm.MANAGE_PLACEMENT,
+            Perm.VIEW_OFFERS,
+            Perm.MANAGE_OFFERS,
         }
     ),
     Role.TEAM_LEAD: frozenset(
@@ -71,12 +79,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.RECORD_CASE_WORK,
             Perm.VIEW_PLACEMENT,
             Perm.MANAGE_PLACEMENT,
+            Perm.VIEW_OFFERS,
+            Perm.MANAGE_OFFERS,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_TEAM_CASELOADS,
             Perm.DELETE_CASES,
         }
     ),
-    Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES}),
+    Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES, Perm.VIEW_OFFERS}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT, Perm.MANAGE_BREACHES}),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK}),
 }
@@ -311,6 +321,50 @@ def placement_work_filter(user: User | AnonymousUser, *, write: bool = False) ->
     or Placement, both carrying organisation and team): the team's, like cases."""
     perm = Perm.MANAGE_PLACEMENT if write else Perm.VIEW_PERSONAL_DATA
     return personal_data_filter(user, team_field="team", perm=perm)
+
+
+def offers_filter(user: User | AnonymousUser, *, write: bool = False) -> Q:
+    """Which records of the network's offers `user` sees (a Q on a model with
+    `organisation`: providers, measures, group offers, trainings, events, cooperation
+    partners): every partner's of the own networks; only the own organisation's are
+    changed (`write`). They hold no personal data (decision 0043)."""
+    if write:
+        return Q(organisation_id__in=sorted(organisation_ids(user, Perm.MANAGE_OFFERS)))
+    return Q(organisation__network_id__in=sorted(network_ids(user, Perm.VIEW_OFFERS)))
+
+
+def offers_people_visible(user: User | AnonymousUser, organisation_id: int) -> bool:
+    """Contact persons and meeting notes of cooperation partners, and materials of
+    trainings, are seen only by the owning organisation's staff who record offers."""
+    return organisation_id in organisation_ids(user, Perm.MANAGE_OFFERS)
+
+
+def group_roster_filter(user: User | AnonymousUser, *, write: bool = False) -> Q:
+    """Whose group offers' enrolments and attendance `user` sees or records (a Q on
+    GroupOffer, which carries organisation and team): the team's, like cases; a group
+    offer without a team is the whole organisation's."""
+    perm = Perm.MANAGE_OFFERS if write else Perm.VIEW_PERSONAL_DATA
+    condition = Q(pk__in=[])
+    for m in memberships_with(user, perm):
+        if m.team_id and m.role in TEAM_NARROWED_ROLES:
+            condition |= Q(organisation_id=m.organisation_id) & (Q(team__isnull=True) | Q(team_id=m.team_id))
+        else:
+            condition |= Q(organisation_id=m.organisation_id)
+    return condition
+
+
+def case_record_filter(user: User | AnonymousUser, *, write: bool = False) -> Q:
+    """Records that hang on a case (referrals, pathways): seen with the case, recorded
+    by those who record case work on it (the case rule, incl. a placement officer's
+    assigned cases)."""
+    return Q(case_id__in=_case_scope(user, Perm.RECORD_CASE_WORK if write else Perm.VIEW_PERSONAL_DATA))
+
+
+def incoming_referral_filter(user: User | AnonymousUser) -> Q:
+    """Referrals sent to the user's organisation as a network partner (a Q on Referral):
+    seen and answered by its staff who record case work; the participant's name and the
+    summary only as far as the referral's handover allows (decision 0043)."""
+    return Q(to_organisation_id__in=sorted(organisation_ids(user, Perm.RECORD_CASE_WORK)))
 
 
 def task_filter(user: User | AnonymousUser, *, acting: bool = False) -> Q:

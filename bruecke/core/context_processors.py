@@ -76,6 +76,23 @@ NAV_ENTRIES = (
         ),
     ),
     NavEntry(
+        "measures",
+        "offers:measure_list",
+        _("Measures"),
+        Perm.VIEW_OFFERS,
+        ("offers:measure", "offers:provider", "offers:referral"),
+    ),
+    NavEntry(
+        "groups", "offers:group_list", _("Group offers"), Perm.VIEW_OFFERS, ("offers:group", "offers:session")
+    ),
+    NavEntry(
+        "network_work",
+        "offers:training_list",
+        _("Network work"),
+        Perm.VIEW_OFFERS,
+        ("offers:training", "offers:event", "offers:partner"),
+    ),
+    NavEntry(
         "network",
         "network:network_page",
         _("Network"),

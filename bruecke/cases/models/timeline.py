@@ -35,6 +35,11 @@ class EventKind(models.TextChoices):
     WORK_PERMIT = "work_permit", _("work-permission application")
     PLACEMENT = "placement", _("placement")
     CHECK_IN = "check_in", _("follow-up after the start")
+    REFERRAL = "referral", _("referral to a measure")
+    LANGUAGE = "language", _("German level")
+    RECOGNITION = "recognition", _("recognition of a qualification")
+    SCHOOL = "school", _("school")
+    ATTENDANCE = "attendance", _("group offer attendance")
 
 
 class CaseEvent(models.Model):

@@ -1,0 +1,1 @@
+"""The offers app's URLs, one module per area (joined in bruecke/offers/urls.py)."""
