@@ -9,6 +9,7 @@ personal data. `name_key` / `title_key` are folded forms used to catch duplicate
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import TimestampedModel
 from bruecke.network.models import Organisation
+from bruecke.placement.kldb import fold
 
 
 class ProviderKind(models.TextChoices):
@@ -93,6 +95,10 @@ class Provider(VersionedModel, TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = fold(self.name)
+        super().save(*args, **kwargs)
+
 
 class Measure(VersionedModel, TimestampedModel):
     organisation = models.ForeignKey(
@@ -138,6 +144,10 @@ class Measure(VersionedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title_key = fold(self.title)
+        super().save(*args, **kwargs)
 
 
 class MeasureStart(TimestampedModel):
