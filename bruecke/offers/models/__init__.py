@@ -9,6 +9,19 @@ from bruecke.offers.models.catalogue import (
     Provider,
     ProviderKind,
 )
+from bruecke.offers.models.network_work import (
+    AudienceKind,
+    AwarenessEvent,
+    CooperationContact,
+    CooperationMeeting,
+    CooperationPartner,
+    AwarenessKind,
+    MeetingKind,
+    PartnerKind,
+    Training,
+    TrainingAudience,
+    TrainingMaterial,
+)
 from bruecke.offers.models.referrals import (
     ALLOWED_NEXT,
     FINAL_STATUSES,
@@ -20,6 +33,17 @@ from bruecke.offers.models.referrals import (
 
 __all__ = [
     "ALLOWED_NEXT",
+    "AudienceKind",
+    "AwarenessEvent",
+    "CooperationContact",
+    "CooperationMeeting",
+    "CooperationPartner",
+    "AwarenessKind",
+    "MeetingKind",
+    "PartnerKind",
+    "Training",
+    "TrainingAudience",
+    "TrainingMaterial",
     "FINAL_STATUSES",
     "LANGUAGE_MEASURE_KINDS",
     "OPEN_STATUSES",
