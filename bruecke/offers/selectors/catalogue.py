@@ -56,8 +56,8 @@ def measure_list(user: AnyUser, filters: dict[str, Any], today: datetime.date) -
         queryset = queryset.filter(Q(places__icontains=town) | Q(provider__town__icontains=town))
     if filters.get("language"):
         queryset = queryset.filter(languages__icontains=filters["language"].strip())
-    if filters.get("q"):
-        queryset = queryset.filter(title_key__contains=fold(filters["q"]))
+    for word in fold(filters.get("q") or "").split():  # every word, in any order
+        queryset = queryset.filter(title_key__contains=word)
     if filters.get("provider"):
         queryset = queryset.filter(provider_id=filters["provider"].pk)
     return with_next_start(queryset.select_related("provider", "organisation"), today).order_by("title", "id")
@@ -71,6 +71,6 @@ def provider_list(user: AnyUser, filters: dict[str, Any]) -> QuerySet[Provider]:
         queryset = queryset.filter(kind=filters["kind"])
     if filters.get("town"):
         queryset = queryset.filter(town__icontains=filters["town"].strip())
-    if filters.get("q"):
-        queryset = queryset.filter(name_key__contains=fold(filters["q"]))
+    for word in fold(filters.get("q") or "").split():
+        queryset = queryset.filter(name_key__contains=word)
     return queryset.select_related("organisation", "partner").order_by("name", "id")
