@@ -180,7 +180,7 @@ def test_provider_near_duplicates_are_caught(
     )
     with pytest.raises(services.DuplicateEntry) as caught:
         services.provider_create(actor=persona("cm_a"), provider=provider)
-    assert [p.name for p in caught.value.existing] == ["Volkshochschule Rostock"]
+    assert [str(p) for p in caught.value.existing] == ["Volkshochschule Rostock"]
 
 
 def test_provider_same_name_in_another_town_or_network_is_no_duplicate(

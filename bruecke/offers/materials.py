@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from bruecke.core.uploads import check_content
 
@@ -41,7 +45,7 @@ INFLATED_BUDGET_BYTES = 200_000_000
 MAX_ENTRIES = 5_000
 
 
-def _refuse(message: str, code: str) -> ValidationError:
+def _refuse(message: StrOrPromise, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 

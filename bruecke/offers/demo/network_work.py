@@ -142,9 +142,10 @@ def seed(demo: DemoNetwork) -> None:
                 audience=audience,
             ),
         )
-    for kind, name, town, (contact, function), (meeting_kind, subject, days, agreed) in PARTNERS:
+    for partner_kind, name, town, (contact, function), (meeting_kind, subject, days, agreed) in PARTNERS:
         partner = model_create(
-            actor=actor, instance=CooperationPartner(organisation=owner, kind=kind, name=name, town=town)
+            actor=actor,
+            instance=CooperationPartner(organisation=owner, kind=partner_kind, name=name, town=town),
         )
         model_create(
             actor=actor, instance=CooperationContact(partner=partner, name=contact, function=function)

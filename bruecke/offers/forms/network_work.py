@@ -89,7 +89,7 @@ class TrainingForm(SubmitOnceMixin, ModelForm):
             if self.instance.pk
             else []
         )
-        empty = [{} for _row in range(EMPTY_AUDIENCE_ROWS)]
+        empty: list[dict[str, Any]] = [{} for _row in range(EMPTY_AUDIENCE_ROWS)]
         self.audience = AudienceFormSet(
             self.data if self.is_bound else None, prefix="audience", initial=[*stored, *empty]
         )
