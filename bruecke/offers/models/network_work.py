@@ -219,7 +219,7 @@ class CooperationContact(TimestampedModel):
 
 
 class MeetingKind(models.TextChoices):
-    MEETING = "meeting", _("meeting")
+    MEETING = "meeting", _("meeting with the partner")
     AGREEMENT = "agreement", _("agreement")
 
 
