@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from bruecke.core.submission import TOKEN_FIELD, purge_submission_tokens, save_o
 from bruecke.esf.exit_models import FollowUpAnswer
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Role
+from bruecke.offers.demo.network_work import DEMO_HANDOUT
 from tests import (
     test_breaches,
     test_cases,
@@ -133,6 +135,40 @@ FILLS: dict[str, Fill] = {
         "name": "Güstrow",
         "region": "Landkreis Rostock",
         "office": demo.teams["Rostock"].office_id,
+    },
+    "offers:event_create": lambda demo, page: {
+        "title": "Infoabend",
+        "kind": "information",
+        "held_on": _today(),
+        "audience": "20",
+    },
+    "offers:measure_create": lambda demo, page: {
+        "provider": page.context_forms[0].fields["provider"].queryset.first().pk,  # type: ignore[attr-defined]
+        "kind": "qualification",
+        "title": "Staplerschein",
+    },
+    "offers:measure_start_create": lambda demo, page: {"starts_on": "01.06.2030"},
+    "offers:partner_contact_create": lambda demo, page: {"name": "Ole Jensen"},
+    "offers:partner_create": lambda demo, page: {"kind": "company", "name": "Werft Warnemünde"},
+    "offers:partner_meeting_create": lambda demo, page: {
+        "held_on": _today(),
+        "kind": "meeting",
+        "subject": "Jahresgespräch",
+    },
+    "offers:provider_create": lambda demo, page: {
+        "kind": "other",
+        "name": "Bildungswerk Warnow",
+        "town": "Rostock",
+    },
+    "offers:training_create": lambda demo, page: {
+        "topic": "Aufenthaltsrecht",
+        "held_on": _today(),
+        "audience-0-kind": "jobcenter",
+        "audience-0-attendees": "4",
+    },
+    "offers:training_material_upload": lambda demo, page: {
+        "title": "Handout",
+        "upload": SimpleUploadedFile("handout.pdf", DEMO_HANDOUT, content_type="application/pdf"),
     },
     "participants:consent_create": lambda demo, page: test_consent._consent_data(demo),
     "participants:create": lambda demo, page: test_participants._intake(demo),
