@@ -9,6 +9,15 @@ from bruecke.offers.models.catalogue import (
     Provider,
     ProviderKind,
 )
+from bruecke.offers.models.pathways import (
+    CEFR_LEVELS,
+    AssessmentBasis,
+    CompensationMeasure,
+    CostsFundedBy,
+    LanguageAssessment,
+    RecognitionDecision,
+    RecognitionProcedure,
+)
 from bruecke.offers.models.referrals import (
     ALLOWED_NEXT,
     FINAL_STATUSES,
@@ -19,6 +28,13 @@ from bruecke.offers.models.referrals import (
 )
 
 __all__ = [
+    "CEFR_LEVELS",
+    "AssessmentBasis",
+    "CompensationMeasure",
+    "CostsFundedBy",
+    "LanguageAssessment",
+    "RecognitionDecision",
+    "RecognitionProcedure",
     "ALLOWED_NEXT",
     "FINAL_STATUSES",
     "LANGUAGE_MEASURE_KINDS",
