@@ -48,7 +48,7 @@ class RecognitionFields(ModelForm):
     reference_occupation = OccupationField(
         required=False,
         label=_("German reference occupation (KldB 2010 code)"),
-        help_text=_("Optional: the code of the reference occupation, for matching and figures."),
+        help_text=_("The code of the reference occupation, for matching and figures."),
     )
     costs = forms.DecimalField(
         label=_("costs (EUR)"),
