@@ -14,7 +14,6 @@ from tests.access_expectations_base import Expect
 from tests.expectations_cases import _case
 from tests.expectations_offers_base import CASE_READERS_A, CASE_WRITERS_A
 
-
 # Mohammed's case has jonas.krause (po_a) as its placement officer: the case rule for
 # recording (RECORD_CASE_WORK) includes a placement officer's assigned cases (decision 0043).
 WRITERS = {**CASE_WRITERS_A, "po_a": 200}

@@ -149,7 +149,12 @@ def test_the_form_records_the_level_and_returns_to_the_participant_page(
     person = mohammed(demo)
     response = login("cm_a").post(
         reverse("offers:language_create", args=[_case(demo).pk]),
-        {"level": "B2", "basis": "certificate", "exam_name": "telc Deutsch B2", "assessed_on": TODAY.strftime("%d.%m.%Y")},
+        {
+            "level": "B2",
+            "basis": "certificate",
+            "exam_name": "telc Deutsch B2",
+            "assessed_on": TODAY.strftime("%d.%m.%Y"),
+        },
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("participants:detail", args=[person.pk]))
@@ -177,7 +182,9 @@ def test_a_closed_case_takes_no_new_records(demo: DemoNetwork) -> None:
     assert closed is not None
     with pytest.raises(ValidationError):
         services.assessment_record(
-            actor=demo.users["cm_a"], case=closed, data={"level": "A2", "basis": "estimate", "assessed_on": TODAY}
+            actor=demo.users["cm_a"],
+            case=closed,
+            data={"level": "A2", "basis": "estimate", "assessed_on": TODAY},
         )
 
 
@@ -284,7 +291,11 @@ def test_a_decision_recorded_later_is_a_decision_on_the_timeline(demo: DemoNetwo
     procedure = services.recognition_create(
         actor=demo.users["cm_a"],
         case=_case(demo),
-        data={"qualification": "Bachelor Bauingenieurwesen", "country": "IQ", "authority": "Ingenieurkammer MV"},
+        data={
+            "qualification": "Bachelor Bauingenieurwesen",
+            "country": "IQ",
+            "authority": "Ingenieurkammer MV",
+        },
     )
     assert procedure.decision == RecognitionDecision.PENDING
     services.recognition_update(
@@ -331,9 +342,10 @@ def test_the_participant_page_shows_chart_table_and_courses_in_constant_queries(
         )
     with count_queries() as many:
         more = client.get(url)
-    assert more.content.decode().count('class="level-chart__point"') == LanguageAssessment.objects.filter(
-        participant=person
-    ).count()
+    assert (
+        more.content.decode().count('class="level-chart__point"')
+        == LanguageAssessment.objects.filter(participant=person).count()
+    )
     assert len(many) == len(few), (len(few), len(many))
 
 

@@ -72,10 +72,8 @@ def level_chart(readings: Sequence[tuple[datetime.date, str]]) -> Chart | None:
     span = (last - first).days
     points = []
     for on, level in usable:
-        if span == 0:
-            x = (LEFT + right_edge) / 2
-        else:
-            x = LEFT + (right_edge - LEFT) * (on - first).days / span
+        # A single day's readings sit in the middle.
+        x = LEFT + (right_edge - LEFT) * ((on - first).days / span if span else 0.5)
         points.append(Point(x=x, y=bottom_edge - CEFR_LEVELS.index(level) * step, level=level, on=on))
     return Chart(
         width=WIDTH,

@@ -60,7 +60,7 @@ def seed(demo: DemoNetwork) -> None:
             actor=manager,
             case=case,
             data={
-                "qualification": "Diplom in Krankenpflege (Staatliches Institut für Gesundheitsberufe Aleppo)",
+                "qualification": "Diplom in Krankenpflege (Institut für Gesundheitsberufe Aleppo)",
                 "country": "SY",
                 "reference_occupation": Occupation.objects.filter(code=NURSING).first(),
                 "reference_occupation_text": "Pflegefachfrau/Pflegefachmann",

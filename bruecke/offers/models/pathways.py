@@ -12,8 +12,8 @@ case's, kept for the access report and for figures without a join.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -177,7 +177,9 @@ class RecognitionProcedure(CaseRecord):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000000"))],
     )
-    funded_by = models.CharField(_("costs funded by"), max_length=10, choices=CostsFundedBy.choices, blank=True)
+    funded_by = models.CharField(
+        _("costs funded by"), max_length=10, choices=CostsFundedBy.choices, blank=True
+    )
     # Counselling notes may touch health or family circumstances: encrypted at rest.
     note = EncryptedTextField(_("note"), blank=True, max_length=2000)
 

@@ -18,7 +18,12 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Case
 from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.views_helpers import edit_page, model_data
-from bruecke.offers.forms.pathways import AssessmentEditForm, AssessmentForm, RecognitionEditForm, RecognitionForm
+from bruecke.offers.forms.pathways import (
+    AssessmentEditForm,
+    AssessmentForm,
+    RecognitionEditForm,
+    RecognitionForm,
+)
 from bruecke.offers.selectors import pathways as selectors
 from bruecke.offers.services import pathways as services
 from bruecke.participants.models import Participant
@@ -66,7 +71,7 @@ def language_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.assessment_update(
             actor=user, assessment=assessment, data=model_data(form), expected_version=form.loaded_version
         ),
-        success=lambda saved: _section_url(saved.participant_id),
+        success=lambda saved: _section_url(assessment.participant_id),
         title=_("Change the German level assessment"),
         template=FORM_TEMPLATE,
         context=_context(assessment.case),
