@@ -36,7 +36,9 @@ SECTION_QUERIES = {
     "placement": 12,  # pipeline entries, placements, missed check-ins, who may record
     "history": 11,
 }
-PARTICIPANT_PAGE_QUERIES = 22
+# +6 for "Sprache und Anerkennung": assessments, recognition procedures, German courses,
+# the case to record on, the cases whose records may be edited, one read-event INSERT.
+PARTICIPANT_PAGE_QUERIES = 28
 
 
 def _header(page: str) -> str:

@@ -45,6 +45,8 @@ KNOWN_EDIT_PAGES = {
     "offers:partner_edit",
     "offers:provider_edit",
     "offers:training_edit",
+    "offers:language_edit",
+    "offers:recognition_edit",
     "participants:edit",
     "placement:draft_publish",
     "placement:employer_contact_edit",

@@ -177,6 +177,16 @@ FILLS: dict[str, Fill] = {
         "issued_on": (datetime.date.today() - datetime.timedelta(days=30)).strftime("%d.%m.%Y"),
         "asylum_applied_on": (datetime.date.today() - datetime.timedelta(days=60)).strftime("%d.%m.%Y"),
     },
+    "offers:language_create": lambda demo, page: {
+        "level": "B2",
+        "basis": "estimate",
+        "assessed_on": _today(),
+    },
+    "offers:recognition_create": lambda demo, page: {
+        "qualification": "Diplom Elektrotechnik",
+        "country": "UA",
+        "authority": "IHK FOSA",
+    },
     "placement:application_create": _proposal,
     "placement:employer_activity_create": lambda demo, page: {"kind": "phone", "date": _today()},
     "placement:employer_contact_create": lambda demo, page: {"name": "Petra Lange", "function": "Personal"},

@@ -27,6 +27,7 @@ from bruecke.core.uploads import content_type_of
 from bruecke.core.views_helpers import edit_page, model_data, paginate, query_id, replay_redirect
 from bruecke.esf.selectors import entry_panel
 from bruecke.network.models import Organisation, Team
+from bruecke.offers.views.pathways import section_context as pathway_section
 from bruecke.participants import info_sheet as info
 from bruecke.participants import selectors, services
 from bruecke.participants.forms import (
@@ -238,6 +239,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and selectors.participants_visible_to(request.user, Perm.EDIT_PARTICIPANTS).filter(pk=pk).exists(),
         "today": today,
         "summary": summary_header(request.user, participant, today=today, statuses=statuses),
+        "pathways": pathway_section(request, participant),
     }
     return render(request, "participants/detail.html", context)
 

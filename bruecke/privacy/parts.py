@@ -39,6 +39,7 @@ from bruecke.cases.models import (
 from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
+from bruecke.offers.models import LanguageAssessment, RecognitionProcedure
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
 from bruecke.placement.models import Application, CheckIn, PermitRequest, Placement
 from bruecke.placement.models import Step as PipelineStep
@@ -329,6 +330,22 @@ CASE_PARTS = [
         to_case="placement__case_id",
         parent=("placement__start_date", gettext_lazy("placement started on")),
         order=("due_on", "pk"),
+    ),
+    Part(
+        "german_levels",
+        LanguageAssessment,
+        gettext_lazy("German level assessments"),
+        "participant",
+        to_case="case_id",
+        order=("assessed_on", "pk"),
+    ),
+    Part(
+        "recognition_procedures",
+        RecognitionProcedure,
+        gettext_lazy("Recognition procedures"),
+        "participant",
+        to_case="case_id",
+        order=("applied_on", "pk"),
     ),
     Part(
         "timeline",

@@ -9,7 +9,8 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue, network_work
+    from bruecke.offers.demo import catalogue, network_work, pathways
 
     catalogue.seed(demo)
     network_work.seed(demo)
+    pathways.seed(demo)

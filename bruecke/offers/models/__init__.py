@@ -22,6 +22,15 @@ from bruecke.offers.models.network_work import (
     TrainingAudience,
     TrainingMaterial,
 )
+from bruecke.offers.models.pathways import (
+    CEFR_LEVELS,
+    AssessmentBasis,
+    CompensationMeasure,
+    CostsFundedBy,
+    LanguageAssessment,
+    RecognitionDecision,
+    RecognitionProcedure,
+)
 from bruecke.offers.models.referrals import (
     ALLOWED_NEXT,
     FINAL_STATUSES,
@@ -33,15 +42,20 @@ from bruecke.offers.models.referrals import (
 
 __all__ = [
     "ALLOWED_NEXT",
+    "CEFR_LEVELS",
     "FINAL_STATUSES",
     "LANGUAGE_MEASURE_KINDS",
     "OPEN_STATUSES",
+    "AssessmentBasis",
     "AudienceKind",
     "AwarenessEvent",
     "AwarenessKind",
+    "CompensationMeasure",
     "CooperationContact",
     "CooperationMeeting",
     "CooperationPartner",
+    "CostsFundedBy",
+    "LanguageAssessment",
     "Measure",
     "MeasureKind",
     "MeasureStart",
@@ -49,6 +63,8 @@ __all__ = [
     "PartnerKind",
     "Provider",
     "ProviderKind",
+    "RecognitionDecision",
+    "RecognitionProcedure",
     "Referral",
     "ReferralStatus",
     "ReferralStep",

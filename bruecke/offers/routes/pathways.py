@@ -1,5 +1,14 @@
 """URLs of the offers app: the language, recognition and school pathways."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from bruecke.offers.views import pathways
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<int:case_pk>/language/new/", pathways.language_create, name="language_create"),
+    path("language/<int:pk>/edit/", pathways.language_edit, name="language_edit"),
+    path("language/<int:pk>/delete/", pathways.language_delete, name="language_delete"),
+    path("cases/<int:case_pk>/recognition/new/", pathways.recognition_create, name="recognition_create"),
+    path("recognition/<int:pk>/", pathways.recognition_detail, name="recognition_detail"),
+    path("recognition/<int:pk>/edit/", pathways.recognition_edit, name="recognition_edit"),
+]
