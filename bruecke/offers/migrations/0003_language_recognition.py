@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0013_offers_event_kinds"),
         ("network", "0003_record_version"),
-        ("offers", "0001_initial"),
+        ("offers", "0002_network_work"),
         ("participants", "0007_audit_labels"),
         ("placement", "0004_labels_and_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
