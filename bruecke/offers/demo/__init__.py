@@ -9,6 +9,7 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue
+    from bruecke.offers.demo import catalogue, groups
 
     catalogue.seed(demo)
+    groups.seed(demo)

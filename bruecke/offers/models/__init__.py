@@ -9,6 +9,14 @@ from bruecke.offers.models.catalogue import (
     Provider,
     ProviderKind,
 )
+from bruecke.offers.models.groups import (
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    GroupKind,
+    GroupOffer,
+    GroupSession,
+)
 from bruecke.offers.models.referrals import (
     ALLOWED_NEXT,
     FINAL_STATUSES,
@@ -22,6 +30,12 @@ __all__ = [
     "ALLOWED_NEXT",
     "FINAL_STATUSES",
     "LANGUAGE_MEASURE_KINDS",
+    "Attendance",
+    "AttendanceStatus",
+    "Enrolment",
+    "GroupKind",
+    "GroupOffer",
+    "GroupSession",
     "OPEN_STATUSES",
     "Measure",
     "MeasureKind",
