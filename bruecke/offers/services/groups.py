@@ -210,7 +210,7 @@ def attendance_save(
     locked.attendance_taken_at = locked.attendance_taken_at or now
     locked.version += 1
     locked.save(update_fields=["guests", "attendance_taken_at", "version", "updated_at"])
-    counts = {status: 0 for status in AttendanceStatus.values}
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
     for status in rows.values():
         counts[status] += 1
     return AttendanceResult(created=len(new), changed=len(changed), counts=counts)

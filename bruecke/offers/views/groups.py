@@ -56,7 +56,7 @@ def _offer_form(request: HttpRequest, organisation: Organisation, **kwargs: Any)
     form_class = GroupOfferEditForm if kwargs.get("instance") is not None else GroupOfferForm
     return form_class(
         request.POST or None,
-        teams=Team.objects.filter(organisation=organisation).order_by("name"),
+        teams=Team.objects.filter(network_id=organisation.network_id, is_active=True).order_by("name"),
         staff=access.personal_data_staff([organisation.pk], any_team=True),
         **kwargs,
     )
