@@ -23,7 +23,9 @@ pytestmark = pytest.mark.browser
 
 def _enrol_two_more(offer: GroupOffer) -> None:
     organisation = Organisation.objects.get(pk=offer.organisation_id)
-    team = Team.objects.get(pk=offer.team_id)
+    team = Team.objects.get(pk=offer.team_id or 0)
+    manager = offer.created_by
+    assert manager is not None
     for given in ("Dana", "Hiwa"):
         person = Participant.objects.create(
             organisation=organisation,
@@ -38,7 +40,7 @@ def _enrol_two_more(offer: GroupOffer) -> None:
             organisation=organisation,
             participant=person,
             team=team,
-            case_manager=offer.created_by,
+            case_manager=manager,
             opened_on=offer.starts_on,
         )
         Enrolment.objects.create(

@@ -58,7 +58,7 @@ class GroupOfferForm(SubmitOnceMixin, VersionedFormMixin, ModelForm):
         self.fields["trainer"].queryset = staff  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end cannot be before the start."))
@@ -91,7 +91,7 @@ class SessionForm(SubmitOnceMixin, ModelForm):
         widgets = {"date": DateInput(), "starts_at": TimeInput(), "ends_at": TimeInput()}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The end must be after the start."))
@@ -174,7 +174,7 @@ class AttendanceForm(VersionedFormMixin, Form):
         return rows
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for key in self.data:
             ident = key[len(ROW_PREFIX) :] if key.startswith(ROW_PREFIX) else None
             if ident is not None and not (ident.isascii() and ident.isdigit() and len(ident) < 19):
