@@ -38,6 +38,7 @@ KNOWN_EDIT_PAGES = {
     "network:office_edit",
     "network:organisation_edit",
     "network:site_edit",
+    "offers:group_edit",
     "network:staff_edit",
     "network:team_edit",
     "offers:event_edit",

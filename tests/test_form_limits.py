@@ -19,12 +19,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import translation
 
 import bruecke
+from bruecke.accounts.models import User
 from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import Case, CaseTransfer, Task
 from bruecke.core.forms import TEXT_MAX_LENGTH, text_limit
 from bruecke.esf.models import ExitRecord
 from bruecke.network.demo import DemoNetwork
-from bruecke.network.models import MobileSite
+from bruecke.network.models import MobileSite, Team
 from bruecke.offers.models import CooperationPartner, Measure, Provider, Training
 from bruecke.participants.forms import PartialDateField
 from bruecke.placement.models import Application, CheckIn, Employer, PermitRequest, Placement
@@ -89,6 +90,12 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         "measure": Measure.objects.filter(organisation=membership.organisation).first(),
         "training": Training.objects.filter(organisation=membership.organisation).first(),
         "partner": CooperationPartner.objects.filter(organisation=membership.organisation).first(),
+        # Group offer forms: the choices of teams, trainers and cases; an empty roster.
+        "teams": Team.objects.all(),
+        "staff": User.objects.all(),
+        "cases": Case.objects.all(),
+        "enrolments": [],
+        "current": {},
     }
     wanted = {}
     for klass in form_class.__mro__:

@@ -27,6 +27,7 @@ from bruecke.esf.exit_models import FollowUpAnswer
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Role
 from bruecke.offers.demo.network_work import DEMO_HANDOUT
+from bruecke.offers.models import Enrolment
 from tests import (
     test_breaches,
     test_cases,
@@ -65,6 +66,14 @@ def _open(demo: DemoNetwork, page: FormPage) -> dict[str, Any]:
     )
     Case.objects.filter(participant=participant).update(status=CaseStatus.CLOSED)
     return {}
+
+
+def _enrol(demo: DemoNetwork) -> dict[str, Any]:
+    """The matrix's participant is enrolled in the demo training: the enrolment goes so that
+    the form can enrol them again."""
+    Enrolment.objects.filter(participant=mohammed(demo)).delete()
+    case = Case.objects.get(participant=mohammed(demo))
+    return {"case": case.pk, "enrolled_on": _today()}
 
 
 def _mobile(demo: DemoNetwork, page: FormPage) -> dict[str, Any]:
@@ -170,6 +179,13 @@ FILLS: dict[str, Fill] = {
         "title": "Handout",
         "upload": SimpleUploadedFile("handout.pdf", DEMO_HANDOUT, content_type="application/pdf"),
     },
+    "offers:enrol": lambda demo, page: _enrol(demo),
+    "offers:group_create": lambda demo, page: {
+        "title": "Jobcafé",
+        "kind": "job_orientation",
+        "starts_on": _today(),
+    },
+    "offers:session_create": lambda demo, page: {"date": _today(), "starts_at": "10:00", "ends_at": "12:00"},
     "participants:consent_create": lambda demo, page: test_consent._consent_data(demo),
     "participants:create": lambda demo, page: test_participants._intake(demo),
     "participants:residence_create": lambda demo, page: {

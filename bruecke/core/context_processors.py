@@ -83,7 +83,11 @@ NAV_ENTRIES = (
         ("offers:measure", "offers:provider", "offers:referral"),
     ),
     NavEntry(
-        "groups", "offers:group_list", _("Group offers"), Perm.VIEW_OFFERS, ("offers:group", "offers:session")
+        "groups",
+        "offers:group_list",
+        _("Group offers"),
+        Perm.VIEW_OFFERS,
+        ("offers:group", "offers:session", "offers:enrol"),
     ),
     NavEntry(
         "network_work",

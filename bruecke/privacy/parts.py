@@ -39,7 +39,7 @@ from bruecke.cases.models import (
 from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
-from bruecke.offers.models import LanguageAssessment, RecognitionProcedure
+from bruecke.offers.models import Attendance, Enrolment, LanguageAssessment, RecognitionProcedure
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
 from bruecke.placement.models import Application, CheckIn, PermitRequest, Placement
 from bruecke.placement.models import Step as PipelineStep
@@ -346,6 +346,24 @@ CASE_PARTS = [
         "participant",
         to_case="case_id",
         order=("applied_on", "pk"),
+    ),
+    Part(
+        "group_enrolments",
+        Enrolment,
+        gettext_lazy("Enrolments in group offers"),
+        "participant",
+        to_case="case_id",
+        parent=("offer__title", gettext_lazy("group offer")),
+        order=("enrolled_on", "pk"),
+    ),
+    Part(
+        "group_attendance",
+        Attendance,
+        gettext_lazy("Attendance at group sessions"),
+        "enrolment__participant",
+        to_case="enrolment__case_id",
+        parent=("enrolment__offer__title", gettext_lazy("group offer")),
+        order=("session__date", "pk"),
     ),
     Part(
         "timeline",

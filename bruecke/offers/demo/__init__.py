@@ -9,8 +9,9 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue, network_work, pathways
+    from bruecke.offers.demo import catalogue, groups, network_work, pathways
 
     catalogue.seed(demo)
     network_work.seed(demo)
     pathways.seed(demo)
+    groups.seed(demo)

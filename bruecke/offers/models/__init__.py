@@ -9,6 +9,14 @@ from bruecke.offers.models.catalogue import (
     Provider,
     ProviderKind,
 )
+from bruecke.offers.models.groups import (
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    GroupKind,
+    GroupOffer,
+    GroupSession,
+)
 from bruecke.offers.models.network_work import (
     AudienceKind,
     AwarenessEvent,
@@ -47,6 +55,8 @@ __all__ = [
     "LANGUAGE_MEASURE_KINDS",
     "OPEN_STATUSES",
     "AssessmentBasis",
+    "Attendance",
+    "AttendanceStatus",
     "AudienceKind",
     "AwarenessEvent",
     "AwarenessKind",
@@ -55,6 +65,10 @@ __all__ = [
     "CooperationMeeting",
     "CooperationPartner",
     "CostsFundedBy",
+    "Enrolment",
+    "GroupKind",
+    "GroupOffer",
+    "GroupSession",
     "LanguageAssessment",
     "Measure",
     "MeasureKind",

@@ -10,6 +10,7 @@ from bruecke.accounts import demo as mfa_demo
 from bruecke.accounts.models import User
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
+from bruecke.offers.demo import seed_offers
 from bruecke.participants import demo as participants_demo
 from bruecke.placement.demo import day as placement_day
 from bruecke.privacy import demo as privacy_demo
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         reminders_demo.seed_expiring_document(demo)
         # A fuller placement day than the fixed demo the tests use (cases for every team).
         placement_day.seed_day(demo)
+        # Group offers enrol the cases the placement day opened (the demo is idempotent).
+        seed_offers(demo)
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")
