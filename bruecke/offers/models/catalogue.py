@@ -14,6 +14,7 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bruecke.core.locking import VersionedModel
 from bruecke.core.models import TimestampedModel
@@ -40,7 +41,7 @@ class MeasureKind(models.TextChoices):
     INTEGRATION_COURSE = "integration_course", _("integration course")
     LANGUAGE_COURSE = "language_course", _("general language course")
     JOB_LANGUAGE_COURSE = "job_language_course", _("job-related language course (Berufssprachkurs)")
-    QUALIFICATION = "qualification", _("qualification")
+    QUALIFICATION = "qualification", pgettext_lazy("kind of measure", "qualification")
     RECOGNITION = "recognition", _("recognition counselling")
     LEGAL_AID = "legal_aid", _("legal aid")
     CAREER_ORIENTATION = "career_orientation", _("career orientation")
