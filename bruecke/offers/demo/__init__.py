@@ -9,6 +9,7 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue
+    from bruecke.offers.demo import catalogue, school
 
     catalogue.seed(demo)
+    school.seed(demo)

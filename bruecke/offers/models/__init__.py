@@ -17,12 +17,23 @@ from bruecke.offers.models.referrals import (
     ReferralStatus,
     ReferralStep,
 )
+from bruecke.offers.models.school import (
+    EnrolmentStatus,
+    FollowOn,
+    LeavingCertificate,
+    SchoolRecord,
+    SchoolType,
+    TransitionRecord,
+)
 
 __all__ = [
     "ALLOWED_NEXT",
     "FINAL_STATUSES",
     "LANGUAGE_MEASURE_KINDS",
     "OPEN_STATUSES",
+    "EnrolmentStatus",
+    "FollowOn",
+    "LeavingCertificate",
     "Measure",
     "MeasureKind",
     "MeasureStart",
@@ -31,4 +42,7 @@ __all__ = [
     "Referral",
     "ReferralStatus",
     "ReferralStep",
+    "SchoolRecord",
+    "SchoolType",
+    "TransitionRecord",
 ]
