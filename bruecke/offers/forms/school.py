@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.cases.models import Case
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
+from bruecke.core.submission import SubmitOnceMixin
 from bruecke.network.forms import DateInput
 from bruecke.offers.models import SchoolRecord, TransitionRecord
 from bruecke.offers.services.school import TRANSITION_FIELDS
@@ -54,6 +55,10 @@ class SchoolRecordForm(VersionedFormMixin, ModelForm):
         self.instance.team_id = case.team_id
         grade = self.fields["grade"]
         grade.widget.attrs.update({"min": 1, "max": 13})
+
+
+class SchoolRecordCreateForm(SubmitOnceMixin, SchoolRecordForm):
+    """A new school record: one save per rendering of the form (decision 0022)."""
 
 
 class TransitionRecordForm(VersionedFormMixin, ModelForm):

@@ -19,7 +19,7 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read_all
 from bruecke.core.views_helpers import PAGE_SIZE, edit_page, model_data, paginate
-from bruecke.offers.forms.school import SchoolRecordForm, TransitionRecordForm
+from bruecke.offers.forms.school import SchoolRecordCreateForm, SchoolRecordForm, TransitionRecordForm
 from bruecke.offers.models import SchoolRecord
 from bruecke.offers.selectors import school as selectors
 from bruecke.offers.services import school as services
@@ -44,7 +44,7 @@ def school_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = selectors.case_for_school(request.user, case_pk)
     if selectors.school_record_of(request.user, case) is not None:
         return redirect("offers:school_edit", case_pk=case.pk)
-    form = SchoolRecordForm(request.POST or None, case=case)
+    form = SchoolRecordCreateForm(request.POST or None, case=case)
     return edit_page(
         request,
         form=form,
