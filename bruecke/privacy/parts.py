@@ -40,6 +40,7 @@ from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
+from bruecke.offers.models import SchoolRecord, TransitionRecord
 from bruecke.placement.models import Application, CheckIn, PermitRequest, Placement
 from bruecke.placement.models import Step as PipelineStep
 from bruecke.privacy.records import JSON, Formatter, Reader, plain
@@ -338,6 +339,22 @@ CASE_PARTS = [
         to_case="case_id",
         skip=("object_type", "object_id", "details"),
         order=("occurred_on", "pk"),
+    ),
+    Part(
+        "school",
+        SchoolRecord,
+        gettext_lazy("School"),
+        "participant",
+        to_case="case_id",
+        single=True,
+    ),
+    Part(
+        "school_to_work",
+        TransitionRecord,
+        gettext_lazy("From school to work"),
+        "participant",
+        to_case="case_id",
+        single=True,
     ),
 ]
 
