@@ -40,6 +40,8 @@ KNOWN_EDIT_PAGES = {
     "network:site_edit",
     "network:staff_edit",
     "network:team_edit",
+    "offers:school_edit",
+    "offers:transition_edit",
     "participants:edit",
     "placement:draft_publish",
     "placement:employer_contact_edit",

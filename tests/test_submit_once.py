@@ -134,6 +134,12 @@ FILLS: dict[str, Fill] = {
         "region": "Landkreis Rostock",
         "office": demo.teams["Rostock"].office_id,
     },
+    # The matrix's case is an adult's: school above school age needs its reason.
+    "offers:school_create": lambda demo, page: {
+        "status": "not_enrolled",
+        "status_on": _today(),
+        "above_age_reason": "Berufsschule während der Ausbildung",
+    },
     "participants:consent_create": lambda demo, page: test_consent._consent_data(demo),
     "participants:create": lambda demo, page: test_participants._intake(demo),
     "participants:residence_create": lambda demo, page: {

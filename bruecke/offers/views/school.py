@@ -42,7 +42,8 @@ def _context(case: Case) -> dict[str, Any]:
 @login_required
 def school_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = selectors.case_for_school(request.user, case_pk)
-    if selectors.school_record_of(request.user, case) is not None:
+    # A repeated POST of a saved form is answered by edit_page (same target as the first).
+    if request.method == "GET" and selectors.school_record_of(request.user, case) is not None:
         return redirect("offers:school_edit", case_pk=case.pk)
     form = SchoolRecordCreateForm(request.POST or None, case=case)
     return edit_page(
