@@ -136,12 +136,12 @@ def test_a_year_only_birth_date_is_school_age_if_it_could_be() -> None:
 
 
 def test_a_placeholder_01_01_counts_as_year_only() -> None:
-    class Person:
-        birth_year, birth_month, birth_day, birth_date_is_placeholder = 2008, 1, 1, True
+    from bruecke.participants.models import Participant
 
-    assert Birth.of(Person()) == Birth(2008)
-    Person.birth_date_is_placeholder = False
-    assert Birth.of(Person()) == Birth(2008, 1, 1)
+    person = Participant(birth_year=2008, birth_month=1, birth_day=1, birth_date_is_placeholder=True)
+    assert Birth.of(person) == Birth(2008)
+    person.birth_date_is_placeholder = False
+    assert Birth.of(person) == Birth(2008, 1, 1)
 
 
 def test_born_on_29_february() -> None:

@@ -8,6 +8,7 @@ school record keeps `Participant.schooling_status` in step (offers.services.scho
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -121,7 +122,7 @@ class SchoolRecord(VersionedModel, OrganisationScopedModel):
     def clean(self) -> None:
         from bruecke.offers import school_age
 
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         today = datetime.date.today()
         if self.status_on and self.status_on > today:
             errors.setdefault("status_on", []).append(_("The date cannot be in the future."))
@@ -195,7 +196,7 @@ class TransitionRecord(VersionedModel, OrganisationScopedModel):
         return str(self.get_follow_on_display())
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         today = datetime.date.today()
         for name in ("certificate_on", "career_orientation_on", "apprenticeship_search_on"):
             value = getattr(self, name)
