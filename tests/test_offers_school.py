@@ -497,3 +497,22 @@ def test_school_figures(demo: DemoNetwork) -> None:
     assert follow.get("eq", 0) == follow_before.get("eq", 0) + 1
     assert follow.get("none", 0) >= 1  # Dawit
     assert transitions_by_follow_on([partner.pk], demo.teams["Greifswald"].pk) == {}
+
+
+def test_a_second_school_record_for_the_same_case_is_refused(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    """Two tabs: the second new-record form (its own token) finds the case already has one."""
+    case = _new_case(demo, _years_ago(12))
+    client = login("cm_a")
+    assert client.post(reverse("offers:school_create", args=[case.pk]), _enrol()).status_code == 302
+    response = client.post(
+        reverse("offers:school_create", args=[case.pk]), _enrol(school_name="Zweite Schule")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert SchoolRecord.objects.filter(case=case).count() == 1
+    assert SchoolRecord.objects.get(case=case).school_name == "Regionale Schule Evershagen"
+    # Opening the new-record page again leads to the existing record.
+    opened = client.get(reverse("offers:school_create", args=[case.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("offers:school_edit", args=[case.pk])
