@@ -15,6 +15,7 @@ from bruecke.cases.selectors.caseload import MY_CASES_PER_PAGE, STALE_ON_DASHBOA
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
+from bruecke.participants.models import Participant
 from tests.test_mobile_caseload import TODAY, _bulk_cases, _open_case
 
 DASHBOARD = reverse("core:dashboard")
@@ -182,6 +183,8 @@ def test_dashboard_query_count_does_not_grow_with_cases(
             for case in cases
         )
         Case.objects.filter(pk__in=[case.pk for case in cases]).update(placement_officer=demo.users["po_a"])
+        # The school section: school-age participants, half of them leaving school soon.
+        _school_age_with_leavers(cases)
         for key, client in (
             ("cm_a", login("cm_a")),
             ("team_lead", login("team_lead")),
@@ -193,3 +196,27 @@ def test_dashboard_query_count_does_not_grow_with_cases(
     assert counts["cm_a"][0] == counts["cm_a"][1]
     assert counts["team_lead"][0] == counts["team_lead"][1]
     assert counts["po_a"][0] == counts["po_a"][1]
+
+
+def _school_age_with_leavers(cases: list[Case]) -> None:
+    """Makes the participants 16 and gives every second case an enrolled school record
+    that ends next month (both school lists of the start page grow with the batch)."""
+    from bruecke.offers.models import EnrolmentStatus, SchoolRecord
+
+    Participant.objects.filter(pk__in=[case.participant_id for case in cases]).update(
+        birth_year=TODAY.year - 16
+    )
+    SchoolRecord.objects.bulk_create(
+        SchoolRecord(
+            organisation=case.organisation,
+            case=case,
+            participant_id=case.participant_id,
+            team_id=case.team_id,
+            status=EnrolmentStatus.ENROLLED,
+            status_on=TODAY - datetime.timedelta(days=100),
+            school_name="Schule",
+            expected_leaving_on=TODAY + datetime.timedelta(days=30),
+            created_by=case.case_manager,
+        )
+        for case in cases[::2]
+    )

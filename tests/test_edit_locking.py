@@ -48,6 +48,8 @@ KNOWN_EDIT_PAGES = {
     "offers:training_edit",
     "offers:language_edit",
     "offers:recognition_edit",
+    "offers:school_edit",
+    "offers:transition_edit",
     "participants:edit",
     "placement:draft_publish",
     "placement:employer_contact_edit",

@@ -186,6 +186,12 @@ FILLS: dict[str, Fill] = {
         "starts_on": _today(),
     },
     "offers:session_create": lambda demo, page: {"date": _today(), "starts_at": "10:00", "ends_at": "12:00"},
+    # The matrix's case is an adult's: school above school age needs its reason.
+    "offers:school_create": lambda demo, page: {
+        "status": "not_enrolled",
+        "status_on": _today(),
+        "above_age_reason": "Berufsschule während der Ausbildung",
+    },
     "participants:consent_create": lambda demo, page: test_consent._consent_data(demo),
     "participants:create": lambda demo, page: test_participants._intake(demo),
     "participants:residence_create": lambda demo, page: {

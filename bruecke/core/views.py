@@ -46,6 +46,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         shown += _team_lead(user, today, context)
     if access.has_perm(user, Perm.MANAGE_PLACEMENT):
         shown += _placement(user, today, context, team=context["is_team_lead"])
+    if access.has_perm(user, Perm.RECORD_CASE_WORK):
+        from bruecke.offers.selectors.dashboard_school import dashboard_school
+
+        shown += dashboard_school(user, today, context)
     if access.has_perm(user, Perm.MANAGE_BREACHES):
         from bruecke.privacy.selectors import open_breaches
 

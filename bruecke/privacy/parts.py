@@ -39,7 +39,14 @@ from bruecke.cases.models import (
 from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
-from bruecke.offers.models import Attendance, Enrolment, LanguageAssessment, RecognitionProcedure
+from bruecke.offers.models import (
+    Attendance,
+    Enrolment,
+    LanguageAssessment,
+    RecognitionProcedure,
+    SchoolRecord,
+    TransitionRecord,
+)
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
 from bruecke.placement.models import Application, CheckIn, PermitRequest, Placement
 from bruecke.placement.models import Step as PipelineStep
@@ -373,6 +380,22 @@ CASE_PARTS = [
         to_case="case_id",
         skip=("object_type", "object_id", "details"),
         order=("occurred_on", "pk"),
+    ),
+    Part(
+        "school",
+        SchoolRecord,
+        gettext_lazy("School"),
+        "participant",
+        to_case="case_id",
+        single=True,
+    ),
+    Part(
+        "school_to_work",
+        TransitionRecord,
+        gettext_lazy("From school to work"),
+        "participant",
+        to_case="case_id",
+        single=True,
     ),
 ]
 

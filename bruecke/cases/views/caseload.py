@@ -12,6 +12,7 @@ from bruecke.cases.forms.caseload import CaseloadFilterForm
 from bruecke.cases.selectors import caseload as selectors
 from bruecke.core import access
 from bruecke.core.access import Perm
+from bruecke.core.audit import audit_read_all
 from bruecke.core.views_helpers import paginate
 
 
@@ -75,5 +76,7 @@ def caseload_stale(request: HttpRequest, staff_pk: int) -> HttpResponse:
     staff = access.get_or_404(selectors.caseload_staff(request.user), pk=staff_pk)
     form, weeks = _filter(request)
     page = paginate(request, selectors.stale_cases_of(request.user, staff, weeks, datetime.date.today()))
+    if page.object_list:  # the rows name participants: a read event each (decision 0021)
+        audit_read_all(actor=request.user, objs=page.object_list)  # type: ignore[arg-type]
     context = {"form": form, "weeks": weeks, "staff": staff, "page": page, "query": f"weeks={weeks}"}
     return render(request, "cases/caseload_stale.html", context)

@@ -9,9 +9,10 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue, groups, network_work, pathways
+    from bruecke.offers.demo import catalogue, groups, network_work, pathways, school
 
     catalogue.seed(demo)
     network_work.seed(demo)
     pathways.seed(demo)
+    school.seed(demo)
     groups.seed(demo)

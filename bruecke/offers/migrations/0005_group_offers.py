@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0013_offers_event_kinds"),
         ("network", "0003_record_version"),
-        ("offers", "0003_language_recognition"),
+        ("offers", "0004_school"),
         ("participants", "0007_audit_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

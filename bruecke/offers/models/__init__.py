@@ -47,6 +47,14 @@ from bruecke.offers.models.referrals import (
     ReferralStatus,
     ReferralStep,
 )
+from bruecke.offers.models.school import (
+    EnrolmentStatus,
+    FollowOn,
+    LeavingCertificate,
+    SchoolRecord,
+    SchoolType,
+    TransitionRecord,
+)
 
 __all__ = [
     "ALLOWED_NEXT",
@@ -66,10 +74,13 @@ __all__ = [
     "CooperationPartner",
     "CostsFundedBy",
     "Enrolment",
+    "EnrolmentStatus",
+    "FollowOn",
     "GroupKind",
     "GroupOffer",
     "GroupSession",
     "LanguageAssessment",
+    "LeavingCertificate",
     "Measure",
     "MeasureKind",
     "MeasureStart",
@@ -82,7 +93,10 @@ __all__ = [
     "Referral",
     "ReferralStatus",
     "ReferralStep",
+    "SchoolRecord",
+    "SchoolType",
     "Training",
     "TrainingAudience",
     "TrainingMaterial",
+    "TransitionRecord",
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bruecke.offers.views import pathways
+from bruecke.offers.views import pathways, school
 
 urlpatterns: list[URLPattern] = [
     path("cases/<int:case_pk>/language/new/", pathways.language_create, name="language_create"),
@@ -11,4 +11,9 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:case_pk>/recognition/new/", pathways.recognition_create, name="recognition_create"),
     path("recognition/<int:pk>/", pathways.recognition_detail, name="recognition_detail"),
     path("recognition/<int:pk>/edit/", pathways.recognition_edit, name="recognition_edit"),
+    # The school pathway (school record and school-to-work transition of a case).
+    path("school/", school.school_overview, name="school_overview"),
+    path("cases/<int:case_pk>/school/new/", school.school_create, name="school_create"),
+    path("cases/<int:case_pk>/school/", school.school_edit, name="school_edit"),
+    path("cases/<int:case_pk>/transition/", school.transition_edit, name="transition_edit"),
 ]
