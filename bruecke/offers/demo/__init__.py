@@ -9,6 +9,7 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue
+    from bruecke.offers.demo import catalogue, referrals
 
     catalogue.seed(demo)
+    referrals.seed(demo)
