@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from bruecke.cases.models import Case
+from bruecke.cases.models import Case, CaseStatus
 from bruecke.cases.services import cases as case_services
 from bruecke.network.demo import DemoNetwork
 from bruecke.offers.models import Measure, Referral, ReferralStatus
@@ -30,7 +30,7 @@ def _measure(demo: DemoNetwork, title: str) -> Measure | None:
 
 def seed(demo: DemoNetwork) -> None:
     case = Case.objects.filter(
-        participant__family_name="Al-Hassan", organisation=demo.partners["A"], status="open"
+        participant__family_name="Al-Hassan", organisation=demo.partners["A"], status=CaseStatus.ACTIVE
     ).first()
     if case is None or Referral.objects.filter(case=case).exists():
         return

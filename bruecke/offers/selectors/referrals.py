@@ -12,6 +12,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Case as CaseRecord
 from bruecke.cases.models import CaseStatus
 from bruecke.core import access
+from bruecke.core.access import Perm
 from bruecke.offers.models import OPEN_STATUSES, Measure, Referral, ReferralStatus, ReferralStep
 from bruecke.participants.models import Consent, ConsentPurpose
 
@@ -49,12 +50,12 @@ def may_refer(user: AnyUser, case: CaseRecord) -> bool:
     """Whether `user` refers from this case (records case work on it, case open)."""
     if case.status == CaseStatus.CLOSED:
         return False
-    return CaseRecord.objects.filter(access.case_record_filter(user, write=True) & Q(pk=case.pk)).exists()
+    return CaseRecord.objects.filter(access.case_filter(user, Perm.RECORD_CASE_WORK) & Q(pk=case.pk)).exists()
 
 
 def case_for_referral(user: AnyUser, pk: object) -> CaseRecord:
     """The case a new referral hangs on: recorded by the user, else 404."""
-    queryset = CaseRecord.objects.filter(access.case_record_filter(user, write=True)).select_related(
+    queryset = CaseRecord.objects.filter(access.case_filter(user, Perm.RECORD_CASE_WORK)).select_related(
         "participant"
     )
     case = access.get_or_404(queryset, pk=pk)

@@ -22,6 +22,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus, EventKind
 from bruecke.cases.services.timeline import record_event
 from bruecke.core import access
+from bruecke.core.access import Perm
 from bruecke.core.audit import audit_record
 from bruecke.core.locking import check_version
 from bruecke.core.models import AuditAction
@@ -154,7 +155,7 @@ def _record_step(
 
 
 def _require_case(actor: User, case: Case) -> Case:
-    scoped = Case.objects.filter(access.case_record_filter(actor, write=True) & Q(pk=case.pk))
+    scoped = Case.objects.filter(access.case_filter(actor, Perm.RECORD_CASE_WORK) & Q(pk=case.pk))
     current = scoped.select_for_update().first()
     if current is None:
         raise Http404
