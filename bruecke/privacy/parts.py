@@ -39,6 +39,7 @@ from bruecke.cases.models import (
 from bruecke.cases.topics import DEFAULT_TOPICS
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp
 from bruecke.esf.models import EntryRecord
+from bruecke.offers.models import Referral, ReferralStep
 from bruecke.participants.models import LANGUAGE_CHOICES, Consent, NameVariant, Participant, ResidenceStatus
 from bruecke.placement.models import Application, CheckIn, PermitRequest, Placement
 from bruecke.placement.models import Step as PipelineStep
@@ -329,6 +330,23 @@ CASE_PARTS = [
         to_case="placement__case_id",
         parent=("placement__start_date", gettext_lazy("placement started on")),
         order=("due_on", "pk"),
+    ),
+    Part(
+        "referrals",
+        Referral,
+        gettext_lazy("Referrals to measures"),
+        "participant",
+        to_case="case_id",
+        order=("status_on", "pk"),
+    ),
+    Part(
+        "referral_steps",
+        ReferralStep,
+        gettext_lazy("Steps of the referrals"),
+        "referral__participant",
+        to_case="referral__case_id",
+        parent=("referral__measure__title", gettext_lazy("measure")),
+        order=("occurred_on", "pk"),
     ),
     Part(
         "timeline",
