@@ -17,12 +17,9 @@ INCOMING_READERS = {ANON: LOGIN_REDIRECT, "cm_a": 200, "cm_b": 200, "team_lead":
 
 def _case_referral(demo: DemoNetwork) -> Referral:
     """The demo's open, overdue referral of Mohammed Al-Hassan."""
-    return (
-        Referral.objects.filter(case__participant__family_name="Al-Hassan", organisation=demo.partners["A"])
-        .exclude(status__in=["completed", "dropped_out", "rejected"])
-        .order_by("feedback_due_on", "pk")
-        .first()
-    )  # type: ignore[return-value]
+    return Referral.objects.filter(
+        case__participant__family_name="Al-Hassan", organisation=demo.partners["A"], status="referred"
+    ).earliest("pk")
 
 
 def _partner_referral(demo: DemoNetwork) -> Referral:

@@ -25,6 +25,7 @@ from bruecke.core.forms import TEXT_MAX_LENGTH, text_limit
 from bruecke.esf.models import ExitRecord
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite
+from bruecke.offers.models import Referral
 from bruecke.participants.forms import PartialDateField
 from bruecke.placement.models import Application, CheckIn, Employer, PermitRequest, Placement
 
@@ -82,6 +83,8 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         "placement": Placement.objects.filter(organisation=membership.organisation).first(),
         "check_in": CheckIn.objects.first(),
         "choices": [("open", "open"), ("closed", "closed")],
+        # Offers forms: the demo's open referral of partner A (the next statuses offered).
+        "referral": Referral.objects.filter(organisation=membership.organisation, status="referred").first(),
     }
     wanted = {}
     for klass in form_class.__mro__:

@@ -50,7 +50,9 @@ def anna(persona: Callable[[str], User]) -> User:
     return persona("cm_a")
 
 
-def _measure(demo: DemoNetwork, *, partner: str | None = None, kind: str = MeasureKind.QUALIFICATION) -> Measure:
+def _measure(
+    demo: DemoNetwork, *, partner: str | None = None, kind: str = MeasureKind.QUALIFICATION
+) -> Measure:
     owner = demo.partners["A"]
     provider = Provider.objects.create(
         organisation=owner,
@@ -151,9 +153,7 @@ def test_every_move_follows_allowed_next(demo: DemoNetwork, anna: User, case: Ca
             moved = services.referral_step(actor=anna, referral=referral, status=target, on=TODAY)
             assert moved.status == target and moved.status_on == TODAY
             assert ReferralStep.objects.filter(referral=referral).count() == steps + 1
-            assert (
-                CaseEvent.objects.filter(case=case, kind=EventKind.REFERRAL).count() == events + 1
-            )
+            assert CaseEvent.objects.filter(case=case, kind=EventKind.REFERRAL).count() == events + 1
         else:
             with pytest.raises(ValidationError) as error:
                 services.referral_step(actor=anna, referral=referral, status=target, on=TODAY)
@@ -166,7 +166,7 @@ def test_every_move_follows_allowed_next(demo: DemoNetwork, anna: User, case: Ca
 def test_final_statuses_have_no_successor_and_an_unknown_status_is_refused(
     demo: DemoNetwork, anna: User, case: Case
 ) -> None:
-    assert FINAL_STATUSES == {S.COMPLETED, S.DROPPED_OUT, S.REJECTED}
+    assert {S.COMPLETED, S.DROPPED_OUT, S.REJECTED} == FINAL_STATUSES
     referral = _refer(anna, case, _measure(demo))
     with pytest.raises(ValidationError) as error:
         services.referral_step(actor=anna, referral=referral, status="teleported", on=TODAY)
@@ -227,7 +227,9 @@ def test_planned_dates_may_lie_ahead_but_the_end_not_before_the_start(
 def test_an_outdated_version_is_a_conflict(demo: DemoNetwork, anna: User, case: Case) -> None:
     referral = _refer(anna, case, _measure(demo), on=TODAY - DAY)
     loaded = referral.version
-    services.referral_step(actor=anna, referral=referral, status=S.ACCEPTED, on=TODAY, expected_version=loaded)
+    services.referral_step(
+        actor=anna, referral=referral, status=S.ACCEPTED, on=TODAY, expected_version=loaded
+    )
     with pytest.raises(EditConflict):
         services.referral_step(
             actor=anna, referral=referral, status=S.STARTED, on=TODAY, expected_version=loaded
@@ -314,7 +316,9 @@ def test_the_form_offers_the_summary_only_under_consent(
     client = login("cm_a")
     assert 'name="summary"' not in client.get(url).content.decode()
     measure = _measure(demo, partner="B")
-    response = client.post(url, {"measure": measure.pk, "status": "referred", "on": f"{TODAY:%d.%m.%Y}", "summary": "x"})
+    response = client.post(
+        url, {"measure": measure.pk, "status": "referred", "on": f"{TODAY:%d.%m.%Y}", "summary": "x"}
+    )
     assert response.status_code == 400
     assert "consented" in response.content.decode() or "zugestimmt" in response.content.decode()
     assert not Referral.objects.filter(case=case, measure__provider__partner__isnull=False).exists()
@@ -355,7 +359,9 @@ def test_a_suggestion_does_not_reach_the_partner(
     demo: DemoNetwork, anna: User, case: Case, login: Callable[[str], Client]
 ) -> None:
     referral = _refer(anna, case, _measure(demo, partner="B"), status=S.SUGGESTED)
-    assert login("cm_b").get(reverse("offers:referral_incoming_detail", args=[referral.pk])).status_code == 404
+    assert (
+        login("cm_b").get(reverse("offers:referral_incoming_detail", args=[referral.pk])).status_code == 404
+    )
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -376,7 +382,9 @@ def test_refer_from_the_case_page_and_record_steps(
     referral = Referral.objects.get(case=case, measure=measure)
     step_url = reverse("offers:referral_step", args=[referral.pk])
     # Bad input: an impossible jump, shown beside the field, nothing saved.
-    bad = client.post(step_url, {"status": "completed", "on": f"{TODAY:%d.%m.%Y}", "version": referral.version})
+    bad = client.post(
+        step_url, {"status": "completed", "on": f"{TODAY:%d.%m.%Y}", "version": referral.version}
+    )
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == S.REFERRED
     ok = client.post(step_url, {"status": "accepted", "on": f"{TODAY:%d.%m.%Y}", "version": referral.version})
@@ -489,10 +497,17 @@ def test_the_timeline_shows_the_referral_steps(
 
 
 def test_figures_by_type_and_outcome(demo: DemoNetwork, anna: User, case: Case) -> None:
-    from bruecke.offers.selectors.referral_figures import OPEN, referrals_by_kind, referrals_by_kind_and_outcome
+    from bruecke.offers.selectors.referral_figures import (
+        OPEN,
+        referrals_by_kind,
+        referrals_by_kind_and_outcome,
+    )
 
     Referral.objects.all().delete()
-    legal, course = _measure(demo, kind=MeasureKind.LEGAL_AID), _measure(demo, kind=MeasureKind.LANGUAGE_COURSE)
+    legal, course = (
+        _measure(demo, kind=MeasureKind.LEGAL_AID),
+        _measure(demo, kind=MeasureKind.LANGUAGE_COURSE),
+    )
     on = TODAY - 10 * DAY
     _refer(anna, case, legal, on=on)
     _at(_refer(anna, case, legal, on=on), S.COMPLETED, TODAY)

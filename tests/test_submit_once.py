@@ -25,6 +25,7 @@ from bruecke.core.submission import TOKEN_FIELD, purge_submission_tokens, save_o
 from bruecke.esf.exit_models import FollowUpAnswer
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Role
+from bruecke.offers.models import Measure
 from tests import (
     test_breaches,
     test_cases,
@@ -133,6 +134,12 @@ FILLS: dict[str, Fill] = {
         "name": "Güstrow",
         "region": "Landkreis Rostock",
         "office": demo.teams["Rostock"].office_id,
+    },
+    "offers:referral_create": lambda demo, page: {
+        "measure": Measure.objects.filter(organisation=demo.partners["A"], provider__partner__isnull=True)
+        .order_by("pk")
+        .first()
+        .pk  # type: ignore[union-attr]
     },
     "participants:consent_create": lambda demo, page: test_consent._consent_data(demo),
     "participants:create": lambda demo, page: test_participants._intake(demo),

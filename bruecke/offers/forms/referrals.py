@@ -33,7 +33,10 @@ class ReferralCreateForm(SubmitOnceMixin, Form):
     measure = MeasureChoiceField(label=_("measure"), queryset=Measure.objects.none())
     status = forms.ChoiceField(
         label=_("state"),
-        choices=[(S.REFERRED.value, _("referred (sent to the provider)")), (S.SUGGESTED.value, _("suggested only"))],
+        choices=[
+            (S.REFERRED.value, _("referred (sent to the provider)")),
+            (S.SUGGESTED.value, _("suggested only")),
+        ],
         initial=S.REFERRED,
     )
     on = forms.DateField(label=_("date"), widget=DateInput())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import CharField, Count, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Count, QuerySet, Value, When
 
 from bruecke.offers.models import FINAL_STATUSES, Referral
 

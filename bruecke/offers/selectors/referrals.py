@@ -27,7 +27,9 @@ def overdue_q(today: datetime.date) -> Q:
 
 def with_overdue(queryset: QuerySet[Referral], today: datetime.date) -> QuerySet[Referral]:
     return queryset.annotate(
-        overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+        overdue=Case(
+            When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
     )
 
 
@@ -68,8 +70,10 @@ def referral_steps(referral: Referral) -> QuerySet[ReferralStep]:
 
 def case_referrals(case: CaseRecord, today: datetime.date) -> QuerySet[Referral]:
     """The case's referrals for its section: open ones first, overdue at the top."""
-    queryset = case.referrals.select_related("measure__provider")  # type: ignore[attr-defined]
-    return with_overdue(queryset, today).order_by("-overdue", F("feedback_due_on").asc(nulls_last=True), "-pk")
+    queryset = case.referrals.select_related("measure__provider")
+    return with_overdue(queryset, today).order_by(
+        "-overdue", F("feedback_due_on").asc(nulls_last=True), "-pk"
+    )
 
 
 def measures_for_referral(user: AnyUser) -> QuerySet[Measure]:
@@ -136,7 +140,9 @@ def incoming_list(user: AnyUser, today: datetime.date, *, show: str = "open") ->
     if show == "open":
         queryset = queryset.filter(status__in=sorted(OPEN_STATUSES))
     queryset = queryset.select_related("participant", "measure", "organisation")
-    return with_overdue(queryset, today).order_by("-overdue", F("feedback_due_on").asc(nulls_last=True), "-pk")
+    return with_overdue(queryset, today).order_by(
+        "-overdue", F("feedback_due_on").asc(nulls_last=True), "-pk"
+    )
 
 
 def incoming_get(user: AnyUser, pk: object) -> Referral:

@@ -27,7 +27,14 @@ from bruecke.core.audit import audit_record
 from bruecke.core.locking import check_version
 from bruecke.core.models import AuditAction
 from bruecke.core.services import model_create
-from bruecke.offers.models import ALLOWED_NEXT, FINAL_STATUSES, Measure, Referral, ReferralStatus, ReferralStep
+from bruecke.offers.models import (
+    ALLOWED_NEXT,
+    FINAL_STATUSES,
+    Measure,
+    Referral,
+    ReferralStatus,
+    ReferralStep,
+)
 from bruecke.participants.models import Consent, ConsentPurpose
 
 S = ReferralStatus
@@ -202,7 +209,11 @@ def referral_create(
         consent = sharing_consent(case.participant_id, to_organisation_id)
         if to_organisation_id is None:
             raise ValidationError(
-                {"summary": _("A summary goes only to a network partner in Brücke. This provider is not one.")}
+                {
+                    "summary": _(
+                        "A summary goes only to a network partner in Brücke. This provider is not one."
+                    )
+                }
             )
         if consent is None:
             raise ValidationError(
