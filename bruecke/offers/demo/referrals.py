@@ -9,8 +9,9 @@ import datetime
 
 from django.utils import timezone
 
-from bruecke.cases.models import Case, CaseStatus
+from bruecke.cases.models import Case, CaseStatus, Channel, Contact
 from bruecke.cases.services import cases as case_services
+from bruecke.cases.services import contacts as contact_services
 from bruecke.network.demo import DemoNetwork
 from bruecke.offers.models import Measure, Referral, ReferralStatus
 from bruecke.offers.services import referrals as services
@@ -91,4 +92,13 @@ def _seed_partner_referral(demo: DemoNetwork) -> None:
     if Referral.objects.filter(case=case).exists():
         return
     on = max(case.opened_on, timezone.localdate() - datetime.timedelta(days=3))
+    # The conversation in which the referral was agreed (a case without contacts would
+    # also count as "without contact" in the team's caseload).
+    contact_services.contact_record(
+        actor=actor,
+        contact=Contact(
+            case=case, date=on, duration_minutes=30, channel=Channel.OFFICE, note="Verweisung besprochen."
+        ),
+        topics=[],
+    )
     services.referral_create(actor=actor, case=case, measure=measure, on=on, summary=SUMMARY)
