@@ -22,7 +22,9 @@ def _step(bpage: BrowserPage, status: str) -> None:
     page.select_option("#id_status", status)
     page.fill("#id_on", datetime.date.today().strftime("%d.%m.%Y"))
     bpage.submit("main form[action$='/step/']")
-    expect(page.locator("[data-testid='referral-status']")).to_contain_text(tr(str(ReferralStatus(status).label)))
+    expect(page.locator("[data-testid='referral-status']")).to_contain_text(
+        tr(str(ReferralStatus(status).label))
+    )
 
 
 def test_a_referral_through_to_its_outcome(bpage: BrowserPage) -> None:
