@@ -34,6 +34,7 @@ SECTION_QUERIES = {
     "documents": 11,
     "tasks": 11,
     "placement": 12,  # pipeline entries, placements, missed check-ins, who may record
+    "offers": 11,  # the referrals, who may refer
     "history": 11,
 }
 # +6 for "Sprache und Anerkennung": assessments, recognition procedures, German courses,

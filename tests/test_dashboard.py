@@ -15,6 +15,7 @@ from bruecke.cases.selectors.caseload import MY_CASES_PER_PAGE, STALE_ON_DASHBOA
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
+from bruecke.offers.models import Measure, Referral
 from bruecke.participants.models import Participant
 from tests.test_mobile_caseload import TODAY, _bulk_cases, _open_case
 
@@ -185,6 +186,22 @@ def test_dashboard_query_count_does_not_grow_with_cases(
         Case.objects.filter(pk__in=[case.pk for case in cases]).update(placement_officer=demo.users["po_a"])
         # The school section: school-age participants, half of them leaving school soon.
         _school_age_with_leavers(cases)
+        # Overdue referrals: "Verweisungen ohne Rückmeldung" must not grow the count either.
+        measure = Measure.objects.filter(organisation=demo.partners["A"]).earliest("pk")
+        Referral.objects.bulk_create(
+            Referral(
+                case=case,
+                participant_id=case.participant_id,
+                team_id=case.team_id,
+                organisation_id=case.organisation_id,
+                measure=measure,
+                status_on=TODAY - datetime.timedelta(days=30),
+                feedback_due_on=TODAY - datetime.timedelta(days=1 + i % 9),
+                status="referred",
+                created_by=anna,
+            )
+            for i, case in enumerate(cases)
+        )
         for key, client in (
             ("cm_a", login("cm_a")),
             ("team_lead", login("team_lead")),

@@ -26,7 +26,7 @@ from bruecke.core.forms import TEXT_MAX_LENGTH, text_limit
 from bruecke.esf.models import ExitRecord
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import MobileSite, Team
-from bruecke.offers.models import CooperationPartner, Measure, Provider, Training
+from bruecke.offers.models import CooperationPartner, Measure, Provider, Referral, Training
 from bruecke.participants.forms import PartialDateField
 from bruecke.placement.models import Application, CheckIn, Employer, PermitRequest, Placement
 
@@ -96,6 +96,8 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         "cases": Case.objects.all(),
         "enrolments": [],
         "current": {},
+        # Offers forms: the demo's open referral of partner A (the next statuses offered).
+        "referral": Referral.objects.filter(organisation=membership.organisation, status="referred").first(),
     }
     wanted = {}
     for klass in form_class.__mro__:

@@ -27,7 +27,7 @@ from bruecke.esf.exit_models import FollowUpAnswer
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Role
 from bruecke.offers.demo.network_work import DEMO_HANDOUT
-from bruecke.offers.models import Enrolment
+from bruecke.offers.models import Enrolment, Measure
 from tests import (
     test_breaches,
     test_cases,
@@ -191,6 +191,12 @@ FILLS: dict[str, Fill] = {
         "status": "not_enrolled",
         "status_on": _today(),
         "above_age_reason": "Berufsschule während der Ausbildung",
+    },
+    "offers:referral_create": lambda demo, page: {
+        "measure": Measure.objects.filter(organisation=demo.partners["A"], provider__partner__isnull=True)
+        .order_by("pk")
+        .first()
+        .pk  # type: ignore[union-attr]
     },
     "participants:consent_create": lambda demo, page: test_consent._consent_data(demo),
     "participants:create": lambda demo, page: test_participants._intake(demo),

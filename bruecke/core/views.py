@@ -89,7 +89,11 @@ def _case_work(request: HttpRequest, user: User, today: datetime.date, context: 
         "stale_weeks": DEFAULT_WEEKS,
         "stale_since": today - datetime.timedelta(weeks=DEFAULT_WEEKS),
     }
-    return [*cases, *expiring, *tasks, *stale]
+    from bruecke.offers.selectors.dashboard_referrals import dashboard_referrals
+
+    referrals_context, referrals = dashboard_referrals(user, today)
+    context |= referrals_context
+    return [*cases, *expiring, *tasks, *stale, *referrals]
 
 
 def _team_lead(user: User, today: datetime.date, context: dict[str, Any]) -> list[Any]:

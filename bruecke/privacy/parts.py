@@ -44,6 +44,8 @@ from bruecke.offers.models import (
     Enrolment,
     LanguageAssessment,
     RecognitionProcedure,
+    Referral,
+    ReferralStep,
     SchoolRecord,
     TransitionRecord,
 )
@@ -371,6 +373,23 @@ CASE_PARTS = [
         to_case="enrolment__case_id",
         parent=("enrolment__offer__title", gettext_lazy("group offer")),
         order=("session__date", "pk"),
+    ),
+    Part(
+        "referrals",
+        Referral,
+        gettext_lazy("Referrals to measures"),
+        "participant",
+        to_case="case_id",
+        order=("status_on", "pk"),
+    ),
+    Part(
+        "referral_steps",
+        ReferralStep,
+        gettext_lazy("Steps of the referrals"),
+        "referral__participant",
+        to_case="referral__case_id",
+        parent=("referral__measure__title", gettext_lazy("measure")),
+        order=("occurred_on", "pk"),
     ),
     Part(
         "timeline",

@@ -21,8 +21,9 @@ def _username(key: str) -> str:
     return PERSONAS[key][0] if key in PERSONAS else key
 
 
-# team_lead: the only persona who may open the deletion page of a case.
-SWEEPING = [ANON, "admin", "dpo", "cm_a", "team_lead"]
+# team_lead: the only persona who may open the deletion page of a case; cm_b: the only one
+# who answers a referral to partner B (offers:referral_incoming_detail).
+SWEEPING = [ANON, "admin", "dpo", "cm_a", "team_lead", "cm_b"]
 
 
 @pytest.mark.browser

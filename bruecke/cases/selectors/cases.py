@@ -86,6 +86,7 @@ RECORD_SECTION = {
     "esf.followup": "exit-heading",
     "placement.application": "placement-heading",
     "placement.placement": "placement-heading",
+    "offers.referral": "offers-heading",
 }
 
 

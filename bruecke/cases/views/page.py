@@ -93,6 +93,17 @@ def _placement(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, An
     }
 
 
+def _offers(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
+    # The offers app's reads (bruecke/offers/selectors/referrals.py): two queries.
+    from bruecke.offers.selectors import referrals as referral_selectors
+
+    referrals = referral_selectors.case_referrals(case, timezone.localdate())
+    return {
+        "referrals": list(referrals[: referral_selectors.CASE_SECTION_LIMIT]),
+        "can_refer": referral_selectors.may_refer(request.user, case),
+    }
+
+
 def _exit(request: HttpRequest, case: Case, can_edit: bool) -> dict[str, Any]:
     closed = case.status == CaseStatus.CLOSED
     return {"exit_summary": exit_selectors.exit_summary(case) if closed else None}
@@ -107,6 +118,7 @@ TABS: list[Tab] = [
     Tab("documents", _("Documents"), Section("cases/sections/documents.html", _documents)),
     Tab("tasks", _("Tasks"), Section("cases/sections/tasks.html", _tasks)),
     Tab("placement", _("Placement"), Section("cases/sections/placement.html", _placement)),
+    Tab("offers", _("Measures"), Section("cases/sections/offers.html", _offers)),
     Tab("history", _("History"), Section("cases/sections/timeline.html", _timeline)),
     Tab("exit", _("Exit and ESF results"), Section("cases/sections/exit.html", _exit), closed_only=True),
 ]

@@ -9,10 +9,11 @@ from bruecke.network.demo import DemoNetwork
 
 
 def seed_offers(demo: DemoNetwork) -> None:
-    from bruecke.offers.demo import catalogue, groups, network_work, pathways, school
+    from bruecke.offers.demo import catalogue, groups, network_work, pathways, referrals, school
 
     catalogue.seed(demo)
     network_work.seed(demo)
     pathways.seed(demo)
     school.seed(demo)
+    referrals.seed(demo)
     groups.seed(demo)
