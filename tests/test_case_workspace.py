@@ -38,8 +38,9 @@ SECTION_QUERIES = {
     "history": 11,
 }
 # +6 for "Sprache und Anerkennung": assessments, recognition procedures, German courses,
-# the case to record on, the cases whose records may be edited, one read-event INSERT.
-PARTICIPANT_PAGE_QUERIES = 28
+# the case to record on, the cases whose records may be edited, one read-event INSERT;
+# +3 for "Schule": the case to record on, the school record, the transition record.
+PARTICIPANT_PAGE_QUERIES = 31
 
 
 def _header(page: str) -> str:

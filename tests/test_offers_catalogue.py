@@ -384,7 +384,10 @@ def test_measure_with_referrals_is_deactivated_not_deleted(
     assert services.measure_remove(actor=persona("cm_a"), measure=measure) is False
     measure.refresh_from_db()
     assert measure.is_active is False
-    lonely = Measure.objects.get(title="Rechtsberatung zu Aufenthalt und Arbeit")
+    # A measure of its own: the demo refers participants to most of the catalogue.
+    lonely = Measure.objects.create(
+        organisation=measure.organisation, provider=measure.provider, kind="other", title="Infoabend Wohnen"
+    )
     pk = lonely.pk
     assert services.measure_remove(actor=persona("cm_a"), measure=lonely) is True
     assert not Measure.objects.filter(pk=pk).exists()
