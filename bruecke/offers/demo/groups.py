@@ -73,6 +73,8 @@ def seed(demo: DemoNetwork) -> None:
     cases = list(
         Case.objects.filter(organisation=owner, team=team)
         .exclude(status=CaseStatus.CLOSED)
+        # Adults only: the school demo's pupils do not belong in an application training.
+        .filter(participant__birth_year__lte=today.year - 18)
         .select_related("participant")
         .order_by("pk")[: training.capacity or 8]
     )
