@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from bruecke.accounts.models import User
-from bruecke.cases.models import Case, CaseStatus
+from bruecke.cases.models import Case
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.offers.chart import level_chart
@@ -18,6 +18,7 @@ from bruecke.offers.models import (
     RecognitionProcedure,
     Referral,
 )
+from bruecke.offers.selectors.cases import newest_recordable_case
 from bruecke.participants.models import Participant
 
 
@@ -41,26 +42,6 @@ def recognition_get(user: Any, pk: int, *, write: bool = False) -> RecognitionPr
             "case", "participant", "reference_occupation", "recorded_by"
         ),
         pk=pk,
-    )
-
-
-def case_for_recording(user: Any, pk: int) -> Case:
-    """A case the user records pathway work on (the case rule with RECORD_CASE_WORK), else 404."""
-    return access.get_or_404(
-        Case.objects.filter(access.case_filter(user, Perm.RECORD_CASE_WORK)).select_related("participant"),
-        pk=pk,
-    )
-
-
-def recording_case(user: Any, participant_id: int) -> Case | None:
-    """Where new pathway records of the participant go: the newest open case the user
-    records on (a participant may have cases with several partners); None without one."""
-    return (
-        Case.objects.filter(access.case_filter(user, Perm.RECORD_CASE_WORK))
-        .filter(participant_id=participant_id)
-        .exclude(status=CaseStatus.CLOSED)
-        .order_by("-opened_on", "-pk")
-        .first()
     )
 
 
@@ -90,7 +71,7 @@ def pathway_section(user: User, participant: Participant) -> dict[str, Any]:
         .order_by("-applied_on", "-pk")
     )
     courses = list(language_courses(user, participant.pk))
-    case = recording_case(user, participant.pk)
+    case = newest_recordable_case(user, participant.pk)
     writable = case is not None
     return {
         "assessments": assessments,

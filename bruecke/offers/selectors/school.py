@@ -21,10 +21,10 @@ from django.db.models.functions import Cast, Coalesce
 
 from bruecke.cases.models import Case, CaseStatus
 from bruecke.core import access
-from bruecke.core.access import Perm
 from bruecke.esf.results import add_months
 from bruecke.offers.models import EnrolmentStatus, FollowOn, SchoolRecord, TransitionRecord
 from bruecke.offers.school_age import age_window
+from bruecke.offers.selectors.cases import newest_recordable_case
 from bruecke.participants.models import SchoolingStatus
 
 M = TypeVar("M", bound=models.Model)
@@ -104,12 +104,6 @@ def leaving_without_follow_on(user: Any, today: datetime.date) -> QuerySet[Schoo
     )
 
 
-def case_for_school(user: Any, pk: int) -> Case:
-    """A case the user records school work on (else 404)."""
-    cases = Case.objects.filter(access.case_filter(user, Perm.RECORD_CASE_WORK)).select_related("participant")
-    return access.get_or_404(cases, pk=pk)
-
-
 def school_record_of(user: Any, case: Case) -> SchoolRecord | None:
     return SchoolRecord.objects.filter(access.case_record_filter(user), case=case).first()
 
@@ -131,15 +125,7 @@ def participant_school(user: Any, participant_id: int) -> dict[str, Any]:
         .select_related("case")
         .order_by("-case__opened_on", "-pk")
     )
-    writable = (
-        Case.objects.filter(
-            access.case_filter(user, Perm.RECORD_CASE_WORK),
-            participant_id=participant_id,
-            status__in=OPEN_CASE_STATUSES,
-        )
-        .order_by("-opened_on", "-pk")
-        .first()
-    )
+    writable = newest_recordable_case(user, participant_id)
     return {
         "school": school[0] if school else None,
         "transition": transition[0] if transition else None,

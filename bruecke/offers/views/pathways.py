@@ -25,6 +25,7 @@ from bruecke.offers.forms.pathways import (
     RecognitionForm,
 )
 from bruecke.offers.selectors import pathways as selectors
+from bruecke.offers.selectors.cases import recordable_case
 from bruecke.offers.services import pathways as services
 from bruecke.participants.models import Participant
 
@@ -46,7 +47,7 @@ def _context(case: Case, **extra: Any) -> dict[str, Any]:
 @login_required
 def language_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     user = _user(request)
-    case = selectors.case_for_recording(user, case_pk)
+    case = recordable_case(user, case_pk)
     form = AssessmentForm(request.POST or None)
     return edit_page(
         request,
@@ -107,7 +108,7 @@ def language_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def recognition_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     user = _user(request)
-    case = selectors.case_for_recording(user, case_pk)
+    case = recordable_case(user, case_pk)
     form = RecognitionForm(request.POST or None)
     return edit_page(
         request,

@@ -22,6 +22,7 @@ from bruecke.core.views_helpers import PAGE_SIZE, edit_page, model_data, paginat
 from bruecke.offers.forms.school import SchoolRecordCreateForm, SchoolRecordForm, TransitionRecordForm
 from bruecke.offers.models import SchoolRecord
 from bruecke.offers.selectors import school as selectors
+from bruecke.offers.selectors.cases import recordable_case
 from bruecke.offers.services import school as services
 
 TEMPLATE = "offers/school/form.html"
@@ -41,7 +42,7 @@ def _context(case: Case) -> dict[str, Any]:
 
 @login_required
 def school_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = selectors.case_for_school(request.user, case_pk)
+    case = recordable_case(request.user, case_pk)
     # A repeated POST of a saved form is answered by edit_page (same target as the first).
     if request.method == "GET" and selectors.school_record_of(request.user, case) is not None:
         return redirect("offers:school_edit", case_pk=case.pk)
@@ -60,7 +61,7 @@ def school_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def school_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = selectors.case_for_school(request.user, case_pk)
+    case = recordable_case(request.user, case_pk)
     record = selectors.school_record_of(request.user, case)
     if record is None:
         return redirect("offers:school_create", case_pk=case.pk)
@@ -82,7 +83,7 @@ def school_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 def transition_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Creates the transition record on the first save, else changes it (version 0: none yet)."""
-    case = selectors.case_for_school(request.user, case_pk)
+    case = recordable_case(request.user, case_pk)
     record = selectors.transition_record_of(request.user, case)
     form = TransitionRecordForm(
         request.POST or None, instance=record, case=case, version=None if record else 0
