@@ -55,8 +55,10 @@ def test_a_worker_without_the_option_leaves_the_schedule_to_the_timer(network: N
 
 @pytest.mark.django_db
 def test_a_failed_run_is_retried_after_an_hour_not_at_every_tick(demo: DemoNetwork) -> None:
-    now = timezone.now()
-    today = timezone.localdate(now)
+    # Ten in the morning: the hours the test steps forward stay on the same local day
+    # whenever the suite runs (late in the evening, +61 minutes would be tomorrow).
+    today = timezone.localdate()
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(10, 0)))
     ScheduleRun.objects.create(run_on=today, started_at=now, outcome=RunOutcome.FAILED)
     assert not schedule_due(today=today, now=now + datetime.timedelta(minutes=59))
     assert periodic(now + datetime.timedelta(minutes=30), daily_schedule=True)["schedule_runs"] == 0
