@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bruecke.jobs",
     "bruecke.placement",
     "bruecke.offers",
+    "bruecke.reporting",
     "django_countries",
     "django_tasks",
     "django_tasks_db",

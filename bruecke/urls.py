@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/", include("bruecke.jobs.urls")),
     path("placement/", include("bruecke.placement.urls")),
     path("offers/", include("bruecke.offers.urls")),
+    path("reporting/", include("bruecke.reporting.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,10 @@ from tests import (
     expectations_privacy,
     expectations_profile_documents,
     expectations_projects,
+    expectations_reporting_dashboards,
+    expectations_reporting_exports,
+    expectations_reporting_indicators,
+    expectations_reporting_projects,
     expectations_rules,
     expectations_tasks,
     expectations_transfer,
@@ -216,3 +220,7 @@ EXPECTATIONS |= expectations_offers_referrals.EXPECTATIONS
 EXPECTATIONS |= expectations_offers_pathways.EXPECTATIONS
 EXPECTATIONS |= expectations_offers_groups.EXPECTATIONS
 EXPECTATIONS |= expectations_offers_network_work.EXPECTATIONS
+EXPECTATIONS |= expectations_reporting_indicators.EXPECTATIONS
+EXPECTATIONS |= expectations_reporting_exports.EXPECTATIONS
+EXPECTATIONS |= expectations_reporting_projects.EXPECTATIONS
+EXPECTATIONS |= expectations_reporting_dashboards.EXPECTATIONS

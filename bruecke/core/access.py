@@ -45,6 +45,9 @@ class Perm(StrEnum):
     # trainings for partners, awareness events, cooperation partners; no personal data.
     VIEW_OFFERS = "view_offers"
     MANAGE_OFFERS = "manage_offers"  # record them for the own organisation; run group offers
+    # The network's projects (ESF operations): funding period, partners, reporting settings
+    # and targets. Figures about them need VIEW_AGGREGATES.
+    MANAGE_PROJECTS = "manage_projects"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -86,7 +89,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.DELETE_CASES,
         }
     ),
-    Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES, Perm.VIEW_OFFERS}),
+    Role.NETWORK_COORDINATOR: frozenset(
+        {Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES, Perm.VIEW_OFFERS, Perm.MANAGE_PROJECTS}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT, Perm.MANAGE_BREACHES}),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK}),
 }

@@ -96,6 +96,7 @@ NAV_ENTRIES = (
         Perm.VIEW_OFFERS,
         ("offers:training", "offers:event", "offers:partner"),
     ),
+    NavEntry("reports", "reporting:index", _("Reports"), Perm.VIEW_AGGREGATES, ("reporting",)),
     NavEntry(
         "network",
         "network:network_page",

@@ -1,0 +1,11 @@
+"""The reporting app's URLs: each area keeps its own list in `routes/`."""
+
+from django.urls import URLPattern, path
+
+from bruecke.reporting.views import index
+
+app_name = "reporting"
+
+urlpatterns: list[URLPattern] = [
+    path("", index.report_index, name="index"),
+]
