@@ -99,6 +99,26 @@ class ExitRecord(VersionedModel, OrganisationScopedModel):
         ),
     )
     qualification_on = models.DateField(_("qualification gained on"), null=True, blank=True)
+    # The results of this exit (bruecke.esf.results), kept up to date by the exit services in
+    # the same transaction as every change of the record, its situations or follow-ups, so
+    # the indicator report can count them in SQL (decision 0049). Never edited directly.
+    result_labour_market = models.CharField(  # EECR01 / EECR04 / ""
+        _("labour-market result upon leaving"), max_length=8, blank=True, editable=False
+    )
+    result_education = models.BooleanField(  # EECR02
+        _("in education or training upon leaving"), default=False, editable=False
+    )
+    result_qualification = models.BooleanField(  # EECR03
+        _("gained a qualification upon leaving"), default=False, editable=False
+    )
+    result_same_day_conflict = models.BooleanField(_("same-day conflict"), default=False, editable=False)
+    # "" = not in the base of the six-month results (no counting answer, or no response).
+    follow_up_result = models.CharField(  # "yes" / "no"
+        _("in employment six months after leaving"), max_length=12, blank=True, editable=False
+    )
+    follow_up_improved = models.BooleanField(  # EECR06
+        _("improved labour-market situation six months after leaving"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("ESF exit questionnaire")

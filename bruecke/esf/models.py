@@ -191,6 +191,14 @@ class EntryRecord(VersionedModel, OrganisationScopedModel):
         blank=True,
         help_text=_("Children under 18, or 18 to 24 and inactive, living with a parent."),
     )
+    # Frozen at entry (§11.1, §11.15): every citizenship the person held when entering, as
+    # ISO codes separated by spaces ("XX" stateless, "XU" undetermined), and whether that
+    # made them a third-country national (§11.11). A later naturalisation or correction of
+    # the participant's nationality does not change a past entry.
+    citizenships = models.CharField(_("citizenships at entry"), max_length=60, blank=True)
+    third_country_national_at_entry = models.BooleanField(
+        _("third-country national at entry"), null=True, blank=True, editable=False
+    )
     rural_area = models.BooleanField(
         _("lives in a rural area"),
         null=True,
