@@ -54,11 +54,13 @@ from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose, 
 def seed_cases(demo: DemoNetwork) -> None:
     from bruecke.offers.demo import seed_offers  # offers build on cases
     from bruecke.placement.demo import seed_placement  # placement builds on cases
+    from bruecke.reporting.demo import seed_reporting  # reports count all of the above
 
     _seed_case(demo)
     _seed_tasks(demo)
     seed_placement(demo)
     seed_offers(demo)
+    seed_reporting(demo)
 
 
 def _seed_case(demo: DemoNetwork) -> None:

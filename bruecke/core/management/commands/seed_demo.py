@@ -11,6 +11,7 @@ from bruecke.accounts.models import User
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.offers.demo import seed_offers
+from bruecke.reporting.demo import seed_reporting
 from bruecke.participants import demo as participants_demo
 from bruecke.placement.demo import day as placement_day
 from bruecke.privacy import demo as privacy_demo
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         placement_day.seed_day(demo)
         # Group offers enrol the cases the placement day opened (the demo is idempotent).
         seed_offers(demo)
+        seed_reporting(demo)  # ESF questionnaires and targets for the cases opened above
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")
