@@ -11,11 +11,11 @@ from bruecke.accounts.models import User
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.offers.demo import seed_offers
-from bruecke.reporting.demo import seed_reporting
 from bruecke.participants import demo as participants_demo
 from bruecke.placement.demo import day as placement_day
 from bruecke.privacy import demo as privacy_demo
 from bruecke.reminders import demo as reminders_demo
+from bruecke.reporting.demo import seed_reporting
 
 DEMO_USERNAMES = [persona[0] for persona in PERSONAS.values()]
 
