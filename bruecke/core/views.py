@@ -55,6 +55,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
         context["open_breaches"] = open_breaches(user)
         context["now"] = timezone.now()
+    if access.has_perm(user, Perm.VIEW_AGGREGATES):
+        from bruecke.reporting.selectors.dashboard_start import start_page_figures
+
+        # Counts only (the coordinator's start page shows no personal data).
+        context["reporting"] = start_page_figures(user, today)
     context["can_view_audit"] = access.has_perm(user, Perm.VIEW_AUDIT)
     context["can_manage_network"] = access.has_perm(user, Perm.MANAGE_NETWORK)
     if shown:
