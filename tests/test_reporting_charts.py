@@ -83,9 +83,9 @@ def test_text_alternative_and_table() -> None:
     data = _data([5, 1], [2, 7], categories=["Rostock", "Schwerin"])
     with translation.override("en"):
         summary = data.summary()
+        table = data.table()
     assert "7" in summary and "Schwerin" in summary and "15" in summary
-    table = data.table()
-    assert table.columns == ["Monat", "S0", "S1", "Total"] or table.columns[-1] == "Gesamt"
+    assert table.columns == ["Monat", "S0", "S1", "Total"]
     assert table.rows == [["Rostock", 5, 2, 7], ["Schwerin", 1, 7, 8]]
 
 
