@@ -35,3 +35,14 @@ def test_coordinator_start_page_and_dashboard(bpage: BrowserPage) -> None:
     if os.environ.get("BRUECKE_SCREENSHOTS"):
         page.screenshot(path=os.environ["BRUECKE_SCREENSHOTS"] + "/dashboard.png", full_page=True)
     check_axe(page)
+
+
+def test_team_lead_start_page_shows_the_team_figures(bpage: BrowserPage) -> None:
+    page = bpage.page
+    bpage.login("petra.lange")
+    slot = page.locator("[data-slot='reporting']")
+    expect(slot.locator("#reporting-heading")).to_contain_text("Rostock")
+    expect(slot.locator("svg[role='img']")).to_have_count(1)
+    slot.locator("details summary").click()
+    expect(slot.locator("details table")).to_be_visible()
+    check_axe(page)
