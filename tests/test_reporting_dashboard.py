@@ -241,6 +241,12 @@ def test_forged_scope_or_project_is_404_and_bad_periods_are_errors(
     assert client.get(URL, {**_params(demo), "scope": f"network-{demo.second_network.pk}"}).status_code == 404
     assert client.get(URL, {**_params(demo), "project": str(foreign.pk)}).status_code == 404
     assert client.get(URL, {**_params(demo), "project": "abc"}).status_code == 404
+    assert client.get(URL, {**_params(demo), "project": "9" * 30}).status_code == 404
+    assert client.get(URL, {**_params(demo), "project": "-1"}).status_code == 404
+    response = client.get(URL, {**_params(demo), "end": "2026-13-45"})
+    assert response.status_code == 200 and "end" in response.context["form"].errors
+    response = client.get(URL, _params(demo, start=datetime.date(2020, 1, 1)))
+    assert "start" in response.context["form"].errors
     response = client.get(URL, _params(demo, start=END, end=START))
     assert response.status_code == 200 and "end" in response.context["form"].errors
     assert response.context["panels"] == []
@@ -288,3 +294,13 @@ def test_query_count_does_not_grow_with_the_data(
         counts.append(ctx.count)
     assert counts[0] == counts[1]
     assert counts[0] <= 30
+
+
+def test_only_the_projects_partners_count_when_it_names_them(demo: DemoNetwork) -> None:
+    coordinator = demo.users["coordinator"]
+    _case(demo, "A", "Rostock", "cm_a", datetime.date(2026, 3, 3))
+    everyone = _figures(coordinator, _params(demo))["flow-partner"]
+    assert demo.partners["A"].name in everyone.categories
+    _project(demo).partners.set([demo.partners["B"]])
+    only_b = _figures(coordinator, _params(demo))["flow-partner"]
+    assert demo.partners["A"].name not in only_b.categories and only_b.total <= everyone.total

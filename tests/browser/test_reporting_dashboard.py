@@ -20,6 +20,8 @@ def test_coordinator_start_page_and_dashboard(bpage: BrowserPage) -> None:
     expect(slot).to_be_visible()
     expect(slot.locator("#reporting-key-figures li")).to_have_count(5)
     expect(slot.locator("svg[role='img']")).to_have_count(1)
+    if os.environ.get("BRUECKE_SCREENSHOTS"):
+        page.screenshot(path=os.environ["BRUECKE_SCREENSHOTS"] + "/start.png", full_page=True)
     check_axe(page)
     with page.expect_navigation():
         slot.get_by_role("link", name=tr("Open the full dashboard")).click()
