@@ -27,7 +27,7 @@ def valid_choice(user: User, params: dict[str, Any]) -> ReportChoiceForm:
     if not form.is_valid():
         if {"project", "scope"} & set(form.errors):
             raise Http404
-        raise ValidationError(form.errors)  # type: ignore[arg-type]
+        raise ValidationError(form.errors)
     return form
 
 
