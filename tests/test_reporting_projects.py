@@ -424,3 +424,35 @@ def test_targets_builder(persona: Callable[[str], User], demo: DemoNetwork) -> N
         build_report("targets", persona("cm_a"), _params(demo))
     with pytest.raises(ValidationError):
         build_report("targets", persona("coordinator"), _params(demo, end="2024-01-01", start="2024-06-01"))
+
+
+def test_the_service_refuses_a_foreign_partner_and_locks_the_version(demo: DemoNetwork) -> None:
+    from bruecke.core.locking import EditConflict
+    from bruecke.reporting.services import project_update
+
+    project = _project(demo)
+    coordinator = demo.users["coordinator"]
+    foreign = Organisation.objects.filter(network=demo.second_network).earliest("pk")
+    with pytest.raises(ValidationError):
+        project_update(
+            actor=coordinator, project=project, data={}, partners=[foreign], expected_version=project.version
+        )
+    with pytest.raises(EditConflict):
+        project_update(
+            actor=coordinator,
+            project=project,
+            data={},
+            partners=[demo.partners["A"]],
+            expected_version=project.version + 5,
+        )
+    assert not project.partners.exists()
+    saved = project_update(
+        actor=coordinator,
+        project=project,
+        data={},
+        partners=[demo.partners["A"]],
+        expected_version=project.version,
+    )
+    assert saved.version == project.version + 1 and list(saved.partners.all()) == [demo.partners["A"]]
+    event = AuditEvent.objects.filter(object_type="projects.project", object_id=str(project.pk)).latest("pk")
+    assert event.changed_fields == ["partners"]
