@@ -57,6 +57,8 @@ KNOWN_EDIT_PAGES = {
     "placement:opportunity_edit",
     "placement:site_edit",
     "privacy:breach_edit",
+    "reporting:project_edit",
+    "reporting:target_edit",
 }
 
 

@@ -105,7 +105,9 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         if init is None:
             continue
         for name, parameter in inspect.signature(init).parameters.items():
-            if parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty:
+            # Keyword-only, and the user the report choice form takes first: ReportChoiceForm(user, data).
+            required = parameter.default is parameter.empty
+            if required and (parameter.kind is parameter.KEYWORD_ONLY or name == "user"):
                 wanted[name] = pool[name]
     return wanted
 

@@ -229,6 +229,12 @@ FILLS: dict[str, Fill] = {
         "longitude": "12.13",
     },
     "privacy:breach_create": lambda demo, page: test_breaches._data(),
+    "reporting:target_create": lambda demo, page: {
+        "label": "Betriebsbesuche",
+        "kind": "custom",
+        "value": "25",
+    },
+    "reporting:target_progress": lambda demo, page: {"date": _today(), "value": "1"},
 }
 
 # Pages with a form for a new record that do not need a token, and why.

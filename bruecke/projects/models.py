@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bruecke.core.locking import VersionedModel
 from bruecke.core.models import TimestampedModel
 
 
@@ -36,7 +37,7 @@ class ResultBase(models.TextChoices):
     TRANSITION = "transition", _("only people not employed at entry (transition)")
 
 
-class Project(TimestampedModel):
+class Project(VersionedModel, TimestampedModel):
     """A funded project in which participants take part (e.g. NAFplus, WIR ABS-OPR)."""
 
     network = models.ForeignKey(

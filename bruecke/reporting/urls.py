@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bruecke.reporting.routes import dashboards
+from bruecke.reporting.routes import dashboards, projects
 from bruecke.reporting.views import index
 
 app_name = "reporting"
@@ -10,4 +10,5 @@ app_name = "reporting"
 urlpatterns: list[URLPattern] = [
     path("", index.report_index, name="index"),
     *dashboards.urlpatterns,
+    *projects.urlpatterns,
 ]

@@ -23,8 +23,9 @@ def _username(key: str) -> str:
 
 
 # team_lead: the only persona who may open the deletion page of a case; cm_b: the only one
-# who answers a referral to partner B (offers:referral_incoming_detail).
-SWEEPING = [ANON, "admin", "dpo", "cm_a", "team_lead", "cm_b"]
+# who answers a referral to partner B (offers:referral_incoming_detail); coordinator: the
+# only one who manages projects and their targets (reporting:project_edit, ...).
+SWEEPING = [ANON, "admin", "dpo", "cm_a", "team_lead", "cm_b", "coordinator"]
 
 
 # Pages per test: small enough that the parallel run ends with short tests, large enough
