@@ -19,14 +19,18 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from bruecke.accounts.models import User
 from bruecke.jobs.models import Job
 from bruecke.jobs.pdf import pdf_output
+from bruecke.jobs.registry import job_download_check
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
 from bruecke.reporting import exports
 from bruecke.reporting.exporting import csv_format, pdf_format, xlsx_format
+from bruecke.reporting.forms import ReportChoiceForm
 from bruecke.reporting.funder import formats as funder_formats
 from bruecke.reporting.funder.records import funder_participants, funder_records
 from bruecke.reporting.registry import build_report, report_kinds
+from bruecke.reporting.scope import require_reporting
 
 EXPORT_KIND = "reporting.export"
 FUNDER_FILE_KIND = "reporting.funder_file"
@@ -149,3 +153,18 @@ def funder_file(job: Job, progress: Progress) -> JobOutput:
         content_type="application/xml" if output_format == exports.FUNDER_XML else "text/csv; charset=utf-8",
         write=copy,
     )
+
+
+@job_download_check(EXPORT_KIND)
+def report_export_download(job: Job, user: User) -> None:
+    """Handed out only while the user may still report on this choice (404 otherwise)."""
+    require_reporting(user)
+    if not ReportChoiceForm(user, exports.choice_params(job.params)).is_valid():
+        raise Http404
+
+
+@job_download_check(FUNDER_FILE_KIND)
+def funder_file_download(job: Job, user: User) -> None:
+    """The participant file only while the user may still make it for this choice: not
+    after losing personal-data access or the team."""
+    exports.funder_choice(user, job.params)

@@ -54,7 +54,12 @@ def export_start(request: HttpRequest) -> HttpResponse:
     _refuse_forged(choice_form)
     start_form = exports.ExportStartForm(request.POST)
     if not (start_form.is_valid() and choice_form.is_valid()):
-        problems = [str(e) for f in (start_form, choice_form) for errors in f.errors.values() for e in errors]
+        problems = [
+            f"{form.fields[name].label if name in form.fields else ''}: {error}".lstrip(": ")
+            for form in (start_form, choice_form)
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
         messages.error(
             request, _("The export could not be started: %(problems)s") % {"problems": " ".join(problems)}
         )
