@@ -32,7 +32,7 @@ def build(user: User, params: dict[str, Any]) -> list[Table]:
             columns=["Merkmal", "Anzahl", "Anteil", "Stichtag"],
             rows=[
                 ["Frauen (Größe)", 12, Decimal("0.25"), start],
-                ["=HYPERLINK(\"http://x\")", -3, 1.5, None],
+                ['=HYPERLINK("http://x")', -3, 1.5, None],
                 ["@SUM(A1)", 0, Decimal("-0.5"), datetime.date(2025, 2, 28)],
             ],
             notes=["+Hinweis: Austritt innerhalb von 28 Tagen"],

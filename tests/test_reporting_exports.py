@@ -150,7 +150,7 @@ def test_another_users_download_and_an_expired_one_are_404(
         ({"start": "kein Datum"}, "Datum"),
         ({"kind": "nope"}, "Auswahl"),
         ({"format": "exe"}, "Auswahl"),
-        ({"start": ""}, "Pflichtfeld"),
+        ({"start": ""}, "Von: Dieses Feld ist zwingend erforderlich."),
     ],
 )
 def test_bad_choices_start_nothing_and_say_why(
