@@ -213,3 +213,31 @@ def test_the_export_list_has_constant_queries(
         response = client.get(reverse("reporting:exports"))
     assert response.status_code == 200
     assert response.content.decode().count('class="job-status"') == 4
+
+
+def test_the_export_buttons_carry_the_pages_choice(rf: Any, demo: DemoNetwork) -> None:
+    from django.template.loader import render_to_string
+
+    request = rf.get(
+        "/reporting/x/", {"project": "7", "start": "2025-01-01", "end": "2025-06-30", "scope": "team-3"}
+    )
+    request.user = demo.users["team_lead"]
+    html = render_to_string("reporting/_export_buttons.html", {"kind": "indicators"}, request=request)
+    assert f'action="{reverse(START)}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    for name, value in (
+        ("kind", "indicators"),
+        ("project", "7"),
+        ("start", "2025-01-01"),
+        ("scope", "team-3"),
+    ):
+        assert f'name="{name}" value="{value}"' in html
+    # The format select has a label; every format is offered.
+    assert '<label class="kern-label" for="export-indicators-format">' in html
+    assert all(f'value="{value}"' in html for value in ("xlsx", "csv", "csv-comma", "pdf"))
+    # A forged value in the address stays an escaped attribute value.
+    request = rf.get("/reporting/x/", {"scope": '"><script>'})
+    request.user = demo.users["team_lead"]
+    assert "<script>" not in render_to_string(
+        "reporting/_export_buttons.html", {"kind": "x"}, request=request
+    )
