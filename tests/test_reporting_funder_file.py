@@ -73,7 +73,9 @@ def _entry(person: Participant, **fields: Any) -> EntryRecord:
         "sensitive_asked_on": person.entry_date,
         "rural_area": False,
     }
-    return EntryRecord.objects.create(participant=person, organisation=person.organisation, **{**values, **fields})
+    return EntryRecord.objects.create(
+        participant=person, organisation=person.organisation, **{**values, **fields}
+    )
 
 
 def _exit(demo: DemoNetwork, person: Participant, day: datetime.date, kinds: list[str]) -> ExitRecord:
@@ -94,7 +96,9 @@ def _exit(demo: DemoNetwork, person: Participant, day: datetime.date, kinds: lis
         qualification_on=day,
     )
     for offset, kind in enumerate(kinds):
-        ExitSituation.objects.create(exit_record=record, date=day + datetime.timedelta(days=offset), kind=kind)
+        ExitSituation.objects.create(
+            exit_record=record, date=day + datetime.timedelta(days=offset), kind=kind
+        )
     return record
 
 
@@ -106,7 +110,10 @@ def people(demo: DemoNetwork) -> dict[str, Participant]:
     _entry(amal)
     left = _exit(demo, amal, datetime.date(2025, 6, 30), ["job_searching", "employed"])
     FollowUp.objects.create(
-        exit_record=left, organisation=amal.organisation, answered_on=datetime.date(2025, 12, 30), employed="yes"
+        exit_record=left,
+        organisation=amal.organisation,
+        answered_on=datetime.date(2025, 12, 30),
+        employed="yes",
     )
     berin = _person(demo, "A", "Rostock", "Berin", datetime.date(2024, 3, 1))
     _entry(berin, lm_status_entry=LabourMarketStatus.INACTIVE, registered_unemployed_since=None)
@@ -136,7 +143,7 @@ def _made(client: Client, demo: DemoNetwork, capture: Any, output_format: str = 
     assert run_queued_jobs() == 1
     job = Job.objects.get(kind=FUNDER_FILE_KIND, params__format=output_format)
     assert job.state == JobState.DONE, job.error_message
-    download = client.get(reverse("jobs:download", args=[job.pk]))
+    download: Any = client.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200
     return job, b"".join(download.streaming_content)
 
@@ -167,7 +174,7 @@ def test_the_xml_file_validates_and_holds_only_visible_people_of_the_period(
                 assert name not in text, name
     assert "Rostock" not in text
 
-    tree = schema.to_dict(io.BytesIO(content))
+    tree: Any = schema.to_dict(io.BytesIO(content))
     amal = next(p for p in tree["teilnehmer"] if p["pseudonym"] == _pseudonym(demo, people["amal"]))
     assert amal["geschlecht"] == "W"
     assert amal["geburtsmonat"] == 5
@@ -291,3 +298,12 @@ def test_an_invalid_file_is_detected(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert formats.validation_errors(path)
+
+
+def test_the_deploy_check_warns_without_a_pseudonym_key(settings: Any) -> None:
+    from bruecke.reporting.checks import check_pseudonym_key
+
+    settings.REPORTING_PSEUDONYM_KEY = ""
+    assert [message.id for message in check_pseudonym_key()] == ["bruecke.W050"]
+    settings.REPORTING_PSEUDONYM_KEY = "a-long-random-key"
+    assert check_pseudonym_key() == []

@@ -40,7 +40,7 @@ def sheet_names(titles: Iterable[str]) -> list[str]:
     return names
 
 
-def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell | bool) -> WriteOnlyCell | Cell | bool:
+def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell | bool) -> object:
     value = neutralise(value)
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)
@@ -48,7 +48,8 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell | bool) -> WriteOnlyCell | 
         cell.data_type = "s"
         return cell
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
+        # openpyxl writes a date as a date; its stubs only name datetime.
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
         cell.number_format = DATE_FORMAT
         return cell
     return value

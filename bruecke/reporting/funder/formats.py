@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 import xmlschema
 
@@ -18,6 +19,7 @@ from bruecke.reporting.funder.records import RESULT_CODES, FunderRecord
 
 NAMESPACE = "urn:bruecke:esf:teilnehmende:1.0"
 VERSION = "1.0"
+NO_ATTRIBUTES: AttributesImpl[str] = AttributesImpl({})
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "teilnehmende-1.0.xsd"
 
 
@@ -66,13 +68,13 @@ class _Writer:
         self.xml = XMLGenerator(handle, encoding="utf-8", short_empty_elements=True)
 
     def element(self, name: str, value: object, attrs: dict[str, str] | None = None) -> None:
-        self.xml.startElement(name, attrs or {})
+        self.xml.startElement(name, AttributesImpl(attrs or {}))
         if value is not None:
             self.xml.characters(_text(value))
         self.xml.endElement(name)
 
     def record(self, record: FunderRecord) -> None:
-        self.xml.startElement("teilnehmer", {})
+        self.xml.startElement("teilnehmer", NO_ATTRIBUTES)
         for name, attribute in ENTRY_ELEMENTS:
             value = getattr(record, attribute)
             if value is not None:
@@ -83,10 +85,10 @@ class _Writer:
         self.xml.ignorableWhitespace("\n")
 
     def _exit(self, record: FunderRecord) -> None:
-        self.xml.startElement("austritt", {})
+        self.xml.startElement("austritt", NO_ATTRIBUTES)
         self.element("austrittsdatum", record.exit_date)
         self.element("austrittsgrund", record.exit_reason)
-        self.xml.startElement("situationen", {})
+        self.xml.startElement("situationen", NO_ATTRIBUTES)
         for day, kind in record.situations:
             self.element("situation", None, {"datum": day.isoformat(), "art": kind})
         self.xml.endElement("situationen")
@@ -94,7 +96,7 @@ class _Writer:
             self.element("qualifikation", record.qualification)
         if record.qualification_on is not None:
             self.element("qualifikationAm", record.qualification_on)
-        self.xml.startElement("ergebnisse", {})
+        self.xml.startElement("ergebnisse", NO_ATTRIBUTES)
         for code in RESULT_CODES:
             if record.results.get(code) is not None:
                 self.element(code, record.results[code])
@@ -109,14 +111,16 @@ def write_xml(handle: IO[bytes], header: FileHeader, chunks: Iterable[list[Funde
     # The default namespace is declared on the root; children inherit it (qualified).
     writer.xml.startElement(
         "teilnehmende",
-        {
-            "xmlns": NAMESPACE,
-            "version": VERSION,
-            "projekt": str(header.project_id),
-            "von": header.start.isoformat(),
-            "bis": header.end.isoformat(),
-            "erstellt": header.created.replace(microsecond=0).isoformat(),
-        },
+        AttributesImpl(
+            {
+                "xmlns": NAMESPACE,
+                "version": VERSION,
+                "projekt": str(header.project_id),
+                "von": header.start.isoformat(),
+                "bis": header.end.isoformat(),
+                "erstellt": header.created.replace(microsecond=0).isoformat(),
+            }
+        ),
     )
     writer.xml.ignorableWhitespace("\n")
     count = 0

@@ -125,10 +125,10 @@ def _entry_fields(
     record.long_term_unemployed = _long_term_unemployed(entry, record.entry_date)
     record.citizenships = entry.citizenships or None
     record.third_country_national = entry.third_country_national_at_entry
-    record.foreign_background = ANSWER_CODES.get(entry.foreign_background)  # type: ignore[call-overload]
-    record.disability = ANSWER_CODES.get(entry.disability)  # type: ignore[call-overload]
-    record.minority = ANSWER_CODES.get(entry.minority)  # type: ignore[call-overload]
-    record.homeless = ANSWER_CODES.get(entry.homeless_or_housing_exclusion)  # type: ignore[call-overload]
+    record.foreign_background = ANSWER_CODES.get(entry.foreign_background)
+    record.disability = ANSWER_CODES.get(entry.disability)
+    record.minority = ANSWER_CODES.get(entry.minority)
+    record.homeless = ANSWER_CODES.get(entry.homeless_or_housing_exclusion)
     if entry.rural_area is not None:
         record.rural = entry.rural_area
     elif town.strip():
