@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bruecke.cases.models import Case
+from bruecke.core.audit import object_type_of
+from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.esf.models import Answer, EntryRecord, ExitRecord, ExitSituation, FollowUp, LabourMarketStatus
 from bruecke.jobs.models import Job, JobState
 from bruecke.network.demo import DemoNetwork
@@ -173,6 +175,14 @@ def test_the_xml_file_validates_and_holds_only_visible_people_of_the_period(
             if len(name) > 3:
                 assert name not in text, name
     assert "Rostock" not in text
+    # Each participant in the file is recorded as read by the team lead; nobody else is.
+    read = set(
+        AuditEvent.objects.filter(
+            actor=demo.users["team_lead"], action=AuditAction.READ, object_type=object_type_of(people["amal"])
+        ).values_list("object_id", flat=True)
+    )
+    assert {str(people["amal"].pk), str(people["berin"].pk)} <= read
+    assert str(people["chadi"].pk) not in read and str(people["dana"].pk) not in read
 
     tree: Any = schema.to_dict(io.BytesIO(content))
     amal = next(p for p in tree["teilnehmer"] if p["pseudonym"] == _pseudonym(demo, people["amal"]))

@@ -107,7 +107,7 @@ def _write_funder_file(job: Job, target: Path, progress: Progress) -> int:
             done += len(chunk)
             progress(done, total or None)
 
-    chunks = counted(funder_records(participants, choice.project.pk))
+    chunks = counted(funder_records(participants, choice.project.pk, reader=job.created_by))
     with target.open("wb") as handle:
         if params.get("format") == exports.FUNDER_XML:
             header = funder_formats.FileHeader(

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import formats, translation
 
 from bruecke.reporting.tables import Cell, Table
 
@@ -41,4 +41,10 @@ def report_html(*, title: str, subtitle: str, tables: list[Table]) -> str:
         }
         for table in tables
     ]
-    return render_to_string(TEMPLATE, {"title": title, "subtitle": subtitle, "tables": shown})
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "tables": shown,
+        "language": translation.get_language() or "de",
+    }
+    return render_to_string(TEMPLATE, context)

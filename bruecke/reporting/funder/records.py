@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from bruecke.accounts.models import User
+from bruecke.core.audit import audit_read_all
 from bruecke.esf import results
 from bruecke.esf.models import (
     Answer,
@@ -181,10 +182,15 @@ def _record(
 
 
 def funder_records(
-    participants: QuerySet[Participant], project_id: int, chunk_size: int = CHUNK_SIZE
+    participants: QuerySet[Participant],
+    project_id: int,
+    chunk_size: int = CHUNK_SIZE,
+    reader: User | None = None,
 ) -> Iterator[list[FunderRecord]]:
     """The records chunk by chunk: one query for the chunk's participants with their entry,
-    one each for exits, situations, follow-ups and the towns' urbanisation."""
+    one each for exits, situations, follow-ups and the towns' urbanisation. With `reader`,
+    each chunk's participants are recorded as read by that user (one INSERT per chunk):
+    a person's own log shows that their data went into a funder file."""
     key = pseudonym_key()
     queryset = participants.select_related("esf_entry").prefetch_related(
         Prefetch(
@@ -198,12 +204,16 @@ def funder_records(
     for participant in queryset.iterator(chunk_size=chunk_size):
         chunk.append(participant)
         if len(chunk) == chunk_size:
-            yield _chunk_records(chunk, project_id, key)
+            yield _chunk_records(chunk, project_id, key, reader)
             chunk = []
     if chunk:
-        yield _chunk_records(chunk, project_id, key)
+        yield _chunk_records(chunk, project_id, key, reader)
 
 
-def _chunk_records(chunk: list[Participant], project_id: int, key: bytes) -> list[FunderRecord]:
+def _chunk_records(
+    chunk: list[Participant], project_id: int, key: bytes, reader: User | None
+) -> list[FunderRecord]:
+    if reader is not None:
+        audit_read_all(actor=reader, objs=chunk)
     rural_by_town = _rural_by_town(chunk)
     return [_record(p, project_id, key, rural_by_town) for p in chunk]
