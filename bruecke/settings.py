@@ -258,6 +258,10 @@ JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
 # How often the worker runs the housekeeping (stale jobs, expired results).
 JOB_HOUSEKEEPING_SECONDS = env_int("JOB_HOUSEKEEPING_SECONDS", 60, minimum=1)
+# The funder's participant file names people by a pseudonym: HMAC-SHA256 of the participant
+# and project with this key (decision 0050). Empty: derived from SECRET_KEY (a deploy check
+# warns in production, since rotating SECRET_KEY would then change every pseudonym).
+REPORTING_PSEUDONYM_KEY = env_secret("REPORTING_PSEUDONYM_KEY", "")
 _served_dirs = [Path(STATIC_ROOT), BASE_DIR / "static", BASE_DIR / "node_modules"]
 if any(
     JOB_RESULTS_DIR.is_relative_to(d.resolve()) or d.resolve().is_relative_to(JOB_RESULTS_DIR)

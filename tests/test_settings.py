@@ -28,6 +28,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "bruecke.example.org",
         "FIELD_ENCRYPTION_KEYS": "prod1:" + crypto.generate_key(),
         "SITE_URL": "https://bruecke.example.org",
+        "REPORTING_PSEUDONYM_KEY": "p" * 20 + "-pseudonym-key-" + "q" * 20,
         **extra,
     }
 

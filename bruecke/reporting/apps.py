@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self) -> None:
-        from bruecke.reporting import builders
+        from bruecke.reporting import builders, checks  # noqa: F401  (registers the deploy check)
 
         for module in pkgutil.iter_modules(builders.__path__):
             importlib.import_module(f"{builders.__name__}.{module.name}")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bruecke.reporting.routes import dashboards, projects
+from bruecke.reporting.routes import dashboards, exports, projects
 from bruecke.reporting.views import index
 
 app_name = "reporting"
@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("", index.report_index, name="index"),
     *dashboards.urlpatterns,
     *projects.urlpatterns,
+    *exports.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""The funder's participant file (DATES-style, one record per participant, pseudonymised)."""
