@@ -244,3 +244,29 @@ def test_command_bad_arguments(demo: DemoNetwork, arguments: dict[str, str]) -> 
     project = make_project(demo)
     with pytest.raises(CommandError):
         call_command("esf_report", **{"project": str(project.pk), **arguments}, stdout=io.StringIO())
+
+
+# --- the data migrations -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_data_migrations_backfill_citizenships_and_results(demo: DemoNetwork) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    project = make_project(demo)
+    someone = person(demo, project, citizenships="AF")
+    record = leave(
+        demo, someone, D(2025, 3, 1), situations=[(2, "employed")], follow_ups=[(D(2025, 9, 1), "yes", False)]
+    )
+    EntryRecord.objects.filter(participant=someone).update(
+        citizenships="", third_country_national_at_entry=None
+    )
+    ExitRecord.objects.filter(pk=record.pk).update(result_labour_market="", follow_up_result="")
+    import_module("bruecke.esf.migrations.0009_citizenships_at_entry").backfill(apps, None)
+    import_module("bruecke.esf.migrations.0010_exit_results").compute(apps, None)
+    entry = EntryRecord.objects.get(participant=someone)
+    assert (entry.citizenships, entry.third_country_national_at_entry) == ("AF", True)
+    stored = ExitRecord.objects.get(pk=record.pk)
+    assert (stored.result_labour_market, stored.follow_up_result) == ("EECR04", "yes")
