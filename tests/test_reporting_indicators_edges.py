@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.translation import gettext as _
 
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
@@ -377,7 +378,8 @@ def test_checks_hold_and_report_their_numbers(demo: DemoNetwork) -> None:
     person(demo, project, lm="inactive", isced=8)
     report = _report(demo, project)
     assert all(check.holds for check in report.checks)
-    assert [check.detail for check in report.checks][:2] == ["2 of 2", "2 of 2"]
+    expected = _("%(sum)s of %(total)s") % {"sum": 2, "total": 2}
+    assert [check.detail for check in report.checks][:2] == [expected, expected]
 
 
 def test_esf_2014_variant(demo: DemoNetwork) -> None:
