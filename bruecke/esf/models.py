@@ -38,6 +38,23 @@ STATELESS = "XX"
 NATIONALITY_UNCLEAR = "XU"
 
 
+def citizenship_codes(text: str) -> list[str]:
+    """The ISO codes of a citizenships field, upper case, without duplicates, in order."""
+    codes: list[str] = []
+    for code in text.replace(",", " ").upper().split():
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def third_country_national_of(codes: list[str]) -> bool | None:
+    """§11.11 for several citizenships: no EU-27 citizenship among them (stateless and
+    undetermined count as third-country); None when none is recorded."""
+    if not codes:
+        return None
+    return not any(code in EU27 for code in codes)
+
+
 def third_country_national(nationality: object) -> bool | None:
     """§11.11: True without an EU-27 citizenship; stateless ("XX") and undetermined ("XU")
     count as third-country nationals. None when no nationality is recorded (the person is
@@ -121,9 +138,10 @@ def _answer_field(label: StrOrPromise, help_text: StrOrPromise = "") -> models.C
 class EntryRecord(VersionedModel, OrganisationScopedModel):
     """The ESF questionnaire at entry: one per participant, same organisation.
 
-    Age at entry and third-country nationality are derived from the participant and never
-    stored. The degree of urbanisation (rural, §11.11: DEGURBA 3) is not yet derived from
-    the municipality; staff record it in `rural_area` (empty = unknown).
+    Age at entry is derived from the participant and never stored; the citizenships and
+    third-country status are frozen at entry by the entry service (§11.15). The degree of
+    urbanisation (rural, §11.11: DEGURBA 3) is recorded in `rural_area` or derived from
+    the town (empty = unknown).
     """
 
     participant = models.OneToOneField(
@@ -222,6 +240,10 @@ class EntryRecord(VersionedModel, OrganisationScopedModel):
 
     @property
     def third_country_national(self) -> bool | None:
+        """As frozen at entry; records saved before the citizenships existed fall back to
+        the participant's nationality."""
+        if self.citizenships:
+            return self.third_country_national_at_entry
         return third_country_national(self.participant.nationality)
 
     @property
@@ -237,10 +259,11 @@ class EntryRecord(VersionedModel, OrganisationScopedModel):
         entry: datetime.date | None = self.participant.entry_date if self.participant_id else None
         since = self.registered_unemployed_since
         if self.lm_status_entry == LabourMarketStatus.UNEMPLOYED:
+            # §11.15: a registered unemployed person without a registration date is
+            # accepted (imported data, unknown date): not long-term unemployed, and the
+            # report flags the record for completion.
             if since is None:
-                errors["registered_unemployed_since"] = _(
-                    "Please enter since when the person is registered as unemployed."
-                )
+                pass
             elif entry and since > entry:
                 errors["registered_unemployed_since"] = _(
                     "The registration date cannot be after the entry into the project."

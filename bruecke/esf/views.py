@@ -42,7 +42,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.entry_record_save(
             actor=_user(request),
             participant=participant,
-            data=model_data(form),
+            data={**model_data(form), "further_citizenships": form.cleaned_data["further_citizenships"]},
             expected_version=form.loaded_version,
         ),
         success=lambda saved: detail_url,
@@ -51,7 +51,9 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "participant": participant,
             "variant_label": EsfVariant(variant).label,
-            "third_country_national": third_country_national(participant.nationality),
+            "third_country_national": (
+                instance.third_country_national if record else third_country_national(participant.nationality)
+            ),
             "rural_derived": derived_rural(participant.town),
             "missing_labels": selectors.missing_labels(missing_fields(participant, record)),
             "cancel_url": detail_url,
