@@ -2,10 +2,12 @@
 
 from django.urls import URLPattern, path
 
+from bruecke.reporting.routes import indicators
 from bruecke.reporting.views import index
 
 app_name = "reporting"
 
 urlpatterns: list[URLPattern] = [
     path("", index.report_index, name="index"),
+    *indicators.urlpatterns,
 ]
