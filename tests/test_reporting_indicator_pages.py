@@ -79,9 +79,9 @@ def people(demo: DemoNetwork, project: Project) -> dict[str, Participant]:
     return {"amira": amira, "dana": dana, "karim": karim, "berit": berit, "ivo": ivo}
 
 
-def _choice(project: Project, demo: DemoNetwork, **overrides: str) -> dict[str, str]:
+def _choice(chosen: Project, demo: DemoNetwork, /, **overrides: str) -> dict[str, str]:
     values = {
-        "project": str(project.pk),
+        "project": str(chosen.pk),
         "start": START.isoformat(),
         "end": "2024-12-31",
         "scope": f"network-{demo.network.pk}",
@@ -142,7 +142,8 @@ def test_numbers_are_links_for_the_team_lead(
     login: Callable[[str], Client], demo: DemoNetwork, project: Project, people: dict[str, Participant]
 ) -> None:
     html = _html(_get(login("team_lead"), REPORT, _choice(project, demo)))
-    link = f"{PARTICIPANTS}?{urlencode(_choice(project, demo))}&amp;code=EECO02&amp;breakdown=women"
+    query = urlencode(_choice(project, demo, code="EECO02", breakdown="women")).replace("&", "&amp;")
+    link = f"{PARTICIPANTS}?{query}"
     assert link in html
 
 
@@ -162,7 +163,7 @@ def test_coordinator_sees_plain_numbers_and_why(
         ({"start": "2023-06-01"}, "start", "vor dem Projektbeginn"),
         ({"start": "kein Datum"}, "start", "gültiges Datum"),
         ({"project": "abc"}, "project", "gültige Auswahl"),
-        ({"end": ""}, "end", "Pflichtfeld"),
+        ({"end": ""}, "end", "erforderlich"),
     ],
 )
 def test_invalid_choice_shows_the_form_with_errors_and_no_report(
@@ -208,12 +209,12 @@ def test_project_of_another_network_is_404(login: Callable[[str], Client], demo:
     assert "Fremdes Vorhaben" not in _html(response)
 
 
-@pytest.mark.parametrize("persona", ["cm_a", "dpo", "admin", "user_c"])
+@pytest.mark.parametrize("who", ["cm_a", "dpo", "admin", "user_c"])
 def test_staff_without_aggregates_get_404(
-    persona: str, login: Callable[[str], Client], demo: DemoNetwork, project: Project
+    who: str, login: Callable[[str], Client], demo: DemoNetwork, project: Project
 ) -> None:
     for url in (REPORT, PARTICIPANTS, INCOMPLETE):
-        assert _get(login(persona), url, _choice(project, demo)).status_code == 404
+        assert _get(login(who), url, _choice(project, demo)).status_code == 404
 
 
 def test_report_query_count_does_not_grow_with_the_participants(
@@ -288,9 +289,9 @@ def test_drill_down_query_count_does_not_grow_with_the_list(
     assert many.count == few.count
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "cm_a"])
+@pytest.mark.parametrize("who", ["coordinator", "cm_a"])
 def test_drill_down_is_404_for_the_coordinator_and_case_managers(
-    persona: str,
+    who: str,
     login: Callable[[str], Client],
     demo: DemoNetwork,
     project: Project,
@@ -298,7 +299,7 @@ def test_drill_down_is_404_for_the_coordinator_and_case_managers(
 ) -> None:
     params = _choice(project, demo, code="EECO02", breakdown="women")
     for url in (PARTICIPANTS, INCOMPLETE):
-        response = _get(login(persona), url, params)
+        response = _get(login(who), url, params)
         assert response.status_code == 404
         assert "Amira" not in _html(response)
 
