@@ -330,3 +330,20 @@ def test_incomplete_list_names_what_is_missing_and_links_the_questionnaire(
     assert "Ivo Indikator" in html and "Amira Indikator" not in html
     assert "Bildungsstand" in html or "ISCED" in html
     assert reverse("esf:entry", args=[people["ivo"].pk]) in html
+
+
+def test_esf_2014_project_reports_the_older_set_and_its_grand_total_drills_down(
+    login: Callable[[str], Client], demo: DemoNetwork, project: Project, people: dict[str, Participant]
+) -> None:
+    project.esf_variant = EsfVariant.ESF_2014
+    project.save(update_fields=["esf_variant"])
+    client = login("team_lead")
+    html = _html(_get(client, REPORT, _choice(project, demo)))
+    assert "ESF 2014–2020" in html
+    assert _cell(html, "CO01") == ["2", "2", "0", "0"]
+    assert "EECO01" not in html
+    first = re.search(r"<td class=\"kern-table__cell\">(\w+)</td>", html)
+    assert first
+    # The grand total (2014–2020) includes the incomplete participation: Ivo is listed.
+    listed = _html(_get(client, PARTICIPANTS, _choice(project, demo, code=first.group(1), breakdown="total")))
+    assert "Ivo Indikator" in listed and "Amira Indikator" in listed
