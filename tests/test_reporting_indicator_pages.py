@@ -19,10 +19,12 @@ from django.urls import reverse
 
 from bruecke.core.models import AuditEvent
 from bruecke.esf import services as esf_services
+from bruecke.esf.exit_models import SituationType
 from bruecke.esf.models import LabourMarketStatus
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Gender, Participant
 from bruecke.projects.models import EsfVariant, Project
+from tests import indicator_data
 from tests.conftest import QueryCounter
 
 pytestmark = pytest.mark.django_db
@@ -347,3 +349,27 @@ def test_esf_2014_project_reports_the_older_set_and_its_grand_total_drills_down(
     # The grand total (2014–2020) includes the incomplete participation: Ivo is listed.
     listed = _html(_get(client, PARTICIPANTS, _choice(project, demo, code=first.group(1), breakdown="total")))
     assert "Ivo Indikator" in listed and "Amira Indikator" in listed
+
+
+def test_result_numbers_open_the_leavers_behind_them_with_their_exit(
+    login: Callable[[str], Client], demo: DemoNetwork
+) -> None:
+    project = indicator_data.make_project(demo)
+    hired = indicator_data.person(demo, project, entry=datetime.date(2024, 2, 1))
+    # Job first, then registered unemployed on day 10: the last situation decides (EECR01).
+    relapsed = indicator_data.person(demo, project, entry=datetime.date(2024, 2, 1))
+    indicator_data.leave(demo, hired, datetime.date(2024, 6, 3), situations=[(5, SituationType.EMPLOYED)])
+    indicator_data.leave(
+        demo,
+        relapsed,
+        datetime.date(2024, 6, 3),
+        situations=[(2, SituationType.EMPLOYED), (10, SituationType.UNEMPLOYED_REGISTERED)],
+    )
+    client = login("team_lead")
+    params = _choice(project, demo, start="2024-01-01", end="2024-12-31")
+    html = _html(_get(client, REPORT, params))
+    assert _cell(html, "EECR04") == ["1", "1", "0", "0"]
+    assert _cell(html, "EECR01") == ["1", "1", "0", "0"]
+    listed = _html(_get(client, PARTICIPANTS, {**params, "code": "EECR04", "breakdown": "women"}))
+    assert hired.family_name in listed and relapsed.family_name not in listed
+    assert "03.06.2024" in listed  # the exit column
