@@ -112,12 +112,17 @@ def _cell(html: str, code: str) -> list[str]:
 # --- the report page ---
 
 
-def test_report_opens_with_the_default_choice(login: Callable[[str], Client]) -> None:
+def test_report_opens_with_the_default_choice(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     response = login("team_lead").get(REPORT)
     assert response.status_code == 200
     html = _html(response)
     assert 'name="project"' in html and 'name="scope"' in html
     assert "EECO01" in html or "CO01" in html  # the first project's report is shown
+    # The default choice is the page's query (the export buttons read it from there).
+    first = Project.objects.filter(network=demo.network).order_by("name").first()
+    assert first is not None
+    assert response.wsgi_request.GET["project"] == str(first.pk)
+    assert response.wsgi_request.GET["scope"] == f"network-{demo.network.pk}"
 
 
 def test_report_counts_complete_participations_by_gender(

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, Case, F, Max, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats
@@ -123,6 +123,10 @@ def indicator_report(request: HttpRequest) -> HttpResponse:
     if not projects_for(request.user).exists():
         return render(request, "reporting/indicators/report.html", {**context, "no_project": True})
     choice = read_choice(request)
+    if choice.request is not None and not request.GET:
+        # The default choice becomes the page's query: the export buttons and the links
+        # read the choice from the address, as for a chosen report.
+        request.GET = QueryDict(choice.query())
     context |= {"form": choice.form, "query": choice.query(), "drill_down": may_drill_down(request.user)}
     if choice.request is not None:
         report = engine.compute_report(choice.request)
