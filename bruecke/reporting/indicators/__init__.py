@@ -16,11 +16,16 @@ from bruecke.projects.models import Project
 from bruecke.reporting.scope import ReportScope
 
 # The breakdown of every indicator (§11.13): total = women + men + non-binary.
-TOTAL, WOMEN, MEN, NON_BINARY = "total", "women", "men", "non_binary"
-BREAKDOWN = (TOTAL, WOMEN, MEN, NON_BINARY)
+TOTAL: str = "total"
+WOMEN: str = "women"
+MEN: str = "men"
+NON_BINARY: str = "non_binary"
+BREAKDOWN: tuple[str, ...] = (TOTAL, WOMEN, MEN, NON_BINARY)
 
 # Groups of indicators, in the order the report shows them.
-OUTPUT, IMMEDIATE, LONGER_TERM = "output", "immediate", "longer_term"
+OUTPUT: str = "output"
+IMMEDIATE: str = "immediate"
+LONGER_TERM: str = "longer_term"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,10 @@ _SUMS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
     ],
 }
 # Two result indicators no leaver may count in at once (§11.6): checked on the same rows.
-EXCLUSIVE = {EsfVariant.ESF_PLUS: ("EECR01", "EECR04"), EsfVariant.ESF_2014: ("CR01", "CR04")}
+EXCLUSIVE: dict[str, tuple[str, str]] = {
+    EsfVariant.ESF_PLUS: ("EECR01", "EECR04"),
+    EsfVariant.ESF_2014: ("CR01", "CR04"),
+}
 
 
 def _sum_check(

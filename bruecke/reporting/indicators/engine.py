@@ -141,9 +141,9 @@ def _output_flags(project: Project) -> dict[str, Count]:
 
 
 def _settings_used(project: Project) -> list[tuple[str, str]]:
-    meta = Project._meta
+    fields = {field.name: field for field in Project._meta.fields}
     return [
-        (str(meta.get_field(name).verbose_name), str(getattr(project, f"get_{name}_display")()))
+        (str(fields[name].verbose_name), str(getattr(project, f"get_{name}_display")()))
         for name in ("esf_variant", "ltu_rule", "partial_birth_date_rule", "result_base")
     ]
 
