@@ -207,6 +207,24 @@ def test_forged_scope_is_404(
     assert _get(login("team_lead"), url, _choice(project, demo, scope=key)).status_code == 404
 
 
+@pytest.mark.parametrize("url", [REPORT, PARTICIPANTS, INCOMPLETE])
+@pytest.mark.parametrize("project_id", ["99999999999999999999999", "0", "-1"])
+def test_absurd_project_ids_are_404_or_an_error_never_a_crash(
+    url: str, project_id: str, login: Callable[[str], Client], demo: DemoNetwork, project: Project
+) -> None:
+    response = _get(login("team_lead"), url, _choice(project, demo, project=project_id))
+    expected = {404} if url != REPORT or project_id != "-1" else {200}
+    assert response.status_code in expected
+
+
+def test_huge_page_number_shows_the_last_page(
+    login: Callable[[str], Client], demo: DemoNetwork, project: Project, people: dict[str, Participant]
+) -> None:
+    params = _choice(project, demo, code="EECO01", breakdown="total", page="999999999999999999999")
+    response = _get(login("team_lead"), PARTICIPANTS, params)
+    assert response.status_code == 200 and "Amira Indikator" in _html(response)
+
+
 def test_project_of_another_network_is_404(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     foreign = Project.objects.create(
         network=demo.second_network, name="Fremdes Vorhaben", esf_variant=EsfVariant.ESF_PLUS, starts_on=START
@@ -378,3 +396,22 @@ def test_result_numbers_open_the_leavers_behind_them_with_their_exit(
     listed = _html(_get(client, PARTICIPANTS, {**params, "code": "EECR04", "breakdown": "women"}))
     assert hired.family_name in listed and relapsed.family_name not in listed
     assert "03.06.2024" in listed  # the exit column
+
+
+def test_incomplete_list_query_count_does_not_grow_with_the_list(
+    login: Callable[[str], Client],
+    demo: DemoNetwork,
+    project: Project,
+    people: dict[str, Participant],
+    count_queries: Callable[[], QueryCounter],
+) -> None:
+    client = login("team_lead")
+    params = _choice(project, demo)
+    _get(client, INCOMPLETE, params)
+    with count_queries() as few:
+        _get(client, INCOMPLETE, params)
+    for index in range(6):
+        _person(demo, project, "A", "Rostock", f"Offen{index}")  # no entry record: incomplete
+    with count_queries() as many:
+        assert "Offen5 Indikator" in _html(_get(client, INCOMPLETE, params))
+    assert many.count == few.count

@@ -56,8 +56,8 @@ def _refuse_foreign(user: AnyUser, form: ReportChoiceForm, data: dict[str, str])
     if scope and scope not in form.scopes:
         raise Http404
     project = data.get("project", "")
-    if project.isdigit() and not projects_for(user).filter(pk=int(project)).exists():
-        raise Http404
+    if project.isdigit() and (len(project) > 18 or not projects_for(user).filter(pk=int(project)).exists()):
+        raise Http404  # more than 18 digits: no primary key, and beyond the database's integers
 
 
 def read_choice(request: HttpRequest) -> Choice:
