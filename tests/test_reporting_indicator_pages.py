@@ -415,3 +415,18 @@ def test_incomplete_list_query_count_does_not_grow_with_the_list(
     with count_queries() as many:
         assert "Offen5 Indikator" in _html(_get(client, INCOMPLETE, params))
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("url", [REPORT, PARTICIPANTS, INCOMPLETE])
+@pytest.mark.parametrize(("start", "end"), [("2024-01-01", "9999-12-31"), ("0001-01-01", "2024-12-31")])
+def test_absurd_dates_never_cause_a_server_error(
+    url: str,
+    start: str,
+    end: str,
+    login: Callable[[str], Client],
+    demo: DemoNetwork,
+    project: Project,
+    people: dict[str, Participant],
+) -> None:
+    params = _choice(project, demo, start=start, end=end, code="EECR05", breakdown="total")
+    assert _get(login("team_lead"), url, params).status_code in {200, 404}
