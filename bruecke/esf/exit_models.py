@@ -121,6 +121,8 @@ class ExitRecord(VersionedModel, OrganisationScopedModel):
     )
 
     class Meta:
+        # The report finds each participant's final exit by (participant, exit date).
+        indexes = [models.Index(fields=["participant", "exit_date"], name="esf_exit_participant_date")]
         verbose_name = _("ESF exit questionnaire")
         verbose_name_plural = _("ESF exit questionnaires")
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from bruecke.accounts.models import User
 from bruecke.core.locking import check_version
 from bruecke.core.services import model_create, model_delete, model_update
+from bruecke.esf import results
 from bruecke.esf.exit_models import ExitRecord, ExitSituation, FollowUp, situation_error
 
 if TYPE_CHECKING:
@@ -73,6 +74,52 @@ def _errors_of(record: ExitRecord, situations: Sequence[SituationInput]) -> dict
     return errors
 
 
+def stored_results(
+    *,
+    entry_date: datetime.date,
+    exit_date: datetime.date,
+    qualification_on: datetime.date | None,
+    situations: Sequence[results.Situation],
+    answers: Sequence[results.FollowUpAnswer],
+) -> dict[str, Any]:
+    """The result columns of an exit record (decision 0049), from bruecke.esf.results.
+    `follow_up_improved` is the answer's improvement whatever the status at entry: the
+    report counts it for people employed at entry only (§4.4)."""
+    immediate = results.immediate_results(
+        entry_date=entry_date, exit_date=exit_date, situations=situations, qualification_on=qualification_on
+    )
+    labour_market = immediate.codes & {results.EECR01, results.EECR04}
+    deciding = results.deciding_follow_up(exit_date, answers)
+    answered = deciding is not None and deciding.employed != results.NO_RESPONSE
+    return {
+        "result_labour_market": next(iter(labour_market), ""),
+        "result_education": results.EECR02 in immediate.codes,
+        "result_qualification": results.EECR03 in immediate.codes,
+        "result_same_day_conflict": immediate.same_day_conflict,
+        "follow_up_result": deciding.employed if deciding is not None and answered else "",
+        "follow_up_improved": bool(
+            deciding is not None and deciding.employed == results.ANSWER_YES and deciding.improved
+        ),
+    }
+
+
+def refresh_results(record: ExitRecord) -> None:
+    """Recomputes the stored results of `record` from its current rows; called by every
+    service that changes the record, its situations or its follow-ups, in their
+    transaction, so the report never counts stale results."""
+    fresh = ExitRecord.objects.select_related("participant").get(pk=record.pk)
+    values = stored_results(
+        entry_date=fresh.participant.entry_date,
+        exit_date=fresh.exit_date,
+        qualification_on=fresh.qualification_on if fresh.qualification_gained else None,
+        situations=[s.as_result_input() for s in fresh.situations.all()],
+        answers=[f.as_result_input() for f in fresh.follow_ups.all()],
+    )
+    ExitRecord.objects.filter(pk=record.pk).update(**values)
+    for name, value in values.items():
+        setattr(record, name, value)
+
+
 def _check(record: ExitRecord, situations: Sequence[SituationInput]) -> None:
     errors = _errors_of(record, situations)
     if errors:
@@ -96,6 +143,7 @@ def exit_record_create(
         model_create(
             actor=actor, instance=ExitSituation(exit_record=record, date=situation.date, kind=situation.kind)
         )
+    refresh_results(record)
     return record
 
 
@@ -148,6 +196,7 @@ def exit_record_update(
         # The situations belong to the questionnaire: a change to them is a new version.
         ExitRecord.objects.filter(pk=updated.pk).update(version=F("version") + 1)
         updated.version += 1
+    refresh_results(updated)
     return updated
 
 
@@ -159,7 +208,9 @@ def follow_up_create(*, actor: User, record: ExitRecord, data: Mapping[str, Any]
         recorded_by=actor,
         **_only(data, FOLLOW_UP_FIELDS),
     )
-    return model_create(actor=actor, instance=follow_up)
+    created = model_create(actor=actor, instance=follow_up)
+    refresh_results(record)
+    return created
 
 
 @transaction.atomic
@@ -169,4 +220,5 @@ def follow_up_update(
     updated, _changed = model_update(
         actor=actor, instance=follow_up, data=_only(data, FOLLOW_UP_FIELDS), expected_version=expected_version
     )
+    refresh_results(updated.exit_record)
     return updated

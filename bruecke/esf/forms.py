@@ -9,21 +9,27 @@ from django.db import models
 from django.forms.boundfield import BoundField
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from bruecke.core.forms import ModelForm
 from bruecke.core.locking import VersionedFormMixin
 from bruecke.esf.models import (
     ESF_2014_FIELDS,
+    NATIONALITY_UNCLEAR,
     SENSITIVE_FIELDS,
+    STATELESS,
     Answer,
     EntryRecord,
     IscedLevel,
     LabourMarketStatus,
     SchoolQualification,
     VocationalQualification,
+    citizenship_codes,
 )
 from bruecke.network.forms import DateInput
 from bruecke.projects.models import EsfVariant
+
+COUNTRY_CODES = frozenset(code for code, _name in countries) | {STATELESS, NATIONALITY_UNCLEAR}
 
 FIELDSETS: list[tuple[Promise, list[str]]] = [
     (
@@ -39,8 +45,10 @@ FIELDSETS: list[tuple[Promise, list[str]]] = [
         _("Household (ESF 2014–2020 only)"),
         ["household_jobless", "household_single_adult", "household_dependent_children"],
     ),
-    (_("Place of residence"), ["rural_area"]),
+    (_("Citizenships and place of residence"), ["further_citizenships", "rural_area"]),
 ]
+# Form-only fields (not model fields), shown in the section named here.
+EXTRA_FIELDS = frozenset({"further_citizenships"})
 
 
 CHOICE_FIELDS: dict[str, type[models.Choices]] = {
@@ -54,15 +62,29 @@ CHOICE_FIELDS: dict[str, type[models.Choices]] = {
 class EntryRecordForm(VersionedFormMixin, ModelForm):  # stubs type `initial` differently
     class Meta:
         model = EntryRecord
-        fields = [name for _legend, names in FIELDSETS for name in names]
+        fields = [name for _legend, names in FIELDSETS for name in names if name not in EXTRA_FIELDS]
         widgets = {
             "registered_unemployed_since": DateInput(),
             "sensitive_asked_on": DateInput(),
             "disability_details": forms.Textarea(attrs={"rows": 3, "maxlength": "2000"}),
         }
 
+    further_citizenships = forms.CharField(
+        label=_("further citizenships"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "Citizenships held at entry besides the nationality recorded for the person, as "
+            'two-letter country codes separated by spaces (e.g. "DE SY"); XX = stateless.'
+        ),
+    )
+
     def __init__(self, *args: Any, variant: str = EsfVariant.ESF_PLUS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["further_citizenships"].initial = " ".join(
+                citizenship_codes(self.instance.citizenships)[1:]
+            )
         self.variant = variant
         if variant != EsfVariant.ESF_2014:
             for name in ESF_2014_FIELDS:
@@ -75,6 +97,17 @@ class EntryRecordForm(VersionedFormMixin, ModelForm):  # stubs type `initial` di
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", _("not recorded")), *choices.choices]
+
+    def clean_further_citizenships(self) -> str:
+        """Only known country codes (and XX stateless, XU undetermined) are accepted."""
+        codes = citizenship_codes(self.cleaned_data.get("further_citizenships") or "")
+        unknown = [code for code in codes if code not in COUNTRY_CODES]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not a country code: %(codes)s. Please use two-letter codes such as DE or SY.")
+                % {"codes": ", ".join(unknown)}
+            )
+        return " ".join(codes)
 
     def fieldsets(self) -> list[tuple[Promise, list[BoundField]]]:
         """The sections with the fields this variant asks (empty sections left out)."""

@@ -38,6 +38,23 @@ STATELESS = "XX"
 NATIONALITY_UNCLEAR = "XU"
 
 
+def citizenship_codes(text: str) -> list[str]:
+    """The ISO codes of a citizenships field, upper case, without duplicates, in order."""
+    codes: list[str] = []
+    for code in text.replace(",", " ").upper().split():
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def third_country_national_of(codes: list[str]) -> bool | None:
+    """§11.11 for several citizenships: no EU-27 citizenship among them (stateless and
+    undetermined count as third-country); None when none is recorded."""
+    if not codes:
+        return None
+    return not any(code in EU27 for code in codes)
+
+
 def third_country_national(nationality: object) -> bool | None:
     """§11.11: True without an EU-27 citizenship; stateless ("XX") and undetermined ("XU")
     count as third-country nationals. None when no nationality is recorded (the person is
@@ -237,10 +254,11 @@ class EntryRecord(VersionedModel, OrganisationScopedModel):
         entry: datetime.date | None = self.participant.entry_date if self.participant_id else None
         since = self.registered_unemployed_since
         if self.lm_status_entry == LabourMarketStatus.UNEMPLOYED:
+            # §11.15: a registered unemployed person without a registration date is
+            # accepted (imported data, unknown date): not long-term unemployed, and the
+            # report flags the record for completion.
             if since is None:
-                errors["registered_unemployed_since"] = _(
-                    "Please enter since when the person is registered as unemployed."
-                )
+                pass
             elif entry and since > entry:
                 errors["registered_unemployed_since"] = _(
                     "The registration date cannot be after the entry into the project."

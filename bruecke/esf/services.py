@@ -10,7 +10,7 @@ from django.db import transaction
 from bruecke.accounts.models import User
 from bruecke.core.locking import EditConflict
 from bruecke.core.services import model_create, model_update
-from bruecke.esf.models import EntryRecord
+from bruecke.esf.models import EntryRecord, citizenship_codes, third_country_national_of
 from bruecke.participants.models import Participant
 
 # What the questionnaire may set; the participant and organisation are never taken from input.
@@ -32,8 +32,28 @@ EDITABLE_FIELDS = frozenset(
         "household_single_adult",
         "household_dependent_children",
         "rural_area",
+        "further_citizenships",
     }
 )
+
+
+def _citizenships(
+    participant: Participant, record: EntryRecord | None, further: str | None
+) -> dict[str, Any]:
+    """Citizenships frozen at entry (§11.1, §11.15): the participant's nationality when the
+    record is created (the first code), plus the further citizenships of the form. A later
+    change of the participant's nationality does not change them."""
+    if record is None:
+        primary = [str(participant.nationality)] if participant.nationality else []
+    else:
+        primary = citizenship_codes(record.citizenships)[:1]
+        if further is None:
+            return {}
+    codes = citizenship_codes(" ".join([*primary, further or ""]))
+    return {
+        "citizenships": " ".join(codes),
+        "third_country_national_at_entry": third_country_national_of(codes),
+    }
 
 
 @transaction.atomic
@@ -48,18 +68,21 @@ def entry_record_save(
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not fields of the entry questionnaire: {sorted(unknown)}")
+    fields = dict(data)
+    further = fields.pop("further_citizenships", None)
     record = EntryRecord.objects.select_for_update().filter(participant=participant).first()
+    fields |= _citizenships(participant, record, further)
     if record is None:
         if expected_version not in (None, 0):  # the page showed a record that is gone
             raise EditConflict()
         return model_create(
             actor=actor,
-            instance=EntryRecord(participant=participant, organisation=participant.organisation, **data),
+            instance=EntryRecord(participant=participant, organisation=participant.organisation, **fields),
         )
     updated, _changed = model_update(
         actor=actor,
         instance=record,
-        data={**data, "organisation": participant.organisation},
+        data={**fields, "organisation": participant.organisation},
         expected_version=expected_version,
     )
     return updated

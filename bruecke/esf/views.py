@@ -42,7 +42,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.entry_record_save(
             actor=_user(request),
             participant=participant,
-            data=model_data(form),
+            data={**model_data(form), "further_citizenships": form.cleaned_data["further_citizenships"]},
             expected_version=form.loaded_version,
         ),
         success=lambda saved: detail_url,

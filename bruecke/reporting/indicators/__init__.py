@@ -12,18 +12,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-
-from bruecke.participants.models import Participant
 from bruecke.projects.models import Project
 from bruecke.reporting.scope import ReportScope
 
 # The breakdown of every indicator (§11.13): total = women + men + non-binary.
-TOTAL, WOMEN, MEN, NON_BINARY = "total", "women", "men", "non_binary"
-BREAKDOWN = (TOTAL, WOMEN, MEN, NON_BINARY)
+TOTAL: str = "total"
+WOMEN: str = "women"
+MEN: str = "men"
+NON_BINARY: str = "non_binary"
+BREAKDOWN: tuple[str, ...] = (TOTAL, WOMEN, MEN, NON_BINARY)
 
 # Groups of indicators, in the order the report shows them.
-OUTPUT, IMMEDIATE, LONGER_TERM = "output", "immediate", "longer_term"
+OUTPUT: str = "output"
+IMMEDIATE: str = "immediate"
+LONGER_TERM: str = "longer_term"
 
 
 @dataclass(frozen=True)
@@ -108,16 +110,24 @@ class IndicatorReport:
         return {indicator.code: indicator for indicator in self.indicators}
 
 
-def compute_report(request: ReportRequest) -> IndicatorReport:
-    raise NotImplementedError  # filled by the indicator engine
+# The engine (participations.py, outputs.py, result_counts.py, esf2014.py, sensitive.py,
+# checks.py, engine.py) builds on the types above, so it is imported after them.
+from bruecke.reporting.indicators.engine import (  # noqa: E402
+    compute_report,
+    incomplete_participants,
+    participants_behind,
+)
 
-
-def participants_behind(request: ReportRequest, code: str, breakdown: str = TOTAL) -> QuerySet[Participant]:
-    """The participants counted in indicator `code` for `breakdown` (unscoped, see above)."""
-    raise NotImplementedError  # filled by the indicator engine
-
-
-def incomplete_participants(request: ReportRequest) -> QuerySet[Participant]:
-    """The participations kept out as incomplete (§11.2), each with `missing` (a list of
-    MANDATORY_FIELDS keys) computable by `bruecke.esf.selectors.row_missing`."""
-    raise NotImplementedError  # filled by the indicator engine
+__all__ = [
+    "BREAKDOWN",
+    "Breakdown",
+    "CheckResult",
+    "FollowUpRate",
+    "IndicatorReport",
+    "IndicatorValue",
+    "QualityFlag",
+    "ReportRequest",
+    "compute_report",
+    "incomplete_participants",
+    "participants_behind",
+]

@@ -1,0 +1,253 @@
+"""compute_report and the lists behind a number (see the package docstring).
+
+Queries, whatever the number of participants: the project's partners, one aggregate over
+the participations that entered in the period (every output indicator × gender, the
+data-quality counts), one streamed pass over their encrypted answers, one aggregate over
+the final exits of the period (every result indicator × gender, the follow-up rate).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from bruecke.esf.models import LabourMarketStatus
+from bruecke.participants.models import Participant
+from bruecke.projects.models import EsfVariant, Project
+
+from . import (
+    BREAKDOWN,
+    IMMEDIATE,
+    LONGER_TERM,
+    NON_BINARY,
+    OUTPUT,
+    TOTAL,
+    Breakdown,
+    FollowUpRate,
+    IndicatorReport,
+    IndicatorValue,
+    QualityFlag,
+    ReportRequest,
+    esf2014,
+    sensitive,
+)
+from .checks import EXCLUSIVE, run_checks
+from .outputs import Counted, Decrypted, esf_plus_outputs
+from .participations import (
+    GENDER_OF,
+    age_q,
+    complete_q,
+    entered_in_period,
+    final_exits,
+    follow_up_cutoff,
+    gender_q,
+    incomplete_q,
+    left_in_period,
+    participations,
+    partner_ids,
+)
+from .result_counts import ANSWERED, employed_at_entry_left_out, esf_plus_results, follow_up_due
+
+LONGER_TERM_CODES = frozenset({"EECR05", "EECR06", "CR06", "CR07", "CR08"})
+
+
+def _definitions(project: Project, request: ReportRequest) -> tuple[list[Counted | Decrypted], list[Counted]]:
+    cutoff = follow_up_cutoff(request.end)
+    if project.esf_variant == EsfVariant.ESF_2014:
+        return esf2014.outputs(project), esf2014.results(project, cutoff)
+    return esf_plus_outputs(project), esf_plus_results(project, cutoff)
+
+
+def _counts(prefix: str, items: list[Counted], gender_prefix: str) -> dict[str, Count]:
+    complete = complete_q(gender_prefix)
+    aggregates: dict[str, Count] = {}
+    for item in items:
+        base = Q() if item.with_incomplete else complete
+        for key in BREAKDOWN:
+            condition = base & item.condition & gender_q(key, gender_prefix)
+            aggregates[f"{item.code}__{key}"] = Count("pk", filter=condition)
+        if item.refused is not None:
+            aggregates[f"{item.code}__refused"] = Count("pk", filter=complete & item.refused)
+        if item.unknown is not None:
+            aggregates[f"{item.code}__unknown"] = Count("pk", filter=complete & item.unknown)
+    return aggregates
+
+
+def _value(item: Counted, group: str, row: dict[str, Any]) -> IndicatorValue:
+    return IndicatorValue(
+        code=item.code,
+        label=str(item.label),
+        group=group,
+        values=Breakdown(*(int(row[f"{item.code}__{key}"]) for key in BREAKDOWN)),
+        refused=row.get(f"{item.code}__refused"),
+        unknown=row.get(f"{item.code}__unknown"),
+    )
+
+
+def _decrypted_values(
+    items: list[Decrypted], people: QuerySet[Participant]
+) -> tuple[list[IndicatorValue], int]:
+    """The encrypted items in one pass; also the refusals without the date asked (§11.10)."""
+    tallies = {item.code: Counter[str]() for item in items}
+    refused_without_date = 0
+    for row in sensitive.rows(people):
+        refused_without_date += row.refused_without_date
+        column = GENDER_OF.get(row.gender)
+        for item in items:
+            answer = item.answer(row)
+            if answer == "yes" and column:
+                tallies[item.code][TOTAL] += 1
+                tallies[item.code][column] += 1
+            elif answer in ("refused", ""):
+                tallies[item.code][answer or "unknown"] += 1
+    values = [
+        IndicatorValue(
+            code=item.code,
+            label=str(item.label),
+            group=OUTPUT,
+            values=Breakdown(*(tallies[item.code][key] for key in BREAKDOWN)),
+            refused=tallies[item.code]["refused"],
+            unknown=tallies[item.code]["unknown"],
+        )
+        for item in items
+    ]
+    return values, refused_without_date
+
+
+def _exclusive_pair(items: list[Counted]) -> Q:
+    """Both result conditions of the pair that must never overlap (§11.6), on one row."""
+    first, second = EXCLUSIVE[EsfVariant.ESF_2014 if items[0].code.startswith("CR") else EsfVariant.ESF_PLUS]
+    conditions = {item.code: item.condition for item in items}
+    return conditions[first] & conditions[second]
+
+
+def _output_flags(project: Project) -> dict[str, Count]:
+    complete = complete_q()
+    return {
+        "_complete": Count("pk", filter=complete),
+        "_incomplete": Count("pk", filter=incomplete_q()),
+        "_under_15": Count("pk", filter=complete & age_q(project, None, 14)),
+        "_no_registration_date": Count(
+            "pk",
+            filter=complete
+            & Q(esf_entry__lm_status_entry=LabourMarketStatus.UNEMPLOYED)
+            & Q(esf_entry__registered_unemployed_since__isnull=True),
+        ),
+    }
+
+
+def _settings_used(project: Project) -> list[tuple[str, str]]:
+    fields = {field.name: field for field in Project._meta.fields}
+    return [
+        (str(fields[name].verbose_name), str(getattr(project, f"get_{name}_display")()))
+        for name in ("esf_variant", "ltu_rule", "partial_birth_date_rule", "result_base")
+    ]
+
+
+def compute_report(request: ReportRequest) -> IndicatorReport:
+    project = request.project
+    partners = partner_ids(project)
+    output_items, result_items = _definitions(project, request)
+    counted = [item for item in output_items if isinstance(item, Counted)]
+    decrypted = [item for item in output_items if isinstance(item, Decrypted)]
+
+    entered = participations(request, partners).filter(entered_in_period(request))
+    out_row = entered.aggregate(**_counts("", counted, ""), **_output_flags(project))
+    secret_values, refused_without_date = _decrypted_values(decrypted, entered.filter(complete_q()))
+
+    due = follow_up_due(follow_up_cutoff(request.end)) & employed_at_entry_left_out(project)
+    leavers = final_exits(request, partners).filter(left_in_period(request))
+    res_row = leavers.aggregate(
+        **_counts("", result_items, "participant__"),
+        _due=Count("pk", filter=complete_q("participant__") & due),
+        _answered=Count("pk", filter=complete_q("participant__") & due & ANSWERED),
+        _conflicts=Count("pk", filter=complete_q("participant__") & Q(result_same_day_conflict=True)),
+        _overlap=Count("pk", filter=complete_q("participant__") & _exclusive_pair(result_items)),
+    )
+
+    by_code = {v.code: v for v in secret_values}
+    indicators = [by_code.get(item.code) or _value(item, OUTPUT, out_row) for item in output_items]  # type: ignore[arg-type]
+    indicators += [
+        _value(item, LONGER_TERM if item.code in LONGER_TERM_CODES else IMMEDIATE, res_row)
+        for item in result_items
+    ]
+    values = {indicator.code: indicator for indicator in indicators}
+    return IndicatorReport(
+        request=request,
+        variant=project.esf_variant,
+        settings_used=_settings_used(project),
+        indicators=indicators,
+        incomplete_count=int(out_row["_incomplete"]),
+        checks=run_checks(project.esf_variant, values, int(out_row["_complete"]), int(res_row["_overlap"])),
+        follow_up=FollowUpRate(due=int(res_row["_due"]), answered=int(res_row["_answered"])),
+        flags=[
+            QualityFlag("under_15", str(_("under 15 at entry (counted)")), int(out_row["_under_15"])),
+            QualityFlag(
+                "no_registration_date",
+                str(_("registered unemployed without a registration date (not long-term unemployed)")),
+                int(out_row["_no_registration_date"]),
+            ),
+            QualityFlag(
+                "refused_without_date",
+                str(_("sensitive answer refused without the date the question was asked")),
+                refused_without_date,
+            ),
+            QualityFlag(
+                "same_day_conflict",
+                str(_("two situations on the deciding day after exit (the later-recorded one counts)")),
+                int(res_row["_conflicts"]),
+            ),
+        ],
+    )
+
+
+def participants_behind(request: ReportRequest, code: str, breakdown: str = TOTAL) -> QuerySet[Participant]:
+    """The participants counted in `code` for `breakdown`; Http404 for an unknown code or
+    breakdown (they come from a URL)."""
+    if breakdown not in BREAKDOWN:
+        raise Http404
+    project = request.project
+    output_items, result_items = _definitions(project, request)
+    partners = partner_ids(project)
+    for item in output_items:
+        if item.code != code:
+            continue
+        entered = participations(request, partners).filter(entered_in_period(request))
+        if isinstance(item, Decrypted):
+            ids = [
+                row.participant_id
+                for row in sensitive.rows(entered.filter(complete_q()))
+                if item.answer(row) == "yes" and breakdown in (TOTAL, GENDER_OF.get(row.gender))
+            ]
+            return Participant.objects.filter(pk__in=ids)
+        base = Q() if item.with_incomplete else complete_q()
+        return entered.filter(base & item.condition & gender_q(breakdown))
+    for result in result_items:
+        if result.code == code:
+            exits = final_exits(request, partners).filter(
+                left_in_period(request),
+                complete_q("participant__") & result.condition & gender_q(breakdown, "participant__"),
+            )
+            return Participant.objects.filter(pk__in=exits.values("participant_id"))
+    raise Http404
+
+
+def incomplete_participants(request: ReportRequest) -> QuerySet[Participant]:
+    """The participations of the period kept out as incomplete (§11.2), annotated like
+    `bruecke.esf.selectors.incomplete_entries` so `row_missing` names the missing items."""
+    from django.db.models import F
+
+    return (
+        participations(request)
+        .filter(entered_in_period(request))
+        .filter(incomplete_q())
+        .annotate(esf_lm_status=F("esf_entry__lm_status_entry"), esf_isced=F("esf_entry__isced_level"))
+        .order_by("latin_name", "id")
+    )
+
+
+__all__ = ["NON_BINARY", "compute_report", "incomplete_participants", "participants_behind"]
