@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,14 @@ SITUATION_WEIGHTS = [
 ]
 EXIT_REASONS = ["completed", "early_job", "early_training", "early_other", "moved", "unknown"]
 NULL = "\\N"
+RESULT_COLUMNS = (
+    "result_labour_market",
+    "result_education",
+    "result_qualification",
+    "result_same_day_conflict",
+    "follow_up_result",
+    "follow_up_improved",
+)
 
 
 @dataclass
@@ -117,14 +125,14 @@ def _line(*values: Any) -> str:
     return "\t".join(map(_v, values)) + "\n"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _keys(given: str, family: str) -> tuple[str, ...]:
     from bruecke.participants import names
 
     return tuple(sorted(k[:64] for k in names.name_keys(given) | names.name_keys(family)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _latin(given: str, family: str) -> str:
     from bruecke.participants import names
 
@@ -165,10 +173,27 @@ def _entry_rows(
     now = f"{entry} 10:00:00+00"
     out["esf_entryrecord"].write(
         _line(
-            ctx.take("esf_entryrecord"), now, now, 1, pid, org, lm, since, isced, "", "",
-            ctx.cipher["disability"].get(disability, ""), "", ctx.cipher["minority"].get(minority, ""),
-            foreign, homeless, asked, rural, citizenships, tcn,
-        )  # fmt: skip
+            ctx.take("esf_entryrecord"),
+            now,
+            now,
+            1,
+            pid,
+            org,
+            lm,
+            since,
+            isced,
+            "",
+            "",
+            ctx.cipher["disability"].get(disability, ""),
+            "",
+            ctx.cipher["minority"].get(minority, ""),
+            foreign,
+            homeless,
+            asked,
+            rural,
+            citizenships,
+            tcn,
+        )
     )
     return lm
 
@@ -181,12 +206,16 @@ def _eu27() -> frozenset[str]:
 
 
 def _exit_rows(
-    ctx: Context, rng: random.Random, case: tuple[int, int, int, datetime.date, str], out: dict[str, io.StringIO]
+    ctx: Context,
+    rng: random.Random,
+    case: tuple[int, int, int, datetime.date, str],
+    out: dict[str, io.StringIO],
 ) -> datetime.date | None:
     """Closes 60 % of the cases with an exit record, situations and follow-ups; returns the exit date."""
     from bruecke.esf import results
+    from bruecke.esf.exit_services import stored_results
 
-    case_id, pid, org, entry, lm = case
+    case_id, pid, org, entry, _lm = case
     if rng.random() >= 0.6:
         return None
     latest = (ctx.today - entry).days
@@ -199,26 +228,39 @@ def _exit_rows(
     if rng.random() < 0.8:
         for _n in range(rng.choice([1, 1, 1, 2])):
             day = exit_date + datetime.timedelta(days=rng.randint(0, (collected - exit_date).days))
-            situations.append(results.Situation(day, _weighted(rng, SITUATION_WEIGHTS), ctx.take("esf_exitsituation")))
+            situations.append(
+                results.Situation(day, _weighted(rng, SITUATION_WEIGHTS), ctx.take("esf_exitsituation"))
+            )
     gained_on = None
     if rng.random() < 0.2:
         gained_on = entry + datetime.timedelta(days=rng.randint(0, (window_end - entry).days))
-    immediate = results.immediate_results(
-        entry_date=entry, exit_date=exit_date, situations=situations, qualification_on=gained_on
-    )
     answers = _follow_ups(ctx, rng, exit_date)
-    longer = results.longer_term_results(exit_date=exit_date, employed_at_entry=lm == "employed", answers=answers)
-    labour = next((c for c in (results.EECR04, results.EECR01) if c in immediate.codes), "")
-    follow_result = "" if longer is None else ("yes" if results.EECR05 in longer else "no")
+    # Exactly what the exit services store (decision 0049), from bruecke.esf.results.
+    stored = stored_results(
+        entry_date=entry,
+        exit_date=exit_date,
+        qualification_on=gained_on,
+        situations=situations,
+        answers=answers,
+    )
     record_id = ctx.take("esf_exitrecord")
     now = f"{collected} 10:00:00+00"
     out["esf_exitrecord"].write(
         _line(
-            record_id, now, now, 1, case_id, pid, org, exit_date, rng.choice(EXIT_REASONS),
-            collected if situations else None, gained_on is not None, gained_on, labour,
-            results.EECR02 in immediate.codes, results.EECR03 in immediate.codes,
-            immediate.same_day_conflict, follow_result, bool(longer and results.EECR06 in longer),
-        )  # fmt: skip
+            record_id,
+            now,
+            now,
+            1,
+            case_id,
+            pid,
+            org,
+            exit_date,
+            rng.choice(EXIT_REASONS),
+            collected if situations else None,
+            gained_on is not None,
+            gained_on,
+            *(stored[column] for column in RESULT_COLUMNS),
+        )
     )
     for situation in situations:
         out["esf_exitsituation"].write(_line(situation.order, record_id, situation.date, situation.kind))
@@ -226,8 +268,19 @@ def _exit_rows(
         improvements = '["promotion"]' if answer.improved else "[]"
         stamp = f"{answer.answered_on} 10:00:00+00"
         out["esf_followup"].write(
-            _line(answer.order, stamp, stamp, 1, record_id, org, answer.answered_on, answer.employed,
-                  False, improvements, "")  # fmt: skip
+            _line(
+                answer.order,
+                stamp,
+                stamp,
+                1,
+                record_id,
+                org,
+                answer.answered_on,
+                answer.employed,
+                False,
+                improvements,
+                "",
+            )
         )
     return exit_date
 
@@ -263,10 +316,44 @@ def _chunk_rows(ctx: Context, rng: random.Random, count: int, origins: list[Any]
         now = f"{entry} 09:00:00+00"
         out["participants_participant"].write(
             _line(
-                pid, now, now, 1, given, family, _latin(given, family), year, month, day, False, gender,
-                country, country, "", "", "", "", "", "", MARKER, "", "[]", "", "[]", False, "", "", entry,
-                "gestattung", None, org, ctx.project_id, team, "", "", False,
-            )  # fmt: skip
+                pid,
+                now,
+                now,
+                1,
+                given,
+                family,
+                _latin(given, family),
+                year,
+                month,
+                day,
+                False,
+                gender,
+                country,
+                country,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                MARKER,
+                "",
+                "[]",
+                "",
+                "[]",
+                False,
+                "",
+                "",
+                entry,
+                "gestattung",
+                None,
+                org,
+                ctx.project_id,
+                team,
+                "",
+                "",
+                False,
+            )
         )
         out["participants_namekey"].write("".join(_line(pid, key) for key in _keys(given, family)))
         lm = _entry_rows(ctx, rng, (pid, org, entry, country), out)
@@ -287,7 +374,9 @@ def _context(demo: Any, today: datetime.date) -> Context:
     project = Project.objects.get(network=demo.network, name="NAF MV plus")
     teams = [demo.teams[name] for name in sorted(demo.teams)]
     for name in BENCH_TEAMS:
-        teams.append(Team.objects.get_or_create(network=demo.network, name=name, defaults={"region": name})[0])
+        teams.append(
+            Team.objects.get_or_create(network=demo.network, name=name, defaults={"region": name})[0]
+        )
     partners = [demo.partners[key] for key in sorted(demo.partners)][:5]
     homes = [(partners[i % len(partners)].pk, team.pk) for i, team in enumerate(teams)]
     staff = {}
@@ -305,36 +394,39 @@ def _context(demo: Any, today: datetime.date) -> Context:
 
 def clean(cursor: Any) -> None:
     """Removes what an earlier run generated (the rows hanging off marked participants)."""
-    marked = f"SELECT id FROM participants_participant WHERE district = '{MARKER}'"
-    exits = f"SELECT id FROM esf_exitrecord WHERE participant_id IN ({marked})"
-    for statement in (
-        f"DELETE FROM esf_followup WHERE exit_record_id IN ({exits})",
-        f"DELETE FROM esf_exitsituation WHERE exit_record_id IN ({exits})",
-        f"DELETE FROM esf_exitrecord WHERE participant_id IN ({marked})",
-        f"DELETE FROM cases_case WHERE participant_id IN ({marked})",
-        f"DELETE FROM esf_entryrecord WHERE participant_id IN ({marked})",
-        f"DELETE FROM participants_namekey WHERE participant_id IN ({marked})",
-        f"DELETE FROM participants_participant WHERE district = '{MARKER}'",
+    # Table and column names are constants of this module; the marker is a parameter.
+    marked = "SELECT id FROM participants_participant WHERE district = %s"
+    exits = "SELECT id FROM esf_exitrecord WHERE participant_id IN (" + marked + ")"  # noqa: S608
+    for table, column, subquery in (
+        ("esf_followup", "exit_record_id", exits),
+        ("esf_exitsituation", "exit_record_id", exits),
+        ("esf_exitrecord", "participant_id", marked),
+        ("cases_case", "participant_id", marked),
+        ("esf_entryrecord", "participant_id", marked),
+        ("participants_namekey", "participant_id", marked),
+        ("participants_participant", "id", marked),
     ):
-        cursor.execute(statement)
+        statement = "DELETE FROM " + table + " WHERE " + column + " IN (" + subquery + ")"  # noqa: S608
+        cursor.execute(statement, [MARKER])
 
 
 def _reserve_ids(cursor: Any, ctx: Context) -> None:
     for table in TABLES:
         if table != "participants_namekey":
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM " + table)  # noqa: S608
             ctx.next_id[table] = cursor.fetchone()[0]
 
 
 def _reset_sequences(cursor: Any) -> None:
     """The identity sequences continue after the explicit ids COPY wrote."""
     for table in TABLES:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
-        )
+        highest = "GREATEST((SELECT MAX(id) FROM " + table + "), 1)"  # noqa: S608
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), " + highest + ")", [table])
 
 
-def generate(demo: Any, count: int, *, seed: int = 2026, today: datetime.date | None = None) -> dict[str, int]:
+def generate(
+    demo: Any, count: int, *, seed: int = 2026, today: datetime.date | None = None
+) -> dict[str, int]:
     """Replaces the generated participants by `count` new ones; returns rows per table."""
     from django.db import connection, transaction
 
@@ -374,10 +466,10 @@ def main() -> None:
     from common import analyze, setup
 
     setup()
+    from django.db import connection, transaction
+
     from bruecke.network.demo import seed_network
     from bruecke.participants import demo as participants_demo
-
-    from django.db import connection, transaction
 
     demo = seed_network()
     with transaction.atomic(), connection.cursor() as cursor:
