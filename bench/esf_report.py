@@ -110,6 +110,7 @@ def _sql(statement: str, params: dict[str, Any]) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the report's queries")
     args = parser.parse_args()
     setup()
     from django.db import connection
@@ -148,6 +149,21 @@ def main() -> None:
         f"EECO01 = {values.get('EECO01')}, EECR04 = {values.get('EECR04')}, EECR05 = {values.get('EECR05')}"
     )
     print("engine and SQL agree" if not differ else f"DIFFER (engine, sql): {differ}")
+    _where_the_time_goes(queries.captured_queries[-(len(queries) // args.runs) :], report_s, args.explain)
+
+
+def _where_the_time_goes(queries: list[dict[str, str]], report_s: float, explain: bool) -> None:
+    """The database time of each query of one report; the rest is Python (decryption)."""
+    from django.db import connection
+
+    database_s = sum(float(q["time"]) for q in queries)
+    print(f"one report: {database_s:.2f} s in the database, about {report_s - database_s:.2f} s in Python")
+    for query in sorted(queries, key=lambda q: -float(q["time"]))[:4]:
+        print(f"  {float(query['time']):>7.2f} s  {query['sql'][:110]}")
+        if explain and float(query["time"]) > 0.1:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("\n".join("      " + line for (line,) in cursor.fetchall()))
 
 
 if __name__ == "__main__":

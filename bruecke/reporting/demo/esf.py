@@ -14,6 +14,7 @@ second network's project ABS-OPR gets two participants of its own.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,12 +52,16 @@ class Entry:
     lm: str
     isced: int | None
     unemployed_days: int | None = None  # registered unemployed this many days before entry
-    sensitive: dict[str, str] = field(default_factory=dict)
+    sensitive: Mapping[str, str] = field(default_factory=dict)
     rural: bool | None = False
     further_citizenships: str = ""  # besides the nationality (a dual citizen)
 
 
-NO_SENSITIVE = {"disability": Answer.NO, "minority": Answer.NO, "foreign_background": Answer.YES}
+NO_SENSITIVE: dict[str, str] = {
+    "disability": Answer.NO,
+    "minority": Answer.NO,
+    "foreign_background": Answer.YES,
+}
 # Mohammed Al-Hassan (the open demo case of partner A) keeps no questionnaire: the entry
 # form's tests and the "never recorded" warning at exit start from him.
 ENTRIES = [
