@@ -183,14 +183,16 @@ def test_details_only_with_a_disability(demo: DemoNetwork) -> None:
 # --- labour-market status (§8.7, §11.3) ---
 
 
-def test_unemployed_without_registration_date_is_refused(
+def test_unemployed_without_registration_date_is_accepted(
     login: Callable[[str], Client], demo: DemoNetwork
 ) -> None:
+    """§11.15: accepted (not long-term unemployed); the indicator report flags it."""
     person = _mohammed(demo)
     response = _post(login("cm_a"), person, lm_status_entry="unemployed")
-    assert response.status_code == 400
-    assert _errors_of(response, "registered_unemployed_since")
-    assert _record(person) is None
+    assert response.status_code == 302
+    record = _record(person)
+    assert record is not None
+    assert (record.lm_status_entry, record.registered_unemployed_since) == ("unemployed", None)
 
 
 @pytest.mark.parametrize("days_after_entry", [1, 400])

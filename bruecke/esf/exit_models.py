@@ -3,7 +3,8 @@
 Kept in the esf app, apart from the counselling data, for the same reason as the entry
 record: the funder's retention period applies. One exit record per closed case (a person
 re-entering gets a new case, and the latest exit is the participation's exit, §11.1).
-The result indicators are derived in `bruecke.esf.results`, never stored.
+The result indicators are derived in `bruecke.esf.results`; the exit services store them
+on the record for the indicator report (decision 0049).
 """
 
 from __future__ import annotations

@@ -138,9 +138,10 @@ def _answer_field(label: StrOrPromise, help_text: StrOrPromise = "") -> models.C
 class EntryRecord(VersionedModel, OrganisationScopedModel):
     """The ESF questionnaire at entry: one per participant, same organisation.
 
-    Age at entry and third-country nationality are derived from the participant and never
-    stored. The degree of urbanisation (rural, §11.11: DEGURBA 3) is not yet derived from
-    the municipality; staff record it in `rural_area` (empty = unknown).
+    Age at entry is derived from the participant and never stored; the citizenships and
+    third-country status are frozen at entry by the entry service (§11.15). The degree of
+    urbanisation (rural, §11.11: DEGURBA 3) is recorded in `rural_area` or derived from
+    the town (empty = unknown).
     """
 
     participant = models.OneToOneField(
@@ -239,6 +240,10 @@ class EntryRecord(VersionedModel, OrganisationScopedModel):
 
     @property
     def third_country_national(self) -> bool | None:
+        """As frozen at entry; records saved before the citizenships existed fall back to
+        the participant's nationality."""
+        if self.citizenships:
+            return self.third_country_national_at_entry
         return third_country_national(self.participant.nationality)
 
     @property

@@ -1,4 +1,5 @@
-"""ESF result indicators of one leaver, derived from the recorded answers (never stored).
+"""ESF result indicators of one leaver, derived from the recorded answers
+(the exit services store them on the exit record, decision 0049).
 
 Pure functions on plain values, so they can be tested without a database and reused by
 the reporting engine. Rules: shared/design/esf-indicators.md §4.3, §4.4, §5.6, §8.3, §8.6

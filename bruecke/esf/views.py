@@ -51,7 +51,9 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "participant": participant,
             "variant_label": EsfVariant(variant).label,
-            "third_country_national": third_country_national(participant.nationality),
+            "third_country_national": (
+                instance.third_country_national if record else third_country_national(participant.nationality)
+            ),
             "rural_derived": derived_rural(participant.town),
             "missing_labels": selectors.missing_labels(missing_fields(participant, record)),
             "cancel_url": detail_url,
