@@ -8,6 +8,7 @@ from typing import Any
 from django import forms as django_forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bruecke.core import forms
 from bruecke.network.forms import DateInput
@@ -32,7 +33,7 @@ class ReportChoiceForm(forms.Form):
         label=_("Project"), queryset=Project.objects.none(), empty_label=None
     )
     start = django_forms.DateField(label=_("From"), widget=DateInput())
-    end = django_forms.DateField(label=_("To"), widget=DateInput())
+    end = django_forms.DateField(label=pgettext_lazy("end of a period", "To"), widget=DateInput())
     scope = django_forms.ChoiceField(label=_("Scope"))
 
     def __init__(self, user: AnyUser, data: Any = None, **kwargs: Any) -> None:
