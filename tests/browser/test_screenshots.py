@@ -68,6 +68,9 @@ SHOTS = [
     Shot("offers-trainings", "cm_a", "offers:training_list"),
     Shot("team-lead-start", "team_lead", "core:dashboard"),
     Shot("team-lead-caseload", "team_lead", "cases:caseload"),
+    Shot("reports-indicators", "team_lead", "reporting:indicators", focus="#group-output"),
+    Shot("coordinator-start", "coordinator", "core:dashboard"),
+    Shot("reports-project", "coordinator", "reporting:project_detail"),
     Shot("dpo-start", "dpo", "core:dashboard"),
     Shot("dpo-breaches", "dpo", "privacy:breach_list"),
     # The access report is made by the controller's staff (the matrix lets the

@@ -92,7 +92,7 @@ ENTRIES = [
         2,
         sensitive={**NO_SENSITIVE, "homeless_or_housing_exclusion": Answer.YES},
     ),
-    # Incomplete (no ISCED level) though he has left: in no indicator, listed for completion.
+    # Incomplete (no ISCED level): in no indicator, listed for completion.
     Entry("Alhasan", Inactive, None, sensitive=NO_SENSITIVE),
     Entry("Yusuf", Inactive, 0, sensitive=NO_SENSITIVE, rural=None),
     Entry(
@@ -104,6 +104,23 @@ ENTRIES = [
     ),
     Entry("Ahmadi", Inactive, 7, sensitive=NO_SENSITIVE, rural=True),
     Entry("Mansour", Inactive, 0, sensitive=NO_SENSITIVE, rural=True),  # 55+
+    # The three leavers (their own participants: the demo placement day opens cases for the
+    # participants without one, and the reminders of `make run` rely on those cases).
+    Entry("Nouri", Inactive, 7, sensitive=NO_SENSITIVE, rural=True),
+    Entry(
+        "Osmani",
+        Unemployed,
+        4,
+        unemployed_days=200,
+        sensitive={"disability": Answer.YES, "minority": Answer.NO, "foreign_background": Answer.NO},
+    ),
+    Entry("Rasuli", Inactive, 2, sensitive=NO_SENSITIVE),
+]
+# given names, family name, gender, birth year, nationality, team, entry days ago
+LEAVERS = [
+    ("Farid", "Nouri", Gender.MALE, 1999, "AF", "Schwerin", 260),
+    ("Lina", "Osmani", Gender.FEMALE, 1990, "SY", "Schwerin", 230),
+    ("Karim", "Rasuli", Gender.MALE, 2001, "IQ", "Greifswald", 120),
 ]
 
 
@@ -113,6 +130,7 @@ def seed_esf(demo: DemoNetwork) -> None:
         return
     with transaction.atomic():
         _seed_older_participant(demo)
+        _seed_leaver_people(demo)
         for entry in ENTRIES:
             participant = (
                 Participant.objects.filter(organisation__network=demo.network, family_name=entry.family_name)
@@ -180,6 +198,37 @@ def _seed_older_participant(demo: DemoNetwork) -> None:
     )
 
 
+def _seed_leaver_people(demo: DemoNetwork) -> None:
+    today = timezone.localdate()
+    project = Project.objects.get(network=demo.network, name="NAF MV plus")
+    for given, family, gender, year, nationality, team_name, days in LEAVERS:
+        team = demo.teams[team_name]
+        organisation = team.office.organisation if team.office else demo.partners["C"]
+        if Participant.objects.filter(organisation=organisation, family_name=family).exists():
+            continue
+        participant_services.participant_create(
+            actor=_staff(demo, organisation),
+            participant=Participant(
+                organisation=organisation,
+                project=project,
+                team=team,
+                given_names=given,
+                family_name=family,
+                birth_year=year,
+                birth_month=3,
+                birth_day=14,
+                gender=gender,
+                nationality=nationality,
+                country_of_birth=nationality,
+                town=team_name,
+                entry_date=today - days * DAY,
+            ),
+            residence=ResidenceStatus(
+                status="gestattung", issued_on=today - (days + 60) * DAY, valid_until=today + 200 * DAY
+            ),
+        )
+
+
 def _open_and_close(
     demo: DemoNetwork,
     participant: Participant,
@@ -237,9 +286,9 @@ def _participant(demo: DemoNetwork, family_name: str) -> Participant | None:
 
 
 def _seed_exits(demo: DemoNetwork) -> None:
-    """Three leavers in partners B and C (none had a case), besides the closed demo case of
+    """Three leavers (LEAVERS, created for this), besides the closed demo case of
     partner A (job search, then a job: EECR04)."""
-    ahmadi, beridze, alhasan = (_participant(demo, n) for n in ("Ahmadi", "Beridze", "Alhasan"))
+    ahmadi, beridze, alhasan = (_participant(demo, n) for n in ("Nouri", "Osmani", "Rasuli"))
     if ahmadi and not Case.objects.filter(participant=ahmadi).exists():
         # Apprenticeship upon leaving (EECR04 and EECR02) and a certificate (EECR03); six
         # months later first no response, then "employed" (an answer beats no response).
@@ -265,7 +314,8 @@ def _seed_exits(demo: DemoNetwork) -> None:
         )
         _follow_up(demo, record, FollowUpAnswer.NO, 0)
     if alhasan and not Case.objects.filter(participant=alhasan).exists():
-        # Back to school, then registered unemployed (his record is incomplete: not counted).
+        # Back to school, then registered unemployed: EECR01 (the last labour-market
+        # situation in the window) and EECR02.
         _open_and_close(
             demo,
             alhasan,
