@@ -9,9 +9,8 @@ the final exits of the period (every result indicator × gender, the follow-up r
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +35,7 @@ from . import (
     sensitive,
 )
 from .checks import EXCLUSIVE, run_checks
+from .grouped import grouped_counts
 from .outputs import Counted, Decrypted, esf_plus_outputs
 from .participations import (
     GENDER_OF,
@@ -62,22 +62,7 @@ def _definitions(project: Project, request: ReportRequest) -> tuple[list[Counted
     return esf_plus_outputs(project), esf_plus_results(project, cutoff)
 
 
-def _counts(prefix: str, items: list[Counted], gender_prefix: str) -> dict[str, Count]:
-    complete = complete_q(gender_prefix)
-    aggregates: dict[str, Count] = {}
-    for item in items:
-        base = Q() if item.with_incomplete else complete
-        for key in BREAKDOWN:
-            condition = base & item.condition & gender_q(key, gender_prefix)
-            aggregates[f"{item.code}__{key}"] = Count("pk", filter=condition)
-        if item.refused is not None:
-            aggregates[f"{item.code}__refused"] = Count("pk", filter=complete & item.refused)
-        if item.unknown is not None:
-            aggregates[f"{item.code}__unknown"] = Count("pk", filter=complete & item.unknown)
-    return aggregates
-
-
-def _value(item: Counted, group: str, row: dict[str, Any]) -> IndicatorValue:
+def _value(item: Counted, group: str, row: dict[str, int]) -> IndicatorValue:
     return IndicatorValue(
         code=item.code,
         label=str(item.label),
@@ -125,18 +110,12 @@ def _exclusive_pair(items: list[Counted]) -> Q:
     return conditions[first] & conditions[second]
 
 
-def _output_flags(project: Project) -> dict[str, Count]:
-    complete = complete_q()
+def _output_flags(project: Project) -> dict[str, Q]:
+    """The data-quality counts beside the outputs (complete participations only)."""
     return {
-        "_complete": Count("pk", filter=complete),
-        "_incomplete": Count("pk", filter=incomplete_q()),
-        "_under_15": Count("pk", filter=complete & age_q(project, None, 14)),
-        "_no_registration_date": Count(
-            "pk",
-            filter=complete
-            & Q(esf_entry__lm_status_entry=LabourMarketStatus.UNEMPLOYED)
-            & Q(esf_entry__registered_unemployed_since__isnull=True),
-        ),
+        "_under_15": age_q(project, None, 14),
+        "_no_registration_date": Q(esf_entry__lm_status_entry=LabourMarketStatus.UNEMPLOYED)
+        & Q(esf_entry__registered_unemployed_since__isnull=True),
     }
 
 
@@ -156,17 +135,21 @@ def compute_report(request: ReportRequest) -> IndicatorReport:
     decrypted = [item for item in output_items if isinstance(item, Decrypted)]
 
     entered = participations(request, partners).filter(entered_in_period(request))
-    out_row = entered.aggregate(**_counts("", counted, ""), **_output_flags(project))
+    out_row = grouped_counts(entered, counted, _output_flags(project))
     secret_values, refused_without_date = _decrypted_values(decrypted, entered.filter(complete_q()))
 
     due = follow_up_due(follow_up_cutoff(request.end)) & employed_at_entry_left_out(project)
     leavers = final_exits(request, partners).filter(left_in_period(request))
-    res_row = leavers.aggregate(
-        **_counts("", result_items, "participant__"),
-        _due=Count("pk", filter=complete_q("participant__") & due),
-        _answered=Count("pk", filter=complete_q("participant__") & due & ANSWERED),
-        _conflicts=Count("pk", filter=complete_q("participant__") & Q(result_same_day_conflict=True)),
-        _overlap=Count("pk", filter=complete_q("participant__") & _exclusive_pair(result_items)),
+    res_row = grouped_counts(
+        leavers,
+        result_items,
+        {
+            "_due": due,
+            "_answered": due & ANSWERED,
+            "_conflicts": Q(result_same_day_conflict=True),
+            "_overlap": _exclusive_pair(result_items),
+        },
+        "participant__",
     )
 
     by_code = {v.code: v for v in secret_values}
