@@ -48,7 +48,7 @@ def test_contact_is_recorded_from_the_case_page(login: Callable[[str], Client], 
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM cases_contact WHERE id = %s", [contact.pk])
         raw = cursor.fetchone()[0]
-    assert raw.startswith("v1:") and "Elektroniker" not in raw
+    assert raw.startswith("v2:") and "Elektroniker" not in raw
     event = AuditEvent.objects.get(action="create", object_type="cases.contact", object_id=str(contact.pk))
     assert "note" in event.changed_fields and event.organisation == demo.partners["A"]
 
@@ -183,7 +183,7 @@ def test_reassessment_shows_the_trajectory(login: Callable[[str], Client], demo:
     assert AuditEvent.objects.filter(action="create", object_type="cases.assessment").exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM cases_assessmentitem WHERE note <> ''")
-        assert all(raw.startswith("v1:") for (raw,) in cursor.fetchall())
+        assert all(raw.startswith("v2:") for (raw,) in cursor.fetchall())
 
 
 def test_sensitive_barrier_notes_only_for_the_cases_own_staff(

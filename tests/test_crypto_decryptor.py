@@ -3,6 +3,9 @@ and rejects exactly what decrypt rejects."""
 
 from __future__ import annotations
 
+import base64
+import os
+
 import pytest
 from django.test import override_settings
 from hypothesis import given, settings
@@ -49,3 +52,29 @@ def test_decryptor_rejects_what_decrypt_rejects() -> None:
             decrypt(bad)
         with pytest.raises(crypto.DecryptionError):
             crypto.decrypt(bad, context="esf.entryrecord.minority" if decrypt is other_field else CONTEXT)
+
+
+def test_short_answers_give_nothing_away_by_their_length() -> None:
+    """Version 2 pads to 32 bytes: "yes", "no" and "refused" make tokens of one length."""
+    lengths = {len(crypto.encrypt(answer, context=CONTEXT)) for answer in ("yes", "no", "refused", "")}
+    assert len(lengths) == 1
+    assert all(crypto.encrypt("no", context=CONTEXT).startswith("v2:") for _ in range(3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=200))
+def test_padded_tokens_read_back_exactly(text: str) -> None:
+    token = crypto.encrypt(text, context=CONTEXT)
+    assert crypto.decrypt(token, context=CONTEXT) == text
+    assert crypto.decryptor(context=CONTEXT)(token) == text
+
+
+def test_unpadded_version_1_tokens_stay_readable_and_need_rotation() -> None:
+    ring = crypto.keyring()
+    nonce = os.urandom(12)
+    sealed = ring.keys[ring.primary_id].encrypt(nonce, b"refused", CONTEXT.encode())
+    old = f"v1:{ring.primary_id}:{base64.b64encode(nonce + sealed).decode()}"
+    assert crypto.decrypt(old, context=CONTEXT) == "refused"
+    assert crypto.decryptor(context=CONTEXT)(old) == "refused"
+    assert crypto.needs_rotation(old)
+    assert not crypto.needs_rotation(crypto.encrypt("refused", context=CONTEXT))

@@ -32,7 +32,7 @@ def _note(demo: DemoNetwork, text: str = "Diabetes; Traumafolgestörung") -> Sen
 def test_database_holds_ciphertext_and_the_model_plaintext(demo: DemoNetwork) -> None:
     note = _note(demo)
     raw = _raw(note)
-    assert raw.startswith("v1:k2025:")
+    assert raw.startswith("v2:k2025:")
     assert "Diabetes" not in raw
     assert SensitiveNote.objects.get(pk=note.pk).health_note == "Diabetes; Traumafolgestörung"
 
@@ -52,8 +52,8 @@ def test_rotation_re_encrypts_with_the_new_key(demo: DemoNetwork) -> None:
         # Old values stay readable while both keys are configured.
         assert SensitiveNote.objects.get(pk=note.pk).health_note.startswith("Diabetes")
         call_command("rotate_encryption_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        assert _raw(note).startswith("v1:k2026:")
-        assert _raw(note, "psych_note").startswith("v1:k2026:")
+        assert _raw(note).startswith("v2:k2026:")
+        assert _raw(note, "psych_note").startswith("v2:k2026:")
         assert AuditEvent.objects.filter(
             action=AuditAction.KEY_ROTATION, object_type="testapp.sensitivenote"
         ).exists()

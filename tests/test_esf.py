@@ -339,7 +339,7 @@ def test_disability_details_are_encrypted_at_rest(demo: DemoNetwork) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT disability_details FROM esf_entryrecord WHERE id = %s", [record.pk])
         raw = str(cursor.fetchone()[0])
-    assert raw.startswith("v1:")
+    assert raw.startswith("v2:")
     assert "Hörbehinderung" not in raw
     assert EntryRecord.objects.get(pk=record.pk).disability_details == "Hörbehinderung"
 

@@ -419,7 +419,7 @@ def test_follow_up_marks_the_task_done_and_writes_the_timeline(
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM esf_followup WHERE id = %s", [follow_up.pk])
         raw = cursor.fetchone()[0]
-    assert raw.startswith("v1:") and "Vollzeit" not in raw
+    assert raw.startswith("v2:") and "Vollzeit" not in raw
     # Answered long before the reference date: saved, but shown as not counting.
     page = login("cm_a").get(reverse("cases:detail", args=[case.pk]) + "?section=exit")
     rows = page.context["exit_summary"].follow_ups

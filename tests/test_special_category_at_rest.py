@@ -86,7 +86,7 @@ def test_no_special_category_value_is_in_clear_in_the_database(
     for table, column in SPECIAL_CATEGORY_COLUMNS:
         values = [value for (value,) in _raw(f"SELECT {column} FROM {table}") if value not in (None, "")]  # noqa: S608
         assert values, f"{table}.{column} holds no value: the test proves nothing"
-        assert all(str(value).startswith("v1:") for value in values), f"{table}.{column} holds clear values"
+        assert all(str(value).startswith("v2:") for value in values), f"{table}.{column} holds clear values"
 
 
 def test_no_link_row_ties_a_contact_to_a_special_category_topic(
@@ -126,7 +126,7 @@ def test_the_data_migration_encrypts_existing_clear_values(demo: DemoNetwork) ->
         connection, table="cases_assessmentitem", label="cases.assessmentitem", columns=["severity"]
     )
     [(raw,)] = _raw("SELECT severity FROM cases_assessmentitem WHERE id = %s", [item.pk])
-    assert str(raw).startswith("v1:")
+    assert str(raw).startswith("v2:")
     assert AssessmentItem.objects.get(pk=item.pk).severity == 2
     encrypt_plain_values(  # and back, for the reverse migration
         connection,

@@ -1,9 +1,13 @@
 """Encryption at rest for special-category data (GDPR Art. 9).
 
-AES-256-GCM with a random 96-bit nonce. A token reads "v1:<key id>:<base64(nonce|ciphertext)>",
+AES-256-GCM with a random 96-bit nonce. A token reads "v2:<key id>:<base64(nonce|ciphertext)>",
 so every value names the key that encrypted it and keys can be rotated while old values
-stay readable. The model label and field name are bound in as associated data: a
-ciphertext copied into another field or table does not decrypt.
+stay readable. Version 2 pads the plaintext to a multiple of 32 bytes before encrypting:
+without it the length of a token gave a short answer away ("yes", "no" and "refused" had
+three different lengths). Version 1 tokens (unpadded) stay readable and count as needing
+rotation, so `manage.py rotate_encryption_keys` rewrites them. The model label and field
+name are bound in as associated data: a ciphertext copied into another field or table does
+not decrypt.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-PREFIX = "v1"
+PREFIX = "v2"
+UNPADDED_PREFIX = "v1"  # tokens written before padding; read, and rewritten by rotation
+PREFIXES = (PREFIX, UNPADDED_PREFIX)
+PAD_BLOCK = 32
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -70,18 +77,41 @@ def generate_key() -> str:
     return base64.b64encode(AESGCM.generate_key(bit_length=256)).decode("ascii")
 
 
+def _pad(data: bytes) -> bytes:
+    """ISO/IEC 7816-4 padding: 0x80, then zero bytes up to the next multiple of PAD_BLOCK."""
+    padded = data + b"\x80"
+    return padded + b"\x00" * (-len(padded) % PAD_BLOCK)
+
+
+def _unpad(data: bytes) -> bytes:
+    stripped = data.rstrip(b"\x00")
+    if not stripped.endswith(b"\x80"):
+        raise ValueError("bad padding")
+    return stripped[:-1]
+
+
+def is_token(value: str) -> bool:
+    """Whether a stored value is one of our tokens (any version), not clear text."""
+    return value.split(":", 1)[0] in PREFIXES and value.count(":") >= 2
+
+
 def encrypt(plaintext: str, *, context: str) -> str:
     ring = keyring()
     nonce = os.urandom(12)
-    sealed = ring.keys[ring.primary_id].encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    sealed = ring.keys[ring.primary_id].encrypt(nonce, _pad(plaintext.encode("utf-8")), context.encode())
     return f"{PREFIX}:{ring.primary_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
 def key_id_of(token: str) -> str:
     parts = token.split(":", 2)
-    if len(parts) != 3 or parts[0] != PREFIX:
+    if len(parts) != 3 or parts[0] not in PREFIXES:
         raise DecryptionError("Not an encrypted value.")
     return parts[1]
+
+
+def _open(key: AESGCM, version: str, blob: bytes, associated: bytes) -> str:
+    plain = key.decrypt(blob[:12], blob[12:], associated)
+    return (_unpad(plain) if version == PREFIX else plain).decode("utf-8")
 
 
 def decrypt(token: str, *, context: str) -> str:
@@ -90,14 +120,16 @@ def decrypt(token: str, *, context: str) -> str:
     if key is None:
         raise DecryptionError(f"Key {key_id} is not configured.")
     try:
-        blob = base64.b64decode(token.split(":", 2)[2], validate=True)
-        return key.decrypt(blob[:12], blob[12:], context.encode()).decode("utf-8")
+        version, _key_id, encoded = token.split(":", 2)
+        blob = base64.b64decode(encoded, validate=True)
+        return _open(key, version, blob, context.encode())
     except (InvalidTag, binascii.Error, ValueError):
         raise DecryptionError("Value cannot be decrypted (wrong key or tampered).") from None
 
 
 def needs_rotation(token: str) -> bool:
-    return key_id_of(token) != keyring().primary_id
+    """Under another key than the primary one, or unpadded (version 1)."""
+    return key_id_of(token) != keyring().primary_id or not token.startswith(f"{PREFIX}:")
 
 
 def decryptor(*, context: str) -> Callable[[str], str]:
@@ -109,14 +141,14 @@ def decryptor(*, context: str) -> Callable[[str], str]:
 
     def decrypt_one(token: str) -> str:
         parts = token.split(":", 2)
-        if len(parts) != 3 or parts[0] != PREFIX:
+        if len(parts) != 3 or parts[0] not in PREFIXES:
             raise DecryptionError("Not an encrypted value.")
         key = keys.get(parts[1])
         if key is None:
             raise DecryptionError(f"Key {parts[1]} is not configured.")
         try:
             blob = binascii.a2b_base64(parts[2], strict_mode=True)
-            return key.decrypt(blob[:12], blob[12:], associated).decode("utf-8")
+            return _open(key, parts[0], blob, associated)
         except (InvalidTag, binascii.Error, ValueError):
             raise DecryptionError("Value cannot be decrypted (wrong key or tampered).") from None
 

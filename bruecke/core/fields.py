@@ -97,7 +97,7 @@ def encrypt_plain_values(
                 if value in (None, ""):
                     continue
                 text = str(value)
-                is_token = text.startswith(f"{crypto.PREFIX}:")
+                is_token = crypto.is_token(text)
                 if reverse and is_token:
                     new = crypto.decrypt(text, context=context)
                 elif not reverse and not is_token:

@@ -17,6 +17,9 @@ from bruecke.core import crypto
 from bruecke.core.fields import encrypted_fields
 
 TOKEN_START = f"{crypto.PREFIX}:"
+# Every token version ("v1:", "v2:"; all prefixes have the same length), as a LIKE pattern.
+TOKEN_LIKE = "v_:%"  # noqa: S105 (a LIKE pattern, not a secret)
+assert all(len(prefix) == len(crypto.PREFIX) for prefix in crypto.PREFIXES)
 
 
 def quote(name: str) -> str:
@@ -103,7 +106,7 @@ def key_ids_in_use(cursor: Any, vendor: str, column: EncryptedColumn) -> list[st
     # Identifiers come from model metadata and are quoted; the prefix is a constant.
     cursor.execute(
         f"SELECT DISTINCT {_key_id_expression(name, vendor)} FROM {quote(column.table)} "  # noqa: S608
-        f"WHERE {name} LIKE '{TOKEN_START}%'"
+        f"WHERE {name} LIKE '{TOKEN_LIKE}'"
     )
     return sorted(str(row[0]) for row in cursor.fetchall())
 
@@ -126,12 +129,13 @@ def decryption_problems(cursor: Any, vendor: str, tables: list[str]) -> tuple[in
     configured = crypto.keyring().keys
     for column in encrypted_columns(cursor, vendor, tables):
         for key_id in key_ids_in_use(cursor, vendor, column):
-            prefix = f"{TOKEN_START}{key_id}:"
+            key_part = f"{key_id}:"
             name = quote(column.column)
+            start = len(TOKEN_START) + 1
             cursor.execute(
                 f"SELECT {name} FROM {quote(column.table)} "  # noqa: S608 (quoted identifiers)
-                f"WHERE substr({name}, 1, {len(prefix)}) = %s LIMIT 1",
-                [prefix],
+                f"WHERE {name} LIKE '{TOKEN_LIKE}' AND substr({name}, {start}, {len(key_part)}) = %s LIMIT 1",
+                [key_part],
             )
             token = cursor.fetchone()[0]
             if key_id not in configured:
