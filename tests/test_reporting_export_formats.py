@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -138,7 +139,8 @@ def test_xlsx_of_no_tables_is_still_a_workbook() -> None:
 
 def test_pdf_html_escapes_and_formats_german() -> None:
     table = Table(title="<b>Titel</b>", columns=["Wert", "Datum"], rows=[[1234.5, datetime.date(2025, 3, 1)]])
-    html = report_html(title="Bericht", subtitle="Zeitraum", tables=[table])
+    with translation.override("de"):  # the job renders in the user's language
+        html = report_html(title="Bericht", subtitle="Zeitraum", tables=[table])
     assert "&lt;b&gt;Titel&lt;/b&gt;" in html
     assert "01.03.2025" in html
     assert "1.234,5" in html

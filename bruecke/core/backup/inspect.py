@@ -106,7 +106,7 @@ def key_ids_in_use(cursor: Any, vendor: str, column: EncryptedColumn) -> list[st
     # Identifiers come from model metadata and are quoted; the prefix is a constant.
     cursor.execute(
         f"SELECT DISTINCT {_key_id_expression(name, vendor)} FROM {quote(column.table)} "  # noqa: S608
-        f"WHERE {name} LIKE '{TOKEN_LIKE}'"
+        f"WHERE {name} LIKE '{TOKEN_LIKE}'"  # no parameters: also a plain sqlite3 cursor
     )
     return sorted(str(row[0]) for row in cursor.fetchall())
 
@@ -134,8 +134,8 @@ def decryption_problems(cursor: Any, vendor: str, tables: list[str]) -> tuple[in
             start = len(TOKEN_START) + 1
             cursor.execute(
                 f"SELECT {name} FROM {quote(column.table)} "  # noqa: S608 (quoted identifiers)
-                f"WHERE {name} LIKE '{TOKEN_LIKE}' AND substr({name}, {start}, {len(key_part)}) = %s LIMIT 1",
-                [key_part],
+                f"WHERE {name} LIKE %s AND substr({name}, {start}, {len(key_part)}) = %s LIMIT 1",
+                [TOKEN_LIKE, key_part],
             )
             token = cursor.fetchone()[0]
             if key_id not in configured:
