@@ -168,65 +168,73 @@ def _entry(actor: User, participant: Participant, entry: Entry) -> None:
     entry_record_save(actor=actor, participant=participant, data=data)
 
 
-def _seed_older_participant(demo: DemoNetwork) -> None:
-    """Partner C: a man aged 60 at entry (EECO08), in a rural area."""
-    organisation = demo.partners["C"]
-    if Participant.objects.filter(organisation=organisation, family_name="Mansour").exists():
-        return
+@dataclass(frozen=True)
+class Person:
+    """A demo participant the reports need and the fixed demo does not have."""
+
+    given: str
+    family: str
+    gender: str
+    born: tuple[int, int, int]  # year, month, day
+    nationality: str
+    town: str
+    entry_days_ago: int
+    status: str = "gestattung"
+
+
+def _register(
+    actor: User, person: Person, *, organisation: Organisation, project: Project, team: Team
+) -> Participant:
+    """Registers `person` through the participant service (idempotent by family name)."""
+    existing = Participant.objects.filter(organisation=organisation, family_name=person.family).first()
+    if existing is not None:
+        return existing
     today = timezone.localdate()
-    participant = Participant(
-        organisation=organisation,
-        project=Project.objects.get(network=demo.network, name="NAF MV plus"),
-        team=demo.teams["Schwerin"],
-        given_names="Haji",
-        family_name="Mansour",
-        birth_year=today.year - 61,
-        birth_month=4,
-        birth_day=2,
-        gender=Gender.MALE,
-        nationality="AF",
-        country_of_birth="AF",
-        town="Crivitz",
-        entry_date=today - 75 * DAY,
-    )
-    participant_services.participant_create(
-        actor=demo.users["user_c"],
-        participant=participant,
+    year, month, day = person.born
+    return participant_services.participant_create(
+        actor=actor,
+        participant=Participant(
+            organisation=organisation,
+            project=project,
+            team=team,
+            given_names=person.given,
+            family_name=person.family,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            gender=person.gender,
+            nationality=person.nationality,
+            country_of_birth=person.nationality,
+            town=person.town,
+            entry_date=today - person.entry_days_ago * DAY,
+        ),
         residence=ResidenceStatus(
-            status="gestattung", issued_on=today - 300 * DAY, valid_until=today + 200 * DAY
+            status=person.status,
+            issued_on=today - (person.entry_days_ago + 60) * DAY,
+            valid_until=today + 200 * DAY,
         ),
     )
 
 
+def _seed_older_participant(demo: DemoNetwork) -> None:
+    """Partner C: a man aged 60 at entry (EECO08), in a rural area."""
+    born = (timezone.localdate().year - 61, 4, 2)
+    _register(
+        demo.users["user_c"],
+        Person("Haji", "Mansour", Gender.MALE, born, "AF", "Crivitz", 75),
+        organisation=demo.partners["C"],
+        project=Project.objects.get(network=demo.network, name="NAF MV plus"),
+        team=demo.teams["Schwerin"],
+    )
+
+
 def _seed_leaver_people(demo: DemoNetwork) -> None:
-    today = timezone.localdate()
     project = Project.objects.get(network=demo.network, name="NAF MV plus")
     for given, family, gender, year, nationality, team_name, days in LEAVERS:
         team = demo.teams[team_name]
         organisation = team.office.organisation if team.office else demo.partners["C"]
-        if Participant.objects.filter(organisation=organisation, family_name=family).exists():
-            continue
-        participant_services.participant_create(
-            actor=_staff(demo, organisation),
-            participant=Participant(
-                organisation=organisation,
-                project=project,
-                team=team,
-                given_names=given,
-                family_name=family,
-                birth_year=year,
-                birth_month=3,
-                birth_day=14,
-                gender=gender,
-                nationality=nationality,
-                country_of_birth=nationality,
-                town=team_name,
-                entry_date=today - days * DAY,
-            ),
-            residence=ResidenceStatus(
-                status="gestattung", issued_on=today - (days + 60) * DAY, valid_until=today + 200 * DAY
-            ),
-        )
+        person = Person(given, family, gender, (year, 3, 14), nationality, team_name, days)
+        _register(_staff(demo, organisation), person, organisation=organisation, project=project, team=team)
 
 
 def _open_and_close(
@@ -344,31 +352,11 @@ def _seed_abs_opr(demo: DemoNetwork) -> None:
     )
     if not (project and organisation and team and staff):
         return
-    today = timezone.localdate()
     for index, (given, family, year, gender, nationality, days, lm, isced) in enumerate(ABS_OPR_PEOPLE):
         if Participant.objects.filter(organisation=organisation, family_name=family).exists():
             continue
-        participant = participant_services.participant_create(
-            actor=staff,
-            participant=Participant(
-                organisation=organisation,
-                project=project,
-                team=team,
-                given_names=given,
-                family_name=family,
-                birth_year=year,
-                birth_month=6,
-                birth_day=1,
-                gender=gender,
-                nationality=nationality,
-                country_of_birth=nationality,
-                town="Neuruppin",
-                entry_date=today - days * DAY,
-            ),
-            residence=ResidenceStatus(
-                status="ae_24", issued_on=today - 400 * DAY, valid_until=today + 300 * DAY
-            ),
-        )
+        person = Person(given, family, gender, (year, 6, 1), nationality, "Neuruppin", days, status="ae_24")
+        participant = _register(staff, person, organisation=organisation, project=project, team=team)
         _entry(
             staff,
             participant,
