@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bruecke.placement",
     "bruecke.offers",
     "bruecke.reporting",
+    "bruecke.spreadsheets",
     "django_countries",
     "django_tasks",
     "django_tasks_db",
@@ -253,6 +254,8 @@ if JOB_PDF_TIMEOUT_SECONDS < PDF_RENDER_TIMEOUT_SECONDS:
 # root, downloaded only through an access-checked view, and deleted after JOB_RESULT_DAYS.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOB_RESULTS_DIR = Path(env_str("JOB_RESULTS_DIR", str(BASE_DIR / "var" / "jobs"))).resolve()
+# Uploaded spreadsheets between upload and import, encrypted; deleted after the import.
+IMPORT_FILES_DIR = Path(env_str("IMPORT_FILES_DIR", str(BASE_DIR / "var" / "imports"))).resolve()
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
 # A running job whose worker has not reported for this long is marked failed ("interrupted").
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)

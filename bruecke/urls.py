@@ -14,6 +14,7 @@ urlpatterns = [
     path("placement/", include("bruecke.placement.urls")),
     path("offers/", include("bruecke.offers.urls")),
     path("reporting/", include("bruecke.reporting.urls")),
+    path("spreadsheets/", include("bruecke.spreadsheets.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,8 @@ from tests import (
     expectations_reporting_indicators,
     expectations_reporting_projects,
     expectations_rules,
+    expectations_spreadsheets_exports,
+    expectations_spreadsheets_imports,
     expectations_tasks,
     expectations_transfer,
 )
@@ -223,4 +225,6 @@ EXPECTATIONS |= expectations_offers_network_work.EXPECTATIONS
 EXPECTATIONS |= expectations_reporting_indicators.EXPECTATIONS
 EXPECTATIONS |= expectations_reporting_exports.EXPECTATIONS
 EXPECTATIONS |= expectations_reporting_projects.EXPECTATIONS
+EXPECTATIONS |= expectations_spreadsheets_imports.EXPECTATIONS
+EXPECTATIONS |= expectations_spreadsheets_exports.EXPECTATIONS
 EXPECTATIONS |= expectations_reporting_dashboards.EXPECTATIONS

@@ -41,6 +41,8 @@ class AuditAction(models.TextChoices):
     SUBJECT_ACCESS = "subject_access", _("access report for the data subject (Art. 15 GDPR)")
     BACKUP = "backup", _("backup made")
     RESTORE = "restore", _("restored from a backup")
+    IMPORT = "import", _("imported from a spreadsheet")
+    EXPORT = "export", _("exported as a spreadsheet")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -1,0 +1,72 @@
+"""Columns every entity shares, and references from one entity to another."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bruecke.spreadsheets.base import EXTERNAL_ID, Column, ImportContext, RowInvalid
+from bruecke.spreadsheets.models import ExternalKey
+
+M = TypeVar("M", bound=models.Model)
+
+
+def external_id_column() -> Column:
+    return Column(
+        EXTERNAL_ID,
+        gettext_lazy("external id"),
+        required=True,
+        max_length=200,
+        aliases=("id", "nr", "nr.", "lfd. nr.", "lfd nr", "personennummer", "person number", "kennung"),
+        help=gettext_lazy(
+            "A number that stays the same in every version of your spreadsheet (row or person number). "
+            "Importing the same row again changes nothing."
+        ),
+    )
+
+
+def reference_column(key: str, label: str, entity_label: str, *, required: bool = True) -> Column:
+    """A column naming a record imported before (its external id) or its number in Brücke."""
+    return Column(
+        key,
+        label,
+        required=required,
+        max_length=200,
+        help=gettext_lazy("The external id of the %(entity)s from its own import, or its number in Brücke.")
+        % {"entity": entity_label},
+    )
+
+
+def resolve(
+    ctx: ImportContext,
+    *,
+    entity: str,
+    queryset: models.QuerySet[M],
+    text: str,
+    column: str,
+) -> M:
+    """The record of `queryset` (already limited to what the importing user may see) that
+    `text` names: an external id of `entity` imported into this organisation, else its
+    number in Brücke. Anything else, including records of another organisation, is an
+    error on `column` that does not say whether such a record exists elsewhere."""
+    cache_key = f"resolve:{entity}:{text}"
+    if cache_key in ctx.cache:
+        found = ctx.cache[cache_key]
+    else:
+        ids = list(
+            ExternalKey.objects.filter(
+                organisation=ctx.organisation, entity=entity, external_id=text
+            ).values_list("object_id", flat=True)
+        )
+        condition = Q(pk__in=ids)
+        if text.isdigit() and len(text) < 19:
+            condition |= Q(pk=int(text))
+        found = queryset.filter(condition).order_by("pk").first()
+        ctx.cache[cache_key] = found
+    if found is None:
+        raise RowInvalid([(column, _("No record with this id or number in your organisation."))])
+    return found

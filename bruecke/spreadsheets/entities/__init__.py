@@ -1,0 +1,1 @@
+"""The importable entity types; each module registers its own with `registry.register`."""

@@ -1,0 +1,86 @@
+"""Entities whose rows are checked by the same form a user fills in on the page: the
+same rules, the same messages next to the same field (here: the same column)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.db import models
+from django.forms import BaseForm
+from django.forms.models import model_to_dict
+
+from bruecke.spreadsheets.base import MAPPED, Entity, ImportContext, Value, form_errors
+
+
+def mapped_columns(ctx: ImportContext) -> set[str]:
+    """The column keys the file feeds. A mapped but empty cell clears the field on update;
+    a column the file does not have leaves the field as it is."""
+    return set(ctx.cache.get(MAPPED, ()))
+
+
+def form_value(value: Value) -> Any:
+    """A converted value as form data (forms read text, dates and lists alike)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if hasattr(value, "__dataclass_fields__"):  # PartialDate
+        return _partial_text(value)
+    return value
+
+
+def _partial_text(value: Any) -> str:
+    day = f"{value.day:02d}." if value.day else ""
+    month = f"{value.month:02d}." if value.month else ""
+    return f"{day}{month}{value.year}"
+
+
+class FormEntity(Entity):
+    """`prepare` fills the form (for a new record or the existing one); `save` is left to
+    the entity, which passes the valid form to its service."""
+
+    # Column key -> form field name, where they differ.
+    field_names: ClassVar[dict[str, str]] = {}
+
+    def form_class(self, existing: models.Model | None) -> type[BaseForm]:
+        raise NotImplementedError
+
+    def form_kwargs(self, ctx: ImportContext, existing: models.Model | None) -> dict[str, Any]:
+        return {}
+
+    def initial_data(
+        self, ctx: ImportContext, existing: models.Model | None, form: type[BaseForm]
+    ) -> dict[str, Any]:
+        """The data an unmapped column keeps: the record's current values on update."""
+        if existing is None:
+            return {}
+        data = model_to_dict(existing)
+        return {k: ("on" if v is True else "" if v is False or v is None else v) for k, v in data.items()}
+
+    def form_data(
+        self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None
+    ) -> dict[str, Any]:
+        form = self.form_class(existing)
+        data = self.initial_data(ctx, existing, form)
+        mapped = mapped_columns(ctx)
+        for column in self.columns:
+            if column.key in mapped or (existing is None and values.get(column.key) is not None):
+                data[self.field_names.get(column.key, column.key)] = form_value(values.get(column.key))
+        if getattr(existing, "version", None) is not None:
+            data["version"] = existing.version  # type: ignore[union-attr]
+        return data
+
+    def prepare(
+        self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None
+    ) -> BaseForm:
+        kwargs = self.form_kwargs(ctx, existing)
+        if existing is not None and "instance" not in kwargs:
+            kwargs["instance"] = existing
+        form = self.form_class(existing)(data=self.form_data(ctx, values, existing), **kwargs)
+        if not form.is_valid():
+            fields_to_columns = {field: column for column, field in self.field_names.items()}
+            raise form_errors(form, fields_to_columns)
+        return form
