@@ -23,7 +23,7 @@ from bruecke.esf.models import Answer, EntryRecord, ExitRecord, ExitSituation, F
 from bruecke.jobs.models import Job, JobState
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Gender, Participant
-from bruecke.projects.models import Project
+from bruecke.projects.models import LtuRule, Project
 from bruecke.reporting.funder import formats
 from bruecke.reporting.funder.pseudonym import participant_pseudonym
 from bruecke.reporting.funder.records import funder_participants, funder_records
@@ -317,3 +317,33 @@ def test_the_deploy_check_warns_without_a_pseudonym_key(settings: Any) -> None:
     assert [message.id for message in check_pseudonym_key()] == ["bruecke.W050"]
     settings.REPORTING_PSEUDONYM_KEY = "a-long-random-key"
     assert check_pseudonym_key() == []
+
+
+def test_long_term_unemployment_in_the_file_follows_the_projects_rule(demo: DemoNetwork) -> None:
+    """Registered 7 months before entry at 24: long-term only under the EU variant; the file
+    uses the report's own rule, so EECO03 and the file agree."""
+    project = _project(demo)
+    young = _person(demo, "A", "Rostock", "Yara", datetime.date(2025, 2, 1))
+    Participant.objects.filter(pk=young.pk).update(birth_year=2000, birth_month=6)
+    _entry(young, registered_unemployed_since=datetime.date(2024, 7, 1))
+    older = _person(demo, "A", "Rostock", "Olga", datetime.date(2025, 2, 1))
+    _entry(older, registered_unemployed_since=datetime.date(2023, 12, 1))
+    unknown = _person(demo, "A", "Rostock", "Uma", datetime.date(2025, 2, 1))
+    _entry(unknown, lm_status_entry="")
+    scope = resolve_scope(demo.users["team_lead"], f"network-{demo.network.pk}")
+
+    def flags(rule: str) -> dict[str, bool | None]:
+        Project.objects.filter(pk=project.pk).update(ltu_rule=rule)
+        project.refresh_from_db()
+        queryset = funder_participants(
+            demo.users["team_lead"], project, scope, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+        )
+        wanted = {young.pk: "young", older.pk: "older", unknown.pk: "unknown"}
+        by_pseudonym = {_pseudonym(demo, p): wanted[p.pk] for p in (young, older, unknown)}
+        records = [r for chunk in funder_records(queryset, project.pk) for r in chunk]
+        return {
+            by_pseudonym[r.pseudonym]: r.long_term_unemployed for r in records if r.pseudonym in by_pseudonym
+        }
+
+    assert flags(LtuRule.DE_12_MONTHS) == {"young": False, "older": True, "unknown": None}
+    assert flags(LtuRule.EU_AGE_DEPENDENT) == {"young": True, "older": True, "unknown": None}

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from bruecke.accounts.models import User
 from bruecke.core.audit import audit_read_all
@@ -32,10 +32,10 @@ from bruecke.participants.models import Gender, Participant
 from bruecke.participants.selectors import participants_visible_to
 from bruecke.projects.models import Project
 from bruecke.reporting.funder.pseudonym import participant_pseudonym, pseudonym_key
+from bruecke.reporting.indicators.participations import ltu_q
 from bruecke.reporting.scope import ReportScope
 
 CHUNK_SIZE = 500
-LTU_MONTHS = 12  # §11.4: registered unemployed for more than 12 calendar months at entry
 
 GENDER_CODES = {Gender.FEMALE: "W", Gender.MALE: "M", Gender.DIVERSE: "D", Gender.NOT_STATED: "X"}
 LM_CODES = {
@@ -94,17 +94,21 @@ def funder_participants(
         participants_visible_to(user)
         .filter(scope.participant_q(), project=project)
         .filter(Q(entry_date__gte=start, entry_date__lte=end) | Q(Exists(exit_in_period)))
+        .annotate(
+            is_long_term_unemployed=Case(
+                When(ltu_q(project), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
         .order_by("pk")
     )
 
 
-def _long_term_unemployed(entry: EntryRecord, entry_date: datetime.date) -> bool | None:
+def _long_term_unemployed(participant: Participant, entry: EntryRecord) -> bool | None:
+    """The report's own rule (§11.4 with the project's `ltu_rule`), computed in SQL by
+    `funder_participants`: the file and the indicator EECO03 cannot disagree."""
     if not entry.lm_status_entry:
         return None
-    since = entry.registered_unemployed_since
-    if entry.lm_status_entry != LabourMarketStatus.UNEMPLOYED or since is None:
-        return False
-    return entry_date > results.add_months(since, LTU_MONTHS)
+    return bool(getattr(participant, "is_long_term_unemployed", False))
 
 
 def _rural_by_town(participants: list[Participant]) -> dict[str, bool | None]:
@@ -119,11 +123,12 @@ def _rural_by_town(participants: list[Participant]) -> dict[str, bool | None]:
 
 
 def _entry_fields(
-    record: FunderRecord, entry: EntryRecord, rural_by_town: dict[str, bool | None], town: str
+    record: FunderRecord, participant: Participant, entry: EntryRecord, rural_by_town: dict[str, bool | None]
 ) -> None:
+    town = participant.town
     record.lm_status = LM_CODES.get(entry.lm_status_entry)  # type: ignore[call-overload]
     record.isced = entry.isced_level
-    record.long_term_unemployed = _long_term_unemployed(entry, record.entry_date)
+    record.long_term_unemployed = _long_term_unemployed(participant, entry)
     record.citizenships = entry.citizenships or None
     record.third_country_national = entry.third_country_national_at_entry
     record.foreign_background = ANSWER_CODES.get(entry.foreign_background)
@@ -174,7 +179,7 @@ def _record(
         complete=is_complete(participant, entry),
     )
     if entry is not None:
-        _entry_fields(record, entry, rural_by_town, participant.town)
+        _entry_fields(record, participant, entry, rural_by_town)
     exits = list(participant.esf_exits.all())
     if exits:
         _exit_fields(record, max(exits, key=lambda e: (e.exit_date, e.pk)))
