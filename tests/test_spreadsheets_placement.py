@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Model
 
-from bruecke.cases.models import Case
+from bruecke.cases.models import Case, CaseStatus
 from bruecke.core.audit import object_type_of
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
@@ -428,3 +428,36 @@ def test_german_headers_are_suggested_for_the_referral_columns() -> None:
         "started_on": "begonnen am",
         "note": "Notiz",
     }
+
+
+@pytest.mark.django_db
+def test_two_rows_for_the_last_place_of_an_opportunity_import_nothing(
+    demo: DemoNetwork, case: Case, employer: Employer
+) -> None:
+    opportunity = factories.opportunity(demo.partners["A"], employer_=employer, places=1)
+    other_case = (
+        Case.objects.filter(organisation=demo.partners["A"], team=case.team, opened_on__lte=TODAY)
+        .exclude(participant=case.participant)
+        .exclude(status=CaseStatus.CLOSED)
+        .first()
+    )
+    assert other_case is not None
+    header = ["external_id", "participant", "case", "kind", "start_date", "opportunity"]
+    rows = [
+        header,
+        ["1", "P-1", "", "employment", _d(TODAY), str(opportunity.pk)],
+        [
+            "2",
+            str(other_case.participant_id),
+            str(other_case.pk),
+            "employment",
+            _d(TODAY),
+            str(opportunity.pk),
+        ],
+    ]
+    before = Placement.objects.count()
+    counts, results = _run(demo, "placements", rows, user="team_lead")
+    assert results[0].errors == []
+    assert results[1].errors == [("opportunity", "Dieses Angebot hat keinen freien Platz mehr.")]
+    opportunity.refresh_from_db()
+    assert (counts.errors, Placement.objects.count(), opportunity.places_filled) == (1, before, 0)

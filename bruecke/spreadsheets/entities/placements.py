@@ -220,11 +220,13 @@ class Placements(Entity):
 
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         row: PlacementRow = prepared
-        with on_columns(SERVICE_FIELDS):
-            if isinstance(existing, Placement):
-                version = existing.version
+        if isinstance(existing, Placement):
+            version = existing.version
+            with on_columns(SERVICE_FIELDS):
                 placement = self._update(ctx, existing, row.data)
-                return Saved(placement, placement.version != version)
+            return Saved(placement, placement.version != version)
+        # The pipeline's errors without a field (no free place left, …) concern the opportunity.
+        with on_columns({**SERVICE_FIELDS, "__all__": "opportunity" if row.opportunity else None}):
             placement = self._create(ctx, row)
             if row.data["ended_on"] is not None:
                 placement = self._update(ctx, placement, row.data)
