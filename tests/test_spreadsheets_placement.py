@@ -235,6 +235,10 @@ def test_a_placement_is_recorded_directly_and_updated_by_a_later_import(
     assert placement.hours_per_week == Decimal(20)
     assert (placement.status, placement.ended_on) == (PlacementStatus.ENDED, TODAY)
 
+    later_end = [*ended[:6], _d(TODAY - DAY), ended[7]]
+    counts, results = _run(demo, "placements", [header, later_end], values=mapping)
+    assert results[0].errors[0][0] == "ended_on"
+
     moved = [*row[:3], _d(start + DAY), *row[4:]]
     counts, results = _run(demo, "placements", [PL_HEADER, moved], values=mapping)
     assert results[0].errors[0][0] == "start_date"

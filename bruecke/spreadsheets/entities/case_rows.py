@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,11 +75,14 @@ def errors_as_columns(error: ValidationError, columns: Mapping[str, str | None])
 
 @contextmanager
 def on_columns(columns: Mapping[str, str | None]) -> Iterator[None]:
-    """Runs a service call; its field errors become the row's column errors."""
+    """Runs a service call; its field errors become the row's column errors, and a record
+    outside the importing user's scope (the services' 404) an error of the row."""
     try:
         yield
     except ValidationError as error:
         raise errors_as_columns(error, columns) from error
+    except Http404 as error:
+        raise RowInvalid([(None, _("You may not change this record."))]) from error
 
 
 def unchangeable(column: str) -> RowInvalid:

@@ -214,6 +214,8 @@ class Placements(Entity):
         data = self._data(ctx, values, existing)
         if existing.ended_on is not None and data["ended_on"] is None:
             raise RowInvalid([("ended_on", _("An ended placement cannot be reopened by an import."))])
+        if existing.ended_on is not None and data["ended_on"] != existing.ended_on:
+            raise unchangeable("ended_on")
         if errors := _end_errors(data):
             raise RowInvalid(errors)
         return PlacementRow(existing.case, existing.kind, existing.start_date, employer, opportunity, data)
