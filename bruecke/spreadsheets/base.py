@@ -45,6 +45,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     max_length: int = 1000
     help: StrOrPromise = ""
+    # Words the usual sheets write for a code (e.g. "arbeitslos gemeldet" -> "unemployed"),
+    # understood without a value mapping; keys compared like value-mapping words.
+    synonyms: Callable[[], dict[str, str]] | None = None
 
 
 class RowInvalid(Exception):
