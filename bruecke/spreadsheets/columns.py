@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bruecke.spreadsheets.base import EXTERNAL_ID, Column, ImportContext, RowInvalid
+from bruecke.spreadsheets.base import EXTERNAL_ID, Column, ImportContext, RowInvalid, StrOrPromise
 from bruecke.spreadsheets.models import ExternalKey
 
 M = TypeVar("M", bound=models.Model)
@@ -29,7 +29,9 @@ def external_id_column() -> Column:
     )
 
 
-def reference_column(key: str, label: str, entity_label: str, *, required: bool = True) -> Column:
+def reference_column(
+    key: str, label: StrOrPromise, entity_label: StrOrPromise, *, required: bool = True
+) -> Column:
     """A column naming a record imported before (its external id) or its number in Brücke."""
     return Column(
         key,

@@ -193,6 +193,7 @@ class Cases(Entity):
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         assert isinstance(prepared, Prepared)
         if prepared.case is None:
+            assert isinstance(prepared.form, CaseForm)
             case = case_open(actor=ctx.actor, case=prepared.form.instance)
             return Saved(self._apply_status(ctx, case, prepared), True)
         case = prepared.case

@@ -102,7 +102,9 @@ def _answer(key: str, label: Any, aliases: tuple[str, ...]) -> Column:
 
 
 def _field_label(name: str) -> Any:
-    return EntryRecord._meta.get_field(name).verbose_name
+    field = EntryRecord._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.verbose_name
 
 
 # Yes/no/unknown questions: the form reads "true", "false" or "" (unknown).
@@ -294,7 +296,7 @@ def _current(record: EntryRecord | None) -> dict[str, Any]:
     if record is None:
         return {}
     data: dict[str, Any] = {}
-    for name in EntryRecordForm._meta.fields or ():
+    for name in EntryRecordForm.Meta.fields:
         value = getattr(record, name)
         data[name] = null_boolean(value) if name in NULL_BOOLEANS else "" if value is None else value
     data["further_citizenships"] = " ".join(citizenship_codes(record.citizenships)[1:])

@@ -216,6 +216,7 @@ class Exits(Entity):
             data[name] = (
                 null_boolean(value) if name == "qualification_gained" else "" if value is None else value
             )
+        rows: list[tuple[Any, Any]]
         stored = list(record.situations.all()) if record is not None else []
         if record is not None and not any(kind_key(n) in mapped for n in range(1, SITUATION_COLUMNS + 1)):
             rows = [(s.kind, s.date) for s in stored]
@@ -257,12 +258,12 @@ def _errors(form: ExitForm) -> list[tuple[str | None, StrOrPromise]]:
     errors: list[tuple[str | None, StrOrPromise]] = []
     for name, messages in form.errors.items():
         column = kind_key(1) if name == "__all__" else name
-        errors.extend((column, message) for message in messages)
+        errors.extend((column, str(message)) for message in messages)
     for index, row in enumerate(form.situations.forms):
         for name, messages in row.errors.items():
             column = date_key(index + 1) if name == "date" else kind_key(index + 1)
-            errors.extend((column, message) for message in messages)
-    errors.extend((kind_key(1), message) for message in form.situations.non_form_errors())
+            errors.extend((column, str(message)) for message in messages)
+    errors.extend((kind_key(1), str(message)) for message in form.situations.non_form_errors())
     return errors
 
 
