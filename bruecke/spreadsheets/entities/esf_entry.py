@@ -245,6 +245,12 @@ class EsfEntries(Entity):
     ) -> Prepared:
         participants = participants_of(ctx).select_related("project", "organisation", "esf_entry")
         participant = participant_of_row(ctx, str(values[PARTICIPANT]), participants)
+        seen: set[int] = ctx.cache.setdefault("esf_entries:participants", set())
+        if participant.pk in seen:
+            raise RowInvalid(
+                [(PARTICIPANT, _("A participant has one entry questionnaire: this is their second row."))]
+            )
+        seen.add(participant.pk)
         record: EntryRecord | None = getattr(participant, "esf_entry", None)
         if existing is not None and existing.pk != getattr(record, "pk", None):
             raise RowInvalid(
