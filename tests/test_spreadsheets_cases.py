@@ -191,6 +191,7 @@ def test_bad_contact_rows_name_their_column(demo: DemoNetwork) -> None:
         ["8", str(case.pk), "", day, "Brieftaube", "30", "", ""],
         ["9", "", "", day, "Video", "30", "", ""],
         ["10", str(case.pk), "", "30.02.2025", "Video", "30", "", ""],
+        ["11", str(case.pk), "", day, "mobile Sprechstunde", "30", "", ""],
     ]
     outcome = run_import(demo, "contacts", rows)
     assert not Contact.objects.filter(case=case).exists()
@@ -206,6 +207,7 @@ def test_bad_contact_rows_name_their_column(demo: DemoNetwork) -> None:
         "8": {"channel"},
         "9": {"case"},
         "10": {"date"},
+        "11": {"site"},  # a mobile consultation hour needs its site
     }
 
 
@@ -227,3 +229,23 @@ def test_contact_dry_run_writes_nothing_and_looks_topics_up_once(demo: DemoNetwo
     print(f"contacts, 20 rows: {dry_count} queries in the dry run, {real_count} in the import")
     assert dry_count <= 20 * 4 + 15
     assert real_count <= 20 * 13 + 15
+
+
+@pytest.mark.django_db
+def test_a_closed_case_is_left_alone_unless_its_row_changes(demo: DemoNetwork) -> None:
+    tarek = make_participant(demo, "Tarek", entry=days_ago(100))
+    opened = run_import(demo, "cases", [CASE_HEADER, _case_row("T1", tarek.pk, opened=german(days_ago(90)))])
+    assert opened.counts.created == 1, opened.errors
+    exit_header = ["Nr.", "Teilnehmer", "Austrittsdatum", "Austrittsgrund", "Qualifikation erworben"]
+    closed = run_import(
+        demo, "exits", [exit_header, ["X1", str(tarek.pk), german(days_ago(3)), "Umzug", "nein"]]
+    )
+    assert closed.counts.created == 1, closed.errors
+    assert Case.objects.get(participant=tarek).status == CaseStatus.CLOSED
+    same = run_import(demo, "cases", [CASE_HEADER, _case_row("T1", tarek.pk, opened=german(days_ago(90)))])
+    assert same.counts.unchanged == 1
+    changed = run_import(
+        demo, "cases", [CASE_HEADER, _case_row("T1", tarek.pk, opened=german(days_ago(90)), officer="")]
+    )
+    assert changed.counts.errors == 1
+    assert Case.objects.get(participant=tarek).placement_officer == demo.users["po_a"]

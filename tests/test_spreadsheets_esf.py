@@ -194,6 +194,9 @@ def test_an_exit_closes_the_case_with_its_dated_situations_and_stored_results(de
         "erwerbstätig",
         german(days_ago(20)),
     ]
+    dry = run_import(demo, "exits", [EXIT_HEADER + SITUATIONS, row], dry_run=True)
+    assert dry.counts.created == 1, dry.errors
+    assert not ExitRecord.objects.filter(case=case).exists()
     outcome = run_import(demo, "exits", [EXIT_HEADER + SITUATIONS, row])
     assert outcome.counts.created == 1, outcome.errors
     case.refresh_from_db()
@@ -305,6 +308,9 @@ def test_follow_ups_are_recorded_and_refresh_the_exits_results(demo: DemoNetwork
     record = ExitRecord.objects.get(case=case)
     assert record.follow_up_result == "yes"
 
+    events = AuditEvent.objects.count()
+    same = run_import(demo, "follow_ups", [header, ["N1", "F-3", german(answered), "ja", "Lagerhelferin"]])
+    assert (same.counts.unchanged, AuditEvent.objects.count()) == (1, events)
     refused = run_import(
         demo, "follow_ups", [header, ["N1", "F-3", german(answered), "verweigert", "Lagerhelferin"]]
     )
