@@ -227,8 +227,8 @@ def test_contact_dry_run_writes_nothing_and_looks_topics_up_once(demo: DemoNetwo
     dry_count = sum(1 for q in dry.captured_queries if "SAVEPOINT" not in q["sql"])
     real_count = sum(1 for q in real.captured_queries if "SAVEPOINT" not in q["sql"])
     print(f"contacts, 20 rows: {dry_count} queries in the dry run, {real_count} in the import")
-    assert dry_count <= 20 * 4 + 15
-    assert real_count <= 20 * 13 + 15
+    assert dry_count <= 20 * 2 + 15
+    assert real_count <= 20 * 11 + 15
 
 
 @pytest.mark.django_db

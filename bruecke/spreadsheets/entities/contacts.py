@@ -5,12 +5,13 @@ edit service): a changed row of an imported contact is an error."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bruecke.cases.forms.contacts import ContactForm
 from bruecke.cases.models import CaseStatus, Channel, Contact, ContactTopic
@@ -43,16 +44,31 @@ _CHANNEL_WORDS = {
 }
 
 
+# The topic catalogue as the conversion of every cell reads it: loaded at most once a
+# minute (a file's rows would otherwise load it once per topic word). Changes in the admin
+# reach the import within that minute; `prepare` checks the topics against the database.
+TOPIC_CACHE_SECONDS = 60.0
+_topic_cache: dict[str, tuple[float, list[tuple[str, str, str]]]] = {}
+
+
+def _topic_rows() -> list[tuple[str, str, str]]:
+    loaded = _topic_cache.get("rows")
+    if loaded is None or time.monotonic() - loaded[0] > TOPIC_CACHE_SECONDS:
+        rows = list(ContactTopic.objects.filter(is_active=True).values_list("key", "label_de", "label_en"))
+        loaded = (time.monotonic(), rows)
+        _topic_cache["rows"] = loaded
+    return loaded[1]
+
+
 def _topic_choices() -> list[tuple[str, str]]:
-    return [(t.key, str(t)) for t in ContactTopic.objects.filter(is_active=True)]
+    english = (get_language() or "de").startswith("en")
+    return [(key, english_label if english else german) for key, german, english_label in _topic_rows()]
 
 
 def _topic_words() -> dict[str, str]:
     """Both languages' labels of every topic, whatever language the importing user reads."""
     words: dict[str, str] = {}
-    for key, german, english in ContactTopic.objects.filter(is_active=True).values_list(
-        "key", "label_de", "label_en"
-    ):
+    for key, german, english in _topic_rows():
         words[german] = key
         words[english] = key
     return words
@@ -159,7 +175,9 @@ class Contacts(Entity):
         if "contacts:topics" not in ctx.cache:
             ctx.cache["contacts:topics"] = {t.key: t for t in ContactTopic.objects.filter(is_active=True)}
         known: dict[str, ContactTopic] = ctx.cache["contacts:topics"]
-        return [known[key] for key in keys if key in known]
+        if any(key not in known for key in keys):
+            raise RowInvalid([(TOPICS, _("Please choose from the listed topics."))])
+        return [known[key] for key in keys]
 
     def _site(self, ctx: ImportContext, network_id: int, name: Any) -> int | str:
         if not name:
