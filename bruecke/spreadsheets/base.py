@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -45,6 +45,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     max_length: int = 1000
     help: StrOrPromise = ""
+    # Words the usual sheets write for a code (e.g. "arbeitslos gemeldet" -> "unemployed"),
+    # understood without a value mapping; keys compared like value-mapping words.
+    synonyms: Callable[[], Mapping[str, str]] | None = None
 
 
 class RowInvalid(Exception):

@@ -59,12 +59,9 @@ def resolve(
     if cache_key in ctx.cache:
         found = ctx.cache[cache_key]
     else:
-        ids = list(
-            ExternalKey.objects.filter(
-                organisation=ctx.organisation, entity=entity, external_id=text
-            ).values_list("object_id", flat=True)
-        )
-        condition = Q(pk__in=ids)
+        # One query: the external key as a subquery, or the number.
+        keys = ExternalKey.objects.filter(organisation=ctx.organisation, entity=entity, external_id=text)
+        condition = Q(pk__in=keys.values("object_id"))
         if text.isdigit() and len(text) < 19:
             condition |= Q(pk=int(text))
         found = queryset.filter(condition).order_by("pk").first()

@@ -36,10 +36,14 @@ class Plan:
 
 
 def choice_code(column: Column, text: str, value_map: dict[str, str]) -> str:
-    """The code a word stands for: the saved mapping first, then the code itself or its label."""
+    """The code a word stands for: the saved mapping first, then the column's usual words,
+    then the code itself or its label."""
     folded = word(text)
     if folded in value_map:
         return value_map[folded]
+    synonyms = {word(w): code for w, code in column.synonyms().items()} if column.synonyms else {}
+    if folded in synonyms:
+        return synonyms[folded]
     for code, label in column.choices() if column.choices else ():
         if folded in (code.casefold(), word(str(label))):
             return code
