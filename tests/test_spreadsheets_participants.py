@@ -118,7 +118,8 @@ def test_a_dry_run_writes_nothing_and_costs_few_queries_per_row(demo: DemoNetwor
     assert counts.created == 20, _errors(results)
     assert (Participant.objects.count(), AuditEvent.objects.count()) == before
     per_row = (len(many) - len(few)) / 18
-    assert per_row <= 2, per_row
+    # The row's external id; projects, teams and countries are read once per file.
+    assert per_row <= 1, per_row
 
 
 @pytest.mark.django_db

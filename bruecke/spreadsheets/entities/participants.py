@@ -249,9 +249,9 @@ COLUMNS = (
 class _KnownProjectField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """The project field of the form, answered from the projects read once per file."""
 
-    def __init__(self, projects: dict[str, Project], **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(queryset=Project.objects.none(), **kwargs)
-        self.known = projects
+        self.known: dict[str, Project] = {}
 
     def to_python(self, value: Any) -> Project | None:
         if value in self.empty_values:
@@ -262,15 +262,47 @@ class _KnownProjectField(forms.ModelChoiceField):  # type: ignore[type-arg]
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
+_COUNTRY_CODES: list[frozenset[str]] = []
+
+
+class _CountryCodeField(forms.CharField):
+    """A country code the form's country list offers (the import has turned names into
+    codes already); checked against a set instead of the sorted, translated list that the
+    page's select field builds for every form."""
+
+    def to_python(self, value: Any) -> str:
+        code = str(super().to_python(value)).upper()
+        if not _COUNTRY_CODES:
+            _COUNTRY_CODES.append(frozenset(c.code for c in countries if c.code))
+        if code and code not in _COUNTRY_CODES[0]:
+            raise ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": code},
+            )
+        return code
+
+
 class ParticipantImportForm(ParticipantForm):
-    """The edit and intake form's rules; the project chosen among the file's projects."""
+    """The edit and intake form's rules, built for many rows: the project chosen among the
+    projects read once per file, countries checked against a set of codes."""
+
+    project = _KnownProjectField(label=gettext_lazy("project"), required=True)
+    nationality = _CountryCodeField(label=gettext_lazy("nationality"), required=False)
+    country_of_birth = _CountryCodeField(label=gettext_lazy("country of birth"), required=False)
 
     def __init__(self, *args: Any, projects: dict[str, Project], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        label = self.fields["project"].label
-        self.fields["project"] = _KnownProjectField(projects, label=label, required=True)
-        # The form's __init__ bound the replaced field already (error descriptions).
-        self._bound_fields_cache.pop("project", None)  # type: ignore[attr-defined]
+        field = self.fields["project"]
+        assert isinstance(field, _KnownProjectField)
+        field.known = projects
+
+    def limit_projects(self, network_ids: set[int]) -> None:
+        """The projects come from the file's context (`projects`), not from a query."""
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Checked by the fields above against the same countries and the file's projects.
+        return {*super()._get_validation_exclusions(), "nationality", "country_of_birth", "project"}
 
 
 def _projects(ctx: ImportContext) -> dict[str, Project]:
