@@ -302,7 +302,8 @@ class ParticipantImportForm(ParticipantForm):
 
     def _get_validation_exclusions(self) -> set[str]:
         # Checked by the fields above against the same countries and the file's projects.
-        return {*super()._get_validation_exclusions(), "nationality", "country_of_birth", "project"}
+        inherited: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
+        return {*inherited, "nationality", "country_of_birth", "project"}
 
 
 def _projects(ctx: ImportContext) -> dict[str, Project]:
