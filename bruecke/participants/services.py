@@ -134,6 +134,19 @@ def residence_status_add(*, actor: User, status: ResidenceStatus) -> ResidenceSt
 
 
 @transaction.atomic
+def residence_status_update(
+    *, actor: User, status: ResidenceStatus, data: Mapping[str, Any]
+) -> tuple[ResidenceStatus, list[str]]:
+    """Corrects a recorded residence document (e.g. a re-imported spreadsheet row); the
+    participant's current status and eligibility follow. Returns the changed field names."""
+    updated, changed = model_update(actor=actor, instance=status, data=data)
+    if changed:
+        refresh_current_status(updated.participant)
+        refresh_eligibility(updated.participant)
+    return updated, changed
+
+
+@transaction.atomic
 def consent_record(
     *,
     actor: User,

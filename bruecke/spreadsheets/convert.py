@@ -4,9 +4,11 @@ the cells, the value mapping turns the file's own words into codes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bruecke.spreadsheets.base import Column, Entity, StrOrPromise, Value
@@ -35,18 +37,38 @@ class Plan:
         return {key: positions[header] for key, header in self.columns.items() if header in positions}
 
 
+# Per choices function and language: folded code or label -> code. Choices are fixed lists
+# (TextChoices, countries), so each is folded once instead of once per cell.
+_CHOICE_WORDS: dict[tuple[object, object, str], dict[str, str]] = {}
+
+
+def _choice_words(column: Column) -> dict[str, str]:
+    """The column's usual words first, then its codes, then its labels."""
+    if column.choices is None:
+        return {}
+    key = (column.choices, column.synonyms, translation.get_language() or "")
+    found = _CHOICE_WORDS.get(key)
+    if found is None:
+        found = {}
+        for synonym, code in (column.synonyms() if column.synonyms else {}).items():
+            found.setdefault(word(synonym), code)
+        for code, _label in column.choices():
+            found.setdefault(code.casefold(), code)
+        for code, label in column.choices():
+            found.setdefault(word(str(label)), code)
+        _CHOICE_WORDS[key] = found
+    return found
+
+
 def choice_code(column: Column, text: str, value_map: dict[str, str]) -> str:
     """The code a word stands for: the saved mapping first, then the column's usual words,
     then the code itself or its label."""
     folded = word(text)
     if folded in value_map:
         return value_map[folded]
-    synonyms = {word(w): code for w, code in column.synonyms().items()} if column.synonyms else {}
-    if folded in synonyms:
-        return synonyms[folded]
-    for code, label in column.choices() if column.choices else ():
-        if folded in (code.casefold(), word(str(label))):
-            return code
+    code = _choice_words(column).get(folded)
+    if code is not None:
+        return code
     raise ValueError(
         _("Unknown value “%(value)s”. Map it to an allowed value on the page “Map values”.")
         % {"value": text[:80]}
