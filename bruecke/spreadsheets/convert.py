@@ -4,7 +4,6 @@ the cells, the value mapping turns the file's own words into codes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
