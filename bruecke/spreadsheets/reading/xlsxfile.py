@@ -131,26 +131,18 @@ def xlsx_sheet_names(data: bytes) -> list[str]:
 
 def read_xlsx(data: bytes, sheet: str) -> SourceTable:
     check_archive(data)
-    book = _open(data)
-    try:
-        title = _worksheet(book, sheet).title
-    finally:
-        book.close()
+    # Opened once: each pass of rows() streams the sheet's part again from the start.
+    worksheet = _worksheet(_open(data), sheet)
+    # The declared dimension may claim 16,384 columns; rows are read as they are.
+    worksheet.reset_dimensions()
 
     def raw(start: int) -> Iterator[tuple[int, Any]]:
-        book = _open(data)
         try:
-            worksheet = _worksheet(book, title)
-            # The declared dimension may claim 16,384 columns; rows are read as they are.
-            worksheet.reset_dimensions()
-            try:
-                yield from enumerate(worksheet.iter_rows(min_row=start, values_only=True), start=start)
-            except UnreadableFile:
-                raise
-            except Exception as error:  # a broken part found while streaming
-                logger.info("XLSX refused while reading: %s", type(error).__name__)
-                raise _damaged() from None
-        finally:
-            book.close()
+            yield from enumerate(worksheet.iter_rows(min_row=start, values_only=True), start=start)
+        except UnreadableFile:
+            raise
+        except Exception as error:  # a broken part found while streaming
+            logger.info("XLSX refused while reading: %s", type(error).__name__)
+            raise _damaged() from None
 
-    return build_table(raw, sheet=title)
+    return build_table(raw, sheet=worksheet.title)
