@@ -309,6 +309,7 @@ def test_what_is_not_a_date_is_refused(cell: Cell) -> None:
     [
         ("1994", PartialDate(1994, None, None)),
         (1994, PartialDate(1994, None, None)),
+        (1994.0, PartialDate(1994, None, None)),
         ("03.1994", PartialDate(1994, 3, None)),
         ("00.00.1994", PartialDate(1994, None, None)),
         ("XX.XX.1994", PartialDate(1994, None, None)),

@@ -44,8 +44,6 @@ def _kind(data: bytes, filename: str) -> str:
             _("The file is larger than %(size)s MB. Please split it into smaller files.")
             % {"size": limit // (1024 * 1024)}
         )
-    if not data.strip():
-        raise UnreadableFile(_("The file contains no rows."))
     if data.startswith(_ZIP):
         return "xlsx"
     if data.startswith(_OLE):

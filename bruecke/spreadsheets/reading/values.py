@@ -111,8 +111,13 @@ def parse_date(cell: Cell) -> datetime.date:
 def parse_partial_date(cell: Cell) -> PartialDate:
     """A date of which the day, or day and month, may be unknown: 1994, 03.1994,
     00.00.1994, XX.XX.1994; full dates in every form parse_date reads."""
-    if isinstance(cell, int) and not isinstance(cell, bool) and cell < 10_000:
-        cell = str(cell)  # a year
+    if (
+        isinstance(cell, int | float)
+        and not isinstance(cell, bool)
+        and 0 < cell < 10_000
+        and cell == int(cell)
+    ):
+        cell = str(int(cell))  # a year; larger numbers are Excel day numbers
     if not isinstance(cell, str):
         day = parse_date(cell)
         return PartialDate(day.year, day.month, day.day)
