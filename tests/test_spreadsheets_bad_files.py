@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bruecke.network.demo import DemoNetwork
 from bruecke.spreadsheets.reading import UnreadableFile, read_table
 
 
@@ -253,3 +254,60 @@ def test_messages_are_english_for_english_users() -> None:
     with translation.override("en"), pytest.raises(UnreadableFile) as caught:
         read_table(b"%PDF-1.4", "a.csv")
     assert caught.value.message == "This file is a PDF, not a spreadsheet. Please upload an XLSX or CSV file."
+
+
+# --- Through the engine: a formula in a German Excel file is an error on its row -----------
+
+
+@pytest.mark.django_db
+def test_a_formula_in_an_imported_file_is_an_error_on_its_row_and_nothing_is_imported(
+    demo: DemoNetwork,
+) -> None:
+    from bruecke.placement.models import Employer
+    from bruecke.spreadsheets.base import ImportContext
+    from bruecke.spreadsheets.convert import Plan
+    from bruecke.spreadsheets.engine import RowResult, run_file
+    from bruecke.spreadsheets.mapping import suggest_columns
+    from bruecke.spreadsheets.registry import get
+
+    entity = get("employers")
+    assert entity is not None
+    rows = [["Arbeitgeber 2023"], ["Nr.", "Firma", "Branche", "Notizen"]]
+    rows += [
+        ["1", "Bäckerei Kurz", "C", "+49 381 1234"],
+        ["2", "Hafen GmbH", "H", '=HYPERLINK("http://x";"klick")'],
+    ]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    for row in rows:
+        sheet.append(row)
+    sheet["D4"].data_type = "s"  # text that starts with "=", as a user may type it after a '
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue(), "arbeitgeber.xlsx")
+    before = Employer.objects.count()
+    results: list[RowResult] = []
+    ctx = ImportContext(actor=demo.users["po_a"], organisation=demo.partners["A"], entity=entity.key)
+    with translation.override("de"):
+        counts = run_file(
+            ctx,
+            Plan(entity, suggest_columns(entity, table.headers)),
+            table,
+            dry_run=False,
+            on_row=results.append,
+        )
+    assert counts.errors == 1
+    assert [(r.row_number, r.errors) for r in results if r.errors] == [
+        (
+            4,
+            [
+                (
+                    "notes",
+                    "Dies sieht wie eine Formel aus. Formeln werden nicht übernommen; "
+                    "bitte tragen Sie den Wert selbst ein.",
+                )
+            ],
+        )
+    ]
+    assert Employer.objects.count() == before
