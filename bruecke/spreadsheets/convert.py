@@ -80,6 +80,10 @@ def convert_cell(column: Column, cell: Cell, value_map: dict[str, str]) -> Value
     if text == "":
         return None
     if column.kind == "text":
+        if isinstance(cell, str) and parse.looks_like_formula(text):
+            raise ValueError(
+                _("This looks like a formula. Formulas are not imported; please enter the value itself.")
+            )
         if len(text) > column.max_length:
             raise ValueError(
                 _("This text is too long (at most %(max)s characters).") % {"max": column.max_length}

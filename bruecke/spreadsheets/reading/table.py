@@ -1,74 +1,79 @@
-"""The table a file is read into. A minimal reader (UTF-8 CSV, plain XLSX) until the
-hardened readers land."""
+"""Reading an uploaded file into a table: the kind is decided by the content, not by the
+name; what is not a readable, safe XLSX or CSV file is refused with a clear message."""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
-
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-Cell = str | int | float | Decimal | datetime.date | datetime.datetime | None
+from bruecke.spreadsheets.reading.csvfile import read_csv
+from bruecke.spreadsheets.reading.shape import Cell, SourceTable, UnreadableFile
+from bruecke.spreadsheets.reading.xlsxfile import read_xlsx, xlsx_sheet_names
+
+__all__ = ["Cell", "SourceTable", "UnreadableFile", "read_table", "sheet_names"]
+
+_NAMES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The name of the stream an encrypted (password-protected) Office file keeps its content in.
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_BINARY = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"BM",
+    b"\x7fELF",
+    b"MZ",
+    b"Rar!",
+    b"7z\xbc\xaf",
+)
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read; `message` is for the user (in their language)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+def _not_a_spreadsheet() -> UnreadableFile:
+    return UnreadableFile(_("This file is not a spreadsheet. Please upload an XLSX or CSV file."))
 
 
-@dataclass
-class SourceTable:
-    """Header names (as written, stripped) and a function that streams the data rows as
-    (row number in the file, cells), one cell per header; every call starts again."""
-
-    headers: list[str]
-    rows: Callable[[], Iterator[tuple[int, list[Cell]]]]
-    sheet: str = ""
+def _kind(data: bytes, filename: str) -> str:
+    """'xlsx' or 'csv' by the file's first bytes; everything else is refused."""
+    if not filename.lower().endswith(_NAMES):
+        raise UnreadableFile(_("Please upload an XLSX or CSV file."))
+    limit = int(settings.IMPORT_MAX_FILE_SIZE)
+    if len(data) > limit:
+        raise UnreadableFile(
+            _("The file is larger than %(size)s MB. Please split it into smaller files.")
+            % {"size": limit // (1024 * 1024)}
+        )
+    if data.startswith(_ZIP):
+        return "xlsx"
+    if data.startswith(_OLE):
+        if _ENCRYPTED in data:
+            raise UnreadableFile(
+                _(
+                    "This file is protected by a password. "
+                    "Please remove the password in Excel and upload it again."
+                )
+            )
+        raise UnreadableFile(
+            _("This is an old Excel file (.xls). Please save it as an Excel workbook (.xlsx) or as CSV.")
+        )
+    if data.startswith(b"%PDF"):
+        raise UnreadableFile(_("This file is a PDF, not a spreadsheet. Please upload an XLSX or CSV file."))
+    if data.startswith(_BINARY):
+        raise _not_a_spreadsheet()
+    return "csv"
 
 
 def read_table(data: bytes, filename: str, *, sheet: str = "") -> SourceTable:
-    if filename.lower().endswith(".xlsx"):
-        return _xlsx(data, sheet)
-    if filename.lower().endswith((".csv", ".txt")):
-        return _csv(data)
-    raise UnreadableFile(_("Please upload an XLSX or CSV file."))
+    """The table of the file (of `sheet`, or the first worksheet of a workbook). Raises
+    UnreadableFile with a message for the user; rows() may raise it too for a broken row."""
+    if _kind(data, filename) == "xlsx":
+        return read_xlsx(data, sheet)
+    return read_csv(data)
 
 
-def _csv(data: bytes) -> SourceTable:
-    text = data.decode("utf-8-sig")
-    delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    headers = [h.strip() for h in lines[0]] if lines else []
-
-    def rows() -> Iterator[tuple[int, list[Cell]]]:
-        for number, line in enumerate(lines[1:], start=2):
-            cells: list[Cell] = [*line, *[""] * (len(headers) - len(line))]
-            yield number, cells[: len(headers)]
-
-    return SourceTable(headers, rows)
-
-
-def _xlsx(data: bytes, sheet: str) -> SourceTable:
-    from openpyxl import load_workbook
-
-    def open_sheet() -> Any:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return book[sheet] if sheet else book.worksheets[0]
-
-    first = next(open_sheet().iter_rows(values_only=True), ())
-    headers = [str(h).strip() if h is not None else "" for h in first]
-
-    def rows() -> Iterator[tuple[int, list[Cell]]]:
-        for number, line in enumerate(open_sheet().iter_rows(min_row=2, values_only=True), start=2):
-            cells = list(line)[: len(headers)]
-            yield number, [*cells, *[None] * (len(headers) - len(cells))]
-
-    return SourceTable(headers, rows, sheet)
+def sheet_names(data: bytes, filename: str) -> list[str]:
+    """The worksheets of a workbook in their order; [] for a CSV file."""
+    if _kind(data, filename) == "xlsx":
+        return xlsx_sheet_names(data)
+    return []
