@@ -256,6 +256,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 JOB_RESULTS_DIR = Path(env_str("JOB_RESULTS_DIR", str(BASE_DIR / "var" / "jobs"))).resolve()
 # Uploaded spreadsheets between upload and import, encrypted; deleted after the import.
 IMPORT_FILES_DIR = Path(env_str("IMPORT_FILES_DIR", str(BASE_DIR / "var" / "imports"))).resolve()
+# Import runs older than this lose their stored file and row results (the run stays).
+IMPORT_RUN_DAYS = env_int("IMPORT_RUN_DAYS", 14, minimum=1)
+# Largest spreadsheet accepted for an import.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
 # A running job whose worker has not reported for this long is marked failed ("interrupted").
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)

@@ -131,6 +131,7 @@ NAV_ENTRIES = (
     NavEntry(
         "breaches", "privacy:breach_list", _("Data breaches"), Perm.MANAGE_BREACHES, ("privacy:breach",)
     ),
+    NavEntry("imports", "spreadsheets:import_upload", _("Import data"), None, ("spreadsheets:import",)),
     NavEntry("jobs", "jobs:list", _("My jobs"), None, ("jobs",)),
 )
 
@@ -146,6 +147,13 @@ def _match_strength(request: HttpRequest, sections: tuple[str, ...]) -> int:
     return 1 if match.namespace in sections else 0
 
 
+def _may_import(user: Any) -> bool:
+    """Whether `user` may import at least one data type (entity permission in a membership)."""
+    from bruecke.spreadsheets.selectors import may_import  # the spreadsheets app builds on core
+
+    return may_import(user)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The header: which navigation entries the user gets (the views check again on access)."""
     context: dict[str, Any] = {
@@ -156,6 +164,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return context
     allowed = {entry.key: entry.perm is None or access.has_perm(user, entry.perm) for entry in NAV_ENTRIES}
+    allowed["imports"] = _may_import(user)
     shown = [e for e in NAV_ENTRIES if allowed[e.key]]
     strengths = [_match_strength(request, e.sections) for e in shown]
     best = max(strengths, default=0)
