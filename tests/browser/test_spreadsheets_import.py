@@ -5,6 +5,7 @@ the corrected file and imports it; axe-core checks every page of the flow."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -20,7 +21,7 @@ HEADER = ["Nr.", "Firma", "Branche"]
 GOOD = [[1, "Café Rose", "Gastronomie"], [2, "Tischlerei Holz", "C"]]
 
 
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+def _xlsx(path: Path, rows: list[list[Any]]) -> Path:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
