@@ -169,6 +169,13 @@ def test_the_whole_flow_with_value_mapping_dry_run_corrected_file_and_import(
     first_row = ImportRow.objects.filter(run=fixed).order_by("row_number")[0]
     links = [row.link for row in page.context["page"]]
     assert links[0] == reverse("placement:employer_detail", args=[first_row.object_id])
+    # An imported run is done: no new mapping, no second dry run.
+    columns_url = reverse("spreadsheets:import_columns", args=[fixed.pk])
+    assert po_a.get(columns_url)["Location"] == reverse("spreadsheets:import_run", args=[fixed.pk])
+    po_a.post(reverse("spreadsheets:import_check", args=[fixed.pk]))
+    assert (
+        refreshed_run(fixed).state == RunState.IMPORTED and ImportRow.objects.filter(run=fixed).count() == 2
+    )
     # The job's file is the row report: BOM, `;`.
     assert fixed.job is not None
     report = refreshed(fixed.job).result_file().read_bytes().decode("utf-8")

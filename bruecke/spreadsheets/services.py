@@ -190,8 +190,18 @@ def mapping_save(
     return mapping
 
 
+def is_stuck(run: ImportRun) -> bool:
+    """A dry run or import whose job ended without recording a result (failed, interrupted)."""
+    return run.state in (RunState.CHECKING, RunState.IMPORTING) and (run.job is None or not run.job.is_active)
+
+
+def is_editable(run: ImportRun) -> bool:
+    """The mapping may change and a dry run may start: not while running, never once imported."""
+    return run.state in EDITABLE_STATES or is_stuck(run)
+
+
 def _require_editable(run: ImportRun) -> None:
-    if run.state not in EDITABLE_STATES and not (run.job is not None and not run.job.is_active):
+    if not is_editable(run):
         raise ValidationError(_("This import is running or done; its mapping can no longer change."))
 
 

@@ -34,7 +34,7 @@ def _unknown(run: ImportRun, entity: Entity) -> dict[str, list[str]] | None:
 @require_http_methods(["GET", "POST"])
 def import_columns(request: HttpRequest, pk: UUID) -> HttpResponse:
     user, run, entity = run_of(request, pk)
-    if run.state not in services.EDITABLE_STATES and not (run.job and not run.job.is_active):
+    if not services.is_editable(run):
         return redirect("spreadsheets:import_run", pk=run.pk)
     form = ColumnsForm(run, entity, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +64,7 @@ def _start_check(request: HttpRequest, user: User, run: ImportRun) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def import_values(request: HttpRequest, pk: UUID) -> HttpResponse:
     user, run, entity = run_of(request, pk)
-    if run.state not in services.EDITABLE_STATES and not (run.job and not run.job.is_active):
+    if not services.is_editable(run):
         return redirect("spreadsheets:import_run", pk=run.pk)
     unknown = _unknown(run, entity)
     if not unknown:  # nothing to map (or the file is gone: the run page says so)

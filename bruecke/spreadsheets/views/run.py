@@ -25,10 +25,6 @@ RUNS_PER_PAGE = 25
 RUNNING = (RunState.CHECKING, RunState.IMPORTING)
 
 
-def _running(run: ImportRun) -> bool:
-    return run.state in RUNNING and run.job is not None and run.job.is_active
-
-
 def _link(entity: Entity, object_id: int | None) -> str:
     """The record's page, where the entity offers one."""
     detail_url = getattr(entity, "detail_url", None)
@@ -54,14 +50,14 @@ def _rows_context(request: HttpRequest, run: ImportRun, entity: Entity) -> dict[
 @login_required
 def import_run(request: HttpRequest, pk: UUID) -> HttpResponse:
     _user, run, entity = run_of(request, pk)
-    running = _running(run)
-    stuck = run.state in RUNNING and not running
+    stuck = services.is_stuck(run)
+    running = run.state in RUNNING and not stuck
     context: dict[str, Any] = {
         "run": run,
         "entity": entity,
         "running": running,
         "stuck": stuck,
-        "editable": not running and (run.state in services.EDITABLE_STATES or stuck),
+        "editable": services.is_editable(run),
         "may_import": run.state == RunState.CHECKED and bool(run.stored_name),
     }
     if run.state not in (RunState.UPLOADED, *RUNNING):
