@@ -267,6 +267,13 @@ def _start(*, actor: User, run: ImportRun, kind: str, state: RunState, title: st
     return job
 
 
+def _entity_label(run: ImportRun) -> str:
+    from bruecke.spreadsheets.registry import get
+
+    entity = get(run.entity)
+    return str(entity.label) if entity is not None else run.entity
+
+
 @transaction.atomic
 def run_check_start(*, actor: User, run: ImportRun) -> Job:
     """Starts the dry run in the background."""
@@ -278,7 +285,8 @@ def run_check_start(*, actor: User, run: ImportRun) -> Job:
         run=run,
         kind=CHECK_KIND,
         state=RunState.CHECKING,
-        title=_("Dry run of %(file)s") % {"file": run.file_name[:80]},
+        # Titles name the data type, never the file: a file name may name a person.
+        title=_("Dry run of a spreadsheet import (%(entity)s)") % {"entity": _entity_label(run)},
     )
 
 
@@ -292,7 +300,7 @@ def run_import_start(*, actor: User, run: ImportRun) -> Job:
         run=run,
         kind=IMPORT_KIND,
         state=RunState.IMPORTING,
-        title=_("Import of %(file)s") % {"file": run.file_name[:80]},
+        title=_("Spreadsheet import (%(entity)s)") % {"entity": _entity_label(run)},
     )
 
 
