@@ -27,11 +27,12 @@ def _importers() -> dict[str, int]:
 
 
 def _run(demo: DemoNetwork) -> dict[str, Any]:
-    """An employer import of the placement officer of partner A (through the service)."""
+    """An employer import of the team lead of partner A (through the service; the team lead
+    is one of the personas the axe sweep of every page signs in as)."""
     from bruecke.spreadsheets import services
     from bruecke.spreadsheets.registry import get
 
-    user = demo.users["po_a"]
+    user = demo.users["team_lead"]
     run = ImportRun.objects.filter(created_by=user, file_name=FILE_NAME).first()
     if run is None:
         entity = get("employers")
@@ -53,7 +54,7 @@ def _secret(demo: DemoNetwork) -> str:
 def _own_run(**options: Any) -> Expect:
     """A run page: only its uploader; everyone else 404 without a word about the file."""
     return Expect(
-        default=404, statuses={ANON: LOGIN_REDIRECT, "po_a": 200}, kwargs=_run, secret=_secret, **options
+        default=404, statuses={ANON: LOGIN_REDIRECT, "team_lead": 200}, kwargs=_run, secret=_secret, **options
     )
 
 
