@@ -286,3 +286,17 @@ def test_the_demo_has_a_saved_mapping_and_a_finished_import(demo: Any) -> None:
     assert run.state == RunState.IMPORTED and run.counts["created"] == 3 and run.stored_name == ""
     assert run.mapping is not None and run.mapping.name == MAPPING_NAME
     assert Employer.objects.filter(name="Dachdeckerei Peters", sector="F").count() == 1
+
+
+def test_a_file_above_the_limit_is_refused_next_to_the_file_field(po_a: Client, settings: Any) -> None:
+    settings.IMPORT_MAX_BYTES = 20
+    response = upload(po_a, GOOD, name="gross.csv")
+    assert response.status_code == 200
+    assert "zu groß" in response.context["form"].errors["file"][0]
+    assert not ImportRun.objects.filter(file_name="gross.csv").exists()
+
+
+def test_users_who_may_import_nothing_get_404(persona: Callable[[str], User]) -> None:
+    client = verified_client(persona("dpo"))
+    assert client.get(reverse("spreadsheets:import_upload")).status_code == 404
+    assert client.get(reverse("spreadsheets:import_list")).status_code == 404
