@@ -258,6 +258,8 @@ JOB_RESULTS_DIR = Path(env_str("JOB_RESULTS_DIR", str(BASE_DIR / "var" / "jobs")
 IMPORT_FILES_DIR = Path(env_str("IMPORT_FILES_DIR", str(BASE_DIR / "var" / "imports"))).resolve()
 # Largest spreadsheet accepted for import, in bytes (default 50 MB; docs/decisions/0057).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 50 * 1024 * 1024, minimum=1024)
+# Import runs older than this lose their stored file and row results (the run stays).
+IMPORT_RUN_DAYS = env_int("IMPORT_RUN_DAYS", 14, minimum=1)
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
 # A running job whose worker has not reported for this long is marked failed ("interrupted").
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)

@@ -55,12 +55,14 @@ def seed_cases(demo: DemoNetwork) -> None:
     from bruecke.offers.demo import seed_offers  # offers build on cases
     from bruecke.placement.demo import seed_placement  # placement builds on cases
     from bruecke.reporting.demo import seed_reporting  # reports count all of the above
+    from bruecke.spreadsheets.demo import seed_spreadsheets  # imports employers
 
     _seed_case(demo)
     _seed_tasks(demo)
     seed_placement(demo)
     seed_offers(demo)
     seed_reporting(demo)
+    seed_spreadsheets(demo)
 
 
 def _seed_case(demo: DemoNetwork) -> None:

@@ -442,6 +442,28 @@ def job_filter(user: User | AnonymousUser) -> Q:
     return Q(created_by_id=user.pk) & (Q(organisation__isnull=True) | Q(organisation_id__in=organisations))
 
 
+def import_organisations(user: User | AnonymousUser, permission: Perm) -> list[Organisation]:
+    """The organisations `user` may import an entity type into: those where a membership
+    holds the entity's permission (the same one its form page needs)."""
+    found = {m.organisation_id: m.organisation for m in memberships_with(user, permission)}
+    return sorted(found.values(), key=lambda o: o.name)
+
+
+def import_run_filter(user: User | AnonymousUser) -> Q:
+    """Which spreadsheet imports `user` may see: only their own, and only while a member
+    of the run's organisation with the permission its entity type needs."""
+    from bruecke.spreadsheets.registry import all_entities  # the registry builds on access
+
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for entity in all_entities():
+        organisations = sorted(organisation_ids(user, entity.permission))
+        if organisations:
+            condition |= Q(entity=entity.key, organisation_id__in=organisations)
+    return Q(created_by_id=user.pk) & condition
+
+
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:
     """Organisations whose audit log the user may read (data-protection officers)."""
     return organisation_ids(user, Perm.VIEW_AUDIT)

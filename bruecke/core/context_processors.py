@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,20 @@ class NavEntry:
     perm: Perm | None
     # URL namespaces (or "namespace:url_name") whose pages count as this entry's section.
     sections: tuple[str, ...] = ()
+    # Instead of `perm`, for entries no single permission decides.
+    check: Callable[[Any], bool] | None = None
+
+    def allows(self, user: Any) -> bool:
+        if self.check is not None:
+            return self.check(user)
+        return self.perm is None or access.has_perm(user, self.perm)
+
+
+def _may_import(user: Any) -> bool:
+    """Whether `user` may import at least one data type (entity permission in a membership)."""
+    from bruecke.spreadsheets.selectors import may_import  # the spreadsheets app builds on core
+
+    return may_import(user)
 
 
 # In the order of the header; each role sees only the entries it may use.
@@ -131,6 +146,14 @@ NAV_ENTRIES = (
     NavEntry(
         "breaches", "privacy:breach_list", _("Data breaches"), Perm.MANAGE_BREACHES, ("privacy:breach",)
     ),
+    NavEntry(
+        "imports",
+        "spreadsheets:import_upload",
+        _("Import data"),
+        None,
+        ("spreadsheets:import",),
+        check=_may_import,
+    ),
     NavEntry("jobs", "jobs:list", _("My jobs"), None, ("jobs",)),
 )
 
@@ -155,7 +178,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return context
-    allowed = {entry.key: entry.perm is None or access.has_perm(user, entry.perm) for entry in NAV_ENTRIES}
+    allowed = {entry.key: entry.allows(user) for entry in NAV_ENTRIES}
     shown = [e for e in NAV_ENTRIES if allowed[e.key]]
     strengths = [_match_strength(request, e.sections) for e in shown]
     best = max(strengths, default=0)

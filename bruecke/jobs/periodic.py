@@ -19,12 +19,20 @@ def periodic(now: datetime, *, daily_schedule: bool = False) -> dict[str, int]:
         "stale_jobs_failed": reap_stale_jobs(now=now),
         "expired_results_deleted": delete_expired_results(now=now),
         "task_rows_pruned": prune_task_rows(now=now),
+        "import_runs_expired": _expire_import_runs(now),
     }
     if daily_schedule:
         counts["schedule_runs"] = _daily_schedule(now)
     if any(counts.values()):
         logger.info("Housekeeping: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+def _expire_import_runs(now: datetime) -> int:
+    # Imported here: the spreadsheets app builds on jobs.
+    from bruecke.spreadsheets.services import expire_runs
+
+    return expire_runs(now)
 
 
 def _daily_schedule(now: datetime) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.forms import BaseForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.core.access import Perm
@@ -55,6 +56,9 @@ class Employers(FormEntity):
         Column("website", _("website"), max_length=200, aliases=("Webseite", "Internet")),
         Column("shared_with_network", _("share with the network's partners"), kind="boolean"),
     )
+
+    def detail_url(self, object_id: int) -> str:
+        return reverse("placement:employer_detail", args=[object_id])
 
     def form_class(self, existing: models.Model | None) -> type[BaseForm]:
         return EmployerForm if existing is None else EmployerEditForm

@@ -1,0 +1,63 @@
+"""Step 1: the upload, and a corrected version of a run's file."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from bruecke.spreadsheets import services
+from bruecke.spreadsheets.forms import FileForm, UploadForm
+from bruecke.spreadsheets.reading import UnreadableFile
+from bruecke.spreadsheets.views.common import importer, run_of
+
+
+def _create(request: HttpRequest, form: FileForm, **kwargs: Any) -> HttpResponse | None:
+    upload = form.cleaned_data["file"]
+    try:
+        run = services.run_create(
+            actor=importer(request),
+            upload=services.Upload(upload.name, upload.read()),
+            language=get_language() or "de",
+            **kwargs,
+        )
+    except UnreadableFile as error:
+        form.add_error("file", error.message)
+        return None
+    return redirect("spreadsheets:import_columns", pk=run.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user = importer(request)
+    form = UploadForm(user, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        response = _create(
+            request,
+            form,
+            entity=form.cleaned_data["entity_object"],
+            organisation=form.cleaned_data["organisation_object"],
+            mapping=form.cleaned_data.get("mapping_object"),
+        )
+        if response is not None:
+            return response
+    return render(request, "spreadsheets/imports/upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_replace(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """A corrected version of the file: same data type, organisation and mapping."""
+    _user, run, entity = run_of(request, pk)
+    form = FileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        response = _create(request, form, entity=entity, organisation=run.organisation, previous=run)
+        if response is not None:
+            return response
+    return render(request, "spreadsheets/imports/replace.html", {"form": form, "run": run, "entity": entity})
