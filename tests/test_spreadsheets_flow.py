@@ -300,3 +300,32 @@ def test_users_who_may_import_nothing_get_404(persona: Callable[[str], User]) ->
     client = verified_client(persona("dpo"))
     assert client.get(reverse("spreadsheets:import_upload")).status_code == 404
     assert client.get(reverse("spreadsheets:import_list")).status_code == 404
+
+
+def test_a_broken_row_deep_in_the_file_fails_the_dry_run_with_its_row_and_imports_nothing(
+    po_a: Client, persona: Callable[[str], User], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The headers read fine at upload; the cell over Excel's limit is found only while the
+    dry run streams the rows: the job fails with the reader's message, no server error."""
+    user = persona("po_a")
+    filler = [[str(n), f"Firma {n}", "C"] for n in range(3, 40)]
+    response = upload(po_a, [*GOOD, *filler, ["40", "x" * 40_000, "C"]])
+    assert response.status_code == 302  # the header rows are fine
+    run = latest_run(user)
+    response = columns_post(po_a, run)
+    assert response["Location"] == reverse("spreadsheets:import_run", args=[run.pk])
+    page = po_a.get(response["Location"])
+    assert any("Zeile 41, Spalte B" in str(m) for m in page.context["messages"])
+    # Without value mapping, the dry run job meets the row and fails with the same words.
+    ImportRun.objects.filter(pk=run.pk).update(values={"sector": {"gastronomie": "I"}})
+    with django_capture_on_commit_callbacks(execute=True):
+        po_a.post(reverse("spreadsheets:import_values", args=[run.pk]), {})
+        from bruecke.spreadsheets import services
+
+        services.run_check_start(actor=user, run=refreshed_run(run))
+    run_queued_jobs()
+    run = refreshed_run(run)
+    assert run.job is not None and refreshed(run.job).state == "failed"
+    assert "Zeile 41" in refreshed(run.job).error_message
+    assert not ImportRow.objects.filter(run=run).exists()
+    assert po_a.get(reverse("spreadsheets:import_run", args=[run.pk])).status_code == 200

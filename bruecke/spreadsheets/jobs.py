@@ -78,7 +78,12 @@ def _run(job: Job, progress: Progress, *, dry_run: bool) -> JobOutput:
         results: list[RowResult] = []
         # Progress is reported before and after the file's transaction, not inside it: a
         # write to the job's row there would stay invisible and hold a lock until the end.
-        counts = run_file(ctx, plan, table, dry_run=dry_run, on_row=results.append)
+        try:
+            counts = run_file(ctx, plan, table, dry_run=dry_run, on_row=results.append)
+        except UnreadableFile as error:
+            # A broken row deep in the file (too long a cell, broken quoting): the reader's
+            # message names row and column; the transaction has rolled back.
+            raise JobFailed(error.message) from None
         progress(0, counts.rows)
         services.run_record_result(
             run=run, entity=entity, results=results, counts=counts, dry_run=dry_run, progress=progress

@@ -19,6 +19,7 @@ from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.forms import ColumnsForm, ValuesForm
 from bruecke.spreadsheets.mapping import unknown_words
+from bruecke.spreadsheets.reading import UnreadableFile
 from bruecke.spreadsheets.models import ImportRun
 from bruecke.spreadsheets.views.common import run_of, stored_table
 
@@ -45,7 +46,11 @@ def import_columns(request: HttpRequest, pk: UUID) -> HttpResponse:
             messages.success(
                 request, _("The mapping “%(name)s” has been saved.") % {"name": form.cleaned_data["save_as"]}
             )
-        unknown = _unknown(run, entity)
+        try:
+            unknown = _unknown(run, entity)
+        except UnreadableFile as error:  # a broken row below the header rows
+            messages.error(request, error.message)
+            return redirect("spreadsheets:import_run", pk=run.pk)
         if unknown:
             return redirect("spreadsheets:import_values", pk=run.pk)
         return _start_check(request, user, run)
@@ -66,7 +71,11 @@ def import_values(request: HttpRequest, pk: UUID) -> HttpResponse:
     user, run, entity = run_of(request, pk)
     if not services.is_editable(run):
         return redirect("spreadsheets:import_run", pk=run.pk)
-    unknown = _unknown(run, entity)
+    try:
+        unknown = _unknown(run, entity)
+    except UnreadableFile as error:  # a broken row below the header rows
+        messages.error(request, error.message)
+        return redirect("spreadsheets:import_run", pk=run.pk)
     if not unknown:  # nothing to map (or the file is gone: the run page says so)
         return redirect("spreadsheets:import_run", pk=run.pk)
     form = ValuesForm(run, entity, unknown, request.POST or None)
