@@ -15,7 +15,7 @@ from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.jobs.models import Job
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership
-from bruecke.participants.models import ResidenceStatusType
+from bruecke.participants.models import Gender, Participant, ResidenceStatusType
 from bruecke.spreadsheets.exporting.registry import ExportContext, get_list, rows_of
 from tests.jobs_helpers import refreshed, run_queued_jobs
 from tests.spreadsheets_export_helpers import (
@@ -196,16 +196,12 @@ def test_list_page_carries_its_query_into_the_export_form(login: Callable[[str],
 def test_export_queries_do_not_grow_with_the_rows(
     demo: DemoNetwork, count_queries: Callable[..., Any], output_format: str
 ) -> None:
-    from bruecke.participants.models import Participant
-
     export = get_list("participants")
     assert export is not None
     user = demo.users["cm_a"]
     counts = []
     for batch in (3, 120):
-        Participant.objects.bulk_create(
-            participant_rows(demo, batch)  # type: ignore[arg-type]
-        )
+        Participant.objects.bulk_create(participant_rows(demo, batch))
         context = ExportContext(user=user, today=TODAY)
         columns = export.columns_for(user, include_notes=False)
         with count_queries() as ctx:
@@ -215,9 +211,7 @@ def test_export_queries_do_not_grow_with_the_rows(
     assert counts[0] + 2 >= counts[1]  # one more chunk of 50 rows, never one query per row
 
 
-def participant_rows(demo: DemoNetwork, count: int) -> list[Any]:
-    from bruecke.participants.models import Gender, Participant
-
+def participant_rows(demo: DemoNetwork, count: int) -> list[Participant]:
     return [
         Participant(
             organisation=demo.partners["A"],

@@ -151,7 +151,7 @@ CONTACTS = register(
         # Counselling notes and special-category topics: for those who record case work;
         # a confidential note only for the case's own case manager and placement officer.
         notes=(
-            Column("note", _("note"), _note),
+            Column("note", _("counselling note"), _note),
             Column("sensitive_topics", _("special-category topics"), _sensitive_topics),
         ),
         may_read_notes=with_perm(Perm.RECORD_CASE_WORK),
