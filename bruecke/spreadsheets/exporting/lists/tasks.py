@@ -13,7 +13,7 @@ from bruecke.accounts.models import User
 from bruecke.cases.models import Task
 from bruecke.core.access import Perm
 from bruecke.reporting.tables import Cell
-from bruecke.spreadsheets.exporting.fields import field_value, model_column, number_column
+from bruecke.spreadsheets.exporting.fields import model_column, number_column
 from bruecke.spreadsheets.exporting.registry import Column, ExportContext, ListExport, register, with_perm
 
 
@@ -27,8 +27,10 @@ def _on_visible_case(path: str, label: str | Promise) -> Column:
     """A value of the task's case, shown only when the user may open that case (an
     assignee outside the case's team sees the task, not whose it is)."""
 
+    shown = model_column(Task, path).value
+
     def value(row: Task, context: ExportContext) -> Cell | bool:
-        return field_value(row, path) if getattr(row, "case_visible", False) else None
+        return shown(row, context) if getattr(row, "case_visible", False) else None
 
     return Column(key=path, label=label, value=value)
 
