@@ -219,3 +219,42 @@ def test_who_may_export_is_who_may_open_the_list(
         with django_capture_on_commit_callbacks(execute=True):
             started = client.post(reverse("spreadsheets:export_start", args=[key]), {"format": "csv"})
         assert (page, started.status_code) in ((200, 302), (404, 404), (403, 404)), (persona, page, started)
+
+
+@pytest.mark.parametrize("key", ["contacts", "tasks", "employers", "referrals", "placements", "cases"])
+def test_export_queries_do_not_grow_with_the_rows(
+    demo: DemoNetwork, count_queries: Callable[..., Any], key: str
+) -> None:
+    from bruecke.spreadsheets.exporting.registry import ExportContext, get_list, rows_of
+
+    export = get_list(key)
+    assert export is not None
+    user = demo.users["cm_a"]
+    employer = factories.employer(demo.partners["A"], name="Zählbetrieb")
+    counts = []
+    for batch in (1, 2, 25):  # the first run fills the user's cached memberships
+        for index in range(batch):
+            case = _case(demo, f"Zählfall{batch}-{index}")
+            _contact(demo, case, 3, "Notiz")
+            Task.objects.create(
+                organisation=case.organisation, case=case, assignee=user, title="Zählen", due_on=TODAY
+            )
+            Placement.objects.create(
+                organisation=case.organisation,
+                case=case,
+                participant=case.participant,
+                team=case.team,
+                employer=employer,
+                kind="employment",
+                start_date=TODAY,
+                created_by=user,
+            )
+        context = ExportContext(user=user, today=TODAY, query={"weeks": "4", "scope": "team"})
+        columns = export.columns_for(user, include_notes=True)
+        with count_queries() as ctx:
+            rows = list(
+                rows_of(export.rows(user, context.query, TODAY).iterator(chunk_size=2000), columns, context)
+            )
+        assert rows or key == "referrals"
+        counts.append(ctx.count)
+    assert counts[1] == counts[2], counts
