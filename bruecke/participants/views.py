@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.forms import add_service_errors
 from bruecke.core.submission import save_once
 from bruecke.core.uploads import content_type_of
-from bruecke.core.views_helpers import edit_page, model_data, paginate, query_id, replay_redirect
+from bruecke.core.views_helpers import MAX_ID, edit_page, model_data, paginate, replay_redirect
 from bruecke.esf.selectors import entry_panel
 from bruecke.network.models import Organisation, Team
 from bruecke.offers.views.pathways import section_context as pathway_section
@@ -78,17 +79,24 @@ def participant_search(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('participants:list')}?s={token}")
 
 
-def _filter_from(request: HttpRequest) -> ParticipantFilter:
-    status = request.GET.get("status", "")
-    eligibility = request.GET.get("eligibility", "")
+def list_filter(query: Mapping[str, str], search: str) -> ParticipantFilter:
+    """The list's filter from its query string (the page and its export share it)."""
+    status = query.get("status", "")
+    eligibility = query.get("eligibility", "")
+    team = query.get("team", "")
+    team_id = int(team) if team.isascii() and team.isdigit() and len(team) <= len(str(MAX_ID)) else 0
     return ParticipantFilter(
-        search=_stored_search(request),
-        team_id=query_id(request, "team"),
+        search=search,
+        team_id=team_id if 0 < team_id <= MAX_ID else None,
         status=status if status in ResidenceStatusType.values else "",
-        expiring=request.GET.get("expiring") == "1",
+        expiring=query.get("expiring") == "1",
         eligibility=eligibility if eligibility in EligibilityVerdict.values else "",
-        incomplete_esf=request.GET.get("incomplete_esf") == "1",
+        incomplete_esf=query.get("incomplete_esf") == "1",
     )
+
+
+def _filter_from(request: HttpRequest) -> ParticipantFilter:
+    return list_filter(request.GET, _stored_search(request))
 
 
 # Sortable columns of the list: the key in the URL (`?o=born`, `?o=-born`) and the ordering.
@@ -99,12 +107,20 @@ LIST_ORDERINGS = {
 }
 
 
-def _ordering_from(request: HttpRequest) -> tuple[str, bool]:
+def list_ordering(query: Mapping[str, str]) -> tuple[str, bool]:
     """The sort column and whether it runs descending; by name ascending unless asked."""
-    key = request.GET.get("o", "")
+    key = query.get("o", "")
     descending = key.startswith("-")
     key = key.removeprefix("-")
     return (key, descending) if key in LIST_ORDERINGS else ("name", False)
+
+
+def list_order_by(sort: str, descending: bool) -> list[str]:
+    return [f"-{f}" if descending and f != "id" else f for f in LIST_ORDERINGS[sort]]
+
+
+def _ordering_from(request: HttpRequest) -> tuple[str, bool]:
+    return list_ordering(request.GET)
 
 
 @login_required
@@ -112,8 +128,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     selected = _filter_from(request)
     sort, descending = _ordering_from(request)
-    fields = LIST_ORDERINGS[sort]
-    ordering = [f"-{f}" if descending and f != "id" else f for f in fields]
+    ordering = list_order_by(sort, descending)
     queryset = selectors.participant_list(request.user, selected, timezone.localdate())
     page = paginate(request, queryset.order_by(*ordering))
     audit_read_all(actor=_user(request), objs=page)  # a search's results are a read of each

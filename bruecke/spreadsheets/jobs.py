@@ -118,3 +118,7 @@ def report_csv(run: ImportRun, results: list[RowResult]) -> bytes:
 
     write_rows(buffer, lines(), ";")
     return buffer.getvalue().encode("utf-8")
+
+
+# The list exports' job kind lives with the exports; importing it here registers it.
+from bruecke.spreadsheets.exporting import job as list_export_job  # noqa: E402, F401

@@ -3,9 +3,13 @@ reopening."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bruecke.cases.forms.tasks import TaskEditForm, TaskForm
-from bruecke.cases.models import Case
+from bruecke.cases.models import Case, Task
 from bruecke.cases.selectors import cases as case_selectors
 from bruecke.cases.selectors import tasks as selectors
 from bruecke.cases.services import tasks as services
@@ -25,6 +29,16 @@ from bruecke.core.audit import audit_read, audit_read_all
 from bruecke.core.views_helpers import edit_page, local_next, model_data, paginate
 
 
+def listed_tasks(user: Any, query: Mapping[str, str]) -> tuple[Case | None, QuerySet[Task]]:
+    """The case (`?case=<pk>`, 404 outside the user's scope) and the tasks the list shows:
+    the user's open or done tasks, or those of the case (the page and its export)."""
+    show_done = query.get("done") == "1"
+    if "case" in query:
+        case = case_selectors.case_get(user, query["case"])
+        return case, selectors.case_tasks(user, case, done=show_done)
+    return None, selectors.my_done_tasks(user) if show_done else selectors.my_open_tasks(user)
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     """The user's open tasks by due date (overdue, today, next 7 days, later), or done ones;
@@ -32,16 +46,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_PERSONAL_DATA)
     today = timezone.localdate()
     show_done = request.GET.get("done") == "1"
-    case, can_record = None, False
-    if "case" in request.GET:
-        case = case_selectors.case_get(request.user, request.GET["case"])
+    can_record = False
+    case, tasks = listed_tasks(request.user, request.GET)
+    if case is not None:
         audit_read(actor=acting_user(request), obj=case)
         can_record = (
             case_selectors.cases_visible_to(request.user, Perm.RECORD_CASE_WORK).filter(pk=case.pk).exists()
         )
-        tasks = selectors.case_tasks(request.user, case, done=show_done)
-    else:
-        tasks = selectors.my_done_tasks(request.user) if show_done else selectors.my_open_tasks(request.user)
     page = paginate(request, tasks)
     audit_read_all(actor=acting_user(request), objs=page)
     query = request.GET.copy()

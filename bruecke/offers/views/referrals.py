@@ -3,11 +3,14 @@ partner's incoming referrals (decision 0045)."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,25 +132,31 @@ def _query(request: HttpRequest, *drop: str) -> str:
     return query.urlencode()
 
 
+def listed_referrals(
+    user: User, query: Mapping[str, Any], today: datetime.date
+) -> tuple[ReferralFilterForm, QuerySet[Referral]]:
+    """The list's filter form and its referrals (the page and its export share them)."""
+    form = ReferralFilterForm(query or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    referrals = selectors.referral_list(
+        user,
+        today,
+        show=data.get("show") or "open",
+        status=data.get("status") or "",
+        kind=data.get("kind") or "",
+        mine=bool(data.get("mine")),
+    )
+    return form, referrals
+
+
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     """The referrals of the user's scope: open by default, overdue first."""
     user = _user(request)
     access.require(user, Perm.VIEW_OFFERS)
-    form = ReferralFilterForm(request.GET or None)
-    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    page = paginate(
-        request,
-        selectors.referral_list(
-            user,
-            today,
-            show=data.get("show") or "open",
-            status=data.get("status") or "",
-            kind=data.get("kind") or "",
-            mine=bool(data.get("mine")),
-        ),
-    )
+    form, referrals = listed_referrals(user, request.GET, today)
+    page = paginate(request, referrals)
     audit_read_all(actor=user, objs=list(page))
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -183,12 +184,17 @@ def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _mine(request: HttpRequest, user: User) -> bool:
-    """Placement officers start with their own cases; team leads and case managers with the team."""
-    scope = request.GET.get("scope")
+def pipeline_mine(user: User, query: Mapping[str, str]) -> bool:
+    """`?scope=mine|team`; placement officers start with their own cases, team leads and
+    case managers with the team (the page and the placements export)."""
+    scope = query.get("scope")
     if scope in ("mine", "team"):
         return scope == "mine"
     return access.has_perm(user, Perm.WORK_ON_ASSIGNED_CASES)
+
+
+def _mine(request: HttpRequest, user: User) -> bool:
+    return pipeline_mine(user, request.GET)
 
 
 @login_required
