@@ -19,6 +19,9 @@ from bruecke.spreadsheets import services
 from bruecke.spreadsheets.base import ImportContext
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.engine import RowResult, missing_columns, run_file
+
+# Registers the list exports' job kind, which lives with the exports.
+from bruecke.spreadsheets.exporting import job as _list_export_job  # noqa: F401
 from bruecke.spreadsheets.models import ImportRun, RowOutcome, RunState
 from bruecke.spreadsheets.reading import UnreadableFile, read_table
 from bruecke.spreadsheets.selectors import run_entity, runs_visible_to
@@ -118,7 +121,3 @@ def report_csv(run: ImportRun, results: list[RowResult]) -> bytes:
 
     write_rows(buffer, lines(), ";")
     return buffer.getvalue().encode("utf-8")
-
-
-# The list exports' job kind lives with the exports; importing it here registers it.
-from bruecke.spreadsheets.exporting import job as list_export_job  # noqa: E402, F401
