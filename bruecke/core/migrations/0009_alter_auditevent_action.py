@@ -4,15 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_audit_backup_restore'),
+        ("core", "0008_audit_backup_restore"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('delete', 'deleted'), ('read', 'viewed'), ('login', 'logged in'), ('login_failed', 'login failed'), ('login_throttled', 'login blocked (too many attempts)'), ('logout', 'logged out'), ('password_change', 'password changed'), ('key_rotation', 'encryption key rotated'), ('invitation', 'password link sent'), ('mfa_enrolled', 'authenticator set up'), ('mfa_verified', 'second factor confirmed'), ('mfa_recovery_used', 'recovery code used'), ('mfa_failed', 'wrong second-factor code'), ('mfa_throttled', 'second factor blocked (too many attempts)'), ('mfa_codes_renewed', 'new recovery codes'), ('mfa_reset', 'second factor reset'), ('sessions_ended', 'signed out on other devices'), ('subject_access', 'access report for the data subject (Art. 15 GDPR)'), ('backup', 'backup made'), ('restore', 'restored from a backup'), ('import', 'imported from a spreadsheet'), ('export', 'exported as a spreadsheet')], max_length=32),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "created"),
+                    ("update", "changed"),
+                    ("delete", "deleted"),
+                    ("read", "viewed"),
+                    ("login", "logged in"),
+                    ("login_failed", "login failed"),
+                    ("login_throttled", "login blocked (too many attempts)"),
+                    ("logout", "logged out"),
+                    ("password_change", "password changed"),
+                    ("key_rotation", "encryption key rotated"),
+                    ("invitation", "password link sent"),
+                    ("mfa_enrolled", "authenticator set up"),
+                    ("mfa_verified", "second factor confirmed"),
+                    ("mfa_recovery_used", "recovery code used"),
+                    ("mfa_failed", "wrong second-factor code"),
+                    ("mfa_throttled", "second factor blocked (too many attempts)"),
+                    ("mfa_codes_renewed", "new recovery codes"),
+                    ("mfa_reset", "second factor reset"),
+                    ("sessions_ended", "signed out on other devices"),
+                    ("subject_access", "access report for the data subject (Art. 15 GDPR)"),
+                    ("backup", "backup made"),
+                    ("restore", "restored from a backup"),
+                    ("import", "imported from a spreadsheet"),
+                    ("export", "exported as a spreadsheet"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -19,8 +19,8 @@ from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.forms import ColumnsForm, ValuesForm
 from bruecke.spreadsheets.mapping import unknown_words
-from bruecke.spreadsheets.reading import UnreadableFile
 from bruecke.spreadsheets.models import ImportRun
+from bruecke.spreadsheets.reading import UnreadableFile
 from bruecke.spreadsheets.views.common import run_of, stored_table
 
 
