@@ -8,108 +8,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('jobs', '0001_initial'),
-        ('network', '0003_record_version'),
+        ("jobs", "0001_initial"),
+        ("network", "0003_record_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity', models.CharField(max_length=40, verbose_name='data type')),
-                ('name', models.CharField(max_length=100, verbose_name='name of the mapping')),
-                ('columns', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='value mapping')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entity", models.CharField(max_length=40, verbose_name="data type")),
+                ("name", models.CharField(max_length=100, verbose_name="name of the mapping")),
+                ("columns", models.JSONField(blank=True, default=dict, verbose_name="column mapping")),
+                ("values", models.JSONField(blank=True, default=dict, verbose_name="value mapping")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import mapping',
-                'verbose_name_plural': 'import mappings',
-                'ordering': ['name'],
+                "verbose_name": "import mapping",
+                "verbose_name_plural": "import mappings",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('entity', models.CharField(max_length=40, verbose_name='data type')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('file_sha256', models.CharField(max_length=64, verbose_name='checksum of the file (SHA-256)')),
-                ('file_size', models.PositiveBigIntegerField(default=0, verbose_name='file size')),
-                ('stored_name', models.CharField(blank=True, max_length=100, verbose_name='stored copy')),
-                ('sheet', models.CharField(blank=True, max_length=100, verbose_name='worksheet')),
-                ('headers', models.JSONField(blank=True, default=list, verbose_name='column headers')),
-                ('columns', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='value mapping')),
-                ('language', models.CharField(default='de', max_length=8, verbose_name='language')),
-                ('state', models.CharField(choices=[('uploaded', 'uploaded'), ('checking', 'dry run running'), ('checked', 'dry run without errors'), ('has_errors', 'dry run found errors'), ('importing', 'import running'), ('imported', 'imported'), ('rejected', 'not imported (errors)')], default='uploaded', max_length=20, verbose_name='state')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job', verbose_name='job')),
-                ('mapping', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='spreadsheets.importmapping', verbose_name='saved mapping')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("entity", models.CharField(max_length=40, verbose_name="data type")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                (
+                    "file_sha256",
+                    models.CharField(max_length=64, verbose_name="checksum of the file (SHA-256)"),
+                ),
+                ("file_size", models.PositiveBigIntegerField(default=0, verbose_name="file size")),
+                ("stored_name", models.CharField(blank=True, max_length=100, verbose_name="stored copy")),
+                ("sheet", models.CharField(blank=True, max_length=100, verbose_name="worksheet")),
+                ("headers", models.JSONField(blank=True, default=list, verbose_name="column headers")),
+                ("columns", models.JSONField(blank=True, default=dict, verbose_name="column mapping")),
+                ("values", models.JSONField(blank=True, default=dict, verbose_name="value mapping")),
+                ("language", models.CharField(default="de", max_length=8, verbose_name="language")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "uploaded"),
+                            ("checking", "dry run running"),
+                            ("checked", "dry run without errors"),
+                            ("has_errors", "dry run found errors"),
+                            ("importing", "import running"),
+                            ("imported", "imported"),
+                            ("rejected", "not imported (errors)"),
+                        ],
+                        default="uploaded",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="counts")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                        verbose_name="job",
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="spreadsheets.importmapping",
+                        verbose_name="saved mapping",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spreadsheet import',
-                'verbose_name_plural': 'spreadsheet imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "spreadsheet import",
+                "verbose_name_plural": "spreadsheet imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(verbose_name='row')),
-                ('external_id', models.CharField(blank=True, max_length=200, verbose_name='external id')),
-                ('outcome', models.CharField(choices=[('created', 'created'), ('updated', 'updated'), ('unchanged', 'unchanged'), ('error', 'error')], max_length=10, verbose_name='result')),
-                ('object_id', models.BigIntegerField(blank=True, null=True, verbose_name='record number')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='errors')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='spreadsheets.importrun', verbose_name='import')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField(verbose_name="row")),
+                ("external_id", models.CharField(blank=True, max_length=200, verbose_name="external id")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("unchanged", "unchanged"),
+                            ("error", "error"),
+                        ],
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                ("object_id", models.BigIntegerField(blank=True, null=True, verbose_name="record number")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="spreadsheets.importrun",
+                        verbose_name="import",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'row of a spreadsheet import',
-                'verbose_name_plural': 'rows of a spreadsheet import',
-                'ordering': ['row_number'],
+                "verbose_name": "row of a spreadsheet import",
+                "verbose_name_plural": "rows of a spreadsheet import",
+                "ordering": ["row_number"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalKey',
+            name="ExternalKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity', models.CharField(max_length=40, verbose_name='data type')),
-                ('external_id', models.CharField(max_length=200, verbose_name='external id')),
-                ('object_id', models.BigIntegerField(verbose_name='record number')),
-                ('row_hash', models.CharField(max_length=64, verbose_name='checksum of the row')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entity", models.CharField(max_length=40, verbose_name="data type")),
+                ("external_id", models.CharField(max_length=200, verbose_name="external id")),
+                ("object_id", models.BigIntegerField(verbose_name="record number")),
+                ("row_hash", models.CharField(max_length=64, verbose_name="checksum of the row")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external id of a record',
-                'verbose_name_plural': 'external ids of records',
-                'indexes': [models.Index(fields=['organisation', 'entity', 'object_id'], name='external_key_object')],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'entity', 'external_id'), name='external_key_unique')],
+                "verbose_name": "external id of a record",
+                "verbose_name_plural": "external ids of records",
+                "indexes": [
+                    models.Index(fields=["organisation", "entity", "object_id"], name="external_key_object")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "entity", "external_id"), name="external_key_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='importmapping',
-            constraint=models.UniqueConstraint(fields=('organisation', 'entity', 'name'), name='import_mapping_unique_name'),
+            model_name="importmapping",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "entity", "name"), name="import_mapping_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrun',
-            index=models.Index(fields=['created_by', '-created_at'], name='import_run_by_user'),
+            model_name="importrun",
+            index=models.Index(fields=["created_by", "-created_at"], name="import_run_by_user"),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['run', 'outcome', 'row_number'], name='import_row_by_outcome'),
+            model_name="importrow",
+            index=models.Index(fields=["run", "outcome", "row_number"], name="import_row_by_outcome"),
         ),
     ]
