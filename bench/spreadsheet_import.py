@@ -138,9 +138,8 @@ def main() -> None:
         path = Path(directory) / f"{key}.csv"
         started = time.perf_counter()
         size = write_csv(path, *GENERATORS[key](args.rows, prefix))
-        print(
-            f"{key}: {args.rows:,} rows, {size / 1e6:.1f} MB CSV written in {time.perf_counter() - started:.1f} s"
-        )
+        seconds = time.perf_counter() - started
+        print(f"{key}: {args.rows:,} rows, {size / 1e6:.1f} MB CSV written in {seconds:.1f} s")
         data = path.read_bytes()
     print(f"{'phase':<22} {'seconds':>9} {'rows/s':>10} {'peak MB':>12}  counts")
     with translation.override("de"):
