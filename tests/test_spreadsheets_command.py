@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
@@ -59,7 +60,7 @@ def test_dry_run_import_and_unchanged_reimport(demo: DemoNetwork, tmp_path: Path
 
     out = _call(demo, path, "--dry-run", f"--values={_values(tmp_path)}")
     assert Employer.objects.count() == before
-    assert "2 Zeilen: 2 neu, 0 aktualisiert, 0 unverändert, 0 Fehler" in out
+    assert "Zeilen: 2, neu: 2, aktualisiert: 0, unverändert: 0, Fehler: 0" in out
     assert "Probelauf" in out
 
     out = _call(demo, path, f"--values={_values(tmp_path)}")
@@ -82,7 +83,7 @@ def test_dry_run_import_and_unchanged_reimport(demo: DemoNetwork, tmp_path: Path
 
     events = AuditEvent.objects.count()
     out = _call(demo, path, f"--values={_values(tmp_path)}", "--language=en")
-    assert "2 rows: 0 new, 0 updated, 2 unchanged, 0 errors" in out
+    assert "rows: 2, new: 0, updated: 0, unchanged: 2, errors: 0" in out
     assert Employer.objects.count() == before + 2
     assert AuditEvent.objects.count() == events + 1  # the run's IMPORT event only
 
@@ -161,3 +162,25 @@ def test_saved_mapping_and_column_file(demo: DemoNetwork, tmp_path: Path) -> Non
     with pytest.raises(CommandError) as raised:
         _call(demo, path, f"--columns={columns}", f"--values={values}")
     assert raised.value.returncode == 2 and "nope" in str(raised.value)
+
+
+@pytest.mark.django_db
+def test_a_filled_template_sheet_imports_with_sheet_option(demo: DemoNetwork, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from bruecke.spreadsheets import registry
+    from bruecke.spreadsheets.template import build_template
+
+    employers = registry.get("employers")
+    assert employers is not None
+    with translation.override("de"):
+        book = load_workbook(io.BytesIO(build_template([employers])))
+    book["Arbeitgeber"].append(["T-1", "Gärtnerei Grün", "A – Land- und Forstwirtschaft, Fischerei"])
+    path = tmp_path / "vorlage.xlsx"
+    book.save(path)
+    with pytest.raises(CommandError) as raised:
+        _call(demo, path, "--sheet=Fehlt")
+    assert raised.value.returncode == 2
+    out = _call(demo, path, "--sheet=Arbeitgeber")
+    assert "Zeilen: 1, neu: 1," in out
+    assert Employer.objects.get(name="Gärtnerei Grün").sector == "A"

@@ -174,6 +174,7 @@ class Command(BaseCommand):
     def _print_counts(self, counts: Counts, *, dry_run: bool) -> None:
         title = _("Dry run (nothing saved)") if dry_run else _("Import")
         numbers = _(
-            "%(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(errors)s errors"
+            "rows: %(rows)s, new: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, "
+            "errors: %(errors)s"
         )
         self.stdout.write(f"{title}: {numbers % counts.as_dict()}")
