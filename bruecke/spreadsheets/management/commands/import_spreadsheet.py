@@ -48,7 +48,8 @@ def _json_file(path: Path | None) -> dict[str, Any] | None:
 
 
 def _organisation(text: str) -> Organisation:
-    found = list(Organisation.objects.filter(pk=int(text)) if text.isdigit() else [])
+    by_number = text.isascii() and text.isdigit() and len(text) < 19
+    found = list(Organisation.objects.filter(pk=int(text)) if by_number else [])
     found = found or list(Organisation.objects.filter(name=text)[:2])
     if len(found) != 1:
         raise _fail(_("No single organisation with the number or name “%(name)s”.") % {"name": text})
