@@ -72,4 +72,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # tested in tests/test_spreadsheets_flow.py).
     "spreadsheets:import_check": Expect(**_POST_ONLY),  # type: ignore[arg-type]
     "spreadsheets:import_start": Expect(**_POST_ONLY),  # type: ignore[arg-type]
+    # The import template: file download for everyone who may import something.
+    "spreadsheets:import_template": Expect(
+        default=404, statuses={ANON: LOGIN_REDIRECT, **_importers()}, is_page=False
+    ),
 }

@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bruecke.spreadsheets.base import EXTERNAL_ID, MAPPED, ImportContext, RowInvalid, StrOrPromise, hashable
+from bruecke.spreadsheets.base import (
+    EXTERNAL_ID,
+    MAPPED,
+    Entity,
+    ImportContext,
+    RowInvalid,
+    StrOrPromise,
+    hashable,
+)
 from bruecke.spreadsheets.convert import Plan, convert_row, is_empty
 from bruecke.spreadsheets.models import ExternalKey, RowOutcome
 from bruecke.spreadsheets.reading import Cell, SourceTable
@@ -63,15 +72,77 @@ def _validation_errors(error: ValidationError) -> list[tuple[str | None, str]]:
     return [(None, message) for message in error.messages]
 
 
+# Rows converted, looked up (external ids, records) and saved together: one query per
+# chunk instead of one per row, and one savepoint per chunk instead of one per row.
+CHUNK_ROWS = 500
+
+Converted = tuple[int, dict[str, object], list[tuple[str | None, StrOrPromise]]]
+
+
+class _SaveFailed(Exception):
+    """A row's save failed: leaves the chunk's savepoint (rolled back) for the rest."""
+
+
 class _Runner:
     def __init__(self, ctx: ImportContext, plan: Plan, *, dry_run: bool) -> None:
         self.ctx, self.plan, self.dry_run = ctx, plan, dry_run
         self.entity = plan.entity
         self.seen: dict[str, int] = {}
         self.failed = False
+        self.keys: dict[str, ExternalKey] = {}
+        self.records: dict[int, models.Model] | None = None
+        self.new_keys: list[ExternalKey] = []
+        self.changed_keys: list[ExternalKey] = []
 
-    def row(self, number: int, index: dict[str, int], cells: list[Cell]) -> RowResult:
-        values, raw_errors = convert_row(self.plan, index, cells)
+    def chunk(
+        self, index: dict[str, int], rows: list[tuple[int, list[Cell]]], on_row: Callable[[RowResult], None]
+    ) -> None:
+        """Runs the rows of one chunk in order; their saves share one savepoint. After a
+        failed save the chunk's saves are rolled back (the file is failed anyway) and the
+        remaining rows are still checked."""
+        converted: list[Converted] = [
+            (number, *convert_row(self.plan, index, cells)) for number, cells in rows
+        ]
+        self._look_up(converted)
+        pending = iter(converted)
+        if not self.dry_run and not self.failed:
+            try:
+                with transaction.atomic():
+                    for item in pending:
+                        on_row(self.row(*item))
+                        if self.failed:
+                            raise _SaveFailed
+                    self._write_keys()
+            except _SaveFailed:
+                self.new_keys, self.changed_keys = [], []
+        for item in pending:
+            on_row(self.row(*item))
+
+    def _look_up(self, converted: list[Converted]) -> None:
+        """The external keys of the chunk's rows and (unless the entity finds its records
+        itself) the records they point to."""
+        ids = {str(values.get(EXTERNAL_ID) or "") for _number, values, _errors in converted} - {""}
+        found = ExternalKey.objects.filter(
+            organisation=self.ctx.organisation, entity=self.entity.key, external_id__in=ids
+        )
+        self.keys = {key.external_id: key for key in found}
+        if type(self.entity).existing is Entity.existing:
+            object_ids = [key.object_id for key in self.keys.values()]
+            manager = self.entity.model._default_manager
+            self.records = manager.filter(organisation=self.ctx.organisation).in_bulk(object_ids)
+        else:
+            self.records = None
+
+    def _existing(self, key: ExternalKey | None) -> models.Model | None:
+        if key is None:
+            return None
+        if self.records is None:
+            return self.entity.existing(self.ctx, key.object_id)
+        return self.records.get(key.object_id)
+
+    def row(
+        self, number: int, values: dict[str, object], raw_errors: list[tuple[str | None, StrOrPromise]]
+    ) -> RowResult:
         errors: list[tuple[str | None, StrOrPromise]] = list(raw_errors)
         external_id = str(values.get(EXTERNAL_ID) or "")
         if external_id and external_id in self.seen:
@@ -102,10 +173,8 @@ class _Runner:
     def _apply(self, result: RowResult, values: dict[str, object]) -> None:
         ctx, entity = self.ctx, self.entity
         digest = row_hash(entity.key, values)
-        key = ExternalKey.objects.filter(
-            organisation=ctx.organisation, entity=entity.key, external_id=result.external_id
-        ).first()
-        existing = entity.existing(ctx, key.object_id) if key is not None else None
+        key = self.keys.get(result.external_id)
+        existing = self._existing(key)
         if key is not None and existing is not None and key.row_hash == digest:
             result.outcome, result.object_id = RowOutcome.UNCHANGED, existing.pk
             return
@@ -114,25 +183,53 @@ class _Runner:
             result.outcome = RowOutcome.CREATED if existing is None else RowOutcome.UPDATED
             result.object_id = existing.pk if existing is not None else None
             return
-        with transaction.atomic():  # a failing save leaves the file's transaction usable
-            saved = entity.save(ctx, prepared, existing)
-            ExternalKey.objects.update_or_create(
-                organisation=ctx.organisation,
-                entity=entity.key,
-                external_id=result.external_id,
-                defaults={"object_id": saved.obj.pk, "row_hash": digest},
-            )
+        saved = entity.save(ctx, prepared, existing)
+        self._keep_key(key, result.external_id, saved.obj.pk, digest)
         result.object_id = saved.obj.pk
         if existing is None:
             result.outcome = RowOutcome.CREATED
         else:
             result.outcome = RowOutcome.UPDATED if saved.changed else RowOutcome.UNCHANGED
 
+    def _keep_key(self, key: ExternalKey | None, external_id: str, object_id: int, digest: str) -> None:
+        if key is None:
+            self.new_keys.append(
+                ExternalKey(
+                    organisation=self.ctx.organisation,
+                    entity=self.entity.key,
+                    external_id=external_id,
+                    object_id=object_id,
+                    row_hash=digest,
+                )
+            )
+        else:
+            key.object_id, key.row_hash, key.updated_at = object_id, digest, timezone.now()
+            self.changed_keys.append(key)
+
+    def _write_keys(self) -> None:
+        ExternalKey.objects.bulk_create(self.new_keys)
+        ExternalKey.objects.bulk_update(self.changed_keys, ["object_id", "row_hash", "updated_at"])
+        self.new_keys, self.changed_keys = [], []
+
 
 def missing_columns(plan: Plan, table: SourceTable) -> list[str]:
     """Required column keys that no header of the file feeds."""
     index = plan.index(table)
     return [c.key for c in plan.entity.all_columns() if c.required and c.key not in index]
+
+
+def _chunks(table: SourceTable) -> Iterator[list[tuple[int, list[Cell]]]]:
+    """The non-empty rows, CHUNK_ROWS at a time (streamed: one chunk in memory)."""
+    chunk: list[tuple[int, list[Cell]]] = []
+    for number, cells in table.rows():
+        if is_empty(cells):
+            continue
+        chunk.append((number, cells))
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def run_file(
@@ -150,15 +247,16 @@ def run_file(
     index = plan.index(table)
     ctx.cache[MAPPED] = set(index)
     counts = Counts()
+
+    def row_done(result: RowResult) -> None:
+        counts.add(result.outcome)
+        on_row(result)
+        if progress is not None:
+            progress(counts.rows)
+
     with transaction.atomic():
-        for number, cells in table.rows():
-            if is_empty(cells):
-                continue
-            result = runner.row(number, index, cells)
-            counts.add(result.outcome)
-            on_row(result)
-            if progress is not None:
-                progress(counts.rows)
+        for chunk in _chunks(table):
+            runner.chunk(index, chunk, row_done)
         if dry_run or runner.failed:
             transaction.set_rollback(True)
     return counts

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from bruecke.spreadsheets.views import template
+
+urlpatterns: list[URLPattern] = [
+    path("import/template/", template.import_template, name="import_template"),
+]
