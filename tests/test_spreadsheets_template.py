@@ -154,3 +154,9 @@ def test_only_the_entities_the_user_may_import_get_a_sheet(demo: DemoNetwork) ->
     assert importable_by(demo.users["admin"]) == []
     assert "employers" in [e.key for e in importable_by(demo.users["po_a"])]
     assert "employers" not in [e.key for e in importable_by(demo.users["cm_a"])]
+
+
+@pytest.mark.django_db
+def test_the_upload_page_links_the_template(persona: Any) -> None:
+    page = verified_client(persona("po_a")).get(reverse("spreadsheets:import_upload"))
+    assert reverse("spreadsheets:import_template") in page.content.decode()
