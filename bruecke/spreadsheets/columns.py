@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,9 +39,18 @@ def reference_column(
         label,
         required=required,
         max_length=200,
-        help=gettext_lazy("The external id of the %(entity)s from its own import, or its number in Brücke.")
-        % {"entity": entity_label},
+        help=_reference_help(entity_label),
     )
+
+
+def _reference_help_text(entity_label: StrOrPromise) -> str:
+    return _("The external id of the %(entity)s from its own import, or its number in Brücke.") % {
+        "entity": entity_label
+    }
+
+
+# Lazy: the columns are built once at start-up, the help is read in the user's language.
+_reference_help = lazy(_reference_help_text, str)
 
 
 def resolve(
