@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -14,6 +14,9 @@ from bruecke.spreadsheets.base import EXTERNAL_ID, Column, ImportContext, RowInv
 from bruecke.spreadsheets.models import ExternalKey
 
 M = TypeVar("M", bound=models.Model)
+# At most this many references are remembered per file (rows of one person tend to follow
+# each other; a 100,000-row file must not hold 100,000 records).
+RESOLVED_CACHE_SIZE = 2000
 
 
 def external_id_column() -> Column:
@@ -65,17 +68,20 @@ def resolve(
     `text` names: an external id of `entity` imported into this organisation, else its
     number in Brücke. Anything else, including records of another organisation, is an
     error on `column` that does not say whether such a record exists elsewhere."""
-    cache_key = f"resolve:{entity}:{text}"
-    if cache_key in ctx.cache:
-        found = ctx.cache[cache_key]
+    resolved: dict[tuple[str, str, str], Any] = ctx.cache.setdefault("resolved", {})
+    cache_key = (entity, queryset.model._meta.label, text)
+    if cache_key in resolved:
+        found = resolved[cache_key]
     else:
+        if len(resolved) >= RESOLVED_CACHE_SIZE:
+            resolved.clear()  # memory stays flat in a large file; neighbours repeat most
         # One query: the external key as a subquery, or the number.
         keys = ExternalKey.objects.filter(organisation=ctx.organisation, entity=entity, external_id=text)
         condition = Q(pk__in=keys.values("object_id"))
         if text.isdigit() and len(text) < 19:
             condition |= Q(pk=int(text))
         found = queryset.filter(condition).order_by("pk").first()
-        ctx.cache[cache_key] = found
+        resolved[cache_key] = found
     if found is None:
         raise RowInvalid([(column, _("No record with this id or number in your organisation."))])
     return found
