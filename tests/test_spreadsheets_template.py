@@ -164,3 +164,31 @@ def test_only_the_entities_the_user_may_import_get_a_sheet(demo: DemoNetwork) ->
 def test_the_upload_page_links_the_template(persona: Any) -> None:
     page = verified_client(persona("po_a")).get(reverse("spreadsheets:import_upload"))
     assert reverse("spreadsheets:import_template") in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_template_is_read_from_the_sheet_of_the_chosen_data_type(persona: Any) -> None:
+    """The template's first sheet is the instructions: the upload picks the sheet named
+    like the data type, so a filled template needs no renaming."""
+    from bruecke.spreadsheets.models import ImportRun
+
+    user = persona("po_a")
+    client = verified_client(user)
+    data = client.get(reverse("spreadsheets:import_template")).content
+    book = load_workbook(io.BytesIO(data))
+    title = next(t for t in book.sheetnames if t.casefold() in ("arbeitgeber", "employers"))
+    assert book.sheetnames.index(title) > 0
+    book[title].append(["A-1", "Bäckerei Kurz", str(Sector.I.label)])
+    filled = io.BytesIO(book_bytes(book))
+    filled.name = "vorlage.xlsx"
+    response = client.post(reverse("spreadsheets:import_upload"), {"entity": "employers", "file": filled})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    run = ImportRun.objects.filter(created_by=user).latest("created_at")
+    assert run.sheet == title
+    assert {"external_id", "name", "sector"} <= set(run.columns)
+
+
+def book_bytes(book: Any) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bruecke.core import crypto
@@ -27,9 +27,10 @@ from bruecke.core.models import AuditAction
 from bruecke.jobs.services import job_start
 from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.engine import Counts, RowResult
-from bruecke.spreadsheets.mapping import suggest_columns
+from bruecke.spreadsheets.mapping import header_key, suggest_columns
 from bruecke.spreadsheets.models import ImportMapping, ImportRow, ImportRun, RunState
 from bruecke.spreadsheets.reading import read_table
+from bruecke.spreadsheets.reading.table import sheet_names
 
 if TYPE_CHECKING:
     from bruecke.accounts.models import User
@@ -102,6 +103,19 @@ def _initial_columns(
 
 
 @transaction.atomic
+def sheet_for(entity: Entity, upload: Upload) -> str:
+    """The worksheet named like the data type (as the template names its sheets, in German
+    or English), else "" (the first sheet): a filled template imports without renaming."""
+    names = sheet_names(upload.data, upload.name)
+    if len(names) < 2:
+        return ""
+    wanted = set()
+    for language in ("de", "en"):
+        with translation.override(language):
+            wanted.add(header_key(str(entity.label)))
+    return next((name for name in names if header_key(name) in wanted), "")
+
+
 def run_create(
     *,
     actor: User,
@@ -115,7 +129,7 @@ def run_create(
     """Reads the headers (UnreadableFile for anything that is no readable table), stores
     the file encrypted and records the run. Nothing of the file's content but its headers
     enters the database."""
-    table = read_table(upload.data, upload.name)
+    table = read_table(upload.data, upload.name, sheet=sheet_for(entity, upload))
     headers = list(table.headers)
     if previous is not None and mapping is None:
         mapping = previous.mapping
