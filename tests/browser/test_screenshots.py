@@ -60,6 +60,8 @@ SHOTS = [
     Shot("placement-case-matches", "po_a", "placement:case_matches"),
     Shot("placement-pipeline", "po_a", "placement:pipeline"),
     Shot("placement-application", "po_a", "placement:application_detail"),
+    Shot("import-upload", "po_a", "spreadsheets:import_upload"),
+    Shot("import-list", "po_a", "spreadsheets:import_list"),
     Shot("offers-measures", "cm_a", "offers:measure_list"),
     Shot("offers-referral", "cm_a", "offers:referral_detail"),
     Shot("offers-language", "cm_a", "participants:detail", focus="#pathways"),
