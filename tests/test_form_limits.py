@@ -29,6 +29,8 @@ from bruecke.network.models import MobileSite, Team
 from bruecke.offers.models import CooperationPartner, Measure, Provider, Referral, Training
 from bruecke.participants.forms import PartialDateField
 from bruecke.placement.models import Application, CheckIn, Employer, PermitRequest, Placement
+from bruecke.spreadsheets import registry
+from bruecke.spreadsheets.models import ImportRun
 
 
 def _import_forms() -> None:
@@ -98,6 +100,11 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         "current": {},
         # Offers forms: the demo's open referral of partner A (the next statuses offered).
         "referral": Referral.objects.filter(organisation=membership.organisation, status="referred").first(),
+        # Import forms: a run of the employers file with two headers, the projects of a file.
+        "run": ImportRun(organisation=membership.organisation, entity="employers", headers=["Nr.", "Firma"]),
+        "entity": registry.get("employers"),
+        "unknown": {},
+        "projects": {},
     }
     wanted = {}
     for klass in form_class.__mro__:

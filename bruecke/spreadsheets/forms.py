@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bruecke.core.forms import Form
 from bruecke.spreadsheets import selectors
 from bruecke.spreadsheets.base import EXTERNAL_ID, Entity
 from bruecke.spreadsheets.convert import word
@@ -29,7 +30,7 @@ def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return field
 
 
-class FileForm(forms.Form):
+class FileForm(Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
@@ -121,7 +122,7 @@ def header_choices(run: ImportRun) -> list[tuple[str, str]]:
     return [("", str(NOT_IN_FILE))] + [(h, h) for h in dict.fromkeys(run.headers) if h]
 
 
-class ColumnsForm(forms.Form):
+class ColumnsForm(Form):
     """One select per column of the entity: which header of the file feeds it."""
 
     save_as = forms.CharField(
@@ -133,7 +134,7 @@ class ColumnsForm(forms.Form):
         ),
     )
 
-    def __init__(self, run: ImportRun, entity: Entity, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, run: ImportRun, entity: Entity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.entity = entity
         choices = header_choices(run)
@@ -177,12 +178,12 @@ class ColumnsForm(forms.Form):
         }
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(Form):
     """For each word of the file that a choice column does not know: the allowed value it
     stands for."""
 
     def __init__(
-        self, run: ImportRun, entity: Entity, unknown: dict[str, list[str]], *args: Any, **kwargs: Any
+        self, *args: Any, run: ImportRun, entity: Entity, unknown: dict[str, list[str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.entity, self.unknown = entity, unknown

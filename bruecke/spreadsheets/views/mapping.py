@@ -37,7 +37,7 @@ def import_columns(request: HttpRequest, pk: UUID) -> HttpResponse:
     user, run, entity = run_of(request, pk)
     if not services.is_editable(run):
         return redirect("spreadsheets:import_run", pk=run.pk)
-    form = ColumnsForm(run, entity, request.POST or None)
+    form = ColumnsForm(request.POST or None, run=run, entity=entity)
     if request.method == "POST" and form.is_valid():
         services.run_set_columns(
             actor=user, run=run, columns=form.columns(), save_as=form.cleaned_data["save_as"]
@@ -78,7 +78,7 @@ def import_values(request: HttpRequest, pk: UUID) -> HttpResponse:
         return redirect("spreadsheets:import_run", pk=run.pk)
     if not unknown:  # nothing to map (or the file is gone: the run page says so)
         return redirect("spreadsheets:import_run", pk=run.pk)
-    form = ValuesForm(run, entity, unknown, request.POST or None)
+    form = ValuesForm(request.POST or None, run=run, entity=entity, unknown=unknown)
     if request.method == "POST" and form.is_valid():
         services.run_set_values(
             actor=user,
