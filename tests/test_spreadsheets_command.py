@@ -67,14 +67,14 @@ def test_dry_run_import_and_unchanged_reimport(demo: DemoNetwork, tmp_path: Path
     assert Employer.objects.count() == before + 2
     assert {"Bäckerei Kurz", "Tischlerei Holz"} <= _names(demo)
     assert Employer.objects.get(name="Bäckerei Kurz").sector == "I"
-    run = ImportRun.objects.get(state=RunState.IMPORTED)
+    run = ImportRun.objects.filter(state=RunState.IMPORTED).latest("created_at")
     assert (run.entity, run.organisation, run.created_by) == (
         "employers",
         demo.partners["A"],
         demo.users["po_a"],
     )
     assert run.counts["created"] == 2 and len(run.file_sha256) == 64 and run.file_name == "arbeitgeber.csv"
-    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT, object_id=str(run.pk))
     assert (event.object_id, event.actor, event.organisation) == (
         str(run.pk),
         demo.users["po_a"],
@@ -112,15 +112,16 @@ def test_row_errors_exit_non_zero_and_import_nothing(demo: DemoNetwork, tmp_path
     lines = out.getvalue()
     assert "row 5, column “Nr.”: This external id appears twice in the file (first in row 4)." in lines
     assert "row 6, column “Firma”: This column must not be empty." in lines
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.latest("created_at")
     assert run.state == RunState.REJECTED and run.counts["errors"] == 2
     assert sorted(ImportRow.objects.filter(run=run).values_list("row_number", flat=True)) == [5, 6]
     assert ImportRow.objects.get(run=run, row_number=6).errors[0]["column"] == "Firma"
-    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(run.pk)).exists()
 
 
 @pytest.mark.django_db
 def test_unmapped_required_column_and_bad_arguments_exit_2(demo: DemoNetwork, tmp_path: Path) -> None:
+    runs_before = ImportRun.objects.count()  # the demo has a finished import
     path = _csv(tmp_path / "liste.csv", [["Nr.", "Firma"], ["1", "Bäckerei Kurz"]])
     with pytest.raises(CommandError) as raised:
         _call(demo, path)
@@ -137,7 +138,7 @@ def test_unmapped_required_column_and_bad_arguments_exit_2(demo: DemoNetwork, tm
     with pytest.raises(CommandError) as raised:
         _call(demo, not_a_sheet)
     assert raised.value.returncode == 2
-    assert not ImportRun.objects.exists()
+    assert ImportRun.objects.count() == runs_before
 
 
 @pytest.mark.django_db

@@ -37,6 +37,7 @@ def _entities() -> list[Entity]:
     return registry.all_entities()
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_registered_entity_has_a_sheet_with_every_column(language: str) -> None:
     with translation.override(language):
@@ -59,6 +60,7 @@ def test_every_registered_entity_has_a_sheet_with_every_column(language: str) ->
             ]
 
 
+@pytest.mark.django_db
 def test_allowed_values_list_codes_and_german_labels() -> None:
     with translation.override("de"):
         book = load_workbook(io.BytesIO(build_template(_entities())))

@@ -16,12 +16,12 @@ from bruecke.spreadsheets.registry import get
 MAPPING_NAME = "Arbeitgeberliste 2024"
 FILE_NAME = "arbeitgeberliste-2024.csv"
 COLUMNS = {"external_id": "Nr.", "name": "Firma", "sector": "Branche", "notes": "Bemerkungen"}
-VALUES = {"sector": {"gastronomie": "I", "handwerk": "F", "pflege": "Q"}}
+VALUES = {"sector": {"gastronomie": "I", "handwerk": "F", "einzelhandel": "G"}}
 ROWS = [
     ["Nr.", "Firma", "Branche", "Bemerkungen"],
     ["AG-101", "Hotel Warnowblick", "Gastronomie", "Sucht Servicekräfte, Sprachniveau A2 genügt"],
     ["AG-102", "Dachdeckerei Peters", "Handwerk", "Bildet jedes Jahr aus"],
-    ["AG-103", "Pflegedienst Lindenhof", "Pflege", ""],
+    ["AG-103", "Bioladen Lindenhof", "Einzelhandel", ""],
 ]
 
 
