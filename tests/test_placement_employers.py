@@ -17,7 +17,6 @@ from django.utils import timezone
 from bruecke.accounts.models import User
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
-from bruecke.spreadsheets.models import ExternalKey
 from bruecke.placement.demo.employers import (
     OTHER_PARTNER_EMPLOYER,
     OWN_EMPLOYER,
@@ -35,6 +34,7 @@ from bruecke.placement.models import (
     Sector,
 )
 from bruecke.placement.services import employers as services
+from bruecke.spreadsheets.models import ExternalKey
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
