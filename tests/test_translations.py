@@ -158,3 +158,56 @@ def test_every_source_string_is_in_the_catalogue() -> None:
         "(run makemessages and translate them):\n"
         + "\n".join(f"{msgid!r} ({', '.join(sorted(files))})" for msgid, files in sorted(missing.items()))
     )
+
+
+_GETTEXT_CALL = re.compile(r"\b(gettext|ngettext|pgettext|npgettext)\(")
+
+
+def _calls(source: str) -> list[tuple[str, ast.Call]]:
+    """The gettext calls of Django's templatize output, each parsed on its own."""
+    found = []
+    for match in _GETTEXT_CALL.finditer(source):
+        depth, quote, end = 1, "", match.end()
+        while end < len(source) and depth:
+            char = source[end]
+            if quote:
+                end += char == "\\"
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            else:
+                depth += {"(": 1, ")": -1}.get(char, 0)
+            end += 1
+        try:
+            node = ast.parse(match.group(1) + "(" + source[match.end() : end], mode="eval").body
+        except SyntaxError:
+            continue
+        if isinstance(node, ast.Call):
+            found.append((match.group(1), node))
+    return found
+
+
+def block_msgids(path: Path) -> set[str]:
+    """Msgids of every translation tag of a template, `blocktranslate` included, as Django's
+    makemessages sees them (templatize: trimmed text, placeholders as %(name)s)."""
+    from django.utils.translation.template import templatize
+
+    msgids = set()
+    for name, call in _calls(templatize(path.read_text(encoding="utf-8"), origin=str(path))):
+        index = 1 if name.startswith(("pgettext", "npgettext")) else 0
+        argument = call.args[index] if len(call.args) > index else None
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and argument.value:
+            msgids.add(argument.value)
+    return msgids
+
+
+def test_every_template_block_is_in_the_catalogue() -> None:
+    known = catalogue_ids(load_catalog())
+    missing = {
+        f"{path.relative_to(ROOT)}: {msgid!r}"
+        for folder in (ROOT / "templates", ROOT / "bruecke")
+        for path in sorted(folder.rglob("*.html"))
+        for msgid in block_msgids(path)
+        if msgid not in known
+    }
+    assert not missing, "Template texts missing from the catalogue:\n" + "\n".join(sorted(missing))
