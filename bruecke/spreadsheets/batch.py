@@ -22,6 +22,7 @@ from bruecke.spreadsheets.engine import Counts, RowResult, missing_columns, run_
 from bruecke.spreadsheets.mapping import suggest_columns
 from bruecke.spreadsheets.models import ImportMapping, ImportRow, ImportRun, RowOutcome, RunState
 from bruecke.spreadsheets.reading import SourceTable
+from bruecke.spreadsheets.services import final_state
 
 if TYPE_CHECKING:
     from bruecke.accounts.models import User
@@ -126,12 +127,6 @@ def _error_rows(run: ImportRun, plan: Plan, results: list[RowResult]) -> list[Im
     ]
 
 
-def _state(counts: Counts, *, dry_run: bool) -> str:
-    if dry_run:
-        return RunState.HAS_ERRORS if counts.errors else RunState.CHECKED
-    return RunState.REJECTED if counts.errors else RunState.IMPORTED
-
-
 @transaction.atomic
 def import_file(
     *,
@@ -175,7 +170,11 @@ def import_file(
     ctx = ImportContext(actor=actor, organisation=organisation, entity=entity.key)
     counts = run_file(ctx, plan, source.table, dry_run=dry_run, on_row=row_done, progress=progress)
     ImportRow.objects.bulk_create(_error_rows(run, plan, failed), batch_size=1000)
-    run.counts, run.state, run.finished_at = counts.as_dict(), _state(counts, dry_run=dry_run), timezone.now()
+    run.counts, run.state, run.finished_at = (
+        counts.as_dict(),
+        final_state(counts, dry_run=dry_run),
+        timezone.now(),
+    )
     run.save(update_fields=["counts", "state", "finished_at"])
     if run.state == RunState.IMPORTED:
         audit_record(actor=actor, action=AuditAction.IMPORT, obj=run, organisation=organisation)

@@ -339,7 +339,8 @@ def _rows(entity: Entity, run: ImportRun, results: Iterable[RowResult]) -> Itera
         )
 
 
-def _final_state(counts: Counts, *, dry_run: bool) -> RunState:
+def final_state(counts: Counts, *, dry_run: bool) -> RunState:
+    """The state a finished dry run or import leaves its run in (pages and command alike)."""
     if dry_run:
         return RunState.HAS_ERRORS if counts.errors else RunState.CHECKED
     return RunState.REJECTED if counts.errors else RunState.IMPORTED
@@ -373,7 +374,7 @@ def run_record_result(
     ImportRow.objects.bulk_create(batch)
     run.counts, run.state, run.finished_at = (
         counts.as_dict(),
-        _final_state(counts, dry_run=dry_run),
+        final_state(counts, dry_run=dry_run),
         timezone.now(),
     )
     fields = ["counts", "state", "finished_at"]
