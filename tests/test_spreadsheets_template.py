@@ -155,7 +155,7 @@ def test_download_for_members_who_may_import(demo: DemoNetwork) -> None:
 
 @pytest.mark.django_db
 def test_only_the_entities_the_user_may_import_get_a_sheet(demo: DemoNetwork) -> None:
-    from bruecke.spreadsheets.views.template import importable_by
+    from bruecke.spreadsheets.selectors import importable_entities as importable_by
 
     assert importable_by(demo.users["admin"]) == []
     assert "employers" in [e.key for e in importable_by(demo.users["po_a"])]

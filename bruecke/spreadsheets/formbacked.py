@@ -4,6 +4,7 @@ same rules, the same messages next to the same field (here: the same column)."""
 from __future__ import annotations
 
 import datetime
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from django.db import models
@@ -45,8 +46,9 @@ class FormEntity(Entity):
     # Column key -> form field name, where they differ.
     field_names: ClassVar[dict[str, str]] = {}
 
+    @abstractmethod
     def form_class(self, existing: models.Model | None) -> type[BaseForm]:
-        raise NotImplementedError
+        """The page's form for a new record (existing is None) or for editing one."""
 
     def form_kwargs(self, ctx: ImportContext, existing: models.Model | None) -> dict[str, Any]:
         return {}
