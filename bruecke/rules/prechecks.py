@@ -42,12 +42,23 @@ class PersonFacts:
     minor_child: bool = False
 
 
+class Result(StrEnum):
+    """The overall result of a pre-check."""
+
+    ELIGIBLE = "eligible"  # every item met
+    NOT_ELIGIBLE = "not_eligible"  # at least one item missing (and not to be met by waiting)
+    OPEN = "open"  # no item missing, some unknown or judgement (see `open_items`)
+
+
 @dataclass(frozen=True)
 class Item:
     code: str
     state: State
     citation: Citation
     detail: str = ""
+    # Duration requirements: the first day on which the requirement is met (also when
+    # that day is still ahead: the item is then MISSING until that day).
+    met_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,15 @@ class Precheck:
     on: datetime.date
     items: tuple[Item, ...]
     citation: Citation
+    result: Result = Result.OPEN
+    decision: str = ""  # a DecisionType value: entitlement, regular (Soll), discretion
+    consequence: str = ""  # code of the legal consequence text (texts.PRECHECK_CONSEQUENCES)
+    consequence_detail: str = ""  # a small value for it (e.g. the end date of a term)
+    notes: tuple[str, ...] = ()  # codes of notes (end of application, no extension, …)
+
+    @property
+    def open_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.state in (State.UNKNOWN, State.JUDGEMENT))
 
     def count(self, state: State) -> int:
         return sum(1 for item in self.items if item.state == state)

@@ -152,6 +152,18 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A fact that is unknown and changes the answer: the answer for each of its values.
+
+    `fact` is a field name of `Facts` (rendered by texts.FACT_QUESTIONS); the answer page
+    shows both answers side by side instead of deciding the fact silently."""
+
+    fact: str
+    if_yes: Answer
+    if_no: Answer
+
+
+@dataclass(frozen=True)
 class Answer:
     activity: Activity
     on: datetime.date
@@ -165,6 +177,8 @@ class Answer:
     grounds: tuple[Ground, ...]
     data_as_of: datetime.date
     priority_check: PriorityCheck = PriorityCheck.NOT_APPLICABLE
+    # Unknown facts that change the answer (empty: the answer does not depend on them).
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def citations(self) -> tuple[Citation, ...]:
