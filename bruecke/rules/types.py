@@ -102,6 +102,11 @@ class Facts:
     unaccompanied_minor: bool = False
     work_permission_on: tuple[datetime.date, ...] = ()  # days on which a permission was held
     workplace_district: str = ""  # employment-agency district (districts.toml code or "other")
+    # Vocational training begun with permission while the asylum application was pending
+    # (§ 60c Abs. 1 S. 1 Nr. 1 AufenthG): None = not known.
+    training_started_during_procedure: bool | None = None
+    training_started_on: datetime.date | None = None
+    with_minor_children: bool | None = None  # lives with minor children (§ 47 Abs. 1 AsylG)
     history: tuple[StatusPeriod, ...] = ()
     judgements: dict[str, bool] = field(default_factory=dict)
 
