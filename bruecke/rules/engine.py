@@ -187,6 +187,7 @@ class _Evaluation:
         for ban in regime.bans:
             result = bans.check(self.data, self.facts, ban, self.on)
             self.flag(*result.notes)
+            self.draft.grounds.extend(result.exceptions)
             if result.grounds:
                 self.flag(*result.flags)
                 if not any(self.triggered(code) for code in result.flags):
