@@ -89,7 +89,13 @@ def test_history_rows_are_facts_too(demo: DemoNetwork, login: Login) -> None:
     client = login("cm_a")
     assert str(texts.OUTCOMES["banned"]) in client.post(url, data).content.decode()
     data |= {"h0_status": "duldung_60a", "h0_start": "2025-01-01", "h0_end": "2025-12-31"}
-    assert str(texts.OUTCOMES["banned"]) not in client.post(url, data).content.decode()
+    body = client.post(url, data).content.decode()
+    assert str(texts.OUTCOMES["banned"]) not in body
+    # The grandfathering rule is cited as an examined exception, with its cut-off day.
+    assert str(texts.GROUNDS["exception_applied"]) in body
+    assert texts.exception_detail("grandfathered_tolerated_on@2025-05-06") in body
+    assert texts.exception_detail("grandfathered_work_permission_on@2026-06-11") in body
+    assert "§ 104 Abs. 18 Nr. 2 AufenthG" in body
 
 
 def test_bad_inputs_are_refused(demo: DemoNetwork, login: Login) -> None:
