@@ -10,6 +10,8 @@ conditions of the approval are cited (§ 39(3) Nr. 1, § 40(1) Nr. 1 AufenthG, �
 from __future__ import annotations
 
 import datetime
+import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 from bruecke.rules.datacheck import precise
 from bruecke.rules.engine import assess
+from bruecke.rules.ruledata import DATA_DIR, RuleDataError, load
 from bruecke.rules.types import Activity as A
 from bruecke.rules.types import Answer, AsylumOutcome, NotCovered, StatusPeriod
 from tests.test_rules_engine import BAN, DUL, GEST, PERM, REJECTED, WAIT, Case, D, _cited, facts
@@ -681,3 +684,13 @@ def test_no_citation_lacks_its_absatz(facts: object, activity: A, on: datetime.d
 )
 def test_precise(name: str, ok: bool) -> None:
     assert precise(name) is ok
+
+
+def test_rule_data_without_absatz_are_refused(tmp_path: Path) -> None:
+    for source in DATA_DIR.glob("*.toml"):
+        shutil.copy(source, tmp_path / source.name)
+    load(tmp_path)  # the copy itself is fine
+    norms = tmp_path / "norms.toml"
+    norms.write_text(norms.read_text() + '\n[norms."§ 99 AufenthG"]\nversions = [{ since = 2020-03-01 }]\n')
+    with pytest.raises(RuleDataError, match="without its Absatz"):
+        load(tmp_path)
