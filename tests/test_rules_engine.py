@@ -75,7 +75,7 @@ CASES = [
         "by_law",
         "none",
         False,
-        cites=("§ 4a AufenthG@2020-03-01", "§ 25 AufenthG@2020-03-01"),
+        cites=("§ 4a Abs. 1 AufenthG@2020-03-01", "§ 25 Abs. 1, 2 AufenthG@2020-03-01"),
     ),
     Case(
         "refugee self-employment 2026",
@@ -86,7 +86,7 @@ CASES = [
         "by_law",
         "none",
         False,
-        cites=("§ 4a AufenthG@2024-03-01",),
+        cites=("§ 4a Abs. 1 AufenthG@2024-03-01",),
     ),
     Case(
         "subsidiary protection internship",
@@ -133,7 +133,7 @@ CASES = [
         A.SELF_EMPLOYMENT,
         D(2024, 5, 1),
         OUT,
-        cites=("§ 2 FreizügG/EU@2020-03-01",),
+        cites=("§ 2 Abs. 1 FreizügG/EU@2020-03-01",),
     ),
     Case(
         "§ 25a volunteer service",
@@ -141,7 +141,7 @@ CASES = [
         A.VOLUNTEER_SERVICE,
         D(2023, 10, 1),
         OUT,
-        cites=("§ 25a AufenthG@2022-12-31",),
+        cites=("§ 25a Abs. 1 AufenthG@2022-12-31",),
     ),
     Case(
         "§ 25b self-employment",
@@ -149,7 +149,7 @@ CASES = [
         A.SELF_EMPLOYMENT,
         D(2024, 5, 1),
         OUT,
-        cites=("§ 25b AufenthG@2022-12-31",),
+        cites=("§ 25b Abs. 1 AufenthG@2022-12-31",),
     ),
     # § 24: permission (BA-free) until 31 May 2022, by law from 1 Jun 2022
     Case(
@@ -161,7 +161,7 @@ CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 24 AufenthG@2020-03-01", "§ 31 BeschV@2020-03-01"),
+        cites=("§ 24 Abs. 6 AufenthG a.F.@2020-03-01", "§ 31 BeschV@2020-03-01"),
         flags=("old_24_wording",),
     ),
     Case(
@@ -173,7 +173,7 @@ CASES = [
         "by_law",
         "none",
         False,
-        cites=("§ 24 AufenthG@2022-06-01",),
+        cites=("§ 24 Abs. 1 AufenthG@2022-06-01",),
     ),
     Case(
         "§ 24 self-employment before change",
@@ -190,7 +190,7 @@ CASES = [
         A.EMPLOYMENT,
         D(2022, 12, 31),
         OUT,
-        cites=("§ 104c AufenthG@2022-12-31",),
+        cites=("§ 104c Abs. 1 AufenthG@2022-12-31",),
         no_flags=("transitional_104c",),
     ),
     Case(
@@ -199,7 +199,7 @@ CASES = [
         A.EMPLOYMENT,
         D(2026, 1, 1),
         OUT,
-        cites=("§ 104c AufenthG@2026-01-01",),
+        cites=("§ 104c Abs. 1 AufenthG@2026-01-01",),
         flags=("transitional_104c",),
     ),
     Case(
@@ -219,7 +219,7 @@ CASES = [
         A.DUAL_TRAINING,
         D(2024, 3, 1),
         OUT,
-        cites=("§ 16g AufenthG@2024-03-01",),
+        cites=("§ 16g Abs. 1 AufenthG@2024-03-01",),
         flags=("purpose_of_title",),
     ),
     Case(
@@ -254,7 +254,7 @@ CASES = [
         "ban",
         "none",
         False,
-        cites=("§ 60b Abs. 5 AufenthG@2019-08-21",),
+        cites=("§ 60b Abs. 5 S. 2 AufenthG@2019-08-21",),
     ),
     Case("§ 60b dual training", facts("duldung_60b"), A.DUAL_TRAINING, D(2026, 8, 1), BAN, "ban"),
     Case(
@@ -339,7 +339,7 @@ CASES = [
         D(2024, 5, 1),
         BAN,
         "ban",
-        cites=("§ 61 Abs. 1 AsylG@2024-02-27", "§ 29a AsylG, Anlage II@2023-12-23"),
+        cites=("§ 61 Abs. 1 AsylG@2024-02-27", "Anlage II zu § 29a AsylG@2023-12-23"),
     ),
     Case(
         "EAE gestattung manifestly unfounded banned",
@@ -472,7 +472,7 @@ CASES = [
         "ban",
         "none",
         False,
-        cites=("§ 61 Abs. 2 AsylG@2015-10-24", "§ 29a AsylG, Anlage II@2023-12-23"),
+        cites=("§ 61 Abs. 2 AsylG@2015-10-24", "Anlage II zu § 29a AsylG@2023-12-23"),
     ),
     Case(
         "Georgian applicant grandfathered (applied by 30 Aug 2023)",
@@ -497,7 +497,7 @@ CASES = [
         A.EMPLOYMENT,
         D(2026, 2, 2),
         BAN,
-        cites=("§ 61 Abs. 2 AsylG@2026-02-01", "§ 29b AsylG@2026-02-01"),
+        cites=("§ 61 Abs. 2 AsylG@2026-02-01", "§ 29b Abs. 1 AsylG@2026-02-01"),
     ),
     Case(
         "gestattung self-employment never",
@@ -506,7 +506,7 @@ CASES = [
         D(2024, 5, 1),
         BAN,
         "ban",
-        cites=("§ 4a AufenthG@2024-03-01",),
+        cites=("§ 4a Abs. 4 AufenthG@2024-03-01",),
     ),
     Case(
         "gestattung dual training also waits 3 months, BA-free",
@@ -534,7 +534,7 @@ CASES = [
         D(2023, 10, 1),
         PERM,
         ba=False,
-        cites=("§ 14 BeschV@2020-03-01", "§ 32 BeschV@2019-08-06"),
+        cites=("§ 14 Abs. 1 BeschV@2020-03-01", "§ 32 Abs. 2 Nr. 3 BeschV@2019-08-06"),
     ),
     Case(
         "gestattung in EAE job shadowing (no employment)",
@@ -567,7 +567,7 @@ CASES = [
         "discretion",
         "abh",
         True,
-        cites=("§ 4a AufenthG@2020-03-01", "§ 32 BeschV@2019-08-06"),
+        cites=("§ 4a Abs. 4 AufenthG@2020-03-01", "§ 32 Abs. 1 BeschV@2019-08-06"),
         no_flags=("imminent_measures",),
     ),
     Case(
@@ -605,7 +605,7 @@ CASES = [
         D(2024, 5, 1),
         BAN,
         "ban",
-        cites=("§ 60a Abs. 6 AufenthG@2022-12-31",),
+        cites=("§ 60a Abs. 6 S. 1 Nr. 2 AufenthG@2022-12-31",),
     ),
     Case(
         "duldung dual training from day one, BA-free",
@@ -627,7 +627,7 @@ CASES = [
         "abh",
         True,
         D(2024, 7, 1),
-        cites=("§ 32 BeschV@2023-11-18",),
+        cites=("§ 32 Abs. 1 BeschV@2023-11-18",),
     ),
     Case(
         "duldung Albanian rejected: § 60a(6) Nr.3",
@@ -636,7 +636,7 @@ CASES = [
         D(2023, 10, 1),
         BAN,
         "ban",
-        cites=("§ 60a Abs. 6 AufenthG@2022-12-31", "§ 29a AsylG, Anlage II@2015-10-24"),
+        cites=("§ 60a Abs. 6 S. 1 Nr. 3 AufenthG@2022-12-31", "Anlage II zu § 29a AsylG@2015-10-24"),
     ),
     Case(
         "duldung Albanian never applied: § 104(16) question",
@@ -695,7 +695,7 @@ CASES = [
         A.EMPLOYMENT,
         D(2024, 5, 1),
         BAN,
-        cites=("§ 60a Abs. 6 AufenthG@2022-12-31",),
+        cites=("§ 60a Abs. 6 S. 1 Nr. 3 AufenthG@2022-12-31",),
     ),
     Case(
         "duldung Georgian applied by 30 Aug 2023 grandfathered",
@@ -719,7 +719,7 @@ CASES = [
         A.EMPLOYMENT,
         D(2026, 7, 29),
         BAN,
-        cites=("§ 60a Abs. 6 AufenthG@2026-07-29", "Art. 61, 62 VO (EU) 2024/1348@2026-06-12"),
+        cites=("§ 60a Abs. 6 S. 1 Nr. 3 AufenthG@2026-07-29", "Art. 61, 62 VO (EU) 2024/1348@2026-06-12"),
         flags=("eu_list_uncertain",),
     ),
     Case(
@@ -806,7 +806,7 @@ CASES = [
         "entitlement",
         "abh",
         False,
-        cites=("§ 60c AufenthG@2020-01-01",),
+        cites=("§ 60c Abs. 1 S. 3 AufenthG@2020-01-01",),
     ),
     Case(
         "§ 60c side job: like § 60a",
@@ -825,7 +825,7 @@ CASES = [
         D(2024, 5, 1),
         PERM,
         "regular",
-        cites=("§ 60d AufenthG@2024-02-27",),
+        cites=("§ 60d Abs. 1 AufenthG@2024-02-27",),
         flags=("tied_to_job",),
     ),
     # --- both sides of the remaining change dates
@@ -837,7 +837,7 @@ CASES = [
         PERM,
         "discretion",
         ba=True,
-        cites=("§ 32 BeschV@2019-08-06",),
+        cites=("§ 32 Abs. 1 BeschV@2019-08-06",),
     ),
     Case(
         "§ 32 BeschV version from FEG 2.0 stage 1",
@@ -847,7 +847,7 @@ CASES = [
         PERM,
         "discretion",
         ba=True,
-        cites=("§ 32 BeschV@2023-11-18",),
+        cites=("§ 32 Abs. 1 BeschV@2023-11-18",),
     ),
     Case(
         "§ 104c last day before sunset",
@@ -855,7 +855,7 @@ CASES = [
         A.EMPLOYMENT,
         D(2025, 12, 31),
         OUT,
-        cites=("§ 104c AufenthG@2022-12-31",),
+        cites=("§ 104c Abs. 1 AufenthG@2022-12-31",),
         no_flags=("transitional_104c",),
     ),
     Case(
@@ -1027,7 +1027,7 @@ HISTORIC_CASES = [
         "abh",
         True,
         earliest=D(2014, 12, 1),
-        cites=("§ 61 Abs. 2 AsylG@2014-11-06", "§ 4 AufenthG a.F.@2013-07-01"),
+        cites=("§ 61 Abs. 2 AsylG@2014-11-06", "§ 4 Abs. 3 AufenthG a.F.@2013-07-01"),
         flags=("nov_2014_dates", "wait_start", "agency_work_old"),
         waits={"stay": D(2014, 11, 30), "priority_free": D(2018, 8, 31)},  # 4 years (BeschV 2013)
         priority="required",
@@ -1067,7 +1067,7 @@ HISTORIC_CASES = [
         "discretion",
         "abh",
         True,
-        cites=("§ 32 BeschV@2014-11-06",),
+        cites=("§ 32 Abs. 1 BeschV@2014-11-06",),
         flags=("benefits_entry_old", "own_fault_old"),
         priority="none",  # no priority check after 4 years (BeschV 2013)
     ),
@@ -1080,7 +1080,7 @@ HISTORIC_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 32 BeschV@2014-11-11",),
+        cites=("§ 32 Abs. 2 Nr. 5 BeschV@2014-11-11",),
         priority="not_applicable",
     ),
     # 1 Aug 2015: internships BA-exempt.
@@ -1101,7 +1101,7 @@ HISTORIC_CASES = [
         D(2015, 8, 1),
         PERM,
         ba=False,
-        cites=("§ 22 Abs. 1 MiLoG@2015-01-01", "§ 32 BeschV@2015-08-01"),
+        cites=("§ 22 Abs. 1 MiLoG@2015-01-01", "§ 32 Abs. 2 Nr. 1 BeschV@2015-08-01"),
         priority="not_applicable",
     ),
     # Before 24 Oct 2015 the benefits / own-fault bans were in § 33 BeschV.
@@ -1112,7 +1112,7 @@ HISTORIC_CASES = [
         D(2015, 10, 23),
         BAN,
         "ban",
-        cites=("§ 33 BeschV a.F.@2013-07-01",),
+        cites=("§ 33 Abs. 1 Nr. 2 BeschV a.F.@2013-07-01",),
     ),
     Case(
         "2015-10-24 duldung own fault asked under § 60a(6)",
@@ -1140,7 +1140,7 @@ HISTORIC_CASES = [
         D(2015, 10, 24),
         BAN,
         "ban",
-        cites=("§ 61 Abs. 2 AsylG@2015-10-24", "§ 29a AsylG, Anlage II@2015-10-24"),
+        cites=("§ 61 Abs. 2 AsylG@2015-10-24", "Anlage II zu § 29a AsylG@2015-10-24"),
         flags=("eae_safe_country",),
     ),
     Case(
@@ -1174,7 +1174,7 @@ HISTORIC_CASES = [
         D(2016, 3, 1),
         BAN,
         "ban",
-        cites=("§ 60a Abs. 6 AufenthG@2015-10-24", "§ 29a AsylG, Anlage II@2015-10-24"),
+        cites=("§ 60a Abs. 6 S. 1 Nr. 3 AufenthG@2015-10-24", "Anlage II zu § 29a AsylG@2015-10-24"),
     ),
     # 6 Aug 2016: VP-free districts; Ausbildungsduldung "3+2" as entitlement.
     Case(
@@ -1186,7 +1186,7 @@ HISTORIC_CASES = [
         "discretion",
         "abh",
         True,
-        cites=("§ 32 BeschV@2015-08-01", "§ 39 Abs. 2 AufenthG a.F.@2013-07-01"),
+        cites=("§ 32 Abs. 1 BeschV@2015-08-01", "§ 39 Abs. 2 AufenthG a.F.@2013-07-01"),
         flags=("priority_exceptions", "agency_work_old"),
         priority="required",
     ),
@@ -1197,7 +1197,7 @@ HISTORIC_CASES = [
         D(2016, 8, 6),
         PERM,
         ba=True,
-        cites=("§ 32 BeschV@2016-08-06", "Anlage zu § 32 BeschV@2016-08-06"),
+        cites=("§ 32 Abs. 1 BeschV@2016-08-06", "Anlage zu § 32 BeschV@2016-08-06"),
         priority="open",
     ),
     Case(
@@ -1295,7 +1295,7 @@ HISTORIC_CASES = [
         D(2019, 8, 6),
         PERM,
         ba=True,
-        cites=("§ 32 BeschV@2019-08-06",),
+        cites=("§ 32 Abs. 1 BeschV@2019-08-06",),
         no_flags=("priority_exceptions", "agency_work_old"),
         priority="none",
     ),
@@ -1318,7 +1318,7 @@ HISTORIC_CASES = [
         "entitlement",
         "central_abh",
         True,
-        cites=("§ 61 Abs. 1 AsylG@2019-08-21", "§ 4 AufenthG a.F.@2013-07-01"),
+        cites=("§ 61 Abs. 1 AsylG@2019-08-21", "§ 4 Abs. 3 AufenthG a.F.@2013-07-01"),
         waits={"eae_asylum": D(2019, 6, 30)},
     ),
     Case(
@@ -1360,7 +1360,7 @@ HISTORIC_CASES = [
         D(2019, 8, 21),
         BAN,
         "ban",
-        cites=("§ 60b Abs. 5 AufenthG@2019-08-21",),
+        cites=("§ 60b Abs. 5 S. 2 AufenthG@2019-08-21",),
         flags=("transitional_105",),
     ),
     Case(
@@ -1390,7 +1390,7 @@ HISTORIC_CASES = [
         OUT,
         "entitlement",
         "abh",
-        cites=("§ 60c AufenthG@2020-01-01", "§ 4 AufenthG a.F.@2013-07-01"),
+        cites=("§ 60c Abs. 1 S. 3 AufenthG@2020-01-01", "§ 4 Abs. 3 AufenthG a.F.@2013-07-01"),
         no_flags=("training_duldung_2016",),
     ),
     Case(
@@ -1414,7 +1414,7 @@ HISTORIC_CASES = [
         A.EMPLOYMENT,
         D(2020, 1, 1),
         BAN,
-        cites=("§ 60a Abs. 6 AufenthG@2020-01-01",),
+        cites=("§ 60a Abs. 6 S. 1 Nr. 3 AufenthG@2020-01-01",),
     ),
     Case(
         "2019-12-19 school-based training before the BMI guidance",
@@ -1422,7 +1422,7 @@ HISTORIC_CASES = [
         A.SCHOOL_TRAINING,
         D(2019, 12, 19),
         OUT,
-        cites=("§ 7 SGB IV@2013-07-01",),
+        cites=("§ 7 Abs. 1 SGB IV@2013-07-01",),
         flags=("school_training_paid_old",),
     ),
     Case(
@@ -1442,7 +1442,7 @@ HISTORIC_CASES = [
         D(2020, 2, 29),
         BAN,
         "ban",
-        cites=("§ 4 AufenthG a.F.@2013-07-01",),
+        cites=("§ 4 Abs. 3 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-02-29 duldung job under old § 4",
@@ -1452,7 +1452,7 @@ HISTORIC_CASES = [
         PERM,
         "discretion",
         "abh",
-        cites=("§ 4 AufenthG a.F.@2013-07-01",),
+        cites=("§ 4 Abs. 3 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-03-01 duldung job under § 4a",
@@ -1462,7 +1462,7 @@ HISTORIC_CASES = [
         PERM,
         "discretion",
         "abh",
-        cites=("§ 4a AufenthG@2020-03-01",),
+        cites=("§ 4a Abs. 4 AufenthG@2020-03-01",),
     ),
 ]
 
@@ -1478,7 +1478,7 @@ TITLE_CASES = [
         "by_law",
         "none",
         False,
-        cites=("§ 25 AufenthG@2013-12-01",),
+        cites=("§ 25 Abs. 1, 2 AufenthG@2013-12-01",),
     ),
     Case(
         "2020-03-01 refugee title: work by § 4a",
@@ -1487,7 +1487,7 @@ TITLE_CASES = [
         D(2020, 3, 1),
         OUT,
         "by_law",
-        cites=("§ 4a AufenthG@2020-03-01", "§ 25 AufenthG@2020-03-01"),
+        cites=("§ 4a Abs. 1 AufenthG@2020-03-01", "§ 25 Abs. 1, 2 AufenthG@2020-03-01"),
     ),
     Case(
         "2016-05-01 asylum-entitled self-employment",
@@ -1496,7 +1496,7 @@ TITLE_CASES = [
         D(2016, 5, 1),
         OUT,
         "by_law",
-        cites=("§ 25 AufenthG@2013-12-01",),
+        cites=("§ 25 Abs. 1, 2 AufenthG@2013-12-01",),
     ),
     Case(
         "2020-02-29 § 25(3) job: authority's permission, BA-free",
@@ -1507,7 +1507,7 @@ TITLE_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 4 AufenthG a.F.@2013-07-01", "§ 31 BeschV@2013-07-01"),
+        cites=("§ 4 Abs. 2 AufenthG a.F.@2013-07-01", "§ 31 BeschV@2013-07-01"),
         flags=("title_permission_old",),
     ),
     Case(
@@ -1519,7 +1519,7 @@ TITLE_CASES = [
         "by_law",
         "none",
         False,
-        cites=("§ 4a AufenthG@2020-03-01",),
+        cites=("§ 4a Abs. 1 AufenthG@2020-03-01",),
         no_flags=("title_permission_old",),
     ),
     Case(
@@ -1551,7 +1551,7 @@ TITLE_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 4 AufenthG a.F.@2013-07-01",),
+        cites=("§ 4 Abs. 2 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-02-29 § 24 job needs permission (old § 4)",
@@ -1562,7 +1562,7 @@ TITLE_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 24 AufenthG@2013-07-01", "§ 4 AufenthG a.F.@2013-07-01"),
+        cites=("§ 24 Abs. 6 AufenthG a.F.@2013-07-01", "§ 4 Abs. 2 AufenthG a.F.@2013-07-01"),
         flags=("old_24_wording",),
     ),
     Case(
@@ -1571,7 +1571,7 @@ TITLE_CASES = [
         A.EMPLOYMENT,
         D(2020, 3, 1),
         PERM,
-        cites=("§ 24 AufenthG@2020-03-01", "§ 4a AufenthG@2020-03-01"),
+        cites=("§ 24 Abs. 6 AufenthG a.F.@2020-03-01", "§ 4a Abs. 2 AufenthG@2020-03-01"),
     ),
     Case(
         "2015-03-01 § 25a job by law",
@@ -1580,7 +1580,7 @@ TITLE_CASES = [
         D(2015, 3, 1),
         OUT,
         "by_law",
-        cites=("§ 25a AufenthG@2013-07-01",),
+        cites=("§ 25a Abs. 1 AufenthG@2013-07-01",),
     ),
     Case(
         "2015-08-01 § 25b job by law",
@@ -1589,7 +1589,7 @@ TITLE_CASES = [
         D(2015, 8, 1),
         OUT,
         "by_law",
-        cites=("§ 25b AufenthG@2015-08-01",),
+        cites=("§ 25b Abs. 1 AufenthG@2015-08-01",),
     ),
     Case(
         "2020-02-29 settlement permit by § 9",
@@ -1598,7 +1598,7 @@ TITLE_CASES = [
         D(2020, 2, 29),
         OUT,
         "by_law",
-        cites=("§ 9 AufenthG a.F.@2013-07-01",),
+        cites=("§ 9 Abs. 1 S. 2 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2020-03-01 settlement permit by § 4a",
@@ -1607,7 +1607,7 @@ TITLE_CASES = [
         D(2020, 3, 1),
         OUT,
         "by_law",
-        cites=("§ 4a AufenthG@2020-03-01",),
+        cites=("§ 4a Abs. 1 AufenthG@2020-03-01",),
     ),
     Case(
         "2016-05-01 EU citizen",
@@ -1616,7 +1616,7 @@ TITLE_CASES = [
         D(2016, 5, 1),
         OUT,
         "by_law",
-        cites=("§ 2 FreizügG/EU@2013-07-01",),
+        cites=("§ 2 Abs. 1 FreizügG/EU@2013-07-01",),
     ),
 ]
 HISTORIC_CASES += TITLE_CASES
@@ -1646,7 +1646,7 @@ LAW_2013_CASES = [
         "abh",
         True,
         earliest=D(2013, 10, 10),  # nine months from 6 Sep 2013
-        cites=("§ 61 Abs. 2 AsylG@2013-07-01", "§ 4 AufenthG a.F.@2013-07-01"),
+        cites=("§ 61 Abs. 2 AsylG@2013-07-01", "§ 4 Abs. 3 AufenthG a.F.@2013-07-01"),
         flags=("law_2013", "wait_start"),
         waits={"stay": D(2014, 1, 9)},
     ),
@@ -1669,7 +1669,7 @@ LAW_2013_CASES = [
         "discretion",
         "abh",
         True,
-        cites=("§ 61 Abs. 2 AsylG@2013-09-06", "§ 32 BeschV@2013-07-01"),
+        cites=("§ 61 Abs. 2 AsylG@2013-09-06", "§ 32 Abs. 1 BeschV@2013-07-01"),
     ),
     Case(
         "2014-11-05 gestattung training waits nine months",
@@ -1706,7 +1706,7 @@ LAW_2013_CASES = [
         D(2013, 8, 1),
         BAN,
         "ban",
-        cites=("§ 4 AufenthG a.F.@2013-07-01",),
+        cites=("§ 4 Abs. 3 AufenthG a.F.@2013-07-01",),
     ),
     Case(
         "2014-11-05 duldung job waits one year",
@@ -1718,7 +1718,7 @@ LAW_2013_CASES = [
         "abh",
         True,
         earliest=D(2014, 11, 6),
-        cites=("§ 32 BeschV@2013-07-01", "§ 33 BeschV a.F.@2013-07-01"),
+        cites=("§ 32 Abs. 1 BeschV@2013-07-01", "§ 33 Abs. 1 Nr. 1 BeschV a.F.@2013-07-01"),
         flags=("law_2013", "benefits_entry_old", "own_fault_old"),
         waits={"stay": D(2015, 2, 28)},
     ),
@@ -1731,7 +1731,7 @@ LAW_2013_CASES = [
         "discretion",
         "abh",
         True,
-        cites=("§ 32 BeschV@2014-11-06",),
+        cites=("§ 32 Abs. 1 BeschV@2014-11-06",),
         no_flags=("law_2013",),
     ),
     Case(
@@ -1743,7 +1743,7 @@ LAW_2013_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 32 BeschV@2013-07-01",),
+        cites=("§ 32 Abs. 2 Nr. 2 BeschV@2013-07-01",),
     ),
     Case(
         "2014-11-05 duldung in the reception centre banned",
@@ -1760,7 +1760,7 @@ LAW_2013_CASES = [
         D(2013, 7, 1),
         OUT,
         "by_law",
-        cites=("§ 25 AufenthG@2013-07-01",),
+        cites=("§ 25 Abs. 1, 2 AufenthG@2013-07-01",),
     ),
     Case(
         "2013-12-01 subsidiary protection title by § 25(2)",
@@ -1769,7 +1769,7 @@ LAW_2013_CASES = [
         D(2013, 12, 1),
         OUT,
         "by_law",
-        cites=("§ 25 AufenthG@2013-12-01",),
+        cites=("§ 25 Abs. 2 AufenthG@2013-12-01",),
     ),
     Case(
         "2013-08-01 § 25(3) job: authority's permission, BA-free",
@@ -1780,7 +1780,7 @@ LAW_2013_CASES = [
         "discretion",
         "abh",
         False,
-        cites=("§ 31 BeschV@2013-07-01", "§ 25 AufenthG@2013-07-01"),
+        cites=("§ 31 BeschV@2013-07-01", "§ 25 Abs. 3–5 AufenthG@2013-07-01"),
     ),
 ]
 HISTORIC_CASES += LAW_2013_CASES
@@ -1829,7 +1829,7 @@ EDGE_CASES = [
         A.EMPLOYMENT,
         D(2026, 2, 1),
         BAN,
-        cites=("§ 61 Abs. 2 AsylG@2026-02-01", "§ 29a AsylG, Anlage II@2023-12-23"),
+        cites=("§ 61 Abs. 2 AsylG@2026-02-01", "Anlage II zu § 29a AsylG@2023-12-23"),
     ),
 ]
 HISTORIC_CASES += EDGE_CASES
@@ -1937,7 +1937,7 @@ def test_period_end(start: datetime.date, months: int, last_day: datetime.date) 
     [
         (
             "regimes.toml",
-            'norms = ["§ 60b Abs. 5 AufenthG"]',
+            'norms = ["§ 60b Abs. 5 S. 2 AufenthG"]',
             'norms = ["§ 60b Abs. 9 AufenthG"]',
             "unknown norm",
         ),

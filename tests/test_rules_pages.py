@@ -55,7 +55,7 @@ def test_question_page_answers_from_the_record(demo: DemoNetwork, login: Login) 
     body = response.content.decode()
     assert response.status_code == 200
     assert str(texts.OUTCOMES["allowed"]) in body  # § 25(2) refugee: allowed by law
-    assert "§ 4a AufenthG" in body
+    assert "§ 4a Abs. 1 AufenthG" in body
     assert rule_data().data_as_of.strftime("%d.%m.%Y") in body
     assert AuditEvent.objects.filter(action="read", object_id=str(person.pk)).count() == before + 1
 
@@ -89,7 +89,13 @@ def test_history_rows_are_facts_too(demo: DemoNetwork, login: Login) -> None:
     client = login("cm_a")
     assert str(texts.OUTCOMES["banned"]) in client.post(url, data).content.decode()
     data |= {"h0_status": "duldung_60a", "h0_start": "2025-01-01", "h0_end": "2025-12-31"}
-    assert str(texts.OUTCOMES["banned"]) not in client.post(url, data).content.decode()
+    body = client.post(url, data).content.decode()
+    assert str(texts.OUTCOMES["banned"]) not in body
+    # The grandfathering rule is cited as an examined exception, with its cut-off day.
+    assert str(texts.GROUNDS["exception_applied"]) in body
+    assert texts.exception_detail("grandfathered_tolerated_on@2025-05-06") in body
+    assert texts.exception_detail("grandfathered_work_permission_on@2026-06-11") in body
+    assert "§ 104 Abs. 18 Nr. 2 AufenthG" in body
 
 
 def test_bad_inputs_are_refused(demo: DemoNetwork, login: Login) -> None:
@@ -154,9 +160,9 @@ def test_navigation_links_to_the_overview(login: Login, demo: DemoNetwork) -> No
 
 def test_overview_shows_titles_before_2020(login: Login, demo: DemoNetwork) -> None:
     body = login("coordinator").get(reverse("rules:overview"), {"on": "2018-06-01"}).content.decode()
-    assert "§ 4 AufenthG a.F." in body
+    assert "§ 4 Abs. 2 AufenthG a.F." in body
     assert "§ 31 BeschV" in body  # § 25(3)-(5): the authority's permission without BA approval
-    assert "§ 9 AufenthG a.F." in body  # settlement permit
+    assert "§ 9 Abs. 1 S. 2 AufenthG a.F." in body  # settlement permit
     regime = rule_data().regime_for("duldung_60a", False, datetime.date(2018, 6, 1))
     assert regime is not None and regime.priority_check is not None
     assert texts.priority_rule_text(regime.priority_check) in body  # the 2016-2019 rule in words
@@ -315,8 +321,8 @@ def test_the_answer_shows_the_verdict_first_and_folds_the_reasons(demo: DemoNetw
     assert positions == sorted(positions)
     verdict = body[body.index('class="kern-card verdict') : body.index('id="answer-reasons"')]
     assert "verdict--success" in verdict and str(texts.OUTCOMES["allowed"]) in verdict
-    assert "§ 4a AufenthG" not in verdict  # the reasons are below the verdict …
-    assert "§ 4a AufenthG" in body  # … and still on the page
+    assert "§ 4a Abs. 1 AufenthG" not in verdict  # the reasons are below the verdict …
+    assert "§ 4a Abs. 1 AufenthG" in body  # … and still on the page
     assert '<details class="kern-accordion" id="answer-reasons">' in body  # folded
     assert '<details class="kern-accordion" id="question-facts">' in body  # folded: there is an answer
 

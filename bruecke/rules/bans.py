@@ -9,10 +9,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from bruecke.rules.datamodel import Ban, RuleData
+from bruecke.rules.datamodel import Ban, Grandfathering, RuleData
 from bruecke.rules.types import AsylumOutcome, Citation, Facts, Ground
 
 DULDUNG_STATUSES = frozenset({"duldung_60a", "duldung_60c", "duldung_60d"})
+# § 104(16) AufenthG: work permitted before this day keeps the old § 60a(6).
+OLD_VERSION_CUTOFF = datetime.date(2020, 1, 1)
+
+
+# Exception grounds: every exception examined for a ban is cited, whether it applied or not.
+# Codes of the ground; the detail names the exception and its cut-off day ("name@day").
+APPLIED, NOT_MET, OPEN = "exception_applied", "exception_not_met", "exception_open"
+OTHER_STATE_NORM = "§ 60a Abs. 6 S. 4 AufenthG"  # protection granted in another member state
 
 
 @dataclass
@@ -20,37 +28,108 @@ class BanResult:
     grounds: list[Ground] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # flags whose "yes" lifts the ban
     notes: list[str] = field(default_factory=list)  # information flags
+    exceptions: list[Ground] = field(default_factory=list)  # examined exceptions, met or not
 
 
 def safe_lists_naming(data: RuleData, country: str, lists: tuple[str, ...], on: datetime.date) -> list[str]:
     return [name for name in lists if data.safe_lists[name].lists(country, on)]
 
 
-def _grandfathered(data: RuleData, facts: Facts, ban: Ban, listed: list[str]) -> tuple[list[str], list[str]]:
-    """The lists still banning after the grandfathering cut-offs, and the norms used."""
+def _exception(
+    data: RuleData,
+    on: datetime.date,
+    name: str,
+    met: bool | None,
+    norm: str,
+    day: datetime.date | None = None,
+) -> Ground:
+    """One examined exception; `met` None: it depends on the counsellor's answer."""
+    code = OPEN if met is None else APPLIED if met else NOT_MET
+    detail = f"{name}@{day.isoformat()}" if day else name
+    return Ground(topic="exception", code=code, citations=(data.cite(norm, on),), detail=detail)
+
+
+def _rule_examined(rule: Grandfathering, ban: Ban, listed: list[str]) -> bool:
+    """A grandfathering rule is examined only for a ban it can lift."""
+    if rule.lists and not set(rule.lists) & set(listed):
+        return False
+    return ban.code == "safe_country_duldung" or rule.applied_by is not None
+
+
+def _grandfathered(
+    data: RuleData, facts: Facts, ban: Ban, listed: list[str], on: datetime.date, result: BanResult
+) -> tuple[list[str], list[str]]:
+    """The lists still banning after the grandfathering cut-offs, and the norms used. Every
+    condition examined becomes an exception ground."""
     applied = facts.asylum_applied_on
     used: list[str] = []
     remaining = list(listed)
+    duldung = ban.code == "safe_country_duldung"
     for rule in data.grandfathering:
-        if facts.nationality not in rule.countries:
+        if facts.nationality not in rule.countries or not _rule_examined(rule, ban, listed):
             continue
-        exempt = bool(rule.applied_by and applied and applied <= rule.applied_by)
-        if ban.code == "safe_country_duldung":
-            if rule.tolerated_on and facts.held(DULDUNG_STATUSES, rule.tolerated_on):
-                exempt = exempt or not (rule.tolerated_requires_no_application and applied)
-            if rule.work_permission_on and rule.work_permission_on in facts.work_permission_on:
-                exempt = True
-        if exempt:
+        norm = rule.asylum_norm if not duldung and rule.asylum_norm else rule.norm
+        checks: list[tuple[str, bool, datetime.date]] = []
+        if rule.applied_by:
+            checks.append(("applied_by", bool(applied and applied <= rule.applied_by), rule.applied_by))
+        if duldung and rule.tolerated_on:
+            tolerated = facts.held(DULDUNG_STATUSES, rule.tolerated_on)
+            if rule.tolerated_requires_no_application:
+                checks.append(("tolerated_without_application", tolerated and not applied, rule.tolerated_on))
+            else:
+                checks.append(("tolerated_on", tolerated, rule.tolerated_on))
+        if duldung and rule.work_permission_on:
+            held = rule.work_permission_on in facts.work_permission_on
+            checks.append(("work_permission_on", held, rule.work_permission_on))
+        for name, met, day in checks:
+            result.exceptions.append(_exception(data, on, f"grandfathered_{name}", met, norm, day))
+        if any(met for _, met, _ in checks):
             covered = set(rule.lists) if rule.lists else set(remaining)
             remaining = [name for name in remaining if name not in covered]
-            used.append(
-                rule.asylum_norm if ban.code == "safe_country_asylum" and rule.asylum_norm else rule.norm
-            )
+            used.append(norm)
     return remaining, used
 
 
 def _cites(data: RuleData, norms: list[str], on: datetime.date) -> tuple[Citation, ...]:
     return tuple(data.cite(norm, on) for norm in dict.fromkeys(norms))
+
+
+def _judged(data: RuleData, facts: Facts, code: str) -> bool | None:
+    """The counsellor's answer to a flag that lifts a ban: True lifts, None not answered."""
+    answer = facts.judgements.get(code)
+    return None if answer is None else answer == data.flags[code].trigger
+
+
+def _duldung_exceptions(data: RuleData, facts: Facts, ban: Ban, on: datetime.date, result: BanResult) -> bool:
+    """The exceptions of § 60a(6) examined before the grandfathering rules; True: one lifts the ban."""
+    outcome = facts.asylum_outcome
+    applied = facts.asylum_applied_on
+    if outcome != AsylumOutcome.NONE and applied is not None:
+        before = applied <= data.applied_after
+        result.exceptions.append(_exception(data, on, "applied_before", before, ban.norm, data.applied_after))
+        if before:
+            return True
+    if outcome == AsylumOutcome.WITHDRAWN:
+        met = facts.withdrawn_after_legal_information
+        result.exceptions.append(_exception(data, on, "withdrawn_after_legal_information", met, ban.norm))
+        if met:
+            return True
+    if ban.other_state_exception:
+        met = facts.protected_in_other_state
+        result.exceptions.append(_exception(data, on, "other_state_protection", met, OTHER_STATE_NORM))
+        if met:
+            return True
+    if facts.unaccompanied_minor and outcome in (AsylumOutcome.WITHDRAWN, AsylumOutcome.NONE):
+        result.flags.append("minor_child_interest")
+        met_flag = _judged(data, facts, "minor_child_interest")
+        norm = data.flags["minor_child_interest"].norm
+        result.exceptions.append(_exception(data, on, "minor_child_interest", met_flag, norm))
+    if outcome == AsylumOutcome.NONE:
+        result.flags.append("old_version_104_16")
+        met_flag = _judged(data, facts, "old_version_104_16")
+        norm = data.flags["old_version_104_16"].norm
+        result.exceptions.append(_exception(data, on, "old_version", met_flag, norm, OLD_VERSION_CUTOFF))
+    return False
 
 
 def safe_country(data: RuleData, facts: Facts, ban: Ban, on: datetime.date) -> BanResult:
@@ -60,28 +139,23 @@ def safe_country(data: RuleData, facts: Facts, ban: Ban, on: datetime.date) -> B
         result.notes.append("eu_list_uncertain")
     if not listed:
         return result
-    applied = facts.asylum_applied_on
     if ban.code == "safe_country_asylum":
-        if (applied or facts.status_since) <= data.applied_after:
+        before = (facts.asylum_applied_on or facts.status_since) <= data.applied_after
+        result.exceptions.append(_exception(data, on, "applied_before", before, ban.norm, data.applied_after))
+        if before:
             return result
     else:
         outcome = facts.asylum_outcome
         if outcome in (AsylumOutcome.PENDING, AsylumOutcome.GRANTED):
-            return result
+            return result  # the ban is not considered: no exception examined
         if ban.outcomes and outcome not in ban.outcomes:
             return result  # e.g. before 2020 only rejected applications counted
-        if outcome != AsylumOutcome.NONE and applied is not None and applied <= data.applied_after:
+        if _duldung_exceptions(data, facts, ban, on, result):
             return result
-        if outcome == AsylumOutcome.WITHDRAWN and facts.withdrawn_after_legal_information:
-            return result
-        if ban.other_state_exception and facts.protected_in_other_state:
-            return result
-        if facts.unaccompanied_minor and outcome in (AsylumOutcome.WITHDRAWN, AsylumOutcome.NONE):
-            result.flags.append("minor_child_interest")
-        if outcome == AsylumOutcome.NONE:
-            result.flags.append("old_version_104_16")
-    remaining, used = _grandfathered(data, facts, ban, listed)
+    remaining, used = _grandfathered(data, facts, ban, listed, on, result)
     if not remaining:
+        # No ban left: the judgement questions are not asked, so their exceptions are not open.
+        result.exceptions = [g for g in result.exceptions if g.code != OPEN]
         return result
     norms = [ban.norm, *(data.safe_lists[name].norm for name in remaining), *used]
     result.grounds.append(

@@ -20,6 +20,19 @@ CONDITIONS = {
 }
 WAIT_STARTS = {"asylum_applied_on", "asylum_registered_on", "stay_since", "duldung_since"}
 
+# Citation precision: a statute is cited with its Absatz ("§ 4a Abs. 1 AufenthG"), except
+# provisions that have no Absätze, annexes, EU regulations (cited by Article) and guidance
+# that is no statute. docs/rules.md explains the list; keep it short.
+WITHOUT_ABSATZ = frozenset({"§ 31 BeschV", "§ 87d AsylG"})
+NOT_A_SECTION = ("Anlage", "Art. ", "BMI-")
+
+
+def precise(norm: str) -> bool:
+    """Whether a norm name is precise enough to cite (names its Absatz where it has one)."""
+    if norm in WITHOUT_ABSATZ or norm.startswith(NOT_A_SECTION):
+        return True
+    return norm.startswith("§ ") and " Abs. " in norm
+
 
 def check(data: RuleData) -> None:
     """Every name the data use must be defined, and every cited norm in force when cited."""
@@ -30,6 +43,9 @@ def check(data: RuleData) -> None:
         if data.norms[norm][0].since > max(since, data.coverage_start):
             raise RuleDataError(f"{where}: {norm!r} is cited before its first version")
 
+    for name in data.norms:
+        if not precise(name):
+            raise RuleDataError(f"norm {name!r} is cited without its Absatz")
     for regime in data.regimes:
         where = f"regime {regime.key} since {regime.since}"
         if regime.kind not in KINDS:

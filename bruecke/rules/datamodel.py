@@ -63,7 +63,7 @@ class Regime:
     flags: tuple[str, ...] = ()
     ba_flags: tuple[str, ...] = ()  # raised only when the answer needs BA approval
     priority_check: PriorityRule | None = None  # the BA's priority check, where the law had one
-    self_employment_norms: tuple[str, ...] = ("§ 4a AufenthG",)
+    self_employment_norms: tuple[str, ...] = ("§ 4a Abs. 4 AufenthG",)
 
     def covers(self, day: datetime.date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)

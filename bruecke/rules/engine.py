@@ -33,6 +33,11 @@ FOUR_YEARS = 48  # months of permitted stay after which no job needs BA approval
 # Periods shown with the answer that do not block the activity (they end an obligation).
 NON_BLOCKING = frozenset({"four_years", "priority_free"})
 MAX_STEPS = 40
+FOUR_NORM = "§ 32 Abs. 2 Nr. 5 BeschV"  # any job BA-free after four years of stay
+PRIORITY_NORM = "§ 32 Abs. 5 BeschV a.F."  # no priority check after months of stay (until 2019)
+# Conditions of the BA's approval, cited wherever the answer needs it.
+BA_CONDITIONS = ("§ 39 Abs. 3 Nr. 1 AufenthG", "§ 40 Abs. 1 Nr. 1 AufenthG", "§ 36 Abs. 2 BeschV")
+BA_CONDITIONS_OLD = ("§ 39 Abs. 2 AufenthG a.F.", "§ 40 Abs. 1 Nr. 1 AufenthG", "§ 36 Abs. 2 BeschV")
 
 
 def period_end(start: datetime.date, months: int) -> datetime.date:
@@ -182,6 +187,7 @@ class _Evaluation:
         for ban in regime.bans:
             result = bans.check(self.data, self.facts, ban, self.on)
             self.flag(*result.notes)
+            self.draft.grounds.extend(result.exceptions)
             if result.grounds:
                 self.flag(*result.flags)
                 if not any(self.triggered(code) for code in result.flags):
@@ -239,7 +245,7 @@ class _Evaluation:
         if not self.rule.ba or regime.ba_free:
             return False
         if regime.four_year_rule:
-            self.draft.waits.append(self._period("four_years", self._stay_since(), FOUR_YEARS, "§ 32 BeschV"))
+            self.draft.waits.append(self._period("four_years", self._stay_since(), FOUR_YEARS, FOUR_NORM))
             return period_end(self._stay_since(), FOUR_YEARS) >= self.on
         return True
 
@@ -250,7 +256,7 @@ class _Evaluation:
             return
         stay_over = False
         if rule.free_after_months and not rule.abolished:
-            wait = self._period("priority_free", self._stay_since(), rule.free_after_months, "§ 32 BeschV")
+            wait = self._period("priority_free", self._stay_since(), rule.free_after_months, PRIORITY_NORM)
             self.draft.waits.append(wait)
             stay_over = wait.ends_on < self.on
         result = priority.check(rule, self.data.districts, self.facts.workplace_district, stay_over)
@@ -262,13 +268,19 @@ class _Evaluation:
 
     def _ba_ground(self, regime: Regime) -> None:
         if self.draft.ba:
-            self.ground("ba", "ba_required", [*self.rule.norms, "§ 36 Abs. 2 BeschV"])
+            self.ground("ba", "ba_required", [*self.rule.norms, *self._ba_conditions()])
         elif regime.ba_free:
             self.ground("ba", "ba_free_status", regime.ba_norms)
         elif self.rule.ba:
-            self.ground("ba", "ba_four_years", ["§ 32 BeschV"])
+            self.ground("ba", "ba_four_years", [FOUR_NORM])
         else:
             self.ground("ba", "ba_exempt_activity", self.rule.norms)
+
+    def _ba_conditions(self) -> tuple[str, ...]:
+        """What the BA checks when it approves: working conditions (§ 39(3) Nr. 1 since the
+        FEG, § 39(2) old version before), no illegal placement, and approval deemed given."""
+        current = self.data.norms[BA_CONDITIONS[0]][0].since <= self.on
+        return BA_CONDITIONS if current else BA_CONDITIONS_OLD
 
     def _start(self, wait: Wait) -> datetime.date:
         facts = self.facts

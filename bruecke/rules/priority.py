@@ -15,7 +15,7 @@ from typing import Any
 from bruecke.rules.types import PriorityCheck
 
 OTHER_DISTRICT = "other"  # a district of the Anlage: no priority check there
-CHECK_NORMS = ("§ 32 BeschV", "§ 39 Abs. 2 AufenthG a.F.")
+CHECK_NORMS = ("§ 32 Abs. 5 BeschV a.F.", "§ 39 Abs. 2 AufenthG a.F.")
 EXCEPTIONS_FLAG = "priority_exceptions"
 
 
@@ -87,13 +87,13 @@ def check(rule: PriorityRule, districts: DistrictList, district: str, stay_over:
     """The priority check for a job that needs BA approval. `stay_over`: the months of stay
     after which no check is made have passed (always False when the rule has no limit)."""
     if rule.abolished:
-        return PriorityResult(PriorityCheck.NONE, "priority_abolished", ("§ 32 BeschV",))
+        return PriorityResult(PriorityCheck.NONE, "priority_abolished", ("§ 32 Abs. 1 BeschV",))
     if stay_over:
         detail = str(rule.free_after_months)
-        return PriorityResult(PriorityCheck.NONE, "priority_after_stay", ("§ 32 BeschV",), detail)
+        return PriorityResult(PriorityCheck.NONE, "priority_after_stay", ("§ 32 Abs. 5 BeschV a.F.",), detail)
     flags = (EXCEPTIONS_FLAG,) if rule.exceptions else ()
     if rule.districts:
-        anlage = (districts.norm, "§ 32 BeschV")
+        anlage = (districts.norm, "§ 32 Abs. 5 BeschV a.F.")
         if district == OTHER_DISTRICT:
             return PriorityResult(PriorityCheck.NONE, "priority_district_free", anlage)
         found = districts.find(district)
@@ -103,4 +103,4 @@ def check(rule: PriorityRule, districts: DistrictList, district: str, stay_over:
     return PriorityResult(PriorityCheck.REQUIRED, "priority_required", CHECK_NORMS, flags=flags)
 
 
-EXCEPTION_RESULT = PriorityResult(PriorityCheck.NONE, "priority_exception", ("§ 32 BeschV",))
+EXCEPTION_RESULT = PriorityResult(PriorityCheck.NONE, "priority_exception", ("§ 32 Abs. 5 BeschV a.F.",))

@@ -108,7 +108,7 @@ def _regime(item: dict[str, Any], until: datetime.date | None) -> Regime:
         flags=tuple(item.get("flags", ())),
         ba_flags=tuple(item.get("ba_flags", ())),
         priority_check=parse_rule(item.get("priority_check")),
-        self_employment_norms=tuple(item.get("self_employment_norms", ("§ 4a AufenthG",))),
+        self_employment_norms=tuple(item.get("self_employment_norms", ("§ 4a Abs. 4 AufenthG",))),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.rules.types import Activity, Authority, DecisionType, Ground, Outcome
@@ -122,6 +124,28 @@ GROUNDS: dict[str, StrOrPromise] = {
     "ba_free_status": _("No BA approval for this status."),
     "ba_four_years": _("No BA approval after four years of stay."),
     "ba_exempt_activity": _("This activity needs no BA approval."),
+    "exception_applied": _("Exception examined: it applies"),
+    "exception_not_met": _("Exception examined: not met"),
+    "exception_open": _("Exception examined: depends on your answer to the question below"),
+}
+
+# The exceptions to a ban that the engine examines (ground detail "name@cut-off day").
+EXCEPTIONS: dict[str, StrOrPromise] = {
+    "applied_before": _("asylum application lodged on or before %(date)s"),
+    "withdrawn_after_legal_information": _(
+        "application withdrawn after the legal information of the Federal Office"
+    ),
+    "other_state_protection": _("international protection granted in another EU member state"),
+    "minor_child_interest": _(
+        "unaccompanied minor: application withdrawn or not filed in the child's interest"
+    ),
+    "old_version": _("employment permitted before %(date)s (old version of § 60a(6) AufenthG)"),
+    "grandfathered_applied_by": _("asylum application lodged on or before %(date)s"),
+    "grandfathered_tolerated_without_application": _(
+        "geduldet on %(date)s without having applied for asylum"
+    ),
+    "grandfathered_tolerated_on": _("geduldet on %(date)s"),
+    "grandfathered_work_permission_on": _("holding a work permission on %(date)s"),
 }
 
 QUESTIONS: dict[str, StrOrPromise] = {
@@ -268,8 +292,19 @@ def ground_text(ground: Ground) -> StrOrPromise:
     return GROUNDS.get(ground.code, ground.code)
 
 
+def exception_detail(detail: str) -> str:
+    """An examined exception in words, with its cut-off day in the local date format."""
+    name, _sep, day = detail.partition("@")
+    text = str(EXCEPTIONS.get(name, name))
+    if not day:
+        return text
+    return text % {"date": date_format(datetime.date.fromisoformat(day), "SHORT_DATE_FORMAT")}
+
+
 def ground_detail(ground: Ground) -> str:
     """The detail in words: safe-country list names are translated."""
+    if ground.topic == "exception":
+        return exception_detail(ground.detail)
     if ground.code.startswith("safe_country"):
         return ", ".join(str(SAFE_LISTS.get(name, name)) for name in ground.detail.split(",") if name)
     return ground.detail

@@ -102,7 +102,7 @@ def test_navigation_leads_to_the_overview(bpage: BrowserPage) -> None:
     page.fill("#id_on", "2018-06-01")
     bpage.submit("main form.inline-form")
     check_axe(page)
-    expect(page.locator("main")).to_contain_text("§ 4 AufenthG a.F.")
+    expect(page.locator("main")).to_contain_text("§ 4 Abs. 2 AufenthG a.F.")
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (800, 1280)])
