@@ -66,6 +66,7 @@ WAITS: dict[str, StrOrPromise] = {
     "eae_duldung_short": _("Shorter waiting period of Duldung (passport or vocational training)"),
     "four_years": _("Four years of stay: after that no job needs BA approval"),
     "priority_free": _("Stay after which the BA makes no priority check"),
+    "reception_obligation": _("Longest possible obligation to live in a reception centre (§ 47 AsylG)"),
 }
 
 PRIORITY_STATES: dict[str, StrOrPromise] = {
@@ -122,6 +123,53 @@ GROUNDS: dict[str, StrOrPromise] = {
     "ba_free_status": _("No BA approval for this status."),
     "ba_four_years": _("No BA approval after four years of stay."),
     "ba_exempt_activity": _("This activity needs no BA approval."),
+    # Training begun during the asylum procedure, reception-centre durations, notes.
+    "special_training_begun_in_procedure": _(
+        "The training began with permission during the asylum procedure: with the Ausbildungsduldung"
+        " the permission to continue it is to be granted, without a waiting time in the Duldung."
+    ),
+    "special_training_begun_in_procedure_16g": _(
+        "The training began with permission during the asylum procedure: with the Ausbildungsduldung"
+        " the permission to continue it is to be granted, without a waiting time in the Duldung. A"
+        " residence permit for the training (§ 16g) is the other route, on the same conditions."
+    ),
+    "reception_obligation_ended": _(
+        "Whether the person must live in a reception centre is not recorded: the obligation can"
+        " have lasted at most until this day, so the answer assumes it has ended"
+    ),
+    "abh_checks_conditions": _(
+        "No BA approval: the Ausländerbehörde checks the working conditions (pay, hours) itself."
+    ),
+    "identity_steps_60b": _(
+        "Once the person has taken the required and reasonable steps to obtain a passport (or the"
+        " identity is clarified), the Ausländerbehörde issues a Duldung without this addition; then"
+        " employment can be permitted. The authority checks the steps itself."
+    ),
+}
+
+# The yes / no facts as plain questions (alternatives on the answer page).
+FACT_QUESTIONS: dict[str, StrOrPromise] = {
+    "reception_centre": _("Must the person live in a reception centre?"),
+    "dublin_or_other_state_protection": _(
+        "Was a Dublin request made, or has another EU state granted protection?"
+    ),
+    "accelerated_procedure": _("Is the asylum application handled in the accelerated procedure?"),
+    "rejected_manifestly_unfounded": _(
+        "Was the asylum application rejected as manifestly unfounded or inadmissible?"
+    ),
+    "permitted_during_procedure": _("Was employment permitted during the asylum procedure?"),
+    "identity_by_passport": _("Is the identity clarified by a valid passport?"),
+    "protected_in_other_state": _(
+        "Is the person recognised as a refugee or as subsidiary protected in another state?"
+    ),
+    "withdrawn_after_legal_information": _(
+        "Was the asylum application withdrawn after the BAMF's legal information (§ 12b AsylG)?"
+    ),
+    "unaccompanied_minor": _("Is the person an unaccompanied minor?"),
+    "training_started_during_procedure": _(
+        "Did the vocational training begin with permission while the asylum application was pending?"
+    ),
+    "with_minor_children": _("Does the person live with minor children?"),
 }
 
 QUESTIONS: dict[str, StrOrPromise] = {
@@ -240,6 +288,14 @@ QUESTIONS: dict[str, StrOrPromise] = {
         "Geduldete too (not verified): check the Land practice."
     ),
 }
+QUESTIONS["eae_extension"] = _(
+    "Has the Land extended the obligation to live in the reception centre (up to 24 months), or"
+    " was it extended because cooperation duties were breached?"
+)
+QUESTIONS["eae_extension_2026"] = _(
+    "Has the Land extended the obligation to live in the reception centre (up to 24 months), or"
+    " must the person live in a centre for secondary migration?"
+)
 QUESTIONS["benefits_entry_old"] = QUESTIONS["benefits_entry"]  # § 33 BeschV a.F., same question
 QUESTIONS["own_fault_old"] = QUESTIONS["own_fault"]
 QUESTIONS["school_training_paid_old"] = QUESTIONS["school_training_paid"]
