@@ -7,15 +7,14 @@ yes / no facts shown as alternatives, the durations of the reception-centre obli
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from bruecke.rules.engine import assess
+from bruecke.rules.types import TRI_STATE_FACTS, AsylumOutcome
 from bruecke.rules.types import Activity as A
-from bruecke.rules.types import AsylumOutcome
 from tests.test_rules_engine import BAN, PERM, WAIT, Case, D, _cited, facts
 
 REJECTED = {"asylum_outcome": AsylumOutcome.REJECTED}
@@ -555,21 +554,6 @@ def test_alternative_answers_differ_and_are_not_nested() -> None:
 
 
 def test_known_facts_give_no_alternatives() -> None:
-    known = {
-        name: False
-        for name in (
-            "reception_centre",
-            "dublin_or_other_state_protection",
-            "accelerated_procedure",
-            "rejected_manifestly_unfounded",
-            "permitted_during_procedure",
-            "identity_by_passport",
-            "protected_in_other_state",
-            "withdrawn_after_legal_information",
-            "unaccompanied_minor",
-            "training_started_during_procedure",
-            "with_minor_children",
-        )
-    }
+    known = dict.fromkeys(TRI_STATE_FACTS, False)
     answer = assess(facts("duldung_60a", **dict(DUL, **known)), A.DUAL_TRAINING, D(2024, 5, 1))
     assert answer.alternatives == ()

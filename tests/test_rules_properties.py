@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import replace
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -195,7 +196,8 @@ def test_an_alternative_is_the_answer_for_that_fact(
     if answer is None:
         return
     for alternative in answer.alternatives:
-        known = assess(replace(facts, **{alternative.fact: True}), activity, on)
+        values: dict[str, Any] = {alternative.fact: True}
+        known = assess(replace(facts, **values), activity, on)
         assert _comparable(replace(known, alternatives=())) == _comparable(alternative.if_yes)
         assert (
             alternative.if_yes.outcome,

@@ -181,9 +181,7 @@ class RuleData:
 
     def eae_matters(self, status: str, day: datetime.date) -> bool:
         """Whether the reception-centre obligation selects the regime of `status` on `day`."""
-        return any(
-            status in r.statuses and r.eae is not None and r.covers(day) for r in self.regimes
-        )
+        return any(status in r.statuses and r.eae is not None and r.covers(day) for r in self.regimes)
 
     def cite(self, norm: str, day: datetime.date) -> Citation:
         """The version of `norm` in force on `day`."""

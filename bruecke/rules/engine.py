@@ -467,7 +467,8 @@ def assess(facts: Facts, activity: Activity, on: datetime.date) -> Answer:
     for name in TRI_STATE_FACTS:
         if name not in read or getattr(facts, name) is not None:
             continue
-        if_yes = _assess_one(replace(facts, **{name: True}), activity, on, set())
+        values: dict[str, Any] = {name: True}
+        if_yes = _assess_one(replace(facts, **values), activity, on, set())
         if _key(if_yes) != _key(answer):
             alternatives.append(Alternative(fact=name, if_yes=if_yes, if_no=answer))
     return replace(answer, alternatives=tuple(alternatives)) if alternatives else answer

@@ -66,4 +66,6 @@ def read(data: RuleData, facts: Facts, on: datetime.date) -> Reading:
         if facts.judgements.get(rule.extension_flag) is not False:
             months = max(months, rule.extension_months)
     ends_on = period_end(begin, months)
-    return Reading(ended=ends_on < on, begins_on=begin, ends_on=ends_on, months=months, norms=norms, flags=flags)
+    return Reading(
+        ended=ends_on < on, begins_on=begin, ends_on=ends_on, months=months, norms=norms, flags=flags
+    )
