@@ -213,6 +213,28 @@ CASES: list[Case] = [
         alternatives=("permitted_during_procedure",),
         no_alternatives=("identity_by_passport", "training_started_during_procedure"),
     ),
+    UCase(
+        "2026-06-11 reception centre, training begun in the procedure: entitlement assumed, asked",
+        facts("duldung_60a", **dict(DUL_EAE_2026, **TRAINING)),
+        A.DUAL_TRAINING,
+        D(2026, 6, 11),
+        PERM,
+        "entitlement",
+        "central_abh",
+        flags=("training_60c_eae",),
+        grounds=("training_60c_eae_assumed",),
+    ),
+    UCase(
+        "2026-06-12 reception centre, training begun in the procedure: no wait by law",
+        facts("duldung_60a", **dict(DUL_EAE_2026, **TRAINING)),
+        A.DUAL_TRAINING,
+        D(2026, 6, 12),
+        PERM,
+        "entitlement",
+        "central_abh",
+        no_flags=("training_60c_eae",),
+        grounds=("training_permitted_in_procedure_eae",),
+    ),
     # --- unknown facts that change the answer
     UCase(
         "GEAS reception centre: accelerated procedure unknown",

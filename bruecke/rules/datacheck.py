@@ -16,6 +16,7 @@ CONDITIONS = {
     "dublin_or_other_state_protection",
     "identity_by_passport",
     "permitted_during_procedure",
+    "reception_centre",
     "training",
     "training_started_during_procedure",
 }

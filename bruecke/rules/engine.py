@@ -98,6 +98,7 @@ class _Evaluation:
         self.activity = self._reclassified(activity)
         self.rule = data.activity(self.activity, on)
         self.draft = _Draft()
+        self.eae = False
 
     def triggered(self, code: str) -> bool:
         answer = self.facts.judgements.get(code)
@@ -138,7 +139,8 @@ class _Evaluation:
     # --- the flow -------------------------------------------------------------------
 
     def run(self) -> Answer:
-        regime = self.data.regime_for(self.facts.status, self._eae(), self.on)
+        self.eae = self._eae()
+        regime = self.data.regime_for(self.facts.status, self.eae, self.on)
         if regime is None:
             raise NotCovered(f"no rule for status {self.facts.status!r} on {self.on.isoformat()}")
         self.flag(*self.data.activity(self.asked, self.on).flags)
@@ -284,6 +286,8 @@ class _Evaluation:
     def _condition(self, name: str) -> bool:
         if name == "training":
             return self.rule.training
+        if name == "reception_centre":
+            return self.eae  # as read (an unknown obligation may be settled by § 47 AsylG)
         if name == "permitted_during_procedure" and self.facts.training_started_during_procedure:
             return True  # the training was begun with a permission during the procedure
         return bool(getattr(self.facts, name))

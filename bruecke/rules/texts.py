@@ -124,6 +124,14 @@ GROUNDS: dict[str, StrOrPromise] = {
     "ba_four_years": _("No BA approval after four years of stay."),
     "ba_exempt_activity": _("This activity needs no BA approval."),
     # Training begun during the asylum procedure, reception-centre durations, notes.
+    "training_60c_eae_assumed": _(
+        "In the reception centre: the answer assumes that the entitlement to continue the training"
+        " prevails over the waiting time of the Duldung (see the judgement question)."
+    ),
+    "training_permitted_in_procedure_eae": _(
+        "In the reception centre: employment (the training) was permitted during the asylum"
+        " procedure, so there is no waiting time (since 12 Jun 2026)."
+    ),
     "special_training_begun_in_procedure": _(
         "The training began with permission during the asylum procedure: with the Ausbildungsduldung"
         " the permission to continue it is to be granted, without a waiting time in the Duldung."
@@ -288,6 +296,11 @@ QUESTIONS: dict[str, StrOrPromise] = {
         "Geduldete too (not verified): check the Land practice."
     ),
 }
+QUESTIONS["training_60c_eae"] = _(
+    "While the person must live in the reception centre: does the Ausländerbehörde grant the"
+    " permission for the training without the six-month wait of § 61(1) AsylG? The answer assumes"
+    " so (the entitlement of § 60c prevails); the research does not settle it."
+)
 QUESTIONS["eae_extension"] = _(
     "Has the Land extended the obligation to live in the reception centre (up to 24 months), or"
     " was it extended because cooperation duties were breached?"
