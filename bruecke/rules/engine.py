@@ -38,7 +38,7 @@ NON_BLOCKING = frozenset({"four_years", "priority_free", "reception_obligation"}
 MAX_STEPS = 40
 CONDITIONS_NOTE_NORM = "§ 4a Abs. 2 S. 3 AufenthG"
 PERMISSION_DECISIONS = frozenset({DecisionType.ENTITLEMENT, DecisionType.REGULAR, DecisionType.DISCRETION})
-__all__ = ["ContradictoryAnswer", "assess", "period_end"]
+__all__ = ["ContradictoryAnswer", "assess", "duldung_since", "period_end"]
 
 
 class ContradictoryAnswer(RuntimeError):
