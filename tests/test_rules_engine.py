@@ -8,6 +8,7 @@ Citations are written "norm@valid-from"; a case lists the citations it must cont
 from __future__ import annotations
 
 import datetime
+import importlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -802,7 +803,7 @@ CASES = [
         facts("duldung_60c", **DUL),
         A.DUAL_TRAINING,
         D(2024, 5, 1),
-        OUT,
+        PERM,
         "entitlement",
         "abh",
         False,
@@ -1383,11 +1384,11 @@ HISTORIC_CASES = [
         flags=("training_duldung_2016",),
     ),
     Case(
-        "2020-01-01 ausbildungsduldung § 60c: training allowed",
+        "2020-01-01 ausbildungsduldung § 60c: training permission is an entitlement",
         facts("duldung_60c", **DUL_2015),
         A.DUAL_TRAINING,
         D(2020, 1, 1),
-        OUT,
+        PERM,
         "entitlement",
         "abh",
         cites=("§ 60c Abs. 1 S. 3 AufenthG@2020-01-01", "§ 4 Abs. 3 AufenthG a.F.@2013-07-01"),
@@ -1879,8 +1880,16 @@ def test_suite_covers_every_status_activity_and_ban() -> None:
 BEFORE_NOT_COVERED = {D(2013, 7, 1), D(2013, 12, 1), D(2024, 3, 1)}
 
 
+def _all_cases() -> list[Case]:
+    """The cases of this file and of the topic files beside it (test_rules_engine_*.py)."""
+    cases = list(CASES)
+    for path in sorted(Path(__file__).parent.glob("test_rules_engine_*.py")):
+        cases += getattr(importlib.import_module(f"tests.{path.stem}"), "CASES", [])
+    return cases
+
+
 def test_both_sides_of_every_change_date() -> None:
-    days = {c.on for c in CASES}
+    days = {c.on for c in _all_cases()}
     for change in rule_data().change_dates:
         assert change in days, change
         if change not in BEFORE_NOT_COVERED:

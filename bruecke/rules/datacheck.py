@@ -16,7 +16,9 @@ CONDITIONS = {
     "dublin_or_other_state_protection",
     "identity_by_passport",
     "permitted_during_procedure",
+    "reception_centre",
     "training",
+    "training_started_during_procedure",
 }
 WAIT_STARTS = {"asylum_applied_on", "asylum_registered_on", "stay_since", "duldung_since"}
 
@@ -69,6 +71,9 @@ def check(data: RuleData) -> None:
         if regime.kind == "permission" and not regime.title:  # where the ban is cited
             for norm in regime.self_employment_norms:
                 norm_in_force(norm, regime.since, where)
+        for _code, note_norms in regime.notes:
+            for norm in note_norms:
+                norm_in_force(norm, regime.since, where)
         for flag in (*regime.flags, *regime.ba_flags):
             if flag not in data.flags:
                 raise RuleDataError(f"{where}: unknown flag {flag!r}")
@@ -101,6 +106,10 @@ def check(data: RuleData) -> None:
         where = f"special {special.status}/{special.activity} since {special.since}"
         for norm in special.norms:
             norm_in_force(norm, special.since, where)
+        if not set(special.when) <= CONDITIONS:
+            raise RuleDataError(f"{where}: unknown condition")
+        if special.outcome in ("allowed", "banned") and (special.decision or special.authority):
+            raise RuleDataError(f"{where}: an outcome {special.outcome!r} has no decision or authority")
         for flag in special.flags:
             if flag not in data.flags:
                 raise RuleDataError(f"{where}: unknown flag {flag!r}")

@@ -64,6 +64,8 @@ class Regime:
     ba_flags: tuple[str, ...] = ()  # raised only when the answer needs BA approval
     priority_check: PriorityRule | None = None  # the BA's priority check, where the law had one
     self_employment_norms: tuple[str, ...] = ("§ 4a Abs. 4 AufenthG",)
+    # Notes on what the authority checks itself (ground topic "note"): (code, norms).
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def covers(self, day: datetime.date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
@@ -81,6 +83,7 @@ class Special:
     authority: str = ""
     flags: tuple[str, ...] = ()
     ground: str = ""  # text code of the ground; default special_<status>
+    when: tuple[str, ...] = ()  # conditions that must all hold (fact names, "training")
 
     def covers(self, day: datetime.date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
@@ -139,6 +142,25 @@ class Grandfathering:
 
 
 @dataclass(frozen=True)
+class ReceptionObligation:
+    """One version of the longest duration of the reception-centre obligation (§ 47 AsylG)."""
+
+    since: datetime.date
+    until: datetime.date | None
+    months: int
+    norm: str
+    family_months: int = 0  # 0: no shorter limit for families with minor children
+    safe_country_norm: str = ""  # safe-country nationals: for the whole procedure
+    safe_lists: tuple[str, ...] = ()
+    families_excepted: bool = False  # the safe-country rule does not bind families
+    extension_months: int = 0  # a Land may extend the obligation (judgement flag)
+    extension_flag: str = ""
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class RuleData:
     data_as_of: datetime.date
     coverage_start: datetime.date
@@ -152,6 +174,14 @@ class RuleData:
     grandfathering: tuple[Grandfathering, ...]
     districts: DistrictList
     change_dates: tuple[datetime.date, ...] = field(default=())
+    reception: tuple[ReceptionObligation, ...] = ()
+
+    def reception_obligation(self, day: datetime.date) -> ReceptionObligation | None:
+        return next((r for r in self.reception if r.covers(day)), None)
+
+    def eae_matters(self, status: str, day: datetime.date) -> bool:
+        """Whether the reception-centre obligation selects the regime of `status` on `day`."""
+        return any(status in r.statuses and r.eae is not None and r.covers(day) for r in self.regimes)
 
     def cite(self, norm: str, day: datetime.date) -> Citation:
         """The version of `norm` in force on `day`."""
@@ -171,7 +201,7 @@ class RuleData:
         """Cut-off days on which holding a work permission matters (grandfathering)."""
         return sorted({g.work_permission_on for g in self.grandfathering if g.work_permission_on})
 
-    def regime_for(self, status: str, eae: bool, day: datetime.date) -> Regime | None:
+    def regime_for(self, status: str, eae: bool | None, day: datetime.date) -> Regime | None:
         for regime in self.regimes:
             if status in regime.statuses and regime.eae in (None, eae) and regime.covers(day):
                 return regime

@@ -8,15 +8,18 @@ conclusion carries the norm version in force on the reference date.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
-from bruecke.rules import bans, priority
+from bruecke.rules import bans, priority, reception
 from bruecke.rules.datamodel import Regime, RuleData, Wait
+from bruecke.rules.periods import period_end
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import (
+    TRI_STATE_FACTS,
     Activity,
+    Alternative,
     Answer,
     Authority,
     DecisionType,
@@ -31,23 +34,34 @@ from bruecke.rules.types import (
 
 FOUR_YEARS = 48  # months of permitted stay after which no job needs BA approval
 # Periods shown with the answer that do not block the activity (they end an obligation).
-NON_BLOCKING = frozenset({"four_years", "priority_free"})
+NON_BLOCKING = frozenset({"four_years", "priority_free", "reception_obligation"})
 MAX_STEPS = 40
 FOUR_NORM = "§ 32 Abs. 2 Nr. 5 BeschV"  # any job BA-free after four years of stay
 PRIORITY_NORM = "§ 32 Abs. 5 BeschV a.F."  # no priority check after months of stay (until 2019)
 # Conditions of the BA's approval, cited wherever the answer needs it.
 BA_CONDITIONS = ("§ 39 Abs. 3 Nr. 1 AufenthG", "§ 40 Abs. 1 Nr. 1 AufenthG", "§ 36 Abs. 2 BeschV")
 BA_CONDITIONS_OLD = ("§ 39 Abs. 2 AufenthG a.F.", "§ 40 Abs. 1 Nr. 1 AufenthG", "§ 36 Abs. 2 BeschV")
+CONDITIONS_NOTE_NORM = "§ 4a Abs. 2 S. 3 AufenthG"
+PERMISSION_DECISIONS = frozenset({DecisionType.ENTITLEMENT, DecisionType.REGULAR, DecisionType.DISCRETION})
+__all__ = ["ContradictoryAnswer", "assess", "duldung_since", "period_end"]
 
 
-def period_end(start: datetime.date, months: int) -> datetime.date:
-    """Last day of a period of `months` beginning on `start` (§§ 187(2), 188(2),(3) BGB)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    if start.day > last:
-        return datetime.date(year, month, last)
-    return datetime.date(year, month, start.day) - datetime.timedelta(days=1)
+class ContradictoryAnswer(RuntimeError):
+    """The rule data led to an answer that contradicts itself (e.g. "allowed by law" with
+    a deciding authority). Raised instead of showing it; the data must be corrected."""
+
+
+class _Recorder:
+    """The facts as the evaluation sees them: records which yes / no facts it reads, so
+    that alternatives are computed only for unknown facts the answer can depend on."""
+
+    def __init__(self, facts: Facts, read: set[str]) -> None:
+        self._facts, self._read = facts, read
+
+    def __getattr__(self, name: str) -> Any:
+        if name in TRI_STATE_FACTS:
+            self._read.add(name)
+        return getattr(self._facts, name)
 
 
 def duldung_since(facts: Facts) -> datetime.date:
@@ -75,15 +89,21 @@ class _Draft:
     flag_codes: list[str] = field(default_factory=list)
     grounds: list[Ground] = field(default_factory=list)
     priority: PriorityCheck = PriorityCheck.NOT_APPLICABLE
+    shown: list[WaitingPeriod] = field(default_factory=list)  # periods no flow step clears
 
 
 class _Evaluation:
-    def __init__(self, data: RuleData, facts: Facts, activity: Activity, on: datetime.date) -> None:
-        self.data, self.facts, self.on = data, facts, on
+    def __init__(
+        self, data: RuleData, facts: Facts, activity: Activity, on: datetime.date, read: set[str]
+    ) -> None:
+        self.data, self.on, self.read = data, on, read
+        self.facts = cast(Facts, _Recorder(facts, read))
+        self.raw = facts
         self.asked = activity
         self.activity = self._reclassified(activity)
         self.rule = data.activity(self.activity, on)
         self.draft = _Draft()
+        self.eae = False
 
     def triggered(self, code: str) -> bool:
         answer = self.facts.judgements.get(code)
@@ -124,7 +144,8 @@ class _Evaluation:
     # --- the flow -------------------------------------------------------------------
 
     def run(self) -> Answer:
-        regime = self.data.regime_for(self.facts.status, self.facts.reception_centre, self.on)
+        self.eae = self._eae()
+        regime = self.data.regime_for(self.facts.status, self.eae, self.on)
         if regime is None:
             raise NotCovered(f"no rule for status {self.facts.status!r} on {self.on.isoformat()}")
         self.flag(*self.data.activity(self.asked, self.on).flags)
@@ -141,7 +162,42 @@ class _Evaluation:
             self._banned(regime.norms)
         else:
             self._permission(regime)
+        for code, norms in regime.notes:
+            self.ground("note", code, norms)
+        self._conditions_note()
         return self._answer()
+
+    def _eae(self) -> bool:
+        """The reception-centre obligation; unknown is read as "no", with a § 47 ground
+        once its longest possible duration has ended (then it is settled, no alternative)."""
+        if not self.data.eae_matters(self.raw.status, self.on):
+            return False
+        known = self.facts.reception_centre
+        if known is not None:
+            return known
+        reading = reception.read(self.data, self.facts, self.on)
+        self.flag(*reading.flags)
+        if reading.begins_on is not None:
+            self.draft.shown.append(
+                self._period("reception_obligation", reading.begins_on, reading.months, reading.norms[0])
+            )
+        if reading.ended:
+            self.read.discard("reception_centre")
+            detail = reading.ends_on.strftime("%d.%m.%Y") if reading.ends_on else ""
+            self.ground("note", "reception_obligation_ended", reading.norms, detail)
+        return False
+
+    def _conditions_note(self) -> None:
+        """Without BA approval the authority checks the working conditions itself."""
+        if self.draft.outcome not in (Outcome.NEEDS_PERMISSION, Outcome.NOT_YET) or self.draft.ba:
+            return
+        if self.rule.kind == "not_employment":
+            return
+        try:
+            self.data.cite(CONDITIONS_NOTE_NORM, self.on)
+        except NotCovered:
+            return  # before 1 Mar 2020 the research names no norm for it
+        self.ground("note", "abh_checks_conditions", [CONDITIONS_NOTE_NORM])
 
     def _free(self, code: str, norms: tuple[str, ...]) -> None:
         """Allowed without any permission: one ground per conclusion, all on `norms`."""
@@ -236,6 +292,10 @@ class _Evaluation:
     def _condition(self, name: str) -> bool:
         if name == "training":
             return self.rule.training
+        if name == "reception_centre":
+            return self.eae  # as read (an unknown obligation may be settled by § 47 AsylG)
+        if name == "permitted_during_procedure" and self.facts.training_started_during_procedure:
+            return True  # the training was begun with a permission during the procedure
         return bool(getattr(self.facts, name))
 
     def _stay_since(self) -> datetime.date:
@@ -317,7 +377,7 @@ class _Evaluation:
         for special in self.data.specials:
             if special.status != self.facts.status or special.activity != self.activity:
                 continue
-            if not special.covers(self.on):
+            if not special.covers(self.on) or not all(self._condition(c) for c in special.when):
                 continue
             self.flag(*special.flags)
             if special.outcome:
@@ -342,30 +402,49 @@ class _Evaluation:
             for code in self.draft.flag_codes
         )
         banned = self.draft.outcome == Outcome.BANNED
-        return Answer(
-            activity=self.asked,
-            on=self.on,
-            outcome=self.draft.outcome,
-            decision=DecisionType.BAN if banned else self.draft.decision,
-            authority=self.draft.authority,
-            ba_approval=self.draft.ba,
-            earliest=None,
-            waiting_periods=tuple(self.draft.waits),
-            flags=flags,
-            grounds=tuple(self.draft.grounds),
-            data_as_of=self.data.data_as_of,
-            priority_check=PriorityCheck.NOT_APPLICABLE if banned else self.draft.priority,
+        return _consistent(
+            Answer(
+                activity=self.asked,
+                on=self.on,
+                outcome=self.draft.outcome,
+                decision=DecisionType.BAN if banned else self.draft.decision,
+                authority=self.draft.authority,
+                ba_approval=self.draft.ba,
+                earliest=None,
+                waiting_periods=tuple(self.draft.waits + self.draft.shown),
+                flags=flags,
+                grounds=tuple(self.draft.grounds),
+                data_as_of=self.data.data_as_of,
+                priority_check=PriorityCheck.NOT_APPLICABLE if banned else self.draft.priority,
+            )
         )
 
 
-def _evaluate(facts: Facts, activity: Activity, on: datetime.date) -> Answer:
+def _consistent(answer: Answer) -> Answer:
+    """The one check every answer passes: "allowed" means by law, without authority or BA;
+    a ban has no authority; an answer that needs a permission names who decides and how."""
+    outcome, decision, authority = answer.outcome, answer.decision, answer.authority
+    if outcome == Outcome.ALLOWED:
+        ok = decision == DecisionType.BY_LAW and authority == Authority.NONE and not answer.ba_approval
+    elif outcome == Outcome.BANNED:
+        ok = decision == DecisionType.BAN and authority == Authority.NONE and not answer.ba_approval
+    else:
+        ok = decision in PERMISSION_DECISIONS and authority != Authority.NONE
+    if not ok:
+        raise ContradictoryAnswer(f"{outcome} with decision {decision} and authority {authority}")
+    return answer
+
+
+def _evaluate(facts: Facts, activity: Activity, on: datetime.date, read: set[str] | None = None) -> Answer:
     data = rule_data()
     if on < data.coverage_start:
         raise NotCovered(f"the rule data begin on {data.coverage_start.isoformat()}")
-    return _Evaluation(data, facts, activity, on).run()
+    return _Evaluation(data, facts, activity, on, set() if read is None else read).run()
 
 
-def _earliest(facts: Facts, activity: Activity, answer: Answer) -> datetime.date | None:
+def _earliest(
+    facts: Facts, activity: Activity, answer: Answer, read: set[str] | None = None
+) -> datetime.date | None:
     """First day on which no waiting period blocks, following later law changes too."""
     changes = rule_data().change_dates
     day, current = answer.on, answer
@@ -376,14 +455,36 @@ def _earliest(facts: Facts, activity: Activity, answer: Answer) -> datetime.date
         candidate = max(w.over_on for w in blocking)
         following = [d for d in changes if day < d < candidate]
         day = following[0] if following else candidate
-        current = _evaluate(facts, activity, day)
+        current = _evaluate(facts, activity, day, read)
     return None
+
+
+def _assess_one(facts: Facts, activity: Activity, on: datetime.date, read: set[str]) -> Answer:
+    answer = _evaluate(facts, activity, on, read)
+    if answer.outcome == Outcome.NOT_YET:
+        answer = replace(answer, earliest=_earliest(facts, activity, answer, read))
+    return answer
+
+
+def _key(answer: Answer) -> tuple[object, ...]:
+    """What makes two answers different for the counsellor."""
+    return (answer.outcome, answer.decision, answer.authority, answer.ba_approval, answer.earliest)
 
 
 def assess(facts: Facts, activity: Activity, on: datetime.date) -> Answer:
     """May a person with `facts` take up `activity` on `on`? Raises NotCovered if the
-    rule data cannot answer (date before coverage, status without rule on that day)."""
-    answer = _evaluate(facts, activity, on)
-    if answer.outcome == Outcome.NOT_YET:
-        answer = replace(answer, earliest=_earliest(facts, activity, answer))
-    return answer
+    rule data cannot answer (date before coverage, status without rule on that day).
+
+    Unknown yes / no facts are read as "no"; each one the evaluation read that would
+    change the answer is returned as an alternative (one fact at a time, not nested)."""
+    read: set[str] = set()
+    answer = _assess_one(facts, activity, on, read)
+    alternatives = []
+    for name in TRI_STATE_FACTS:
+        if name not in read or getattr(facts, name) is not None:
+            continue
+        values: dict[str, Any] = {name: True}
+        if_yes = _assess_one(replace(facts, **values), activity, on, set())
+        if _key(if_yes) != _key(answer):
+            alternatives.append(Alternative(fact=name, if_yes=if_yes, if_no=answer))
+    return replace(answer, alternatives=tuple(alternatives)) if alternatives else answer

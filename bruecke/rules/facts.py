@@ -59,12 +59,19 @@ def facts_for(
         stay_since=participant.arrival_date or earliest,
         asylum_applied_on=applied,
         asylum_outcome=_outcome(current.status, applied),
-        reception_centre=current.reception_centre_obligation,
+        reception_centre=_reception_centre(current),
         history=history,
         work_permission_on=tuple(
             day for day in rule_data().work_permission_days() if _permitted_on(statuses, day)
         ),
     )
+
+
+def _reception_centre(current: ResidenceStatus) -> bool | None:
+    """A recorded obligation is a yes; an unticked box is "not known" (the record field
+    cannot tell "no" from "not entered"), which the engine settles with the § 47 AsylG
+    durations or shows as an alternative."""
+    return True if current.reception_centre_obligation else None
 
 
 def _permitted_on(statuses: list[ResidenceStatus], day: datetime.date) -> bool:

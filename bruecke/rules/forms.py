@@ -39,7 +39,16 @@ BOOLEAN_FACTS = [
     ("protected_in_other_state", _("recognised as refugee / subsidiary protection in another state")),
     ("withdrawn_after_legal_information", _("application withdrawn after legal information (§ 12b AsylG)")),
     ("unaccompanied_minor", _("unaccompanied minor")),
+    (
+        "training_started_during_procedure",
+        _("vocational training began with permission during the asylum procedure"),
+    ),
+    ("with_minor_children", _("lives with minor children (reception-centre obligation)")),
 ]
+# Yes / no facts have a third state: not known (the answer then shows both answers
+# where the fact would change it).
+TRI_STATE_CHOICES = [("", _("not known")), ("yes", _("yes")), ("no", _("no"))]
+TRI_STATE_VALUES = {"yes": True, "no": False}
 ASYLUM_OUTCOMES = [
     (AsylumOutcome.NONE, _("never applied")),
     (AsylumOutcome.PENDING, _("pending")),
@@ -68,6 +77,10 @@ def _date(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
 
 
+def _tri_state(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
 class QuestionForm(Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=[(a.value, ACTIVITIES[a]) for a in Activity])
     on = _date(_("Take up on"), required=True)
@@ -88,7 +101,8 @@ class QuestionForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in BOOLEAN_FACTS:
-            self.fields[name] = forms.BooleanField(label=label, required=False)
+            self.fields[name] = forms.ChoiceField(label=label, choices=TRI_STATE_CHOICES, required=False)
+        self.fields["training_started_on"] = _date(_("Vocational training began on"))
         for row in range(HISTORY_ROWS):
             number = row + 1
             self.fields[f"h{row}_status"] = forms.ChoiceField(
@@ -181,7 +195,8 @@ class QuestionForm(Form):
             history=history,
             judgements=judgements,
             work_permission_on=tuple(d for d in work_permission_days() if data.get(f"wp_{d:%Y%m%d}")),
-            **{name: bool(data.get(name)) for name, _label in BOOLEAN_FACTS},
+            training_started_on=data.get("training_started_on"),
+            **{name: TRI_STATE_VALUES.get(data.get(name) or "") for name, _label in BOOLEAN_FACTS},
         )
 
     @staticmethod
@@ -198,7 +213,8 @@ class QuestionForm(Form):
             "asylum_outcome": facts.asylum_outcome.value,
             "workplace_district": facts.workplace_district,
         }
-        initial |= {name: getattr(facts, name) for name, _label in BOOLEAN_FACTS}
+        initial |= {name: _tri_state(getattr(facts, name)) for name, _label in BOOLEAN_FACTS}
+        initial["training_started_on"] = facts.training_started_on
         initial |= {f"wp_{day:%Y%m%d}": True for day in facts.work_permission_on}
         for row, period in enumerate(facts.history[-HISTORY_ROWS:]):
             initial |= {

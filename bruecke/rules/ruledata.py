@@ -19,6 +19,7 @@ from bruecke.rules.datamodel import (
     Grandfathering,
     Listing,
     NormVersion,
+    ReceptionObligation,
     Regime,
     RuleData,
     RuleDataError,
@@ -109,6 +110,7 @@ def _regime(item: dict[str, Any], until: datetime.date | None) -> Regime:
         ba_flags=tuple(item.get("ba_flags", ())),
         priority_check=parse_rule(item.get("priority_check")),
         self_employment_norms=tuple(item.get("self_employment_norms", ("§ 4a Abs. 4 AufenthG",))),
+        notes=tuple((n["code"], tuple(n["norms"])) for n in item.get("notes", ())),
     )
 
 
@@ -167,6 +169,25 @@ def _safe(raw: dict[str, Any]) -> tuple[dict[str, SafeList], datetime.date, tupl
     return lists, cutoffs["applied_after"], grandfathering
 
 
+def _reception(raw: dict[str, Any]) -> tuple[ReceptionObligation, ...]:
+    items = [dict(item, key="reception") for item in raw["obligation"]]
+    return tuple(
+        ReceptionObligation(
+            since=item["since"],
+            until=until,
+            months=item["months"],
+            norm=item["norm"],
+            family_months=item.get("family_months", 0),
+            safe_country_norm=item.get("safe_country_norm", ""),
+            safe_lists=tuple(item.get("safe_lists", ())),
+            families_excepted=item.get("families_excepted", False),
+            extension_months=item.get("extension_months", 0),
+            extension_flag=item.get("extension_flag", ""),
+        )
+        for item, until in chain_versions(items, "key")
+    )
+
+
 @cache
 def rule_data() -> RuleData:
     """The rule data of this release (loaded and checked once per process)."""
@@ -181,7 +202,8 @@ def load(directory: Path) -> RuleData:
     norms = _norms(read_data("norms.toml", directory))
     regimes = tuple(_regime(item, until) for item, until in chain_versions(regimes_raw["regime"], "key"))
     for item in regimes_raw.get("special", ()):
-        item["pair"] = f"{item['status']}/{item['activity']}"
+        # Specials with conditions run beside the unconditional ones (their own chain).
+        item["pair"] = "/".join([item["status"], item["activity"], *item.get("when", ())])
     specials = tuple(
         Special(
             since=s["since"],
@@ -194,6 +216,7 @@ def load(directory: Path) -> RuleData:
             authority=s.get("authority", ""),
             flags=tuple(s.get("flags", ())),
             ground=s.get("ground", ""),
+            when=tuple(s.get("when", ())),
         )
         for s, until in chain_versions(list(regimes_raw.get("special", ())), "pair")
     )
@@ -210,6 +233,8 @@ def load(directory: Path) -> RuleData:
     changes = {r.since for r in regimes} | {v.since for versions in norms.values() for v in versions}
     changes |= {c.since for sl in safe_lists.values() for c in sl.countries}
     changes |= {s.since for s in specials} | {a.since for vs in activities.values() for a in vs}
+    reception = _reception(read_data("reception.toml", directory))
+    changes |= {r.since for r in reception}
     data = RuleData(
         data_as_of=manifest["data_as_of"],
         coverage_start=manifest["coverage_start"],
@@ -223,6 +248,7 @@ def load(directory: Path) -> RuleData:
         grandfathering=grandfathering,
         districts=parse_districts(read_data("districts.toml", directory)),
         change_dates=tuple(sorted(d for d in changes if d >= manifest["coverage_start"])),
+        reception=reception,
     )
     check(data)
     return data

@@ -68,6 +68,7 @@ WAITS: dict[str, StrOrPromise] = {
     "eae_duldung_short": _("Shorter waiting period of Duldung (passport or vocational training)"),
     "four_years": _("Four years of stay: after that no job needs BA approval"),
     "priority_free": _("Stay after which the BA makes no priority check"),
+    "reception_obligation": _("Longest possible obligation to live in a reception centre (§ 47 AsylG)"),
 }
 
 PRIORITY_STATES: dict[str, StrOrPromise] = {
@@ -127,6 +128,36 @@ GROUNDS: dict[str, StrOrPromise] = {
     "exception_applied": _("Exception examined: it applies"),
     "exception_not_met": _("Exception examined: not met"),
     "exception_open": _("Exception examined: depends on your answer to the question below"),
+    # Training begun during the asylum procedure, reception-centre durations, notes.
+    "training_60c_eae_assumed": _(
+        "In the reception centre: the answer assumes that the entitlement to continue the training"
+        " prevails over the waiting time of the Duldung (see the judgement question)."
+    ),
+    "training_permitted_in_procedure_eae": _(
+        "In the reception centre: employment (the training) was permitted during the asylum"
+        " procedure, so there is no waiting time (since 12 Jun 2026)."
+    ),
+    "special_training_begun_in_procedure": _(
+        "The training began with permission during the asylum procedure: with the Ausbildungsduldung"
+        " the permission to continue it is to be granted, without a waiting time in the Duldung."
+    ),
+    "special_training_begun_in_procedure_16g": _(
+        "The training began with permission during the asylum procedure: with the Ausbildungsduldung"
+        " the permission to continue it is to be granted, without a waiting time in the Duldung. A"
+        " residence permit for the training (§ 16g) is the other route, on the same conditions."
+    ),
+    "reception_obligation_ended": _(
+        "Whether the person must live in a reception centre is not recorded: the obligation can"
+        " have lasted at most until this day, so the answer assumes it has ended"
+    ),
+    "abh_checks_conditions": _(
+        "No BA approval: the Ausländerbehörde checks the working conditions (pay, hours) itself."
+    ),
+    "identity_steps_60b": _(
+        "Once the person has taken the required and reasonable steps to obtain a passport (or the"
+        " identity is clarified), the Ausländerbehörde issues a Duldung without this addition; then"
+        " employment can be permitted. The authority checks the steps itself."
+    ),
 }
 
 # The exceptions to a ban that the engine examines (ground detail "name@cut-off day").
@@ -146,6 +177,31 @@ EXCEPTIONS: dict[str, StrOrPromise] = {
     ),
     "grandfathered_tolerated_on": _("geduldet on %(date)s"),
     "grandfathered_work_permission_on": _("holding a work permission on %(date)s"),
+}
+
+# The yes / no facts as plain questions (alternatives on the answer page).
+FACT_QUESTIONS: dict[str, StrOrPromise] = {
+    "reception_centre": _("Must the person live in a reception centre?"),
+    "dublin_or_other_state_protection": _(
+        "Was a Dublin request made, or has another EU state granted protection?"
+    ),
+    "accelerated_procedure": _("Is the asylum application handled in the accelerated procedure?"),
+    "rejected_manifestly_unfounded": _(
+        "Was the asylum application rejected as manifestly unfounded or inadmissible?"
+    ),
+    "permitted_during_procedure": _("Was employment permitted during the asylum procedure?"),
+    "identity_by_passport": _("Is the identity clarified by a valid passport?"),
+    "protected_in_other_state": _(
+        "Is the person recognised as a refugee or as subsidiary protected in another state?"
+    ),
+    "withdrawn_after_legal_information": _(
+        "Was the asylum application withdrawn after the BAMF's legal information (§ 12b AsylG)?"
+    ),
+    "unaccompanied_minor": _("Is the person an unaccompanied minor?"),
+    "training_started_during_procedure": _(
+        "Did the vocational training begin with permission while the asylum application was pending?"
+    ),
+    "with_minor_children": _("Does the person live with minor children?"),
 }
 
 QUESTIONS: dict[str, StrOrPromise] = {
@@ -264,6 +320,19 @@ QUESTIONS: dict[str, StrOrPromise] = {
         "Geduldete too (not verified): check the Land practice."
     ),
 }
+QUESTIONS["training_60c_eae"] = _(
+    "While the person must live in the reception centre: does the Ausländerbehörde grant the"
+    " permission for the training without the six-month wait of § 61(1) AsylG? The answer assumes"
+    " so (the entitlement of § 60c prevails); the research does not settle it."
+)
+QUESTIONS["eae_extension"] = _(
+    "Has the Land extended the obligation to live in the reception centre (up to 24 months), or"
+    " was it extended because cooperation duties were breached?"
+)
+QUESTIONS["eae_extension_2026"] = _(
+    "Has the Land extended the obligation to live in the reception centre (up to 24 months), or"
+    " must the person live in a centre for secondary migration?"
+)
 QUESTIONS["benefits_entry_old"] = QUESTIONS["benefits_entry"]  # § 33 BeschV a.F., same question
 QUESTIONS["own_fault_old"] = QUESTIONS["own_fault"]
 QUESTIONS["school_training_paid_old"] = QUESTIONS["school_training_paid"]

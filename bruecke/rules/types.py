@@ -91,15 +91,17 @@ class Facts:
     asylum_applied_on: datetime.date | None = None
     asylum_registered_on: datetime.date | None = None  # registration (Art. 27 Reg. 2024/1348)
     asylum_outcome: AsylumOutcome = AsylumOutcome.NONE
-    reception_centre: bool = False  # obliged to live in a reception centre (EAE)
-    dublin_or_other_state_protection: bool = False
-    accelerated_procedure: bool = False  # Art. 42(1)(a)-(f) Reg. 2024/1348 applied
-    rejected_manifestly_unfounded: bool = False  # o.u. / inadmissible, no suspensive effect
-    permitted_during_procedure: bool = False
-    identity_by_passport: bool = False
-    protected_in_other_state: bool = False
-    withdrawn_after_legal_information: bool = False  # § 12b AsylG
-    unaccompanied_minor: bool = False
+    # Yes / no facts: None = not known. The answer reads an unknown fact as "no" and shows
+    # the other answer as an alternative where the fact would change it (TRI_STATE_FACTS).
+    reception_centre: bool | None = None  # obliged to live in a reception centre (EAE)
+    dublin_or_other_state_protection: bool | None = None
+    accelerated_procedure: bool | None = None  # Art. 42(1)(a)-(f) Reg. 2024/1348 applied
+    rejected_manifestly_unfounded: bool | None = None  # o.u. / inadmissible, no suspensive effect
+    permitted_during_procedure: bool | None = None
+    identity_by_passport: bool | None = None
+    protected_in_other_state: bool | None = None
+    withdrawn_after_legal_information: bool | None = None  # § 12b AsylG
+    unaccompanied_minor: bool | None = None
     work_permission_on: tuple[datetime.date, ...] = ()  # days on which a permission was held
     workplace_district: str = ""  # employment-agency district (districts.toml code or "other")
     # Vocational training begun with permission while the asylum application was pending
@@ -115,6 +117,22 @@ class Facts:
         if self.status in statuses and self.status_since <= day:
             return True
         return any(p.status in statuses and p.covers(day) for p in self.history)
+
+
+# The yes / no facts with three states (yes / no / unknown) the answer can depend on.
+TRI_STATE_FACTS = (
+    "reception_centre",
+    "dublin_or_other_state_protection",
+    "accelerated_procedure",
+    "rejected_manifestly_unfounded",
+    "permitted_during_procedure",
+    "identity_by_passport",
+    "protected_in_other_state",
+    "withdrawn_after_legal_information",
+    "unaccompanied_minor",
+    "training_started_during_procedure",
+    "with_minor_children",
+)
 
 
 @dataclass(frozen=True)
