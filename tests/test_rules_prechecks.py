@@ -24,7 +24,9 @@ def _duldung(**kw: object) -> Facts:
     return Facts(**(base | kw))  # type: ignore[arg-type]
 
 
-WORKER = PersonFacts(arrival_date=D(2019, 1, 1), german_level="A2", employed_since=D(2022, 12, 1), weekly_hours=25)
+WORKER = PersonFacts(
+    arrival_date=D(2019, 1, 1), german_level="A2", employed_since=D(2022, 12, 1), weekly_hours=25
+)
 
 
 def _states(check: str, facts: Facts, person: PersonFacts, on: datetime.date) -> dict[str, State]:
@@ -43,7 +45,9 @@ def test_60d_eased_on_27_feb_2024() -> None:
 
 
 def test_60d_single_parent_needs_20_hours_before_2024() -> None:
-    person = PersonFacts(arrival_date=D(2018, 1, 1), weekly_hours=22, employed_since=D(2022, 1, 1), single_parent=True)
+    person = PersonFacts(
+        arrival_date=D(2018, 1, 1), weekly_hours=22, employed_since=D(2022, 1, 1), single_parent=True
+    )
     states = _states("60d", _duldung(), person, D(2023, 10, 1))
     assert states["hours"] == states["employed"] == states["entry_by"] == State.MET
     assert states["german_a2"] == State.UNKNOWN  # not recorded

@@ -382,7 +382,11 @@ CASES = [
         D(2024, 5, 1),
         ELIGIBLE,
         decision=DecisionType.REGULAR,
-        met_on={"stay_3_years": D(2024, 1, 1), "duldung_12_months": D(2024, 1, 1), "age_14_27": D(2014, 6, 1)},
+        met_on={
+            "stay_3_years": D(2024, 1, 1),
+            "duldung_12_months": D(2024, 1, 1),
+            "age_14_27": D(2014, 6, 1),
+        },
         cite="§ 25a Abs. 1 Satz 1 AufenthG@2022-12-31",
     ),
     PCase(

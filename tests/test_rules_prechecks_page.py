@@ -19,9 +19,8 @@ from bruecke.rules.precheck_types import PersonFacts
 Login = Callable[[str], Client]
 
 # A Beschäftigungsduldung case (§ 60d since 27 Feb 2024) with every person fact entered.
-ALL_YES = {
-    name: "True"
-    for name in (
+ALL_YES = dict.fromkeys(
+    (
         "identity_clarified",
         "livelihood_secured",
         "mainly_self_supporting",
@@ -33,8 +32,9 @@ ALL_YES = {
         "no_imminent_measures",
         "constitution_commitment",
         "no_identity_deception",
-    )
-}
+    ),
+    "True",
+)
 
 
 def _post(**overrides: Any) -> dict[str, Any]:

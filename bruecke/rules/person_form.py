@@ -27,12 +27,18 @@ TRI_STATE_FACTS = [
     ("mainly_self_supporting", _("Livelihood mainly secured by own work (§ 25b)")),
     ("no_convictions", _("No relevant convictions, no extremism, no expulsion order")),
     ("children_in_school", _("School-age children attend school (or there are none)")),
-    ("qualified_training", _("The training is a qualified training (or an assistant training leading into one)")),
+    (
+        "qualified_training",
+        _("The training is a qualified training (or an assistant training leading into one)"),
+    ),
     ("school_3_years", _("3 years of successful school attendance or a German qualification (§ 25a)")),
     ("integration_prognosis", _("Good integration prognosis (§ 25a)")),
     ("no_imminent_measures", _("No concrete measures to end the stay imminent")),
     ("constitution_commitment", _("Commits to the free democratic basic order")),
-    ("no_identity_deception", _("No repeated deception about identity or nationality that prevented removal")),
+    (
+        "no_identity_deception",
+        _("No repeated deception about identity or nationality that prevented removal"),
+    ),
 ]
 PERSON_FIELDS = [
     "arrival_date",
@@ -67,7 +73,9 @@ def person_form_fields() -> dict[str, forms.Field]:
     fields: dict[str, forms.Field] = {
         "arrival_date": _date(_("Arrival in Germany")),
         "birth_date": _date(_("Date of birth (for the age limits)")),
-        "german_level": forms.ChoiceField(label=_("German (CEFR level)"), choices=CEFR_CHOICES, required=False),
+        "german_level": forms.ChoiceField(
+            label=_("German (CEFR level)"), choices=CEFR_CHOICES, required=False
+        ),
         "employed_since": _date(_("Employed subject to social insurance without interruption since")),
         "weekly_hours": forms.IntegerField(
             label=_("Hours per week of the current job"),

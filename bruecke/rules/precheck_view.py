@@ -54,7 +54,9 @@ def precheck_context(check: Precheck) -> dict[str, Any]:
         "eligible_from": german_date(check.eligible_from),
         "open_items": [texts.PRECHECK_ITEMS[i.code] for i in check.open_items],
         "missing_items": [texts.PRECHECK_ITEMS[i.code] for i in check.missing_items if not i.waiting],
-        "waiting_items": [(texts.PRECHECK_ITEMS[i.code], german_date(i.met_on)) for i in check.missing_items if i.waiting],
+        "waiting_items": [
+            (texts.PRECHECK_ITEMS[i.code], german_date(i.met_on)) for i in check.missing_items if i.waiting
+        ],
         "decision_label": texts.DECISIONS.get(check.decision, ""),
         "consequence_label": texts.PRECHECK_CONSEQUENCES.get(check.consequence, ""),
         "consequence_until": detail_text(check.consequence_detail),

@@ -19,7 +19,18 @@ from bruecke.rules.precheck_types import Item, PersonFacts, Precheck, Result, St
 from bruecke.rules.ruledata import RuleDataError, chain_versions, read_data, rule_data
 from bruecke.rules.types import DecisionType, Facts, NotCovered
 
-__all__ = ["CEFR", "CHECKS", "DULDUNG", "Item", "PersonFacts", "Precheck", "Result", "State", "precheck", "prechecks"]
+__all__ = [
+    "CEFR",
+    "CHECKS",
+    "DULDUNG",
+    "Item",
+    "PersonFacts",
+    "Precheck",
+    "Result",
+    "State",
+    "precheck",
+    "prechecks",
+]
 
 CHECKS = ("60c", "16g", "60d", "25a", "25b", "104c")
 

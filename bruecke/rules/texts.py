@@ -338,7 +338,9 @@ PRECHECK_ITEMS |= {
     "stay_5_years_2022": _("On 31 Oct 2022: 5 years of uninterrupted tolerated, gestattet or permitted stay"),
     "application_period": _("Application by 31 Dec 2025 (no new grants from 1 Jan 2026)"),
     "constitution_commitment": _("Commitment to the free democratic basic order"),
-    "no_identity_deception": _("No repeated false statements or deception about identity that prevented removal"),
+    "no_identity_deception": _(
+        "No repeated false statements or deception about identity that prevented removal"
+    ),
 }
 
 PRECHECK_RESULTS: dict[str, StrOrPromise] = {
@@ -363,7 +365,8 @@ PRECHECK_NOTES: dict[str, StrOrPromise] = {
     "follow_on_19d": _("After a successful training: residence permit under § 19d AufenthG for employment."),
     "follow_on_25b6": _("After the 30 months: residence permit under § 25b Abs. 6 AufenthG."),
     "no_extension_104c": _(
-        "The § 104c permit cannot be extended; afterwards only a permit under § 25a or § 25b AufenthG follows."
+        "The § 104c permit cannot be extended; afterwards only a permit under § 25a or § 25b AufenthG "
+        "follows."
     ),
     "end_of_application_104c": _("New grants only on applications up to 31 Dec 2025."),
     "application_ended_104c": _(
