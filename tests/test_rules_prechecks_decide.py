@@ -13,7 +13,18 @@ import pytest
 
 from bruecke.rules import texts
 from bruecke.rules.precheck_items import identity_deadline
-from bruecke.rules.prechecks import CHECKS, PersonFacts, Result, State, _checks, precheck, prechecks
+from bruecke.rules.prechecks import (
+    CHECKS,
+    Item,
+    PersonFacts,
+    Result,
+    State,
+    _checks,
+    _result,
+    precheck,
+    prechecks,
+)
+from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import AsylumOutcome, DecisionType, Facts, NotCovered
 from tests.test_rules_engine import D
 
@@ -659,3 +670,33 @@ def test_every_code_has_a_text() -> None:
         assert {i["code"] for i in check["items"]} <= set(texts.PRECHECK_ITEMS)
     assert set(State) <= set(texts.PRECHECK_STATES)
     assert set(Result) <= set(texts.PRECHECK_RESULTS)
+
+
+DURATION_KINDS = {"duldung_months", "stay_months", "employed_months", "age_between", "stay_on"}
+
+
+@pytest.mark.parametrize(
+    "on", [D(2023, 1, 1), D(2024, 2, 26), D(2024, 2, 27), D(2025, 12, 31), D(2026, 1, 1)]
+)
+def test_every_duration_requirement_has_its_date(on: datetime.date) -> None:
+    """Met: `met_on` is on or before the reference date; missing with a date: after it."""
+    facts = duldung(status_since=D(2023, 6, 1), stay_since=D(2020, 6, 1))
+    young = person(birth_date=D(2000, 6, 1), employed_since=D(2023, 6, 1))
+    for check in prechecks(facts, young, on):
+        kinds = {s["code"]: s["kind"] for c, _u in _checks() if c["key"] == check.key for s in c["items"]}
+        for item in check.items:
+            if kinds[item.code] not in DURATION_KINDS:
+                assert item.met_on is None, (check.key, item.code)
+            elif item.state == MET:
+                assert item.met_on is not None and item.met_on <= on, (check.key, item.code)
+            elif item.met_on is not None:
+                assert item.state == MISSING and item.met_on > on, (check.key, item.code)
+
+
+def test_waiting_beyond_the_last_day_of_new_grants_is_not_eligible() -> None:
+    """A wait that ends after an `open_until` day cannot be met by waiting."""
+    cite = rule_data().cite("§ 104c Abs. 1 Satz 1 AufenthG", D(2025, 6, 1))
+    waiting = [Item("stay", MISSING, cite, met_on=D(2026, 2, 1)), Item("other", MET, cite)]
+    assert _result(waiting, D(2025, 12, 31)) == (NOT, None)
+    assert _result(waiting, D(2026, 3, 1)) == (FROM, D(2026, 2, 1))
+    assert _result(waiting, None) == (FROM, D(2026, 2, 1))
