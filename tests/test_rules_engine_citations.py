@@ -113,7 +113,7 @@ EXCEPTION_CASES: list[ExceptionCase] = [
     (
         Case(
             "duldung Georgian applied the day after the cut-off is banned",
-            facts("duldung_60a", **_georgian_duldung(D(2023, 8, 31))),
+            facts("duldung_60a", **_georgian_duldung(D(2023, 8, 31)), protected_in_other_state=False),
             A.EMPLOYMENT,
             D(2024, 5, 1),
             BAN,
@@ -335,7 +335,11 @@ EXCEPTION_CASES: list[ExceptionCase] = [
     (
         Case(
             "duldung Albanian withdrawn without the legal information: banned",
-            facts("duldung_60a", **_albanian_duldung(D(2016, 2, 1), **WITHDRAWN)),
+            facts(
+                "duldung_60a",
+                **_albanian_duldung(D(2016, 2, 1), **WITHDRAWN),
+                withdrawn_after_legal_information=False,
+            ),
             A.EMPLOYMENT,
             D(2020, 1, 1),
             BAN,
@@ -414,7 +418,7 @@ EXCEPTION_CASES: list[ExceptionCase] = [
     (
         Case(
             "not protected elsewhere on the S. 4 day: exception not met",
-            facts("duldung_60a", **dict(DUL, nationality="AL")),
+            facts("duldung_60a", **dict(DUL, nationality="AL", protected_in_other_state=False)),
             A.EMPLOYMENT,
             D(2022, 12, 31),
             BAN,
@@ -593,7 +597,7 @@ BA_CASES: list[tuple[Case, tuple[str, ...]]] = [
             facts("duldung_60c", **DUL),
             A.DUAL_TRAINING,
             D(2024, 5, 1),
-            "allowed",
+            "needs_permission",
             cites=("§ 60c Abs. 1 S. 3 AufenthG@2020-01-01",),
         ),
         (),

@@ -146,7 +146,7 @@ CASES: list[Case] = [
         "entitlement",
         "abh",
         False,
-        cites=("§ 60c AufenthG@2020-01-01",),
+        cites=("§ 60c Abs. 1 S. 3 AufenthG@2020-01-01",),
     ),
     UCase(
         "Ausbildungsduldung in the reception centre: the central authority grants it",

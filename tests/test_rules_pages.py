@@ -111,7 +111,7 @@ def test_bad_inputs_are_refused(demo: DemoNetwork, login: Login) -> None:
         {"h0_status": "gestattung"},
         {"h0_status": "gestattung", "h0_start": "2022-01-01", "h0_end": "2021-01-01"},
         {"weekly_hours": "-1"},
-        {"employed_months": "twelve"},
+        {"employed_since": "twelve"},
         {"german_level": "Z9"},
         {"workplace_district": "atlantis"},
     ):
@@ -201,7 +201,7 @@ def test_every_code_has_a_text() -> None:
 
 def test_prechecks_on_the_question_page(demo: DemoNetwork, login: Login) -> None:
     url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
-    data = _post(arrival_date="01.06.2021", german_level="A2", employed_months="14", weekly_hours="25")
+    data = _post(arrival_date="01.06.2021", german_level="A2", employed_since="01.03.2023", weekly_hours="25")
     body = login("cm_a").post(url, data).content.decode()
     assert str(texts.PRECHECKS["60d"]) in body
     assert str(texts.PRECHECKS["25b"]) in body

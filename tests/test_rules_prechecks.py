@@ -1,4 +1,4 @@
-"""Pre-checks § 60c / § 16g, § 60d, § 25a, § 25b: thresholds by version, states per item."""
+"""Pre-checks § 60c / § 16g, § 60d, § 25a, § 25b, § 104c: thresholds by version, states per item."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def _duldung(**kw: object) -> Facts:
     return Facts(**(base | kw))  # type: ignore[arg-type]
 
 
-WORKER = PersonFacts(arrival_date=D(2019, 1, 1), german_level="A2", employed_months=14, weekly_hours=25)
+WORKER = PersonFacts(
+    arrival_date=D(2019, 1, 1), german_level="A2", employed_since=D(2022, 12, 1), weekly_hours=25
+)
 
 
 def _states(check: str, facts: Facts, person: PersonFacts, on: datetime.date) -> dict[str, State]:
@@ -39,11 +41,13 @@ def test_60d_eased_on_27_feb_2024() -> None:
     assert before["entry_by"] == State.MISSING  # entry after 1 Aug 2018
     assert after["employed"] == State.MET and after["hours"] == State.MET and after["entry_by"] == State.MET
     assert after["german_a2"] == State.MET
-    assert after["livelihood"] == State.JUDGEMENT
+    assert after["livelihood"] == State.UNKNOWN  # enterable, not entered
 
 
 def test_60d_single_parent_needs_20_hours_before_2024() -> None:
-    person = PersonFacts(arrival_date=D(2018, 1, 1), weekly_hours=22, employed_months=20, single_parent=True)
+    person = PersonFacts(
+        arrival_date=D(2018, 1, 1), weekly_hours=22, employed_since=D(2022, 1, 1), single_parent=True
+    )
     states = _states("60d", _duldung(), person, D(2023, 10, 1))
     assert states["hours"] == states["employed"] == states["entry_by"] == State.MET
     assert states["german_a2"] == State.UNKNOWN  # not recorded
@@ -61,12 +65,13 @@ def test_60c_and_16g() -> None:
     states = _states("60c", facts, WORKER, D(2024, 5, 1))
     assert states["duldung_3_months"] == State.MISSING  # 3 months end on 14 Jun 2024
     assert _states("60c", facts, WORKER, D(2024, 6, 15))["duldung_3_months"] == State.MET
-    assert states["qualified_training"] == State.JUDGEMENT
+    assert states["qualified_training"] == State.UNKNOWN
     assert states["no_work_ban"] == State.MET
     banned = _states("60c", _duldung(nationality="AL"), WORKER, D(2024, 5, 1))
     assert banned["no_work_ban"] == State.MISSING
     gestattung = Facts(status="gestattung", status_since=D(2024, 1, 1), asylum_applied_on=D(2024, 1, 1))
-    assert _states("60c", gestattung, WORKER, D(2024, 5, 1))["duldung_3_months"] == State.MET
+    # A Gestattung never meets the Duldung item; the route decides (test_rules_prechecks_decide).
+    assert _states("60c", gestattung, WORKER, D(2024, 5, 1))["duldung_3_months"] == State.UNKNOWN
     assert _states("16g", facts, WORKER, D(2024, 5, 1))["passport"] == State.JUDGEMENT
     assert _states("16g", _duldung(identity_by_passport=True), WORKER, D(2024, 5, 1))["passport"] == State.MET
     with pytest.raises(NotCovered):
@@ -96,7 +101,7 @@ def test_25b_child_shortens_the_stay() -> None:
 
 def test_all_checks_cite_the_version_in_force() -> None:
     checks = prechecks(_duldung(), WORKER, D(2024, 5, 1))
-    assert [c.key for c in checks] == ["60c", "16g", "60d", "25a", "25b"]
+    assert [c.key for c in checks] == ["60c", "16g", "60d", "25a", "25b", "104c"]
     sixty_d = next(c for c in checks if c.key == "60d")
     assert sixty_d.citation.valid_from == D(2024, 2, 27)
     assert [c.key for c in prechecks(_duldung(), WORKER, D(2022, 6, 1))] == ["60c", "60d"]

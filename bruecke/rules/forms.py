@@ -12,22 +12,14 @@ from django_countries import countries
 from bruecke.core.forms import Form
 from bruecke.network.forms import DateInput
 from bruecke.participants.models import ResidenceStatusType
-from bruecke.rules.prechecks import CEFR, PersonFacts
+from bruecke.rules.person_form import PERSON_FIELDS, person_errors, person_form_fields, person_from
+from bruecke.rules.prechecks import PersonFacts
 from bruecke.rules.priority import OTHER_DISTRICT
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.texts import ACTIVITIES, QUESTIONS
 from bruecke.rules.types import Activity, AsylumOutcome, Facts, StatusPeriod
 
 HISTORY_ROWS = 3
-PERSON_FIELDS = [
-    "arrival_date",
-    "birth_date",
-    "german_level",
-    "employed_months",
-    "weekly_hours",
-    "single_parent",
-    "minor_child",
-]
 EARLIEST, LATEST = datetime.date(1950, 1, 1), datetime.date(2100, 1, 1)
 BOOLEAN_FACTS = [
     ("reception_centre", _("obliged to live in a reception centre")),
@@ -56,7 +48,6 @@ ASYLUM_OUTCOMES = [
     (AsylumOutcome.WITHDRAWN, _("withdrawn")),
     (AsylumOutcome.GRANTED, _("protection granted")),
 ]
-CEFR_CHOICES = [("", _("not known")), ("none", _("no knowledge")), *[(c, c) for c in CEFR[1:]]]
 JUDGEMENT_CHOICES = [("", _("open question")), ("yes", _("yes")), ("no", _("no"))]
 
 
@@ -124,34 +115,10 @@ class QuestionForm(Form):
             )
 
     def _person_fields(self) -> None:
-        self.fields["arrival_date"] = _date(_("Arrival in Germany"))
-        self.fields["birth_date"] = _date(_("Date of birth (for the age limits)"))
-        self.fields["german_level"] = forms.ChoiceField(
-            label=_("German (CEFR level)"), choices=CEFR_CHOICES, required=False
-        )
-        self.fields["employed_months"] = forms.IntegerField(
-            label=_("Months of employment subject to social insurance"),
-            required=False,
-            min_value=0,
-            max_value=600,
-        )
-        self.fields["weekly_hours"] = forms.IntegerField(
-            label=_("Hours per week of the current job"), required=False, min_value=0, max_value=80
-        )
-        self.fields["single_parent"] = forms.BooleanField(label=_("single parent"), required=False)
-        self.fields["minor_child"] = forms.BooleanField(label=_("lives with a minor child"), required=False)
+        self.fields |= person_form_fields()  # bruecke/rules/person_form.py
 
     def person(self) -> PersonFacts:
-        data = self.cleaned_data
-        return PersonFacts(
-            arrival_date=data.get("arrival_date"),
-            birth_date=data.get("birth_date"),
-            german_level=data.get("german_level") or "",
-            employed_months=data.get("employed_months"),
-            weekly_hours=data.get("weekly_hours"),
-            single_parent=bool(data.get("single_parent")),
-            minor_child=bool(data.get("minor_child")),
-        )
+        return person_from(self.cleaned_data)
 
     def person_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in PERSON_FIELDS]
@@ -165,6 +132,9 @@ class QuestionForm(Form):
                 self.add_error(name, _("Please enter a date between 1950 and 2099."))
         if data.get("on") and data["on"] < start:
             self.add_error("on", _("The rule data begin on %(date)s.") % {"date": start.strftime("%d.%m.%Y")})
+        for name, message in person_errors(data).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         for row in range(HISTORY_ROWS):
             if data.get(f"h{row}_status") and not data.get(f"h{row}_start"):
                 self.add_error(f"h{row}_start", _("Please enter when this status began."))

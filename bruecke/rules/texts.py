@@ -430,3 +430,50 @@ PRECHECK_ITEMS: dict[str, StrOrPromise] = {
     "stay_6_years": _("6 years of stay (4 with a minor child)"),
     "self_supporting": _("Livelihood mainly secured by own work"),
 }
+
+# ---- Pre-checks that decide: results, consequences, notes, new items. ----
+PRECHECKS["104c"] = _("Chancen-Aufenthaltsrecht (§ 104c AufenthG)")
+PRECHECK_STATES["not_applicable"] = _("does not apply (other route)")
+PRECHECK_ITEMS |= {
+    "training_route": _(
+        "Holds a Duldung (training begun as Geduldete:r), or the training began during the asylum "
+        "procedure (Duldung after the rejection)"
+    ),
+    "stay_5_years_2022": _("On 31 Oct 2022: 5 years of uninterrupted tolerated, gestattet or permitted stay"),
+    "application_period": _("Application by 31 Dec 2025 (no new grants from 1 Jan 2026)"),
+    "constitution_commitment": _("Commitment to the free democratic basic order"),
+    "no_identity_deception": _(
+        "No repeated false statements or deception about identity that prevented removal"
+    ),
+}
+
+PRECHECK_RESULTS: dict[str, StrOrPromise] = {
+    "eligible": _("Prerequisites met"),
+    "eligible_from": _("Prerequisites met from %(date)s"),
+    "not_eligible": _("Prerequisites not met"),
+    "open": _("Open: questions remain"),
+}
+
+PRECHECK_CONSEQUENCES: dict[str, StrOrPromise] = {
+    "duldung_for_training": _(
+        "Duldung for the duration of the training; the work permission for it must be granted"
+    ),
+    "permit_for_training": _("Residence permit for the duration of the training"),
+    "duldung_30_months": _("Duldung for 30 months"),
+    "permit_25a": _("Residence permit; any employment is allowed"),
+    "permit_25b": _("Residence permit; any employment is allowed"),
+    "permit_18_months": _("Residence permit for 18 months; any employment is allowed"),
+}
+
+PRECHECK_NOTES: dict[str, StrOrPromise] = {
+    "follow_on_19d": _("After a successful training: residence permit under § 19d AufenthG for employment."),
+    "follow_on_25b6": _("After the 30 months: residence permit under § 25b Abs. 6 AufenthG."),
+    "no_extension_104c": _(
+        "The § 104c permit cannot be extended; afterwards only a permit under § 25a or § 25b AufenthG "
+        "follows."
+    ),
+    "end_of_application_104c": _("New grants only on applications up to 31 Dec 2025."),
+    "application_ended_104c": _(
+        "No new grants since 1 Jan 2026: permits already granted run until they expire, then § 25a or § 25b."
+    ),
+}

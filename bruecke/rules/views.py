@@ -21,6 +21,7 @@ from bruecke.rules import overview, texts
 from bruecke.rules.engine import assess
 from bruecke.rules.facts import facts_for, person_facts_for
 from bruecke.rules.forms import QuestionForm
+from bruecke.rules.precheck_view import prechecks_context
 from bruecke.rules.prechecks import PersonFacts, prechecks
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import Activity, Answer, Facts, NotCovered, Outcome
@@ -94,27 +95,8 @@ def _answer(facts: Facts, activity: Activity, on: datetime.date) -> dict[str, An
         return {"not_covered": True}
 
 
-def _detail(detail: str) -> str:
-    """Pre-check details are small values; dates are shown in the German format."""
-    try:
-        return datetime.date.fromisoformat(detail).strftime("%d.%m.%Y")
-    except ValueError:
-        return detail
-
-
 def _prechecks(facts: Facts, person: PersonFacts, on: datetime.date) -> dict[str, Any]:
-    checks = [
-        {
-            "title": texts.PRECHECKS[check.key],
-            "check": check,
-            "items": [
-                (texts.PRECHECK_ITEMS[i.code], texts.PRECHECK_STATES[i.state], _detail(i.detail), i)
-                for i in check.items
-            ],
-        }
-        for check in prechecks(facts, person, on)
-    ]
-    return {"prechecks": checks}
+    return prechecks_context(prechecks(facts, person, on))
 
 
 @login_required
