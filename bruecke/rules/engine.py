@@ -12,7 +12,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field, replace
 
-from bruecke.rules import bans, priority
+from bruecke.rules import bans, fiktion, priority
 from bruecke.rules.datamodel import Regime, RuleData, Wait
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import (
@@ -350,7 +350,7 @@ def _evaluate(facts: Facts, activity: Activity, on: datetime.date) -> Answer:
     data = rule_data()
     if on < data.coverage_start:
         raise NotCovered(f"the rule data begin on {data.coverage_start.isoformat()}")
-    return _Evaluation(data, facts, activity, on).run()
+    return fiktion.answer(facts, activity, on, lambda f: _Evaluation(data, f, activity, on).run())
 
 
 def _earliest(facts: Facts, activity: Activity, answer: Answer) -> datetime.date | None:
