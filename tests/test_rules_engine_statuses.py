@@ -408,3 +408,67 @@ def test_continued_title_without_rule_on_that_day_is_not_covered() -> None:
     earlier either (the previous title decides)."""
     with pytest.raises(NotCovered):
         assess(continuation("ae_16a", D(2019, 6, 1)), A.EMPLOYMENT, D(2020, 2, 29))
+
+
+# --- the question page and the facts from the residence history
+
+
+def _post(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "activity": "employment",
+        "on": "2023-10-01",
+        "status_since": "2023-01-01",
+        "nationality": "UA",
+        "stay_since": "2022-03-05",
+        "asylum_outcome": "none",
+    }
+    return data | overrides
+
+
+@pytest.mark.parametrize("status", ["fiktion_continuation", "fiktion_stay", "fiktion_24", "visa_free"])
+def test_the_question_page_answers_every_new_status(status: str, demo: Any, login: Any) -> None:
+    from django.urls import reverse
+
+    from bruecke.participants.models import Participant
+    from bruecke.rules import texts
+
+    person = Participant.objects.get(family_name="Schewtschenko")
+    url = reverse("rules:question", args=[person.pk])
+    body = login("cm_a").post(url, _post(status=status)).content.decode()
+    assert "do not cover" not in body and "decken diesen Status" not in body
+    assert "§ 81 Abs." in body or "§ 17 Abs. 1 AufenthV" in body
+    if status == "fiktion_continuation":  # nothing earlier entered: the page asks for it
+        assert str(texts.QUESTIONS["fiktion_previous_title"]) in body
+        continued = _post(status=status, h0_status="ae_24", h0_start="2022-04-01", h0_end="2022-12-31")
+        body = login("cm_a").post(url, continued).content.decode()
+        assert str(texts.OUTCOMES["allowed"]) in body
+        assert str(texts.GROUNDS["fiktion_continued"]) in body
+
+
+def test_facts_follow_a_fiktion_after_a_duldung(demo: Any) -> None:
+    """A Fiktionsbescheinigung entered after a Duldung: the asylum outcome is that of the
+    Duldung (rejected), so the Duldung's bans are checked when the answer follows it."""
+    from bruecke.participants import services
+    from bruecke.participants.models import Participant, ResidenceStatus
+    from bruecke.participants.selectors import participant_get
+    from bruecke.rules.facts import assess_participant, facts_for
+
+    person = Participant.objects.get(family_name="Hussein")
+    duldung = person.residence_statuses.get()
+    services.residence_status_add(
+        actor=demo.users["cm_a"],
+        status=ResidenceStatus(
+            participant=person,
+            status="fiktion_continuation",
+            issued_on=duldung.issued_on + datetime.timedelta(days=30),
+            asylum_applied_on=duldung.issued_on - datetime.timedelta(days=400),
+        ),
+    )
+    person = participant_get(demo.users["cm_a"], person.pk)
+    on = duldung.issued_on + datetime.timedelta(days=60)
+    facts_ = facts_for(person, on)
+    assert facts_ is not None and facts_.status == "fiktion_continuation"
+    assert facts_.asylum_outcome == AsylumOutcome.REJECTED
+    answer = assess_participant(person, A.EMPLOYMENT, on)
+    assert answer is not None
+    assert [g.detail for g in answer.grounds if g.code == "fiktion_not_title"] == ["duldung_60a"]
