@@ -472,3 +472,35 @@ def test_facts_follow_a_fiktion_after_a_duldung(demo: Any) -> None:
     answer = assess_participant(person, A.EMPLOYMENT, on)
     assert answer is not None
     assert [g.detail for g in answer.grounds if g.code == "fiktion_not_title"] == ["duldung_60a"]
+
+
+@pytest.mark.django_db
+def test_spreadsheet_words_for_the_new_statuses(demo: Any) -> None:
+    from tests.test_spreadsheets_participants import AMIR, PEOPLE, STATUS, _person, _run
+
+    _run(demo, "participants", [PEOPLE, AMIR])
+    rows = [
+        STATUS,
+        ["S-1", "P-1", "visumfrei", "01.03.2022", "30.05.2022", ""],
+        ["S-2", "P-1", "Fiktionsbescheinigung § 24", "31.05.2022", "30.11.2022", ""],
+        ["S-3", "P-1", "§ 24", "01.12.2022", "30.11.2024", ""],
+        ["S-4", "P-1", "Fiktionsbescheinigung", "01.12.2024", "", ""],
+    ]
+    counts, results = _run(demo, "residence_statuses", rows)
+    assert counts.created == 4, [r.errors for r in results]
+    amir = _person("P-1")
+    statuses = list(amir.residence_statuses.order_by("issued_on").values_list("status", flat=True))
+    assert statuses == ["visa_free", "fiktion_24", "ae_24", "fiktion_continuation"]
+    assert amir.current_status == "fiktion_continuation"
+
+
+def test_the_overview_has_rows_for_the_new_statuses(demo: Any, login: Any) -> None:
+    from django.urls import reverse
+
+    from bruecke.participants.models import ResidenceStatusType
+
+    body = login("coordinator").get(reverse("rules:overview"), {"on": "2023-10-01"}).content.decode()
+    for status in (ResidenceStatusType.FIKTION_STAY, ResidenceStatusType.FIKTION_24, ResidenceStatusType.VISA_FREE):
+        assert str(status.label) in body
+    assert "§ 17 Abs. 1 AufenthV" in body
+    assert "§ 81 Abs. 4 AufenthG" in body  # the continuation is explained below the table
