@@ -15,7 +15,7 @@ import pytest
 
 from bruecke.rules.engine import assess
 from bruecke.rules.types import Activity as A
-from bruecke.rules.types import AsylumOutcome, NotCovered, StatusPeriod
+from bruecke.rules.types import AsylumOutcome, Facts, NotCovered, StatusPeriod
 from tests.test_rules_engine import BAN, OUT, PERM, Case, _cited, facts
 from tests.test_rules_engine import test_case as check_case  # not collected twice
 
@@ -23,11 +23,12 @@ D = datetime.date
 FIKTION_SINCE = D(2019, 12, 1)
 CONTINUES = "§ 81 Abs. 4 S. 1 AufenthG@2013-07-01"
 DEEMED = "§ 81 Abs. 3 S. 1 AufenthG@2013-07-01"
+TITLE_SINCE = D(2018, 1, 1)
 
 
 def continuation(
-    previous: str, start: datetime.date = D(2018, 1, 1), since: datetime.date = FIKTION_SINCE, **kw: Any
-) -> Any:
+    previous: str, start: datetime.date = TITLE_SINCE, since: datetime.date = FIKTION_SINCE, **kw: Any
+) -> Facts:
     """A Fiktionsbescheinigung from `since` after `previous` (which ended the day before)."""
     period = StatusPeriod(previous, start, since - datetime.timedelta(days=1))
     return facts("fiktion_continuation", status_since=since, history=(period,), **kw)
@@ -500,7 +501,11 @@ def test_the_overview_has_rows_for_the_new_statuses(demo: Any, login: Any) -> No
     from bruecke.participants.models import ResidenceStatusType
 
     body = login("coordinator").get(reverse("rules:overview"), {"on": "2023-10-01"}).content.decode()
-    for status in (ResidenceStatusType.FIKTION_STAY, ResidenceStatusType.FIKTION_24, ResidenceStatusType.VISA_FREE):
+    for status in (
+        ResidenceStatusType.FIKTION_STAY,
+        ResidenceStatusType.FIKTION_24,
+        ResidenceStatusType.VISA_FREE,
+    ):
         assert str(status.label) in body
     assert "§ 17 Abs. 1 AufenthV" in body
     assert "§ 81 Abs. 4 AufenthG" in body  # the continuation is explained below the table

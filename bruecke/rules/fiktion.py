@@ -55,7 +55,9 @@ def answer(facts: Facts, activity: Activity, on: datetime.date, run: Run) -> Ans
     if facts.status == VISA_FREE:
         if _yes(facts, "visa_free_30_beschv") and result.outcome == Outcome.BANNED:
             return _allowed(result, "visa_free_not_employment", "§ 30 BeschV")
-        return _with_ground(result, Ground("note", "visa_free_apply", (_cite("§ 81 Abs. 3 S. 1 AufenthG", on),)))
+        return _with_ground(
+            result, Ground("note", "visa_free_apply", (_cite("§ 81 Abs. 3 S. 1 AufenthG", on),))
+        )
     return result
 
 
