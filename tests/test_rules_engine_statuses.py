@@ -509,3 +509,13 @@ def test_the_overview_has_rows_for_the_new_statuses(demo: Any, login: Any) -> No
         assert str(status.label) in body
     assert "§ 17 Abs. 1 AufenthV" in body
     assert "§ 81 Abs. 4 AufenthG" in body  # the continuation is explained below the table
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["fiktion_continuation", "fiktion_stay", "fiktion_24", "visa_free"])
+def test_the_residence_form_offers_the_new_statuses(status: str) -> None:
+    from bruecke.participants.forms import ResidenceStatusForm
+
+    form = ResidenceStatusForm(data={"status": status, "issued_on": "2024-01-15", "work_note": ""})
+    assert status in dict(form.fields["status"].choices)
+    assert "status" not in form.errors
