@@ -519,3 +519,17 @@ def test_the_residence_form_offers_the_new_statuses(status: str) -> None:
     form = ResidenceStatusForm(data={"status": status, "issued_on": "2024-01-15", "work_note": ""})
     assert status in dict(form.fields["status"].choices)
     assert "status" not in form.errors
+
+
+def test_the_demo_shows_a_fiktionsbescheinigung_before_the_title(demo: Any) -> None:
+    """Olena Schewtschenko held a Fiktionsbescheinigung (§ 24 applied for) before her title."""
+    from bruecke.participants.models import Participant
+    from bruecke.rules.facts import assess_participant, facts_for
+
+    person = Participant.objects.get(family_name="Schewtschenko")
+    fiktion = person.residence_statuses.get(status="fiktion_24")
+    assert person.current_status == "ae_24"
+    facts_ = facts_for(person, fiktion.issued_on)
+    assert facts_ is not None and facts_.status == "fiktion_24"
+    answer = assess_participant(person, A.EMPLOYMENT, fiktion.issued_on)
+    assert answer is not None and answer.outcome == OUT
