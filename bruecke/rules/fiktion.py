@@ -53,7 +53,9 @@ def answer(facts: Facts, activity: Activity, on: datetime.date, run: Run) -> Ans
     if facts.status == STAY and _yes(facts, "fiktion_future_title") and result.outcome != Outcome.BANNED:
         return _allowed(result, "fiktion_future_title", "§ 81 Abs. 5a AufenthG")
     if facts.status == VISA_FREE:
-        if _yes(facts, "visa_free_30_beschv") and result.outcome == Outcome.BANNED:
+        # § 30 BeschV speaks of employment only: self-employment stays excluded.
+        short_job = activity != Activity.SELF_EMPLOYMENT and _yes(facts, "visa_free_30_beschv")
+        if short_job and result.outcome == Outcome.BANNED:
             return _allowed(result, "visa_free_not_employment", "§ 30 BeschV")
         return _with_ground(
             result, Ground("note", "visa_free_apply", (_cite("§ 81 Abs. 3 S. 1 AufenthG", on),))
