@@ -1836,6 +1836,21 @@ EDGE_CASES = [
 HISTORIC_CASES += EDGE_CASES
 CASES += HISTORIC_CASES
 
+# Statuses without a title (Fiktionsbescheinigung, visa-free stay): one case each here so
+# that every status is covered; the full table is in test_rules_engine_statuses.py.
+CASES += [
+    Case(
+        "§ 81(3) stay deemed permitted",
+        facts("fiktion_stay"),
+        A.EMPLOYMENT,
+        D(2023, 10, 1),
+        PERM,
+        "discretion",
+    ),
+    Case("§ 24 applied for", facts("fiktion_24"), A.EMPLOYMENT, D(2023, 10, 1), OUT, "by_law"),
+    Case("visa-free short stay", facts("visa_free"), A.EMPLOYMENT, D(2023, 10, 1), BAN),
+]
+
 
 def _cited(answer: Any) -> set[str]:
     return {f"{c.norm}@{c.valid_from.isoformat()}" for c in answer.citations}

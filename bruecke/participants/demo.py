@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Organisation, Team
 from bruecke.participants import names, services
@@ -113,10 +114,26 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
         services.participant_create(
             actor=actor, participant=participant, variants=[variant] if variant else [], residence=residence
         )
+        if status == "ae_24":
+            _seed_fiktion(actor, participant, residence.issued_on)
         _seed_consents(demo, participant, today)
     from bruecke.cases.demo import seed_cases  # cases build on participants
 
     seed_cases(demo)
+
+
+def _seed_fiktion(actor: User, participant: Participant, title_issued_on: datetime.date) -> None:
+    """Before the § 24 title: the Fiktionsbescheinigung issued with the application."""
+    services.residence_status_add(
+        actor=actor,
+        status=ResidenceStatus(
+            participant=participant,
+            status="fiktion_24",
+            issued_on=title_issued_on - datetime.timedelta(days=90),
+            valid_until=title_issued_on - datetime.timedelta(days=1),
+            work_note=WorkNote.PERMITTED,
+        ),
+    )
 
 
 # A minimal valid PDF, standing in for a scanned, signed information sheet.

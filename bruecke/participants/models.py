@@ -54,6 +54,15 @@ class ResidenceStatusType(models.TextChoices):
     AE_19D = "ae_19d", _("Aufenthaltserlaubnis § 19d (qualified tolerated persons)")
     NIEDERLASSUNG = "niederlassung", _("Niederlassungserlaubnis")
     EU = "eu", _("EU citizen / freedom of movement")
+    # Fiktionsbescheinigung (§ 81 Abs. 5 AufenthG), by what it certifies, and a lawful stay
+    # without any title: no residence titles, but answered with their own rules.
+    FIKTION_CONTINUATION = (
+        "fiktion_continuation",
+        _("Fiktionsbescheinigung: previous title continues (§ 81 (4))"),
+    )
+    FIKTION_STAY = "fiktion_stay", _("Fiktionsbescheinigung: stay deemed permitted (§ 81 (3))")
+    FIKTION_24 = "fiktion_24", _("Fiktionsbescheinigung: temporary protection applied for (§ 24)")
+    VISA_FREE = "visa_free", _("Visa-free short stay without a title")
     OTHER = "other", _("other")
 
 

@@ -25,7 +25,7 @@ WAIT_STARTS = {"asylum_applied_on", "asylum_registered_on", "stay_since", "duldu
 # Citation precision: a statute is cited with its Absatz ("§ 4a Abs. 1 AufenthG"), except
 # provisions that have no Absätze, annexes, EU regulations (cited by Article) and guidance
 # that is no statute. docs/rules.md explains the list; keep it short.
-WITHOUT_ABSATZ = frozenset({"§ 31 BeschV", "§ 87d AsylG"})
+WITHOUT_ABSATZ = frozenset({"§ 30 BeschV", "§ 31 BeschV", "§ 87d AsylG"})
 NOT_A_SECTION = ("Anlage", "Art. ", "BMI-")
 
 

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from bruecke.rules import bans, priority, reception
+from bruecke.rules import bans, fiktion, priority, reception
 from bruecke.rules.datamodel import Regime, RuleData, Wait
 from bruecke.rules.periods import period_end
 from bruecke.rules.ruledata import rule_data
@@ -439,7 +439,9 @@ def _evaluate(facts: Facts, activity: Activity, on: datetime.date, read: set[str
     data = rule_data()
     if on < data.coverage_start:
         raise NotCovered(f"the rule data begin on {data.coverage_start.isoformat()}")
-    return _Evaluation(data, facts, activity, on, set() if read is None else read).run()
+    return fiktion.answer(
+        facts, activity, on, lambda f: _Evaluation(data, f, activity, on, set() if read is None else read).run()
+    )
 
 
 def _earliest(

@@ -16,6 +16,7 @@ from bruecke.rules.types import Activity, Answer, AsylumOutcome, Facts, StatusPe
 
 DULDUNG = {"duldung_60a", "duldung_60b", "duldung_60c", "duldung_60d"}
 PROTECTION = {"ae_25_1", "ae_25_2_refugee", "ae_25_2_subsidiary"}
+FIKTION_CONTINUATION = "fiktion_continuation"
 
 
 def _current(statuses: list[ResidenceStatus], on: datetime.date) -> ResidenceStatus | None:
@@ -24,6 +25,19 @@ def _current(statuses: list[ResidenceStatus], on: datetime.date) -> ResidenceSta
     if issued:
         return max(issued, key=lambda s: (s.issued_on, s.pk))
     return min(statuses, key=lambda s: (s.issued_on, s.pk)) if statuses else None
+
+
+def _continued(statuses: list[ResidenceStatus], current: ResidenceStatus) -> str:
+    """The status a Fiktionsbescheinigung continues (§ 81 Abs. 4 AufenthG): the newest
+    earlier document that is not itself one; the current status otherwise."""
+    if current.status != FIKTION_CONTINUATION:
+        return current.status
+    earlier = [
+        s
+        for s in statuses
+        if s.issued_on <= current.issued_on and s.pk != current.pk and s.status != FIKTION_CONTINUATION
+    ]
+    return max(earlier, key=lambda s: (s.issued_on, s.pk)).status if earlier else current.status
 
 
 def _outcome(status: str, applied: datetime.date | None) -> AsylumOutcome:
@@ -58,7 +72,7 @@ def facts_for(
         nationality=str(participant.nationality or ""),
         stay_since=participant.arrival_date or earliest,
         asylum_applied_on=applied,
-        asylum_outcome=_outcome(current.status, applied),
+        asylum_outcome=_outcome(_continued(statuses, current), applied),
         reception_centre=_reception_centre(current),
         history=history,
         work_permission_on=tuple(

@@ -158,6 +158,33 @@ GROUNDS: dict[str, StrOrPromise] = {
         " identity is clarified), the Ausländerbehörde issues a Duldung without this addition; then"
         " employment can be permitted. The authority checks the steps itself."
     ),
+    # Fiktionsbescheinigung and visa-free stay (bruecke/rules/fiktion.py)
+    "fiktion_continued": _(
+        "Fiktionsbescheinigung: the previous title continues with its rules on employment. The answer"
+        " is that of the previous title:"
+    ),
+    "fiktion_not_title": _(
+        "A Duldung or Gestattung is not a residence title, so no Fiktion continues it. The answer"
+        " follows the status held before:"
+    ),
+    "fiktion_previous_unknown": _(
+        "Fiktionsbescheinigung: the previous title continues, but no earlier title is recorded. Enter"
+        " it as an earlier status to get its answer; until then what the Fiktionsbescheinigung says"
+        " about employment applies."
+    ),
+    "decision_previous_title": _("Decision type: that of the previous title (not recorded)."),
+    "ba_previous_title": _("BA approval: as for the previous title (not recorded)."),
+    "fiktion_future_title": _(
+        "The activity of the training or work title applied for counts as permitted (your answer)."
+    ),
+    "visa_free_not_employment": _(
+        "This short activity does not count as employment during a visa-free stay (your answer)."
+    ),
+    "visa_free_apply": _(
+        "Next step: apply for a residence title at the Ausländerbehörde (Ukrainian nationals: temporary"
+        " protection under § 24 AufenthG). The stay is then deemed permitted; what the"
+        " Fiktionsbescheinigung allows depends on the title applied for."
+    ),
 }
 
 # The exceptions to a ban that the engine examines (ground detail "name@cut-off day").
@@ -315,6 +342,28 @@ QUESTIONS: dict[str, StrOrPromise] = {
         "reception centre until the procedure ends: is the reception-centre obligation recorded "
         "correctly?"
     ),
+    "fiktion_previous_title": _(
+        "Which title does the Fiktionsbescheinigung continue? Enter it as an earlier status: the answer"
+        " then follows that title."
+    ),
+    "fiktion_stay_permission": _(
+        "Stay deemed permitted while the application is decided: can the Ausländerbehörde permit"
+        " employment before it decides on the title? The law research does not settle this; ask the"
+        " authority and check the Fiktionsbescheinigung."
+    ),
+    "fiktion_future_title": _(
+        "Was a training or work title applied for (e.g. § 16a, § 18a/§ 18b AufenthG) that describes"
+        " this activity, with the BA's approval given or not needed? Then the activity counts as"
+        " permitted."
+    ),
+    "fiktion_24_document": _(
+        "What does the Fiktionsbescheinigung say about employment? It should read 'Erwerbstätigkeit"
+        " erlaubt'; if it does not, ask the Ausländerbehörde to add it."
+    ),
+    "visa_free_30_beschv": _(
+        "Is it a short activity that the Employment Ordinance does not count as employment during a"
+        " visa-free stay (e.g. business meetings)? Check the conditions with the Ausländerbehörde."
+    ),
     "duldung_eae_old": _(
         "Before 21 Aug 2019 the work ban during the reception-centre obligation is read to cover "
         "Geduldete too (not verified): check the Land practice."
@@ -376,7 +425,16 @@ def ground_detail(ground: Ground) -> str:
         return exception_detail(ground.detail)
     if ground.code.startswith("safe_country"):
         return ", ".join(str(SAFE_LISTS.get(name, name)) for name in ground.detail.split(",") if name)
+    if ground.code in ("fiktion_continued", "fiktion_not_title"):
+        return str(_status_label(ground.detail))
     return ground.detail
+
+
+def _status_label(code: str) -> StrOrPromise:
+    # Imported here: the engine's texts load without the participants app's models.
+    from bruecke.participants.models import ResidenceStatusType
+
+    return dict(ResidenceStatusType.choices).get(code, code)
 
 
 PRECHECKS: dict[str, StrOrPromise] = {

@@ -66,6 +66,17 @@ STATUS_WORDS = [
     ("niederlassung", "NE"),
     ("eu", "EU"),
     ("eu", "Freizügigkeit"),
+    # A plain "Fiktionsbescheinigung" is most often the continuation of a title (§ 81 Abs. 4).
+    ("fiktion_continuation", "Fiktionsbescheinigung"),
+    ("fiktion_continuation", "Fiktionsbescheinigung § 81 Abs. 4"),
+    ("fiktion_continuation", "§ 81 Abs. 4"),
+    ("fiktion_stay", "Fiktionsbescheinigung § 81 Abs. 3"),
+    ("fiktion_stay", "§ 81 Abs. 3"),
+    ("fiktion_24", "Fiktionsbescheinigung § 24"),
+    ("fiktion_24", "Fiktionsbescheinigung vorübergehender Schutz"),
+    ("visa_free", "visumfrei"),
+    ("visa_free", "visumfreier Aufenthalt"),
+    ("visa_free", "Kurzaufenthalt visumfrei"),
 ]
 WORK_NOTE_WORDS = [
     ("permitted", "gestattet"),
