@@ -439,9 +439,8 @@ def _evaluate(facts: Facts, activity: Activity, on: datetime.date, read: set[str
     data = rule_data()
     if on < data.coverage_start:
         raise NotCovered(f"the rule data begin on {data.coverage_start.isoformat()}")
-    return fiktion.answer(
-        facts, activity, on, lambda f: _Evaluation(data, f, activity, on, set() if read is None else read).run()
-    )
+    seen = set() if read is None else read
+    return fiktion.answer(facts, activity, on, lambda f: _Evaluation(data, f, activity, on, seen).run())
 
 
 def _earliest(
