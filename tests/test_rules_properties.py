@@ -17,7 +17,7 @@ from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import Activity, Answer, AsylumOutcome, Facts, NotCovered, StatusPeriod
 
 DATA = rule_data()
-STATUSES = sorted(set().union(*(r.statuses for r in DATA.regimes)))
+STATUSES = sorted(set().union(*(r.statuses for r in DATA.regimes)) | {"fiktion_continuation"})
 NATIONALITIES = ["SY", "AF", "AL", "GE", "MD", "MA", "TR", "XK", "UA", "GH", "RS", "BA"]
 FLAG_CODES = sorted(DATA.flags)
 dates = st.dates(min_value=datetime.date(2010, 1, 1), max_value=datetime.date(2027, 12, 31))
