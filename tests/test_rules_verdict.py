@@ -161,3 +161,11 @@ def test_the_organisations_notes_replace_the_general_texts(demo: DemoNetwork) ->
     central = next_step(DISCRETION_EAE, notes_for(organisation))
     assert central.contact == "" and central.durations != ("4 Wochen",)
     assert notes_for(None) == {}
+
+
+def test_the_working_conditions_are_cited_in_the_version_of_the_day() -> None:
+    with translation.override("de"):
+        now = next_step(SOLL)
+        before = next_step(replace(SOLL, on=D(2020, 2, 29)))
+    assert "§ 39 Abs. 3 Nr. 1 AufenthG" in now.ba_checks[0]
+    assert "§ 39 AufenthG a.F." in before.ba_checks[0] and "Abs. 3" not in before.ba_checks[0]

@@ -4,7 +4,8 @@ notes (AuthorityNote) replace the built-in general texts where configured."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
@@ -16,6 +17,7 @@ from bruecke.rules.types import Activity, Answer, Authority, Outcome, PriorityCh
 if TYPE_CHECKING:
     from bruecke.network.models import Organisation
 
+FEG_IN_FORCE = datetime.date(2020, 3, 1)  # Fachkräfteeinwanderungsgesetz: § 39 AufenthG new
 TRAINING = frozenset({Activity.DUAL_TRAINING, Activity.SCHOOL_TRAINING})
 
 
@@ -29,7 +31,6 @@ class NextStep:
     ba_checks: tuple[str, ...] = ()
     durations: tuple[str, ...] = ()
     configured: bool = False  # True: the organisation's own note is used
-    notes: dict[str, AuthorityNote] = field(default_factory=dict, repr=False)
 
 
 def notes_for(organisation: Organisation | None) -> dict[str, AuthorityNote]:
@@ -70,11 +71,17 @@ def _default_documents(answer: Answer) -> tuple[str, ...]:
 def _ba_checks(answer: Answer) -> tuple[str, ...]:
     if not answer.ba_approval:
         return ()
+    # § 39 AufenthG was rewritten on 1 Mar 2020; the Absatz of the older version is not
+    # verified in the research, so older answers cite the paragraph only.
+    norm = "§ 39 Abs. 3 Nr. 1 AufenthG" if answer.on >= FEG_IN_FORCE else "§ 39 AufenthG a.F."
     checks = [
-        str(_("Working conditions: pay, hours and other conditions no worse than for comparable German workers (§ 39 Abs. 3 Nr. 1 AufenthG).")),
+        str(
+            _("Working conditions: pay, hours and other conditions no worse than for comparable German workers (%(norm)s).")
+            % {"norm": norm}
+        ),
     ]
     if answer.priority_check == PriorityCheck.REQUIRED:
-        checks.append(str(_("Priority check: whether a preferred worker is available (§ 39 Abs. 3 Nr. 3 AufenthG).")))
+        checks.append(str(_("Priority check: whether a preferred worker is available (see the reasons).")))
     checks.append(str(_("The approval is deemed given if the BA does not answer within 2 weeks (§ 36 Abs. 2 BeschV).")))
     return tuple(checks)
 
