@@ -20,7 +20,7 @@ from bruecke.rules import texts
 from bruecke.rules.answerpage import answer_context
 from bruecke.rules.engine import assess
 from bruecke.rules.models import AuthorityNote
-from bruecke.rules.types import Activity, Alternative, Facts, Outcome
+from bruecke.rules.types import Activity, Alternative, Authority, DecisionType, Facts, Outcome
 from bruecke.rules.verdict import verdict
 from tests.test_rules_pages import _order, _post
 
@@ -70,7 +70,12 @@ def test_the_verdict_agrees_with_every_field_of_the_answer() -> None:
     facts = [
         Facts(status="ae_25_2_refugee", status_since=D(2021, 1, 1)),
         Facts(status="duldung_60a", status_since=D(2022, 1, 1), stay_since=D(2021, 6, 1)),
-        Facts(status="gestattung", status_since=D(2025, 1, 1), asylum_applied_on=D(2025, 1, 1), reception_centre=True),
+        Facts(
+            status="gestattung",
+            status_since=D(2025, 1, 1),
+            asylum_applied_on=D(2025, 1, 1),
+            reception_centre=True,
+        ),
     ]
     with translation.override("de"):
         for fact in facts:
@@ -85,8 +90,12 @@ def test_the_verdict_agrees_with_every_field_of_the_answer() -> None:
 
 
 def test_an_unknown_fact_shows_both_answers_side_by_side() -> None:
-    base = assess(Facts(status="duldung_60a", status_since=D(2022, 1, 1), stay_since=D(2021, 6, 1)), Activity.EMPLOYMENT, D(2025, 6, 1))
-    banned = replace(base, outcome=Outcome.BANNED, decision="ban", authority="none")
+    base = assess(
+        Facts(status="duldung_60a", status_since=D(2022, 1, 1), stay_since=D(2021, 6, 1)),
+        Activity.EMPLOYMENT,
+        D(2025, 6, 1),
+    )
+    banned = replace(base, outcome=Outcome.BANNED, decision=DecisionType.BAN, authority=Authority.NONE)
     shown = replace(base, alternatives=(Alternative("reception_centre", if_yes=banned, if_no=base),))
     with translation.override("de"):
         html = render_to_string("rules/answer.html", answer_context(shown))
@@ -151,7 +160,11 @@ def _note_url(demo: DemoNetwork, partner: str = "A", step: str = "abh") -> str:
 
 
 def _note(**overrides: Any) -> dict[str, Any]:
-    return {"contact": "Ausländerbehörde Rostock, St.-Georg-Straße 109", "documents": "", "duration": "etwa 4 Wochen"} | overrides
+    return {
+        "contact": "Ausländerbehörde Rostock, St.-Georg-Straße 109",
+        "documents": "",
+        "duration": "etwa 4 Wochen",
+    } | overrides
 
 
 def test_an_administrator_configures_the_note_and_counsellors_see_it(demo: DemoNetwork, login: Login) -> None:
@@ -161,7 +174,9 @@ def test_an_administrator_configures_the_note_and_counsellors_see_it(demo: DemoN
     response = admin.post(_note_url(demo), _note())
     assert response.status_code == 302
     note = AuthorityNote.objects.get(organisation=demo.partners["A"], step="abh")
-    assert AuditEvent.objects.filter(action="create", object_type="rules.authoritynote", object_id=str(note.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="create", object_type="rules.authoritynote", object_id=str(note.pk)
+    ).exists()
     assert "St.-Georg-Straße 109" in admin.get(reverse("rules:notes")).content.decode()
     body = login("cm_a").post(_url(), _post()).content.decode()
     assert "St.-Georg-Straße 109" in body and "etwa 4 Wochen" in body
@@ -169,12 +184,19 @@ def test_an_administrator_configures_the_note_and_counsellors_see_it(demo: DemoN
     admin.post(_note_url(demo), _note(duration="6 Wochen", version=note.version))
     note.refresh_from_db()
     assert note.duration == "6 Wochen"
-    assert AuditEvent.objects.filter(action="update", object_type="rules.authoritynote", object_id=str(note.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="update", object_type="rules.authoritynote", object_id=str(note.pk)
+    ).exists()
 
 
 def test_bad_note_input_is_refused(demo: DemoNetwork, login: Login) -> None:
     admin = login("admin")
-    for bad in ({"contact": "x" * 501}, {"documents": "x" * 1001}, {"duration": "x" * 301}, {"duration": "a\x00b"}):
+    for bad in (
+        {"contact": "x" * 501},
+        {"documents": "x" * 1001},
+        {"duration": "x" * 301},
+        {"duration": "a\x00b"},
+    ):
         response = admin.post(_note_url(demo), _note(**bad))
         assert response.status_code == 400, bad
     assert not AuthorityNote.objects.exists()

@@ -328,7 +328,10 @@ def test_the_verdict_colour_follows_the_outcome(demo: DemoNetwork, login: Login)
     client = login("cm_a")
     cases = {
         "needs_permission": (_post(), "Ja, mit Erlaubnis der Ausländerbehörde – Regelanspruch (Soll)"),
-        "not_yet": (_post(status_since="2024-04-01", stay_since="2024-04-01"), "Noch nicht – frühestens ab 01.07.2024"),
+        "not_yet": (
+            _post(status_since="2024-04-01", stay_since="2024-04-01"),
+            "Noch nicht – frühestens ab 01.07.2024",
+        ),
         "banned": (_post(j_own_fault="yes"), "Nein – Beschäftigungsverbot"),
     }
     kinds = {"needs_permission": "info", "not_yet": "warning", "banned": "danger"}
@@ -340,7 +343,9 @@ def test_the_verdict_colour_follows_the_outcome(demo: DemoNetwork, login: Login)
     # Open judgement questions: a caveat under the verdict and listed, unfolded, after the reasons.
     soll = client.post(url, _post()).content.decode()
     assert 'data-testid="verdict-caveat"' in soll.split('id="answer-reasons"')[0]
-    assert soll.index('id="answer-reasons"') < soll.index('id="answer-open"') < soll.index('id="answer-details"')
+    assert (
+        soll.index('id="answer-reasons"') < soll.index('id="answer-open"') < soll.index('id="answer-details"')
+    )
 
 
 def test_the_facts_stay_unfolded_when_the_question_was_refused(demo: DemoNetwork, login: Login) -> None:

@@ -149,7 +149,11 @@ def test_not_yet_prepares_the_application_for_the_earliest_date() -> None:
 def test_the_organisations_notes_replace_the_general_texts(demo: DemoNetwork) -> None:
     organisation = demo.partners["A"]
     AuthorityNote.objects.create(
-        organisation=organisation, step=NoteStep.ABH, contact="Rathausplatz 1", documents="Pass, Vertrag", duration="4 Wochen"
+        organisation=organisation,
+        step=NoteStep.ABH,
+        contact="Rathausplatz 1",
+        documents="Pass, Vertrag",
+        duration="4 Wochen",
     )
     AuthorityNote.objects.create(organisation=organisation, step=NoteStep.BA, duration="10 Tage")
     step = next_step(SOLL, notes_for(organisation))

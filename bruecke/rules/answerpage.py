@@ -4,6 +4,7 @@ open questions; the rest folds away."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -76,7 +77,7 @@ def _shown(form: QuestionForm, field: forms.BoundField) -> str:
         return str(texts.YES)
     if isinstance(field.field, forms.ChoiceField):
         return str(dict(field.field.choices).get(str(value), value))  # type: ignore[arg-type]
-    if hasattr(value, "strftime"):
+    if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
     return str(value)
 

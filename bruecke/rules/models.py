@@ -29,7 +29,7 @@ class AuthorityNote(VersionedModel, TimestampedModel):
         related_name="authority_notes",
         verbose_name=_("organisation"),
     )
-    step = models.CharField(_("office"), max_length=20, choices=NoteStep.choices)
+    step = models.CharField(_("authority (office)"), max_length=20, choices=NoteStep.choices)
     contact = models.TextField(_("address or contact"), max_length=CONTACT_MAX, blank=True)
     documents = models.TextField(_("documents to bring"), max_length=DOCUMENTS_MAX, blank=True)
     duration = models.CharField(_("usual duration"), max_length=DURATION_MAX, blank=True)

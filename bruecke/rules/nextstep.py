@@ -62,9 +62,14 @@ def _default_documents(answer: Answer) -> tuple[str, ...]:
         if answer.activity in TRAINING
         else _("the employment contract or a binding job offer")
     )
-    documents = [str(_("the residence document (Duldung, Aufenthaltsgestattung or title) and passport if any")), str(contract)]
+    documents = [
+        str(_("the residence document (Duldung, Aufenthaltsgestattung or title) and passport if any")),
+        str(contract),
+    ]
     if answer.ba_approval:
-        documents.append(str(_("the BA form “Erklärung zum Beschäftigungsverhältnis”, completed by the employer")))
+        documents.append(
+            str(_("the BA form “Erklärung zum Beschäftigungsverhältnis”, completed by the employer"))
+        )
     return tuple(documents)
 
 
@@ -76,13 +81,18 @@ def _ba_checks(answer: Answer) -> tuple[str, ...]:
     norm = "§ 39 Abs. 3 Nr. 1 AufenthG" if answer.on >= FEG_IN_FORCE else "§ 39 AufenthG a.F."
     checks = [
         str(
-            _("Working conditions: pay, hours and other conditions no worse than for comparable German workers (%(norm)s).")
+            _(
+                "Working conditions: pay, hours and other conditions no worse than for comparable"
+                " German workers (%(norm)s)."
+            )
             % {"norm": norm}
         ),
     ]
     if answer.priority_check == PriorityCheck.REQUIRED:
         checks.append(str(_("Priority check: whether a preferred worker is available (see the reasons).")))
-    checks.append(str(_("The approval is deemed given if the BA does not answer within 2 weeks (§ 36 Abs. 2 BeschV).")))
+    checks.append(
+        str(_("The approval is deemed given if the BA does not answer within 2 weeks (§ 36 Abs. 2 BeschV)."))
+    )
     return tuple(checks)
 
 
@@ -123,17 +133,35 @@ def next_step(answer: Answer, notes: dict[str, AuthorityNote] | None = None) -> 
     notes = notes or {}
     if answer.outcome == Outcome.ALLOWED:
         return NextStep(
-            action=str(_("Nothing to apply for: the activity may start. Keep a copy of the residence document in the file.")),
+            action=str(
+                _(
+                    "Nothing to apply for: the activity may start. Keep a copy of the residence"
+                    " document in the file."
+                )
+            ),
             documents=(str(_("a copy of the residence document for the file")),),
         )
     if answer.outcome == Outcome.BANNED:
         return NextStep(
-            action=str(_("Nothing can be applied for now. Check the facts below; a change of status changes the answer.")),
+            action=str(
+                _(
+                    "Nothing can be applied for now. Check the facts below; a change of status"
+                    " changes the answer."
+                )
+            ),
         )
     if answer.outcome == Outcome.NOT_YET and answer.earliest is not None:
         date = date_format(answer.earliest, "SHORT_DATE_FORMAT")
-        action = str(_("Prepare the application now so that the activity can start on %(date)s.") % {"date": date})
+        action = str(
+            _("Prepare the application now so that the activity can start on %(date)s.") % {"date": date}
+        )
         return _application(answer, notes, action)
     if answer.outcome == Outcome.NOT_YET:
-        return _application(answer, notes, str(_("A waiting period has not ended yet. Prepare the application.")))
-    return _application(answer, notes, str(_("Apply before the activity starts; it must not start before the permission is granted.")))
+        return _application(
+            answer, notes, str(_("A waiting period has not ended yet. Prepare the application."))
+        )
+    return _application(
+        answer,
+        notes,
+        str(_("Apply before the activity starts; it must not start before the permission is granted.")),
+    )

@@ -38,7 +38,12 @@ class AuthorityNoteForm(Form):
         if note is not None:
             kwargs.setdefault(
                 "initial",
-                {"contact": note.contact, "documents": note.documents, "duration": note.duration, "version": note.version},
+                {
+                    "contact": note.contact,
+                    "documents": note.documents,
+                    "duration": note.duration,
+                    "version": note.version,
+                },
             )
         super().__init__(*args, **kwargs)
 

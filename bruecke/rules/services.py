@@ -15,7 +15,12 @@ from bruecke.rules.models import AuthorityNote
 
 @transaction.atomic
 def authority_note_save(
-    *, actor: User, organisation: Organisation, step: str, data: Mapping[str, Any], expected_version: int | None = None
+    *,
+    actor: User,
+    organisation: Organisation,
+    step: str,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> AuthorityNote:
     """Creates the organisation's note on `step` or updates it; the view checked the actor's
     scope (access.may_manage_authority_notes)."""

@@ -362,5 +362,6 @@ def fact_question(fact: str) -> StrOrPromise:
     questions: dict[str, StrOrPromise] = globals().get("FACT_QUESTIONS", {})
     return questions.get(fact, fact)
 
+
 OPEN_QUESTION: StrOrPromise = _("not known yet")
 YES: StrOrPromise = _("yes")

@@ -61,7 +61,10 @@ def _headline(answer: Answer) -> str:
     if answer.outcome == Outcome.NOT_YET:
         if answer.earliest is None:
             return str(_("Not yet"))
-        return str(_("Not yet – from %(date)s at the earliest") % {"date": date_format(answer.earliest, "SHORT_DATE_FORMAT")})
+        return str(
+            _("Not yet – from %(date)s at the earliest")
+            % {"date": date_format(answer.earliest, "SHORT_DATE_FORMAT")}
+        )
     return str(_("No – ban on employment"))
 
 
@@ -70,7 +73,9 @@ def verdict(answer: Answer) -> Verdict:
     open; open judgement questions leave it standing with a caveat."""
     if answer.alternatives:
         n = len(answer.alternatives)
-        headline = ngettext("Open – depends on %(n)s question", "Open – depends on %(n)s questions", n) % {"n": n}
+        headline = ngettext("Open – depends on %(n)s question", "Open – depends on %(n)s questions", n) % {
+            "n": n
+        }
         return Verdict(headline=headline, kind=OPEN_KIND)
     caveat = ""
     if answer.open_questions:

@@ -28,6 +28,7 @@ from bruecke.rules.prechecks import PersonFacts, prechecks
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import Activity, Facts, NotCovered
 
+
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 

@@ -26,7 +26,9 @@ def _user(request: HttpRequest) -> User:
 def notes(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.MANAGE_NETWORK)
     organisations = list(access.authority_note_organisations(request.user).order_by("name"))
-    saved = {(n.organisation_id, n.step): n for n in AuthorityNote.objects.filter(organisation__in=organisations)}
+    saved = {
+        (n.organisation_id, n.step): n for n in AuthorityNote.objects.filter(organisation__in=organisations)
+    }
     rows = [
         {"organisation": o, "step": step, "label": label, "note": saved.get((o.pk, step))}
         for o in organisations
@@ -53,6 +55,7 @@ def note_edit(request: HttpRequest, organisation: int, step: str) -> HttpRespons
             expected_version=form.cleaned_data.get("version"),
         ),
         success=lambda _note: reverse("rules:notes"),
-        title=_("Note on %(office)s – %(organisation)s") % {"office": NoteStep(step).label, "organisation": owner},
+        title=_("Note on %(office)s – %(organisation)s")
+        % {"office": NoteStep(step).label, "organisation": owner},
         context={"cancel_url": reverse("rules:notes")},
     )

@@ -29,7 +29,9 @@ def test_ask_a_question_and_read_the_answer(bpage: BrowserPage) -> None:
         page.click(f"main a[href$='/rules/participant/{person.pk}/']")
     check_axe(page)
     # From the record (§ 25(2) refugee protection): allowed by law.
-    expect(page.locator("[data-testid=verdict-headline]")).to_have_text("Ja, ohne Erlaubnis (gesetzlich erlaubt)")
+    expect(page.locator("[data-testid=verdict-headline]")).to_have_text(
+        "Ja, ohne Erlaubnis (gesetzlich erlaubt)"
+    )
 
     # The verdict comes first, then the next step and the reasons; the details fold away.
     verdict = page.locator("[data-testid=verdict]")
@@ -53,7 +55,9 @@ def test_ask_a_question_and_read_the_answer(bpage: BrowserPage) -> None:
     page.select_option("#id_asylum_outcome", "rejected")
     bpage.submit()
     check_axe(page)
-    expect(page.locator("[data-testid=verdict-headline]")).to_have_text("Noch nicht – frühestens ab 01.07.2024")
+    expect(page.locator("[data-testid=verdict-headline]")).to_have_text(
+        "Noch nicht – frühestens ab 01.07.2024"
+    )
     expect(page.locator("[data-testid=next-step]")).to_contain_text("01.07.2024")
     expect(page.locator("#answer")).to_contain_text("§ 60a Abs. 5b AufenthG")
     expect(page.locator("main")).to_contain_text("keine Rechtsberatung")
