@@ -16,12 +16,17 @@ from django.utils import translation
 from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
+from bruecke.placement.services.pipeline import permit_answer
 from bruecke.rules import texts
 from bruecke.rules.answerpage import answer_context
 from bruecke.rules.engine import assess
 from bruecke.rules.models import AuthorityNote
+from bruecke.rules.nextstep import next_step
 from bruecke.rules.types import Activity, Alternative, Authority, DecisionType, Facts, Outcome
 from bruecke.rules.verdict import verdict
+from tests import placement_factories as factories
+from tests.expectations_cases import _case
+from tests.test_placement_pipeline import needs_permit
 from tests.test_rules_pages import _order, _post
 
 Login = Callable[[str], Client]
@@ -211,3 +216,20 @@ def test_notes_outside_the_scope_are_404(demo: DemoNetwork, login: Login) -> Non
     assert login("ruppin.admin").post(_note_url(demo), _note()).status_code == 404
     assert login("cm_a").get(reverse("rules:notes")).status_code == 404
     assert not AuthorityNote.objects.exists()
+
+
+def test_the_opportunity_panel_says_the_same_as_the_answer_page(demo: DemoNetwork, login: Login) -> None:
+    """The compact form for a concrete opportunity: the same verdict and next step."""
+    case = _case(demo)
+    needs_permit(case)
+    po = demo.users["po_a"]
+    opportunity = factories.opportunity(case.organisation)
+    application = factories.application(po, case, opportunity, on=case.opened_on)
+    answer = permit_answer(application)
+    assert answer is not None
+    page = login("po_a").get(reverse("placement:application_detail", args=[application.pk])).content.decode()
+    with translation.override("de"):
+        headline = verdict(answer).headline
+        action = next_step(answer).action
+    assert 'class="rules-verdict' in page and "rules-verdict--compact" in page
+    assert headline in page and action in page
