@@ -3,6 +3,8 @@ take up an activity on a date, correct a fact, read the answer (axe on every ste
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -178,3 +180,26 @@ def test_either_or_question_print_and_notes(bpage: BrowserPage) -> None:
     expect(page.locator("main")).to_contain_text("keine Rechtsberatung")
     assert not bpage.foreign_requests()
     assert not bpage.errors
+
+
+def test_the_printed_summary_fits_one_a4_page(bpage: BrowserPage) -> None:
+    """A typical answer (a Duldung, employment with the Ausländerbehörde's permission and BA
+    approval, open questions) prints on one A4 page."""
+    page = bpage.page
+    person = Participant.objects.get(family_name="Al-Hassan")
+    bpage.login("anna.berger")
+    bpage.goto(f"/rules/participant/{person.pk}/")
+    show_facts(page)
+    page.fill("#id_on", "01.05.2024")
+    page.select_option("#id_status", "duldung_60a")
+    page.fill("#id_status_since", "01.01.2022")
+    page.fill("#id_stay_since", "01.06.2021")
+    page.fill("#id_asylum_applied_on", "01.06.2021")
+    page.select_option("#id_asylum_outcome", "rejected")
+    with page.expect_navigation():
+        page.click("[data-testid=print-summary]")
+    expect(page.locator("main")).to_contain_text("Was die BA prüft")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
+    assert len(pages) == 1, f"{len(pages)} pages"
