@@ -153,6 +153,8 @@ def test_the_print_summary_of_corrected_facts_is_posted(demo: DemoNetwork, login
     refused = client.post(_url("rules:print"), _post(on="not a date"))
     assert refused.status_code == 400
     assert 'id="question-facts" open' in refused.content.decode()
+    # "Ask" on the refused page asks the question page again, not the print page.
+    assert f'action="{_url()}"' in refused.content.decode()
 
 
 def test_print_is_404_outside_the_scope(demo: DemoNetwork, login: Login) -> None:
