@@ -19,6 +19,21 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=lambda demo: {"pk": _mohammed(demo).pk},
         secret=lambda demo: _mohammed(demo).family_name,
     ),
+    # The printable summary: the record's facts today (GET), or the question form's (POST).
+    "rules:print": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "cm_a": 200, "po_a": 200, "team_lead": 200},
+        kwargs=lambda demo: {"pk": _mohammed(demo).pk},
+        secret=lambda demo: _mohammed(demo).family_name,
+    ),
+    # The notes on the offices: administrators (Perm.MANAGE_NETWORK), each of their own
+    # organisation only.
+    "rules:notes": Expect(default=404, statuses={ANON: LOGIN_REDIRECT, "admin": 200, "ruppin.admin": 200}),
+    "rules:note_edit": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "admin": 200},
+        kwargs=lambda demo: {"organisation": demo.partners["A"].pk, "step": "abh"},
+    ),
     # Every member holds Perm.VIEW_NETWORK.
     "rules:overview": Expect(default=200, statuses={ANON: LOGIN_REDIRECT, **dict.fromkeys(MEMBERS, 200)}),
 }

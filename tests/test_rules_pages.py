@@ -18,6 +18,7 @@ from bruecke.participants.models import Participant, ResidenceStatus, WorkNote
 from bruecke.participants.selectors import participant_get
 from bruecke.rules import priority, texts
 from bruecke.rules.facts import assess_participant, facts_for
+from bruecke.rules.forms import BOOLEAN_FACTS
 from bruecke.rules.ruledata import rule_data
 from bruecke.rules.types import Activity, AsylumOutcome, PriorityCheck
 
@@ -39,6 +40,9 @@ def _post(**overrides: Any) -> dict[str, Any]:
         "asylum_applied_on": "2021-06-01",
         "asylum_outcome": "rejected",
     }
+    # The yes / no facts are answered "no" unless a test says otherwise (unknown facts
+    # would show both answers; tests/test_rules_answer_page.py covers that).
+    data |= {name: "no" for name, _label in BOOLEAN_FACTS}
     return data | overrides
 
 
@@ -305,25 +309,27 @@ def _order(body: str, *markers: str) -> list[int]:
     return [body.index(marker) for marker in markers]
 
 
-def test_the_answer_shows_the_verdict_first_and_folds_the_reasons(demo: DemoNetwork, login: Login) -> None:
-    """The first screen answers the question: verdict, then next steps; the reasoning, the
-    pre-checks and the facts follow, folded, and everything shown before is still there."""
+def test_the_answer_shows_the_verdict_first_and_folds_the_rest(demo: DemoNetwork, login: Login) -> None:
+    """The first screen answers the question: verdict, next step, reasons; the details,
+    the pre-checks and the facts follow, folded, and everything is still on the page."""
     person = _person(demo, "Al-Hassan")
     body = login("cm_a").get(reverse("rules:question", args=[person.pk])).content.decode()
     positions = _order(
         body,
-        'data-testid="outcome"',
-        'data-testid="next-steps"',
+        'data-testid="verdict-headline"',
+        'data-testid="next-step"',
         'id="answer-reasons"',
+        'id="answer-details"',
         'id="prechecks-heading"',
         'id="question-facts"',
     )
     assert positions == sorted(positions)
-    verdict = body[body.index('class="kern-card verdict') : body.index('id="answer-reasons"')]
-    assert "verdict--success" in verdict and str(texts.OUTCOMES["allowed"]) in verdict
+    verdict = body[body.index('class="rules-verdict') : body.index('id="answer-reasons"')]
+    assert "rules-verdict--success" in verdict and "Ja, ohne Erlaubnis (gesetzlich erlaubt)" in verdict
     assert "§ 4a Abs. 1 AufenthG" not in verdict  # the reasons are below the verdict …
-    assert "§ 4a Abs. 1 AufenthG" in body  # … and still on the page
-    assert '<details class="kern-accordion" id="answer-reasons">' in body  # folded
+    assert "§ 4a Abs. 1 AufenthG" in body  # … and on the page, not folded
+    assert '<details class="kern-accordion" id="answer-details">' in body  # folded
+    assert '<details class="kern-accordion" id="answer-prechecks">' in body
     assert '<details class="kern-accordion" id="question-facts">' in body  # folded: there is an answer
 
 
@@ -331,20 +337,25 @@ def test_the_verdict_colour_follows_the_outcome(demo: DemoNetwork, login: Login)
     url = reverse("rules:question", args=[_person(demo, "Al-Hassan").pk])
     client = login("cm_a")
     cases = {
-        "needs_permission": _post(),
-        "not_yet": _post(status_since="2024-04-01", stay_since="2024-04-01"),
-        "banned": _post(j_own_fault="yes"),
+        "needs_permission": (_post(), "Ja, mit Erlaubnis der Ausländerbehörde – Regelanspruch (Soll)"),
+        "not_yet": (
+            _post(status_since="2024-04-01", stay_since="2024-04-01"),
+            "Noch nicht – frühestens ab 01.07.2024",
+        ),
+        "banned": (_post(j_own_fault="yes"), "Nein – Beschäftigungsverbot"),
     }
     kinds = {"needs_permission": "info", "not_yet": "warning", "banned": "danger"}
-    for outcome, data in cases.items():
+    for outcome, (data, headline) in cases.items():
         body = client.post(url, data).content.decode()
-        verdict = body[body.index('class="kern-card verdict') : body.index('id="answer-reasons"')]
-        assert f"verdict--{kinds[outcome]}" in verdict, outcome
-        assert str(texts.OUTCOMES[outcome]) in verdict, outcome
-    # Open judgement questions are a warning badge beside the verdict and stay unfolded.
+        verdict = body[body.index('class="rules-verdict') : body.index('id="answer-reasons"')]
+        assert f"rules-verdict--{kinds[outcome]}" in verdict, outcome
+        assert headline in verdict, outcome
+    # Open judgement questions: a caveat under the verdict and listed, unfolded, after the reasons.
     soll = client.post(url, _post()).content.decode()
-    assert "kern-badge--warning" in soll.split('id="answer-reasons"')[0]
-    assert '<details class="kern-accordion" id="answer-flags" open>' in soll
+    assert 'data-testid="verdict-caveat"' in soll.split('id="answer-reasons"')[0]
+    assert (
+        soll.index('id="answer-reasons"') < soll.index('id="answer-open"') < soll.index('id="answer-details"')
+    )
 
 
 def test_the_facts_stay_unfolded_when_the_question_was_refused(demo: DemoNetwork, login: Login) -> None:

@@ -475,3 +475,9 @@ def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def authority_note_organisations(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """Whose notes on the offices (rules app) `user` may edit: the organisations they are
+    an administrator of. The notes are the organisation's own knowledge, not the network's."""
+    return Organisation.objects.filter(pk__in=administered_organisation_ids(user))

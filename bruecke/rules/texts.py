@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bruecke.rules.priority import PriorityRule
 
 ACTIVITIES: dict[str, StrOrPromise] = {
-    Activity.EMPLOYMENT: _("Employment that needs BA approval"),
+    Activity.EMPLOYMENT: _("Employment (a job)"),  # neutral: the answer says whether the BA approves
     Activity.DUAL_TRAINING: _("Dual vocational training (in a company)"),
     Activity.SCHOOL_TRAINING: _("School-based vocational training"),
     Activity.INTERNSHIP_MANDATORY: _("Mandatory internship (school, training or study rules)"),
@@ -535,3 +535,42 @@ PRECHECK_NOTES: dict[str, StrOrPromise] = {
         "No new grants since 1 Jan 2026: permits already granted run until they expire, then § 25a or § 25b."
     ),
 }
+
+
+# --- The answer page: either/or judgement questions (flags whose answer makes the activity
+# another one, flags.toml "as:"). Asked as two named options; the POST values stay yes/no.
+EITHER_OR: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "school_training_paid": (
+        _("Training contract with pay (counts as in-company training)"),
+        _("School-based training without a paid training contract"),
+    ),
+    "internship_character": (
+        _("An internship: learning comes first"),
+        _("Productive work (counts as employment)"),
+    ),
+    "three_months": (_("At most 3 months"), _("Longer than 3 months (counts as another internship)")),
+    "same_provider": (
+        _("There was an earlier such internship with the same provider (counts as another internship)"),
+        _("The first such internship with this provider"),
+    ),
+    "shadowing_character": (
+        _("Job shadowing: observation only, unpaid and short"),
+        _("Part of the work (counts as employment)"),
+    ),
+    "volunteering_character": (
+        _("Volunteering: unpaid and outside the employer's operations"),
+        _("Paid or part of the operations (counts as employment)"),
+    ),
+}
+EITHER_OR["school_training_paid_old"] = EITHER_OR["school_training_paid"]
+
+
+def fact_question(fact: str) -> StrOrPromise:
+    """The question for an unknown fact (Answer.alternatives). FACT_QUESTIONS is defined
+    with the tri-state facts; until it is, the field name is shown."""
+    questions: dict[str, StrOrPromise] = globals().get("FACT_QUESTIONS", {})
+    return questions.get(fact, fact)
+
+
+OPEN_QUESTION: StrOrPromise = _("not known yet")
+YES: StrOrPromise = _("yes")

@@ -16,62 +16,39 @@ from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.forms import FIRST_YEAR, LAST_YEAR
+from bruecke.network.models import Organisation
 from bruecke.participants import selectors
+from bruecke.participants.models import Participant
 from bruecke.rules import overview, texts
+from bruecke.rules.answerpage import answer_context, ask_either_or, facts_used
 from bruecke.rules.engine import assess
 from bruecke.rules.facts import facts_for, person_facts_for
 from bruecke.rules.forms import QuestionForm
 from bruecke.rules.precheck_view import prechecks_context
 from bruecke.rules.prechecks import PersonFacts, prechecks
 from bruecke.rules.ruledata import rule_data
-from bruecke.rules.types import Activity, Answer, Facts, NotCovered, Outcome
-
-# The KERN colour of the verdict: allowed, allowed with the authority's permission,
-# not yet (a waiting period), not allowed (a ban). Open judgement questions are shown
-# beside it as a warning badge (the verdict is unclear until they are answered).
-VERDICT_KINDS: dict[str, str] = {
-    Outcome.ALLOWED: "success",
-    Outcome.NEEDS_PERMISSION: "info",
-    Outcome.NOT_YET: "warning",
-    Outcome.BANNED: "danger",
-}
+from bruecke.rules.types import Activity, Facts, NotCovered
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def answer_context(answer: Answer) -> dict[str, Any]:
-    """Labels for the answer template (codes → translated texts)."""
-    return {
-        "answer": answer,
-        "outcome_label": texts.OUTCOMES[answer.outcome],
-        "verdict_kind": VERDICT_KINDS[answer.outcome],
-        "decision_label": texts.DECISIONS[answer.decision],
-        "authority_label": texts.AUTHORITIES[answer.authority],
-        "priority_label": texts.PRIORITY_STATES.get(answer.priority_check, ""),
-        "activity_label": texts.ACTIVITIES[answer.activity],
-        "grounds": [(texts.ground_text(g), texts.ground_detail(g), g) for g in answer.grounds],
-        "waits": [(texts.WAITS.get(w.code, w.code), w) for w in answer.waiting_periods],
-        "flags": [(texts.QUESTIONS[f.code], f) for f in answer.flags],
-    }
-
-
-@login_required
-def question(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = selectors.participant_get(request.user, pk)
-    audit_read(actor=_user(request), obj=participant)
+def _asked(request: HttpRequest, participant: Participant) -> tuple[QuestionForm, dict[str, Any], bool]:
+    """The form and the answer: from the POSTed facts, or from the record's facts today.
+    The third value is False when the POSTed facts are invalid."""
     today = timezone.localdate()
     context: dict[str, Any] = {"participant": participant, "data_as_of": rule_data().data_as_of}
-    status = 200
+    organisation = participant.organisation
+    valid = True
     if request.method == "POST":
         form = QuestionForm(request.POST)
         if form.is_valid():
             on = form.cleaned_data["on"]
-            context |= _answer(form.facts(), Activity(form.cleaned_data["activity"]), on)
+            context |= _answer(form.facts(), Activity(form.cleaned_data["activity"]), on, organisation)
             context |= _prechecks(form.facts(), form.person(), on)
         else:
-            status = 400
+            valid = False
     else:
         facts = facts_for(participant, today)
         if facts is None:
@@ -81,16 +58,40 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             person = person_facts_for(participant, today)
             initial = QuestionForm.initial_from(facts, Activity.EMPLOYMENT, today) | vars(person)
             form = QuestionForm(initial=initial)
-            context |= _answer(facts, Activity.EMPLOYMENT, today)
+            context |= _answer(facts, Activity.EMPLOYMENT, today, organisation)
             context |= _prechecks(facts, person, today)
+    ask_either_or(form)
     codes = [f.code for f in context["answer"].flags] if "answer" in context else []
     context |= {"form": form, "judgement_fields": form.judgement_fields(codes)}
-    return render(request, "rules/question.html", context, status=status)
+    return form, context, valid
 
 
-def _answer(facts: Facts, activity: Activity, on: datetime.date) -> dict[str, Any]:
+@login_required
+def question(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = selectors.participant_get(request.user, pk)
+    audit_read(actor=_user(request), obj=participant)
+    _form, context, valid = _asked(request, participant)
+    return render(request, "rules/question.html", context, status=200 if valid else 400)
+
+
+@login_required
+def answer_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-page summary: POST with the question form's facts (never in the URL), GET
+    for the record's facts today. Invalid facts: the question page with the errors."""
+    participant = selectors.participant_get(request.user, pk)
+    audit_read(actor=_user(request), obj=participant)
+    form, context, valid = _asked(request, participant)
+    if not valid:
+        return render(request, "rules/question.html", context, status=400)
+    context["facts_used"] = facts_used(form)
+    return render(request, "rules/print.html", context)
+
+
+def _answer(
+    facts: Facts, activity: Activity, on: datetime.date, organisation: Organisation | None = None
+) -> dict[str, Any]:
     try:
-        return answer_context(assess(facts, activity, on))
+        return answer_context(assess(facts, activity, on), organisation)
     except NotCovered:
         return {"not_covered": True}
 
@@ -126,5 +127,6 @@ def rule_overview(request: HttpRequest) -> HttpResponse:
         "data_as_of": data.data_as_of,
         "activities": [(a, texts.ACTIVITIES[a]) for a in Activity],
         "rows": overview.rows(on),
+        "can_edit_notes": access.has_perm(request.user, Perm.MANAGE_NETWORK),
     }
     return render(request, "rules/overview.html", context, status=400 if error else 200)

@@ -82,6 +82,8 @@ SHOTS = [
     Shot("admin-staff", "admin", "network:staff_list"),
     Shot("network", "cm_a", "network:network_page"),
     Shot("work-permission", "cm_a", "rules:question"),
+    Shot("work-permission-print", "cm_a", "rules:print"),
+    Shot("work-permission-notes", "admin", "rules:notes"),
 ]
 # One print view right to left: the information sheet (Art. 13 GDPR) in Arabic.
 RTL_SHOT = Shot("information-sheet", "cm_a", "participants:info_sheet")

@@ -38,7 +38,7 @@ from bruecke.placement.selectors import pipeline as selectors
 from bruecke.placement.selectors.scope import opportunity_get
 from bruecke.placement.services import pipeline as services
 from bruecke.placement.services import placements as placement_services
-from bruecke.rules import texts
+from bruecke.rules.answerpage import compact_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -88,11 +88,10 @@ def application_create(request: HttpRequest) -> HttpResponse:
 def _permit_context(application: Application) -> dict[str, Any]:
     answer = services.permit_answer(application)
     permit = PermitRequest.objects.filter(application=application).first()
-    return {
+    # The same verdict and next step as the rules' answer page (one include, one wording).
+    shown = compact_context(answer, application.case.participant.organisation) if answer else {}
+    return shown | {
         "answer": answer,
-        "outcome_label": texts.OUTCOMES.get(answer.outcome, "") if answer else "",
-        "authority_label": texts.AUTHORITIES.get(answer.authority, "") if answer else "",
-        "grounds": [(texts.ground_text(g), g) for g in answer.grounds] if answer else [],
         "permit_needed": services.permit_needed(answer),
         "permit": permit,
     }
