@@ -57,6 +57,13 @@ def test_ask_a_question_and_read_the_answer(bpage: BrowserPage) -> None:
     page.select_option("#id_asylum_outcome", "rejected")
     bpage.submit()
     check_axe(page)
+    # Whether the person must live in a reception centre is not known: both answers are shown.
+    expect(page.locator("[data-testid=verdict-headline]")).to_have_text("Offen – hängt von 1 Frage ab")
+    expect(page.locator("#answer")).to_contain_text("Wenn ja:")
+    expect(page.locator("#answer")).to_contain_text("Wenn nein:")
+    show_facts(page)
+    page.select_option("#id_reception_centre", "no")
+    bpage.submit()
     expect(page.locator("[data-testid=verdict-headline]")).to_have_text(
         "Noch nicht – frühestens ab 01.07.2024"
     )
@@ -90,6 +97,7 @@ def test_historic_question_with_the_priority_check(bpage: BrowserPage) -> None:
     page.fill("#id_stay_since", "01.01.2016")
     page.select_option("#id_asylum_outcome", "rejected")
     page.select_option("#id_workplace_district", "by_muenchen")
+    page.select_option("#id_reception_centre", "no")
     bpage.submit()
     check_axe(page)
     expect(page.locator("[data-testid=verdict-headline]")).to_contain_text("Ja, mit Erlaubnis")
