@@ -239,3 +239,22 @@ def test_the_opportunity_panel_says_the_same_as_the_answer_page(demo: DemoNetwor
         action = next_step(answer).action
     assert 'class="rules-verdict' in page and "rules-verdict--compact" in page
     assert headline in page and action in page
+
+
+def test_no_question_about_ba_exemptions_beside_no_ba_approval() -> None:
+    """A refugee may work by law: asking whether another BA exemption applies would contradict
+    "no BA approval"; a Geduldeter whose job needs the BA is still asked."""
+    refugee = assess(
+        Facts(status="ae_25_2_refugee", status_since=D(2021, 1, 1)), Activity.EMPLOYMENT, D(2025, 6, 1)
+    )
+    assert not refugee.ba_approval
+    assert "other_ba_exemption" not in {f.code for f in refugee.flags}
+    tolerated = assess(
+        Facts(
+            status="duldung_60a", status_since=D(2022, 1, 1), stay_since=D(2022, 1, 1), reception_centre=False
+        ),
+        Activity.EMPLOYMENT,
+        D(2025, 6, 1),
+    )
+    assert tolerated.ba_approval
+    assert "other_ba_exemption" in {f.code for f in tolerated.flags}

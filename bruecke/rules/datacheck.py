@@ -11,7 +11,7 @@ from bruecke.rules.types import Activity
 KINDS = {"by_law", "title_bound", "permission", "banned"}
 BAN_CODES = {"safe_country_asylum", "safe_country_duldung", "manifestly_unfounded", "accelerated_procedure"}
 OUTCOMES = {"rejected", "withdrawn", "none"}
-RELEVANCE = {"always", "safe_country"}
+RELEVANCE = {"always", "safe_country", "ba_required"}
 CONDITIONS = {
     "dublin_or_other_state_protection",
     "identity_by_passport",

@@ -105,7 +105,7 @@ class FlagRule:
     norm: str
     effect: str
     trigger: bool
-    relevant: str = "always"  # safe_country: asked only for nationals of a listed country
+    relevant: str = "always"  # safe_country: only for nationals of a listed country; ba_required
 
 
 @dataclass(frozen=True)

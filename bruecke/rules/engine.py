@@ -400,6 +400,8 @@ class _Evaluation:
                 answer=self.facts.judgements.get(code),
             )
             for code in self.draft.flag_codes
+            # A question about BA exemptions beside "no BA approval" would contradict the answer.
+            if self.draft.ba or self.data.flags[code].relevant != "ba_required"
         )
         banned = self.draft.outcome == Outcome.BANNED
         return _consistent(
