@@ -105,6 +105,8 @@ def _arguments(form_class: type[Any], demo: DemoNetwork) -> dict[str, Any]:
         "entity": registry.get("employers"),
         "unknown": {},
         "projects": {},
+        # The note form of the rules app: no note saved yet for the office.
+        "note": None,
     }
     wanted = {}
     for klass in form_class.__mro__:
