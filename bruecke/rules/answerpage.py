@@ -11,6 +11,7 @@ from django import forms
 
 from bruecke.rules import texts
 from bruecke.rules.nextstep import next_step, notes_for
+from bruecke.rules.precheck_view import german_date
 from bruecke.rules.types import Alternative, Answer
 from bruecke.rules.verdict import verdict
 
@@ -78,7 +79,7 @@ def _shown(form: QuestionForm, field: forms.BoundField) -> str:
     if isinstance(field.field, forms.ChoiceField):
         return str(dict(field.field.choices).get(str(value), value))  # type: ignore[arg-type]
     if isinstance(value, datetime.date):
-        return value.strftime("%d.%m.%Y")
+        return german_date(value)
     return str(value)
 
 

@@ -23,7 +23,7 @@ def authority_note_save(
     expected_version: int | None = None,
 ) -> AuthorityNote:
     """Creates the organisation's note on `step` or updates it; the view checked the actor's
-    scope (access.may_manage_authority_notes)."""
+    scope (access.authority_note_organisations)."""
     note = AuthorityNote.objects.filter(organisation=organisation, step=step).first()
     if note is None:
         return model_create(actor=actor, instance=AuthorityNote(organisation=organisation, step=step, **data))

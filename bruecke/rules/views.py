@@ -44,9 +44,9 @@ def _asked(request: HttpRequest, participant: Participant) -> tuple[QuestionForm
     if request.method == "POST":
         form = QuestionForm(request.POST)
         if form.is_valid():
-            on = form.cleaned_data["on"]
-            context |= _answer(form.facts(), Activity(form.cleaned_data["activity"]), on, organisation)
-            context |= _prechecks(form.facts(), form.person(), on)
+            on, asked = form.cleaned_data["on"], form.facts()
+            context |= _answer(asked, Activity(form.cleaned_data["activity"]), on, organisation)
+            context |= _prechecks(asked, form.person(), on)
         else:
             valid = False
     else:
