@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bruecke.offers",
     "bruecke.reporting",
     "bruecke.spreadsheets",
+    "bruecke.dedupe",
     "django_countries",
     "django_tasks",
     "django_tasks_db",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("offers/", include("bruecke.offers.urls")),
     path("reporting/", include("bruecke.reporting.urls")),
     path("spreadsheets/", include("bruecke.spreadsheets.urls")),
+    path("duplicates/", include("bruecke.dedupe.urls")),
     # Operators only (superusers): rarely used configuration.
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,9 @@ class Perm(StrEnum):
     # The network's projects (ESF operations): funding period, partners, reporting settings
     # and targets. Figures about them need VIEW_AGGREGATES.
     MANAGE_PROJECTS = "manage_projects"
+    # Review probable duplicates of the organisation, merge them or mark them distinct
+    # (decision 0061): organisation-wide, since duplicates cross teams.
+    REVIEW_DUPLICATES = "review_duplicates"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -87,12 +90,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_TEAM_CASELOADS,
             Perm.DELETE_CASES,
+            Perm.REVIEW_DUPLICATES,
         }
     ),
     Role.NETWORK_COORDINATOR: frozenset(
         {Perm.VIEW_NETWORK, Perm.VIEW_AGGREGATES, Perm.VIEW_OFFERS, Perm.MANAGE_PROJECTS}
     ),
-    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_NETWORK, Perm.VIEW_AUDIT, Perm.MANAGE_BREACHES}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {Perm.VIEW_NETWORK, Perm.VIEW_AUDIT, Perm.MANAGE_BREACHES, Perm.REVIEW_DUPLICATES}
+    ),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_NETWORK, Perm.MANAGE_NETWORK}),
 }
 
@@ -165,6 +171,7 @@ SENSITIVE_PERMS = frozenset(
         Perm.RECORD_CASE_WORK,
         Perm.WORK_ON_ASSIGNED_CASES,
         Perm.MANAGE_PLACEMENT,
+        Perm.REVIEW_DUPLICATES,
     }
 )
 SENSITIVE_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perms & SENSITIVE_PERMS)
@@ -232,6 +239,8 @@ def participant_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSON
     from bruecke.participants.models import Consent, ConsentPurpose
 
     condition = personal_data_filter(user, team_field="team", perm=perm)
+    # A registration merged into another is gone from every view (decision 0061).
+    condition &= Q(merged_into__isnull=True)
     if perm == Perm.VIEW_PERSONAL_DATA:
         receiving = organisation_ids(user, Perm.VIEW_PERSONAL_DATA)
         if receiving:
@@ -242,7 +251,7 @@ def participant_filter(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PERSON
             ).values_list("participant_id", flat=True)
             shared_ids = set(shared)
             if shared_ids:
-                condition |= Q(pk__in=sorted(shared_ids))
+                condition |= Q(pk__in=sorted(shared_ids), merged_into__isnull=True)
     return condition
 
 

@@ -43,6 +43,8 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", _("restored from a backup")
     IMPORT = "import", _("imported from a spreadsheet")
     EXPORT = "export", _("exported as a spreadsheet")
+    MERGE = "merge", _("merged with a duplicate")
+    MERGE_UNDONE = "merge_undone", _("merge of duplicates undone")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -195,6 +195,17 @@ class Participant(VersionedModel, OrganisationScopedModel):
         editable=False,
         verbose_name=_("registered by"),
     )
+    # Set when this registration was merged into another one (the duplicate review):
+    # every record moved there, this row stays only so that the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         ordering = ["latin_name", "id"]

@@ -271,6 +271,16 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return [(p, _key(p)) for p in parts if _key(p)]
 
 
+def token_keys(text: str) -> list[str]:
+    """Keys of the parts of a name, articles left out, in order (duplicate detection)."""
+    return [key for _spelling, key in _tokens(text)]
+
+
+def latin_words(text: str) -> list[str]:
+    """Lowercase ASCII words of a name after respelling (duplicate detection)."""
+    return _without_particles(_latin_words(respell(text)))
+
+
 def _token_score(a: tuple[str, str], b: tuple[str, str]) -> float:
     if a[1] == b[1]:
         return 1.0  # the same name in another transliteration

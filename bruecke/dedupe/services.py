@@ -1,0 +1,18 @@
+"""Writes of duplicate detection that other apps call (blocking keys of a registration)."""
+
+from __future__ import annotations
+
+from bruecke.dedupe.blocking import blocking_keys
+from bruecke.dedupe.models import BlockingKey
+from bruecke.dedupe.records import record_of
+from bruecke.participants.models import Participant
+
+
+def refresh_blocking_keys(participant: Participant) -> None:
+    """Rebuilt whenever a registration's compared fields change (participant services)."""
+    keys = blocking_keys(record_of(participant))
+    BlockingKey.objects.filter(participant=participant).delete()
+    BlockingKey.objects.bulk_create(
+        BlockingKey(participant=participant, organisation_id=participant.organisation_id, key=key)
+        for key in sorted(keys)
+    )
