@@ -167,6 +167,7 @@ class CrossPartnerBlock(models.Model):
 
 class CrossMatchStatus(models.TextChoices):
     OPEN = "open", _("open")
+    CONFIRMED = "confirmed", _("same person (confirmed)")
     SHARED = "shared", _("data shared with consent")
     DISMISSED = "dismissed", _("not the same person")
 

@@ -8,6 +8,12 @@ from bruecke.dedupe.records import record_of
 from bruecke.participants.models import Participant
 
 
+def registration_changed(participant: Participant) -> None:
+    """Called by the participant services whenever a registration is created or its
+    compared fields change: keeps everything duplicate detection derives in step."""
+    refresh_blocking_keys(participant)
+
+
 def refresh_blocking_keys(participant: Participant) -> None:
     """Rebuilt whenever a registration's compared fields change (participant services)."""
     keys = blocking_keys(record_of(participant))

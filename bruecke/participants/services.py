@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bruecke.accounts.models import User
 from bruecke.core.services import model_create, model_delete, model_update
 from bruecke.core.uploads import safe_name, validate_scan
-from bruecke.dedupe.services import refresh_blocking_keys
+from bruecke.dedupe.services import registration_changed
 from bruecke.network.models import Organisation
 from bruecke.participants import names
 from bruecke.participants.models import Consent, NameKey, NameVariant, Participant, ResidenceStatus
@@ -88,7 +88,7 @@ def participant_create(
         model_create(actor=actor, instance=residence)
         refresh_current_status(participant)
     rebuild_name_keys(participant)
-    refresh_blocking_keys(participant)
+    registration_changed(participant)
     refresh_eligibility(participant)
     return participant
 
@@ -121,7 +121,7 @@ def participant_update(
             if variant not in existing:
                 model_create(actor=actor, instance=NameVariant(participant=updated, name=variant))
     rebuild_name_keys(updated)
-    refresh_blocking_keys(updated)
+    registration_changed(updated)
     refresh_eligibility(updated)
     # German level, postcode and town are read by matching (docs/decisions/0038).
     refresh_for_participant(updated.pk)
