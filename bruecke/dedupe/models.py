@@ -17,15 +17,22 @@ class ModelParameters(TimestampedModel):
     (shape: `bruecke.dedupe.scoring.Parameters.to_json`). The newest active row is used.
     """
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    parameters = models.JSONField()
-    # Match weight (log2 Bayes factor) from which the intake warns and pairs are proposed.
-    threshold_weight = models.FloatField()
-    trained_on_records = models.PositiveIntegerField(default=0)
-    trained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
     )
-    is_active = models.BooleanField(default=True)
+    parameters = models.JSONField(_("parameters"))
+    # Match weight (log2 Bayes factor) from which the intake warns and pairs are proposed.
+    threshold_weight = models.FloatField(_("warning threshold (match weight)"))
+    trained_on_records = models.PositiveIntegerField(_("registrations trained on"), default=0)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("trained by"),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -38,15 +45,22 @@ class TermFrequency(models.Model):
     """How common a name key is among the network's registrations (term-frequency
     adjustment: agreeing on "mohamed" is weaker evidence than agreeing on "schewtschenko")."""
 
-    parameters = models.ForeignKey(ModelParameters, on_delete=models.CASCADE, related_name="term_frequencies")
-    column = models.CharField(max_length=20)
-    value = models.CharField(max_length=200)
-    proportion = models.FloatField()
+    parameters = models.ForeignKey(
+        ModelParameters,
+        on_delete=models.CASCADE,
+        related_name="term_frequencies",
+        verbose_name=_("duplicate detection model"),
+    )
+    column = models.CharField(_("column"), max_length=20)
+    value = models.CharField(_("value"), max_length=200)
+    proportion = models.FloatField(_("share"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["parameters", "column", "value"], name="dedupe_tf_unique")
         ]
+        verbose_name = _("term frequency")
+        verbose_name_plural = _("term frequencies")
 
     def __str__(self) -> str:
         return f"{self.column}={self.value}"
@@ -56,15 +70,21 @@ class BlockingKey(models.Model):
     """Keys under which a registration is looked up as a duplicate candidate: only
     registrations sharing a key are scored (`bruecke.dedupe.blocking`)."""
 
-    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey("network.Organisation", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="+", verbose_name=_("participant")
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    key = models.CharField(_("key"), max_length=100)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["participant", "key"], name="dedupe_blocking_key_unique")
         ]
         indexes = [models.Index(fields=["key", "organisation"])]
+        verbose_name = _("blocking key")
+        verbose_name_plural = _("blocking keys")
 
     def __str__(self) -> str:
         return self.key
@@ -82,18 +102,35 @@ class DuplicatePair(TimestampedModel):
     `first` has the smaller id. A pair marked distinct is kept, so it is never proposed
     again."""
 
-    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
-    first = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    first = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("first registration"),
+    )
+    second = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("second registration"),
+    )
     weight = models.FloatField(_("match weight"))
     probability = models.FloatField(_("match probability"))
     # Per comparison: level id and weight (never the compared values themselves).
-    evidence = models.JSONField(default=list)
+    evidence = models.JSONField(_("evidence"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.OPEN)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-weight", "id"]
@@ -114,18 +151,42 @@ class Merge(TimestampedModel):
     `moved` lists the moved rows ({"app.model.field": [pk, ...]}) so that the merge can
     be undone until `undo_until`."""
 
-    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
-    kept = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="+")
-    merged = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="+")
-    pair = models.ForeignKey(
-        DuplicatePair, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    moved = models.JSONField(default=dict)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kept registration"),
+    )
+    merged = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged registration"),
+    )
+    pair = models.ForeignKey(
+        DuplicatePair,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("probable duplicate"),
+    )
+    moved = models.JSONField(_("moved records"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged by")
+    )
     undo_until = models.DateField(_("can be undone until"))
-    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("undone by"),
     )
 
     class Meta:
@@ -140,26 +201,44 @@ class CrossPartnerEncoding(models.Model):
     across partners without revealing them (docs/dedupe-threat-model.md)."""
 
     participant = models.OneToOneField(
-        "participants.Participant", on_delete=models.CASCADE, related_name="+", primary_key=True
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        primary_key=True,
+        verbose_name=_("participant"),
     )
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey("network.Organisation", on_delete=models.CASCADE, related_name="+")
-    bits = models.BinaryField()
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    bits = models.BinaryField(_("encoding"))
     # Keyed hashes of blocking values (e.g. of the birth year with a name key), for lookup.
-    blocks = models.JSONField(default=list)
-    updated_at = models.DateTimeField(auto_now=True)
+    blocks = models.JSONField(_("block keys"), default=list)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("encoding for matching across partners")
+        verbose_name_plural = _("encodings for matching across partners")
 
     def __str__(self) -> str:
         return f"encoding of {self.participant_id}"
 
 
 class CrossPartnerBlock(models.Model):
-    encoding = models.ForeignKey(CrossPartnerEncoding, on_delete=models.CASCADE, related_name="block_rows")
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=64)
+    encoding = models.ForeignKey(
+        CrossPartnerEncoding, on_delete=models.CASCADE, related_name="block_rows", verbose_name=_("encoding")
+    )
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    key = models.CharField(_("key"), max_length=64)
 
     class Meta:
         indexes = [models.Index(fields=["network", "key"])]
+        verbose_name = _("block key of an encoding")
+        verbose_name_plural = _("block keys of encodings")
 
     def __str__(self) -> str:
         return self.key
@@ -176,11 +255,25 @@ class CrossPartnerMatch(TimestampedModel):
     """ "This person may already be registered at partner X": two registrations of
     different organisations whose encodings agree; `first` has the smaller id."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
-    first = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
-    score = models.FloatField()
-    status = models.CharField(max_length=10, choices=CrossMatchStatus.choices, default=CrossMatchStatus.OPEN)
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    first = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("first registration"),
+    )
+    second = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("second registration"),
+    )
+    score = models.FloatField(_("similarity"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CrossMatchStatus.choices, default=CrossMatchStatus.OPEN
+    )
 
     class Meta:
         constraints = [
