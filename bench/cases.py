@@ -30,7 +30,12 @@ def _case_with_contacts(demo: object, family_name: str, count: int) -> int:
     from bruecke.cases.services.cases import case_open
     from bruecke.participants.models import Participant
 
-    participant = Participant.objects.get(family_name=family_name)
+    # The demo participant of partner A: generated participants may share the family name,
+    # so a second run on the same database must not pick (or fail on) one of them.
+    participant = Participant.objects.filter(
+        family_name=family_name,
+        organisation=demo.partners["A"],  # type: ignore[attr-defined]
+    ).order_by("id")[0]
     manager = demo.users["cm_a"]  # type: ignore[attr-defined]
     case = Case.objects.filter(participant=participant).first() or case_open(
         actor=manager,
