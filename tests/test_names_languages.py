@@ -7,6 +7,7 @@ stay apart, and the documented known limits (asserted, so the documentation stay
 
 from __future__ import annotations
 
+import re
 import time
 from io import StringIO
 from itertools import permutations
@@ -15,6 +16,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bruecke.dedupe.models import BlockingKey
 from bruecke.dedupe.services import refresh_blocking_keys
@@ -304,6 +307,22 @@ def test_a_turkish_name_without_its_cedilla_still_finds_the_cedilla_spelling() -
 )
 def test_suggested_latin_spelling(own_script: str, suggestion: str) -> None:
     assert suggest_latin(own_script) == suggestion
+
+
+@given(st.text())
+def test_token_keys_and_latin_words_are_lowercase_ascii_for_any_text(text: str) -> None:
+    for value in [*token_keys(text), *latin_words(text), *query_keys(text)]:
+        assert re.fullmatch(r"[a-z]+", value), value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ئ", "ڕ", "ەەە", "طەڵا", "ሀ", "ክ", "ኽ", "ብርሃነ ዮሃንስ ክ", "ibn", "bin ben", "al ibn", "ei", "Alal"],
+)
+def test_short_and_odd_words_of_the_new_rules_stay_well_formed(text: str) -> None:
+    for value in [*name_keys(text), *token_keys(text), *query_keys(text)]:
+        assert re.fullmatch(r"[a-z]+", value), (text, value)
+    assert found(text, text) or not query_keys(text)
 
 
 def test_latin_words_keep_their_signature() -> None:
