@@ -35,8 +35,8 @@ HASHES: Final = {
     "key_bigram": 5,
     "bigram": 2,
     "year": 8,
-    "month": 6,
-    "day": 4,
+    "month": 8,
+    "day": 8,
     "sex": 4,
     "country": 4,
 }
