@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from bruecke.accounts.models import User
 from bruecke.core.models import AuditAction, AuditEvent
-from bruecke.dedupe.crosspartner.selectors import open_notices
+from bruecke.dedupe.crosspartner import services
+from bruecke.dedupe.crosspartner.selectors import open_notices, registrations_counted_elsewhere
 from bruecke.dedupe.crosspartner.services import rebuild_encodings
 from bruecke.dedupe.models import CrossMatchStatus, CrossPartnerEncoding, CrossPartnerMatch
 from bruecke.network.demo import DemoNetwork
@@ -73,7 +74,6 @@ def test_the_demo_person_registered_at_two_partners_has_an_open_match(demo: Demo
 
 
 def test_registrations_of_one_organisation_or_of_another_network_are_never_matched(demo: DemoNetwork) -> None:
-    at_a, _at_b = _demo_pair(demo)
     twin_record = _register(
         demo,
         "Mohammed",
@@ -211,3 +211,14 @@ def test_the_rebuild_command_re_encodes_everything_and_finds_the_matches_again(
     at_a, at_b = _demo_pair(demo)
     assert _match(at_a, at_b).status == CrossMatchStatus.OPEN
     assert "1 open matches" in capsys.readouterr().out
+
+
+def test_a_confirmed_person_is_counted_once_among_the_registrations_of_a_report(demo: DemoNetwork) -> None:
+    at_a, at_b = _demo_pair(demo)
+    everyone = set(Participant.objects.values_list("pk", flat=True))
+    assert registrations_counted_elsewhere(everyone) == set()  # open: still counted twice
+    match = _match(at_a, at_b)
+    services.match_decide(actor=demo.users["cm_a"], match=match, side=at_a, status=CrossMatchStatus.CONFIRMED)
+    assert registrations_counted_elsewhere(everyone) == {max(at_a.pk, at_b.pk)}
+    # A report of partner A alone counts its own registration.
+    assert registrations_counted_elsewhere({at_a.pk}) == set()

@@ -41,7 +41,7 @@ def test_the_notice_is_shown_at_both_partners_and_the_same_person_is_confirmed(b
         notice.get_by_role("button", name=tr("Same person"), exact=True).click()
     expect(page.locator("#cross-partner")).to_have_count(0)
     expect(page.locator("main")).to_contain_text(
-        tr("Recorded: the same person. The person is counted once in the reports.")
+        tr("Recorded: the same person. The notice is closed at both partners.")
     )
     check_axe(page)
     match = CrossPartnerMatch.objects.get(Q(first=at_a) | Q(first=at_b))

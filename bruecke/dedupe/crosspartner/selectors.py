@@ -3,6 +3,7 @@ the name of the other organisation, nothing of its record."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -52,3 +53,17 @@ def match_for_side(
     participant = participant_get(user, participant_pk, Perm.EDIT_PARTICIPANTS)
     matches = CrossPartnerMatch.objects.filter(Q(first_id=participant.pk) | Q(second_id=participant.pk))
     return participant, access.get_or_404(matches, pk=match_pk)
+
+
+def registrations_counted_elsewhere(participant_ids: Iterable[int]) -> set[int]:
+    """Of `participant_ids` (the registrations a report counts), those to leave out
+    because a counsellor confirmed them as the same person as another registration in
+    the set: of each confirmed pair the one with the larger id, so a person registered at
+    two partners is counted once."""
+    ids = set(participant_ids)
+    confirmed = CrossPartnerMatch.objects.filter(
+        status__in=[CrossMatchStatus.CONFIRMED, CrossMatchStatus.SHARED],
+        first_id__in=sorted(ids),
+        second_id__in=sorted(ids),
+    ).values_list("second_id", flat=True)
+    return set(confirmed)

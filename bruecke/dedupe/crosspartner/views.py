@@ -21,7 +21,7 @@ def _decide(request: HttpRequest, participant: int, match: int, status: str) -> 
     assert isinstance(actor, User)  # login_required
     services.match_decide(actor=actor, match=found, side=side, status=status)
     if status == CrossMatchStatus.CONFIRMED:
-        messages.success(request, _("Recorded: the same person. The person is counted once in the reports."))
+        messages.success(request, _("Recorded: the same person. The notice is closed at both partners."))
     else:
         messages.success(request, _("Recorded: not the same person. This notice will not appear again."))
     return redirect(reverse("participants:detail", args=[side.pk]) + "#cross-partner")
