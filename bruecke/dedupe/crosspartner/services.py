@@ -58,8 +58,9 @@ def match_encoding(encoding: CrossPartnerEncoding) -> int:
         first, second = min(own, other), max(own, other)
         current = existing.get((first, second))
         if current is None:
-            CrossPartnerMatch.objects.create(
-                network_id=encoding.network_id, first_id=first, second_id=second, score=score
+            # get_or_create: a concurrent rebuild may have recorded the pair meanwhile.
+            CrossPartnerMatch.objects.get_or_create(
+                first_id=first, second_id=second, defaults={"network_id": encoding.network_id, "score": score}
             )
         elif current.status == CrossMatchStatus.OPEN and current.score != score:
             current.score = score
