@@ -107,6 +107,8 @@ TEMPLATES = [
                 "bruecke.core.context_processors.navigation",
                 "bruecke.accounts.context_processors.session_timing",
             ],
+            # The cross-partner notice on the participant page (docs/decisions/0063).
+            "libraries": {"cross_partner": "bruecke.dedupe.crosspartner.templatetags.cross_partner"},
         },
     }
 ]
@@ -270,6 +272,11 @@ JOB_HOUSEKEEPING_SECONDS = env_int("JOB_HOUSEKEEPING_SECONDS", 60, minimum=1)
 # and project with this key (decision 0050). Empty: derived from SECRET_KEY (a deploy check
 # warns in production, since rotating SECRET_KEY would then change every pseudonym).
 REPORTING_PSEUDONYM_KEY = env_secret("REPORTING_PSEUDONYM_KEY", "")
+# The secret from which each network's key of the cross-partner encodings is derived
+# (HMAC, docs/decisions/0063). Required in production; changing it means rebuilding every
+# encoding (`manage.py dedupe_rebuild_encodings`).
+_DEV_LINKAGE_SECRET = "dev-only-linkage-secret-never-use-in-production"  # noqa: S105 (development and tests only)
+BRUECKE_LINKAGE_SECRET = env_secret("BRUECKE_LINKAGE_SECRET", None if PRODUCTION else _DEV_LINKAGE_SECRET)
 _served_dirs = [Path(STATIC_ROOT), BASE_DIR / "static", BASE_DIR / "node_modules"]
 if any(
     JOB_RESULTS_DIR.is_relative_to(d.resolve()) or d.resolve().is_relative_to(JOB_RESULTS_DIR)

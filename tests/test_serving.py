@@ -40,6 +40,7 @@ def _production_environment(port: int, tmp_path: Path, **extra: str) -> dict[str
         BRUECKE_ENV="production",
         SECRET_KEY="serving-test-" + "s" * 50,
         FIELD_ENCRYPTION_KEYS="serve1:" + crypto.generate_key(),
+        BRUECKE_LINKAGE_SECRET="serving-linkage-" + "l" * 30,
         SITE_URL="https://bruecke.test",
         **extra,
     )

@@ -29,6 +29,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": "prod1:" + crypto.generate_key(),
         "SITE_URL": "https://bruecke.example.org",
         "REPORTING_PSEUDONYM_KEY": "p" * 20 + "-pseudonym-key-" + "q" * 20,
+        "BRUECKE_LINKAGE_SECRET": "l" * 20 + "-linkage-secret-" + "k" * 20,
         **extra,
     }
 
@@ -51,7 +52,9 @@ def test_production_cookies_carry_the_host_prefix() -> None:
     assert plain.stdout.split()[-2] == "sessionid"  # the prefix needs Secure, or browsers drop it
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "SITE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "SITE_URL", "ALLOWED_HOSTS", "BRUECKE_LINKAGE_SECRET"]
+)
 def test_production_refuses_to_start_without_secrets(missing: str) -> None:
     environment = _production_env()
     del environment[missing]

@@ -1,8 +1,10 @@
-"""Writes of duplicate detection that other apps call (blocking keys of a registration)."""
+"""Writes of duplicate detection that other apps call (blocking keys and the cross-partner
+encoding of a registration)."""
 
 from __future__ import annotations
 
 from bruecke.dedupe.blocking import blocking_keys
+from bruecke.dedupe.crosspartner.services import refresh_encoding
 from bruecke.dedupe.models import BlockingKey
 from bruecke.dedupe.records import record_of
 from bruecke.participants.models import Participant
@@ -12,6 +14,8 @@ def registration_changed(participant: Participant) -> None:
     """Called by the participant services whenever a registration is created or its
     compared fields change: keeps everything duplicate detection derives in step."""
     refresh_blocking_keys(participant)
+    # The keyed encoding compared across partners, and its matches (bounded work).
+    refresh_encoding(participant)
 
 
 def refresh_blocking_keys(participant: Participant) -> None:
