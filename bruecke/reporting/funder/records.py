@@ -282,7 +282,7 @@ def funder_records(
     key = pseudonym_key()
     if people is None:
         people = FunderPeople(pseudonym_of=pseudonym_ids(project_id))
-    chunked = _with_exits(people) if people.final_exits else _Chunked(people, frozenset(), {})
+    chunked = _with_exits(people) if people.joined else _Chunked(people, frozenset(), {})
     queryset = participants.select_related("esf_entry").prefetch_related(
         Prefetch(
             "esf_exits",

@@ -41,7 +41,7 @@ from . import (
 )
 from .checks import EXCLUSIVE, run_checks
 from .grouped import grouped_counts
-from .joined import joined_leavers, on_first_registration, on_first_registrations
+from .joined import joined_counts, joined_leavers, on_first_registration
 from .outputs import Counted, Decrypted, esf_plus_outputs
 from .participations import (
     GENDER_OF,
@@ -164,8 +164,7 @@ def _result_row(
     row = grouped_counts(leavers, items, extra, "participant__")
     if joined:
         rows = joined_leavers(joined, request.start, request.end)
-        rewritten = {name: on_first_registration(condition) for name, condition in extra.items()}
-        for key, value in grouped_counts(rows, on_first_registrations(items), rewritten).items():
+        for key, value in joined_counts(rows, items, extra).items():
             row[key] += value
     return row
 

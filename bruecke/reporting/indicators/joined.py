@@ -25,7 +25,9 @@ from bruecke.esf.exit_models import ExitRecord
 from bruecke.participants.models import Participant
 from bruecke.reporting.people import JoinedPeople
 
+from .grouped import _empty, _fold
 from .outputs import Counted
+from .participations import complete_q
 
 P = "participant__"
 FINAL_EXIT = "report_final_exit_id"
@@ -62,8 +64,8 @@ def joined_leavers(joined: JoinedPeople, start: datetime.date, end: datetime.dat
         for first, (pk, exit_date) in final_exit_of_groups(joined).items()
         if start <= exit_date <= end
     }
-    if not ended:
-        return Participant.objects.none()
+    if not ended:  # still annotated, so that conditions on FINAL_EXIT resolve (no query runs)
+        return Participant.objects.none().annotate(**{FINAL_EXIT: Value(0, output_field=IntegerField())})
     final_exit = Case(
         *(When(pk=first, then=Value(pk)) for first, pk in sorted(ended.items())),
         output_field=IntegerField(),
@@ -110,3 +112,27 @@ def _expression(node: Any) -> Any:
 
 def on_first_registrations(items: list[Counted]) -> list[Counted]:
     return [replace(item, condition=on_first_registration(item.condition)) for item in items]
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def joined_counts(rows: QuerySet[Participant], items: list[Counted], extra: dict[str, Q]) -> dict[str, int]:
+    """What `grouped_counts` gives for exit-record rows, for the joined participations
+    (`joined_leavers` rows): the conditions are rewritten for the first registration and
+    read per row, one row per joined participation (few), in one query. Not grouped in
+    SQL: a grouped aggregate cannot reach the per-row exit id the conditions refer to."""
+    mine = on_first_registrations(items)
+    conditions = {f"report_c{index}": _flag(item.condition) for index, item in enumerate(mine)}
+    conditions |= {
+        f"report_x{index}": _flag(on_first_registration(condition))
+        for index, condition in enumerate(extra.values())
+    }
+    totals = _empty(items, extra)
+    values = rows.annotate(
+        report_gender=F("gender"), report_complete=_flag(complete_q()), **conditions
+    ).values("report_gender", "report_complete", *conditions)
+    for row in values:
+        _fold(totals, {**row, "report_rows": 1}, items, extra)
+    return totals
