@@ -5,8 +5,6 @@ characteristic, the latest exit, none while any of them is open."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
