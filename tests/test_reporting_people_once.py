@@ -408,3 +408,22 @@ def _components(people: list[Participant], pairs: set[tuple[int, int]]) -> list[
         seen |= group
         groups.append(group)
     return groups
+
+
+def test_activity_targets_and_dashboard_queries_do_not_grow_with_the_links(demo: DemoNetwork) -> None:
+    counts = []
+    for size in (2, 12):
+        project = make_project(demo)
+        for _number in range(size):
+            one = person(demo, project, partner="A", entry=D(2025, 2, 1))
+            other = person(demo, project, partner="B", team="Greifswald", entry=D(2025, 3, 1))
+            leave(demo, other, D(2025, 6, 1))
+            _same_person(demo, one, other)
+        orgs = [demo.partners["A"].pk, demo.partners["B"].pk]
+        with CaptureQueriesContext(connection) as queries:
+            figures = activity_figures(project, network_scope(demo), *YEAR)
+            target = participants_target_count(project, orgs, *YEAR)[""]
+            entries = _entries(demo, project)
+        assert (figures.new, figures.exited, target, entries) == (size, size, size, size)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
