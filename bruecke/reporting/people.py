@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from bruecke.dedupe.models import CrossMatchStatus, CrossPartnerMatch
 from bruecke.participants.models import Participant
@@ -37,6 +39,14 @@ NOT_MERGED = Q(merged_into__isnull=True)
 def not_merged(prefix: str = "") -> Q:
     """Registrations that still stand for someone (a merged one has no records left)."""
     return Q(**{f"{prefix}merged_into__isnull": True})
+
+
+def among(field: str, ids: list[int]) -> Q:
+    """`field` is one of `ids`. On PostgreSQL the ids travel as one array parameter: tens of
+    thousands of joined registrations would pass the driver's limit of 65,535 parameters."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+    return Q(**{f"{field}__in": ids})
 
 
 @dataclass(frozen=True)
@@ -140,7 +150,7 @@ def join_people(rows: QuerySet[Participant], network_id: int | QuerySet[Any]) ->
         return NOBODY
     people = person_roots(links)
     linked = sorted(people.parent)
-    found = rows.filter(pk__in=linked).values_list("pk", "entry_date", "organisation_id")
+    found = rows.filter(among("pk", linked)).values_list("pk", "entry_date", "organisation_id")
     groups: dict[int, list[Member]] = {}
     for pk, entry_date, organisation_id in found:
         groups.setdefault(people.find(pk), []).append(Member(pk, entry_date, organisation_id))
@@ -151,7 +161,7 @@ def join_people(rows: QuerySet[Participant], network_id: int | QuerySet[Any]) ->
 def counted_once(rows: QuerySet[Participant], joined: JoinedPeople) -> QuerySet[Participant]:
     """`rows` without the later registrations of joined participations."""
     later = joined.later_ids()
-    return rows.exclude(pk__in=later) if later else rows
+    return rows.exclude(among("pk", later)) if later else rows
 
 
 def people_count(rows: QuerySet[Participant], joined: JoinedPeople) -> int:
@@ -161,8 +171,8 @@ def people_count(rows: QuerySet[Participant], joined: JoinedPeople) -> int:
     members = joined.member_ids()
     if not members:
         return rows.count()
-    alone = rows.exclude(pk__in=members).count()
-    present = rows.filter(pk__in=members).values_list("pk", flat=True)
+    alone = rows.exclude(among("pk", members)).count()
+    present = rows.filter(among("pk", members)).values_list("pk", flat=True)
     return alone + len({joined.first_of[pk] for pk in present})
 
 

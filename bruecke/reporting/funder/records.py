@@ -38,7 +38,7 @@ from bruecke.projects.models import Project
 from bruecke.reporting.funder.pseudonym import participant_pseudonym, pseudonym_key
 from bruecke.reporting.indicators.joined import final_exit_of_groups
 from bruecke.reporting.indicators.participations import ltu_q
-from bruecke.reporting.people import JoinedPeople, join_people, project_people
+from bruecke.reporting.people import JoinedPeople, among, join_people, project_people
 from bruecke.reporting.scope import ReportScope
 
 CHUNK_SIZE = 500
@@ -138,11 +138,11 @@ def funder_participants(
     )
     firsts = people.joined.first_ids()
     # A joined participation is in the period by its first entry or by its final exit.
-    left = Q(Exists(exit_in_period)) & ~Q(pk__in=firsts) if firsts else Q(Exists(exit_in_period))
+    left = Q(Exists(exit_in_period)) & ~among("pk", firsts) if firsts else Q(Exists(exit_in_period))
     ended = [first for first, (_pk, day) in people.final_exits.items() if start <= day <= end]
     return (
         _file_rows(user, project, scope)
-        .exclude(pk__in=people.joined.later_ids())
+        .exclude(among("pk", people.joined.later_ids()))
         .filter(Q(entry_date__gte=start, entry_date__lte=end) | left | Q(pk__in=ended))
         .annotate(
             is_long_term_unemployed=Case(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.esf.models import LabourMarketStatus
 from bruecke.participants.models import Participant
 from bruecke.projects.models import EsfVariant, Project
-from bruecke.reporting.people import JoinedPeople, counted_once, join_people
+from bruecke.reporting.people import JoinedPeople, among, counted_once, join_people
 
 from . import (
     BREAKDOWN,
@@ -160,7 +160,7 @@ def _result_row(
     participations counted on their first registration (`joined.py`)."""
     leavers = final_exits(request, partners).filter(left_in_period(request))
     if joined:
-        leavers = leavers.exclude(participant_id__in=joined.member_ids())
+        leavers = leavers.exclude(among("participant_id", joined.member_ids()))
     row = grouped_counts(leavers, items, extra, "participant__")
     if joined:
         rows = joined_leavers(joined, request.start, request.end)
@@ -266,7 +266,7 @@ def participants_behind(request: ReportRequest, code: str, breakdown: str = TOTA
             exits = final_exits(request, partners).filter(left_in_period(request), condition)
             if not joined:
                 return Participant.objects.filter(pk__in=exits.values("participant_id"))
-            exits = exits.exclude(participant_id__in=joined.member_ids())
+            exits = exits.exclude(among("participant_id", joined.member_ids()))
             # A joined participation is listed with its first registration (decision 0064).
             firsts = joined_leavers(joined, request.start, request.end).filter(
                 on_first_registration(condition)

@@ -23,7 +23,7 @@ from bruecke.cases.models import Case as CaseModel
 from bruecke.cases.models.case import CaseStatus
 from bruecke.esf.exit_models import ExitRecord
 from bruecke.participants.models import Participant
-from bruecke.reporting.people import JoinedPeople
+from bruecke.reporting.people import JoinedPeople, among
 
 from .grouped import _empty, _fold
 from .outputs import Counted
@@ -40,13 +40,13 @@ def final_exit_of_groups(joined: JoinedPeople) -> dict[int, tuple[int, datetime.
     if not members:
         return {}
     still_open = set(
-        CaseModel.objects.filter(participant_id__in=members)
+        CaseModel.objects.filter(among("participant_id", members))
         .exclude(status=CaseStatus.CLOSED)
         .values_list("participant_id", flat=True)
     )
     blocked = {joined.first_of[pk] for pk in still_open}
     latest: dict[int, tuple[datetime.date, int]] = {}
-    exits = ExitRecord.objects.filter(participant_id__in=members).values_list(
+    exits = ExitRecord.objects.filter(among("participant_id", members)).values_list(
         "pk", "participant_id", "exit_date"
     )
     for pk, participant_id, exit_date in exits:
