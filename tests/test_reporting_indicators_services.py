@@ -179,7 +179,8 @@ def test_query_count_is_the_same_for_3_and_30_participants(demo: DemoNetwork) ->
         assert report.by_code()["EECO12"].values.total == size
         assert report.by_code()["EECR05"].values.total == size
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 4, counts
+    # partners, confirmed cross-partner links, outputs, encrypted answers, results
+    assert counts[0] == counts[1] <= 5, counts
 
 
 # --- the builder and the command --------------------------------------------------------------

@@ -2,6 +2,9 @@
 counted in SQL: a fixed number of queries whatever the number of rows.
 
 Participants, contacts, referrals and placements follow the scope down to the team.
+People count once: a merged registration never, and registrations of one person at
+several partners of the scope (a confirmed match) once (decision 0064): new at their
+earliest entry, active or left when any of them was.
 Trainings, awareness events and group offers are kept per partner, not per team: for a
 team scope they are the figures of the whole network's (or the project's) partners, and
 the table says so.
@@ -27,6 +30,7 @@ from bruecke.participants.models import Participant
 from bruecke.placement.selectors import figures as placement_figures
 from bruecke.projects.models import Project
 from bruecke.reporting.forecast import partner_ids
+from bruecke.reporting.people import counted_once, join_people, people_count
 from bruecke.reporting.scope import ReportScope
 
 
@@ -60,15 +64,14 @@ def activity_figures(
     participants = Participant.objects.filter(
         scope.participant_q(), project=project, organisation_id__in=orgs
     )
+    joined = join_people(participants, scope.network_id)
     figures = ActivityFigures(per_partner_only=team is not None)
-    figures.new = participants.filter(entry_date__gte=start, entry_date__lte=end).count()
-    figures.active = _active(participants, start, end)
-    figures.exited = (
-        ExitRecord.objects.filter(participant__in=participants, exit_date__gte=start, exit_date__lte=end)
-        .values("participant_id")
-        .distinct()
-        .count()
+    figures.new = (
+        counted_once(participants, joined).filter(entry_date__gte=start, entry_date__lte=end).count()
     )
+    figures.active = people_count(_active(participants, start, end), joined)
+    left = ExitRecord.objects.filter(participant=OuterRef("pk"), exit_date__gte=start, exit_date__lte=end)
+    figures.exited = people_count(participants.filter(Exists(left)), joined)
     figures.contacts_by_channel = dict(
         Contact.objects.filter(case__participant__in=participants, date__gte=start, date__lte=end)
         .order_by()
@@ -90,10 +93,12 @@ def activity_figures(
     return figures
 
 
-def _active(participants: QuerySet[Participant], start: datetime.date, end: datetime.date) -> int:
+def _active(
+    participants: QuerySet[Participant], start: datetime.date, end: datetime.date
+) -> QuerySet[Participant]:
     """Participants with a case open during the period or a contact in it."""
     open_case = Case.objects.filter(participant=OuterRef("pk"), opened_on__lte=end).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=start)
     )
     contact = Contact.objects.filter(case__participant=OuterRef("pk"), date__gte=start, date__lte=end)
-    return participants.filter(Q(Exists(open_case)) | Q(Exists(contact))).count()
+    return participants.filter(Q(Exists(open_case)) | Q(Exists(contact)))

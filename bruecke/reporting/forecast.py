@@ -25,6 +25,7 @@ from bruecke.participants.models import Participant
 from bruecke.placement.selectors import figures as placement_figures
 from bruecke.projects.models import Project
 from bruecke.reporting.models import ProjectTarget, TargetKind, TargetProgress
+from bruecke.reporting.people import counted_once, join_people, not_merged
 
 # A forecast further away than this is no forecast: the rate is as good as zero.
 HORIZON_DAYS = 100 * 365
@@ -136,10 +137,11 @@ Counter = Callable[[Project, list[int], datetime.date, datetime.date], dict[str,
 def _participants(
     project: Project, orgs: list[int], start: datetime.date, end: datetime.date
 ) -> dict[str, int]:
-    count = Participant.objects.filter(
-        project=project, organisation_id__in=orgs, entry_date__gte=start, entry_date__lte=end
-    ).count()
-    return {"": count}
+    """People who entered: a merged registration never counts, registrations of one person
+    at several partners once, at the earliest entry (decision 0064)."""
+    everyone = Participant.objects.filter(not_merged(), project=project, organisation_id__in=orgs)
+    joined = join_people(everyone, project.network_id)
+    return {"": counted_once(everyone, joined).filter(entry_date__gte=start, entry_date__lte=end).count()}
 
 
 def _placements(

@@ -28,7 +28,7 @@ from bruecke.reporting import exports
 from bruecke.reporting.exporting import csv_format, pdf_format, xlsx_format
 from bruecke.reporting.forms import ReportChoiceForm
 from bruecke.reporting.funder import formats as funder_formats
-from bruecke.reporting.funder.records import funder_participants, funder_records
+from bruecke.reporting.funder.records import funder_participants, funder_people, funder_records
 from bruecke.reporting.registry import build_report, report_kinds
 from bruecke.reporting.scope import require_reporting
 
@@ -95,7 +95,10 @@ def _write_funder_file(job: Job, target: Path, progress: Progress) -> int:
         choice = exports.funder_choice(job.created_by, params)
     except Http404:
         raise JobInputGone(NO_ACCESS) from None
-    participants = funder_participants(job.created_by, choice.project, choice.scope, choice.start, choice.end)
+    people = funder_people(job.created_by, choice.project, choice.scope)
+    participants = funder_participants(
+        job.created_by, choice.project, choice.scope, choice.start, choice.end, people
+    )
     total = participants.count()
     progress(0, total or None)
     done = 0
@@ -107,7 +110,7 @@ def _write_funder_file(job: Job, target: Path, progress: Progress) -> int:
             done += len(chunk)
             progress(done, total or None)
 
-    chunks = counted(funder_records(participants, choice.project.pk, reader=job.created_by))
+    chunks = counted(funder_records(participants, choice.project.pk, reader=job.created_by, people=people))
     with target.open("wb") as handle:
         if params.get("format") == exports.FUNDER_XML:
             header = funder_formats.FileHeader(

@@ -48,6 +48,8 @@ class ReportScope:
         """The participants this scope covers; `prefix` reaches them from another model
         (e.g. "participant__" from a case)."""
         condition = Q(**{f"{prefix}organisation__network_id": self.network_id})
+        # A registration merged into another one has no records left and counts nowhere.
+        condition &= Q(**{f"{prefix}merged_into__isnull": True})
         if self.organisation_id is not None:
             condition &= Q(**{f"{prefix}organisation_id": self.organisation_id})
         if self.team_id is not None:

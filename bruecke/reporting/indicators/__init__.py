@@ -105,6 +105,9 @@ class IndicatorReport:
     checks: list[CheckResult]
     follow_up: FollowUpRate
     flags: list[QualityFlag] = field(default_factory=list)
+    # Participations of the period whose registrations at several partners were joined
+    # into one (§11.1, decision 0064).
+    joined_across_partners: int = 0
 
     def by_code(self) -> dict[str, IndicatorValue]:
         return {indicator.code: indicator for indicator in self.indicators}

@@ -1,9 +1,12 @@
 """compute_report and the lists behind a number (see the package docstring).
 
-Queries, whatever the number of participants: the project's partners, one aggregate over
-the participations that entered in the period (every output indicator × gender, the
-data-quality counts), one streamed pass over their encrypted answers, one aggregate over
-the final exits of the period (every result indicator × gender, the follow-up rate).
+Queries, whatever the number of participants: the project's partners, the confirmed
+cross-partner links of the network (and, when there are any, the linked registrations of
+the report), one aggregate over the participations that entered in the period (every
+output indicator × gender, the data-quality counts), one streamed pass over their
+encrypted answers, one aggregate over the final exits of the period (every result
+indicator × gender, the follow-up rate); for joined participations (decision 0064) the
+exits and open cases of the linked registrations and one more aggregate.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecke.esf.models import LabourMarketStatus
 from bruecke.participants.models import Participant
 from bruecke.projects.models import EsfVariant, Project
+from bruecke.reporting.people import JoinedPeople, among, counted_once, join_people
 
 from . import (
     BREAKDOWN,
@@ -26,6 +30,7 @@ from . import (
     OUTPUT,
     TOTAL,
     Breakdown,
+    CheckResult,
     FollowUpRate,
     IndicatorReport,
     IndicatorValue,
@@ -36,6 +41,7 @@ from . import (
 )
 from .checks import EXCLUSIVE, run_checks
 from .grouped import grouped_counts
+from .joined import joined_counts, joined_leavers, on_first_registration
 from .outputs import Counted, Decrypted, esf_plus_outputs
 from .participations import (
     GENDER_OF,
@@ -124,7 +130,43 @@ def _settings_used(project: Project) -> list[tuple[str, str]]:
     return [
         (str(fields[name].verbose_name), str(getattr(project, f"get_{name}_display")()))
         for name in ("esf_variant", "ltu_rule", "partial_birth_date_rule", "result_base")
-    ]
+    ] + [(str(_("Participation")), str(PARTICIPATION_RULE))]
+
+
+PARTICIPATION_RULE = _(
+    "one per person and project, also across partners (confirmed as the same person): "
+    "characteristics from the earliest entry, exit from the latest exit"
+)
+
+
+def _joined_check(joined: JoinedPeople) -> CheckResult:
+    """The consistency line of the joining: how many participations were joined."""
+    return CheckResult(
+        label=str(_("Registrations of one person at several partners count once")),
+        holds=True,
+        detail=_("%(joined)s participations joined from %(registrations)s registrations")
+        % {"joined": joined.count, "registrations": joined.registrations},
+    )
+
+
+def _result_row(
+    request: ReportRequest,
+    partners: list[int],
+    joined: JoinedPeople,
+    items: list[Counted],
+    extra: dict[str, Q],
+) -> dict[str, int]:
+    """The result aggregate: the final exits of single registrations, plus the joined
+    participations counted on their first registration (`joined.py`)."""
+    leavers = final_exits(request, partners).filter(left_in_period(request))
+    if joined:
+        leavers = leavers.exclude(among("participant_id", joined.member_ids()))
+    row = grouped_counts(leavers, items, extra, "participant__")
+    if joined:
+        rows = joined_leavers(joined, request.start, request.end)
+        for key, value in joined_counts(rows, items, extra).items():
+            row[key] += value
+    return row
 
 
 def compute_report(request: ReportRequest) -> IndicatorReport:
@@ -134,14 +176,18 @@ def compute_report(request: ReportRequest) -> IndicatorReport:
     counted = [item for item in output_items if isinstance(item, Counted)]
     decrypted = [item for item in output_items if isinstance(item, Decrypted)]
 
-    entered = participations(request, partners).filter(entered_in_period(request))
+    everyone = participations(request, partners)
+    joined = join_people(everyone, project.network_id)
+    entered = counted_once(everyone, joined).filter(entered_in_period(request))
+    joined_in_period = joined.entered_between(request.start, request.end)
     out_row = grouped_counts(entered, counted, _output_flags(project))
     secret_values, refused_without_date = _decrypted_values(decrypted, entered.filter(complete_q()))
 
     due = follow_up_due(follow_up_cutoff(request.end)) & employed_at_entry_left_out(project)
-    leavers = final_exits(request, partners).filter(left_in_period(request))
-    res_row = grouped_counts(
-        leavers,
+    res_row = _result_row(
+        request,
+        partners,
+        joined,
         result_items,
         {
             "_due": due,
@@ -149,7 +195,6 @@ def compute_report(request: ReportRequest) -> IndicatorReport:
             "_conflicts": Q(result_same_day_conflict=True),
             "_overlap": _exclusive_pair(result_items),
         },
-        "participant__",
     )
 
     by_code = {v.code: v for v in secret_values}
@@ -165,7 +210,11 @@ def compute_report(request: ReportRequest) -> IndicatorReport:
         settings_used=_settings_used(project),
         indicators=indicators,
         incomplete_count=int(out_row["_incomplete"]),
-        checks=run_checks(project.esf_variant, values, int(out_row["_complete"]), int(res_row["_overlap"])),
+        checks=[
+            *run_checks(project.esf_variant, values, int(out_row["_complete"]), int(res_row["_overlap"])),
+            _joined_check(joined_in_period),
+        ],
+        joined_across_partners=joined_in_period.count,
         follow_up=FollowUpRate(due=int(res_row["_due"]), answered=int(res_row["_answered"])),
         flags=[
             QualityFlag("under_15", str(_("under 15 at entry (counted)")), int(out_row["_under_15"])),
@@ -196,10 +245,12 @@ def participants_behind(request: ReportRequest, code: str, breakdown: str = TOTA
     project = request.project
     output_items, result_items = _definitions(project, request)
     partners = partner_ids(project)
+    everyone = participations(request, partners)
+    joined = join_people(everyone, project.network_id)
     for item in output_items:
         if item.code != code:
             continue
-        entered = participations(request, partners).filter(entered_in_period(request))
+        entered = counted_once(everyone, joined).filter(entered_in_period(request))
         if isinstance(item, Decrypted):
             ids = [
                 row.participant_id
@@ -211,11 +262,18 @@ def participants_behind(request: ReportRequest, code: str, breakdown: str = TOTA
         return entered.filter(base & item.condition & gender_q(breakdown))
     for result in result_items:
         if result.code == code:
-            exits = final_exits(request, partners).filter(
-                left_in_period(request),
-                complete_q("participant__") & result.condition & gender_q(breakdown, "participant__"),
+            condition = complete_q("participant__") & result.condition & gender_q(breakdown, "participant__")
+            exits = final_exits(request, partners).filter(left_in_period(request), condition)
+            if not joined:
+                return Participant.objects.filter(pk__in=exits.values("participant_id"))
+            exits = exits.exclude(among("participant_id", joined.member_ids()))
+            # A joined participation is listed with its first registration (decision 0064).
+            firsts = joined_leavers(joined, request.start, request.end).filter(
+                on_first_registration(condition)
             )
-            return Participant.objects.filter(pk__in=exits.values("participant_id"))
+            return Participant.objects.filter(
+                Q(pk__in=exits.values("participant_id")) | Q(pk__in=list(firsts.values_list("pk", flat=True)))
+            )
     raise Http404
 
 
@@ -224,8 +282,9 @@ def incomplete_participants(request: ReportRequest) -> QuerySet[Participant]:
     `bruecke.esf.selectors.incomplete_entries` so `row_missing` names the missing items."""
     from django.db.models import F
 
+    everyone = participations(request)
     return (
-        participations(request)
+        counted_once(everyone, join_people(everyone, request.project.network_id))
         .filter(entered_in_period(request))
         .filter(incomplete_q())
         .annotate(esf_lm_status=F("esf_entry__lm_status_entry"), esf_isced=F("esf_entry__isced_level"))

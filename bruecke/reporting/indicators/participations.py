@@ -3,8 +3,10 @@
 A participation (§11.1) is a participant row of the report's project: the entry date and
 the entry characteristics come from `Participant.entry_date` and the one EntryRecord; the
 exit is the latest ExitRecord of the participant and there is none while any case of the
-participant is still open (a re-entry is a new case). Linking one person across partners
-(two participant rows) is not possible yet (issue 19), so such a person counts twice.
+participant is still open (a re-entry is a new case). Rows of one person at several
+partners (a confirmed cross-partner match) are joined into one participation by the
+engine (`bruecke.reporting.people`, `joined.py`, decision 0064); a merged registration is
+no row at all (the scope condition leaves it out).
 
 Everything here is an expression or a Q, so the engine counts in one query: no value is
 computed per participant in Python (except the encrypted answers, see `sensitive.py`).

@@ -33,7 +33,10 @@ class Slice:
     def participant_q(self, prefix: str = "") -> Q:
         """Participants of the project in the slice's organisations (and team); `prefix`
         reaches the participant ("case__participant__")."""
-        return self.q(prefix) & Q(**{f"{prefix}project_id": self.project_id})
+        # A registration merged into another one has no records left and counts nowhere.
+        return self.q(prefix) & Q(
+            **{f"{prefix}project_id": self.project_id, f"{prefix}merged_into__isnull": True}
+        )
 
 
 def slice_for(scope: ReportScope, project: Project, start: datetime.date, end: datetime.date) -> Slice:

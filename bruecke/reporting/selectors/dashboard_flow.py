@@ -1,7 +1,10 @@
 """Entries and exits per month, by region (the participant's team) and by partner.
 
-An entry is a participant whose entry date lies in the period; an exit an exit record
-(the end of one case) whose exit date lies in it. Two queries, whatever the data.
+An entry is a participation whose first entry lies in the period: a merged registration
+never counts, registrations of one person at several partners once, with the partner and
+region of the earliest entry (decision 0064). An exit is an exit record (the end of one
+case) whose exit date lies in it. Three queries (four with cross-partner links), whatever
+the data.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from bruecke.esf.exit_models import ExitRecord
 from bruecke.participants.models import Participant
+from bruecke.projects.models import Project
 from bruecke.reporting.charts import ChartData, Series
+from bruecke.reporting.people import counted_once, join_people
 from bruecke.reporting.selectors import Slice, month_label, months
 
 # A participant without a team, or a team without a region.
@@ -35,8 +40,11 @@ class Flow:
 
 
 def flow(part: Slice) -> Flow:
+    everyone = Participant.objects.filter(part.participant_q())
+    joined = join_people(everyone, Project.objects.filter(pk=part.project_id).values("network_id")[:1])
     entries = (
-        Participant.objects.filter(part.participant_q(), entry_date__gte=part.start, entry_date__lte=part.end)
+        counted_once(everyone, joined)
+        .filter(entry_date__gte=part.start, entry_date__lte=part.end)
         .order_by()
         .annotate(month=TruncMonth("entry_date"), region=Coalesce(F("team__region"), Value(NO_REGION)))
         .values("month", "region", "organisation__name")

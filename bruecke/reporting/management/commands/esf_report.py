@@ -80,6 +80,7 @@ def as_json(report: IndicatorReport) -> dict[str, Any]:
         },
         "checks": [{"label": c.label, "holds": c.holds, "detail": c.detail} for c in report.checks],
         "incomplete": report.incomplete_count,
+        "joined_across_partners": report.joined_across_partners,
         "follow_up": {
             "due": report.follow_up.due,
             "answered": report.follow_up.answered,
