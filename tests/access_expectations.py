@@ -228,3 +228,7 @@ EXPECTATIONS |= expectations_reporting_projects.EXPECTATIONS
 EXPECTATIONS |= expectations_spreadsheets_imports.EXPECTATIONS
 EXPECTATIONS |= expectations_spreadsheets_exports.EXPECTATIONS
 EXPECTATIONS |= expectations_reporting_dashboards.EXPECTATIONS
+
+from tests import expectations_dedupe_review  # noqa: E402
+
+EXPECTATIONS |= expectations_dedupe_review.EXPECTATIONS

@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern
 
+from bruecke.dedupe.review.urls import urlpatterns as review
+
 app_name = "dedupe"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [*review]
