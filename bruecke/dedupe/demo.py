@@ -12,12 +12,14 @@ from bruecke.participants.models import Gender, Participant
 from bruecke.projects.models import Project
 
 # (given names, family name, birth "Y[-M[-D]]", gender, country): second registrations of
-# Mohammed Al-Hassan, Olena Schewtschenko (both team Rostock) and Yonas Tesfay (team
-# Schwerin), all three registered again in team Rostock.
+# Mohammed Al-Hassan, Olena Schewtschenko (team Rostock) and Yonas Tesfay (team Schwerin),
+# made at the front desk without a team. (Without a team they also get no case from the
+# demo's placement day, which opens one for every participant with a team: two open cases
+# would rightly refuse the merge.)
 DUPLICATES = [
     ("Mohamed", "Alhassan", "1994-03-07", Gender.MALE, "SY"),
     ("Olena", "Shevchenko", "1987-11", Gender.FEMALE, "UA"),
-    # Registered by another team: duplicates cross teams, the review is organisation-wide.
+    # Another team's participant: duplicates cross teams, the review is organisation-wide.
     ("Yonas", "Tesfai", "2001-06-15", Gender.MALE, "ER"),
 ]
 
@@ -31,7 +33,7 @@ def _birth(text: str) -> tuple[int, int | None, int | None]:
 def seed_duplicates(demo: DemoNetwork) -> None:
     """Idempotent: one record per document name (a merged one is not registered again)."""
     organisation = demo.partners["A"]
-    team = demo.teams["Rostock"]
+    office = demo.teams["Rostock"].office
     for given, family, born, gender, country in DUPLICATES:
         if Participant.objects.filter(
             organisation=organisation, given_names=given, family_name=family
@@ -41,7 +43,7 @@ def seed_duplicates(demo: DemoNetwork) -> None:
         participant = Participant(
             organisation=organisation,
             project=Project.objects.get(network=demo.network, name="NAF MV plus"),
-            team=team,
+            team=None,
             given_names=given,
             family_name=family,
             birth_year=year,
@@ -50,7 +52,7 @@ def seed_duplicates(demo: DemoNetwork) -> None:
             gender=gender,
             nationality=country,
             country_of_birth=country,
-            town=team.office.town if team.office else "",
+            town=office.town if office else "",
         )
         services.participant_create(actor=demo.users["cm_a"], participant=participant)
     pairs_refresh(organisation)

@@ -258,9 +258,10 @@ def participants_merge(
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=merge, changed_fields=["kept", "merged", "moved"]
     )
-    changed = sorted(moved)
-    audit_record(actor=actor, action=AuditAction.MERGE, obj=kept, changed_fields=changed)
-    audit_record(actor=actor, action=AuditAction.MERGE, obj=merged, changed_fields=["merged_into", *changed])
+    # What moved is in the Merge row (its create event above); the participants' events
+    # name only their own changed field, so the history shows them in words.
+    audit_record(actor=actor, action=AuditAction.MERGE, obj=kept)
+    audit_record(actor=actor, action=AuditAction.MERGE, obj=merged, changed_fields=["merged_into"])
     _refresh_derived(kept)
     _refresh_derived(merged)
     return merge

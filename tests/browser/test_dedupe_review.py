@@ -49,7 +49,8 @@ def test_review_merge_and_undo(bpage: BrowserPage) -> None:
     undo = tr("Undo merge of %(name)s") % {"name": merged.full_name}
     with page.expect_navigation():
         page.get_by_role("button", name=undo).click()
-    expect(page.locator("main")).to_contain_text(tr("The merge has been undone. Both registrations are back."))
+    done = tr("The merge has been undone. Both registrations are back.")
+    expect(page.locator("main")).to_contain_text(done)
     merge.refresh_from_db()
     merged.refresh_from_db()
     assert merge.undone_at is not None and merged.merged_into_id is None

@@ -81,13 +81,13 @@ def pairs_refresh(organisation: Organisation, actor: User | None = None) -> Refr
     DuplicatePair.objects.bulk_update(updated, ["weight", "probability", "evidence"])
     DuplicatePair.objects.filter(pk__in=stale).delete()
     if created or stale:
-        # One event per run that changed the proposals: counts only, never who.
+        # One event per run that changed the proposals, naming no registration.
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             object_type="dedupe.duplicatepair",
             organisation=organisation,
-            changed_fields=["proposed"],
+            changed_fields=["status", "weight"],
         )
     return RefreshResult(compared=len(records), proposed=len(keep), new=len(created), dropped=len(stale))
 
