@@ -264,6 +264,8 @@ IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 50 * 1024 * 1024, minimum
 # Import runs older than this lose their stored file and row results (the run stays).
 IMPORT_RUN_DAYS = env_int("IMPORT_RUN_DAYS", 14, minimum=1)
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
+# How long a merge of duplicate registrations can be undone (decision 0062).
+BRUECKE_MERGE_UNDO_DAYS = env_int("BRUECKE_MERGE_UNDO_DAYS", 30, minimum=0)
 # A running job whose worker has not reported for this long is marked failed ("interrupted").
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
 # How often the worker runs the housekeeping (stale jobs, expired results).

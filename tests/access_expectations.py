@@ -231,3 +231,7 @@ EXPECTATIONS |= expectations_reporting_dashboards.EXPECTATIONS
 from tests import expectations_dedupe_cross  # noqa: E402
 
 EXPECTATIONS |= expectations_dedupe_cross.EXPECTATIONS
+
+from tests import expectations_dedupe_review  # noqa: E402
+
+EXPECTATIONS |= expectations_dedupe_review.EXPECTATIONS

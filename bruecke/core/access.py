@@ -473,6 +473,12 @@ def import_run_filter(user: User | AnonymousUser) -> Q:
     return Q(created_by_id=user.pk) & condition
 
 
+def duplicate_review_organisation_ids(user: User | AnonymousUser) -> set[int]:
+    """Organisations whose probable duplicates `user` reviews, merges and marks distinct
+    (team leads and data-protection officers): organisation-wide, as duplicates cross teams."""
+    return organisation_ids(user, Perm.REVIEW_DUPLICATES)
+
+
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:
     """Organisations whose audit log the user may read (data-protection officers)."""
     return organisation_ids(user, Perm.VIEW_AUDIT)

@@ -142,6 +142,7 @@ NAV_ENTRIES = (
         Perm.MANAGE_NETWORK,
         ("network:staff", "network:membership"),
     ),
+    NavEntry("duplicates", "dedupe:review", _("Duplicates"), Perm.REVIEW_DUPLICATES, ("dedupe",)),
     NavEntry("audit", "core:audit_log", _("Audit log"), Perm.VIEW_AUDIT, ("core:audit_log",)),
     NavEntry(
         "breaches", "privacy:breach_list", _("Data breaches"), Perm.MANAGE_BREACHES, ("privacy:breach",)

@@ -1,10 +1,10 @@
-"""Duplicate review, merge and the cross-partner notice (issue 19)."""
+"""Duplicate review, merge and the cross-partner notice."""
 
 from django.urls import URLPattern
 
+from bruecke.dedupe.crosspartner.urls import urlpatterns as cross_partner
+from bruecke.dedupe.review.urls import urlpatterns as review
+
 app_name = "dedupe"
 
-urlpatterns: list[URLPattern] = []
-from bruecke.dedupe.crosspartner.urls import urlpatterns as cross_partner_urls  # noqa: E402
-
-urlpatterns += cross_partner_urls
+urlpatterns: list[URLPattern] = [*review, *cross_partner]

@@ -134,13 +134,25 @@ def duplicate_candidates(
     return [candidate for _same, _score, candidate in scored[:limit]]
 
 
+def _merged_ids(participant: Participant) -> list[str]:
+    """The participant and every registration merged into it (also through an earlier
+    merge into one of those): their history is this person's history."""
+    ids, frontier = {participant.pk}, [participant.pk]
+    while frontier:
+        frontier = list(Participant.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in ids]
+        ids.update(frontier)
+    return sorted(str(pk) for pk in ids)
+
+
 def participant_history(participant: Participant) -> QuerySet[AuditEvent]:
-    """Who changed what and when: events of the participant and of its dependent records."""
+    """Who changed what and when: events of the participant and of its dependent records,
+    including those of registrations merged into it (their records moved here)."""
     from django.db.models import Q
 
     statuses = [str(pk) for pk in participant.residence_statuses.values_list("pk", flat=True)]
     variants = [str(pk) for pk in participant.name_variants.values_list("pk", flat=True)]
-    condition = Q(object_type="participants.participant", object_id=str(participant.pk))
+    condition = Q(object_type="participants.participant", object_id__in=_merged_ids(participant))
     condition |= Q(object_type="participants.residencestatus", object_id__in=statuses)
     condition |= Q(object_type="participants.namevariant", object_id__in=variants)
     consents = [str(pk) for pk in participant.consents.values_list("pk", flat=True)]

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from bruecke.accounts import demo as mfa_demo
 from bruecke.accounts.models import User
+from bruecke.dedupe.demo import seed_duplicates
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
 from bruecke.offers.demo import seed_offers
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         # Group offers enrol the cases the placement day opened (the demo is idempotent).
         seed_offers(demo)
         seed_reporting(demo)  # ESF questionnaires and targets for the cases opened above
+        seed_duplicates(demo)  # second registrations in other spellings, for the duplicate review
         if options["participants"]:
             made = participants_demo.generate(demo, options["participants"])
             self.stdout.write(f"Generated {made} synthetic participants.")

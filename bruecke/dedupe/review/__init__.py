@@ -1,0 +1,1 @@
+"""Duplicate review: probable duplicates of an organisation, merge and mark distinct."""
