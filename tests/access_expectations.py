@@ -14,6 +14,8 @@ from bruecke.network.models import ConsultationHour, Membership, MobileSite, Off
 from bruecke.participants.models import Participant
 from tests import (
     expectations_cases,
+    expectations_dedupe_cross,
+    expectations_dedupe_review,
     expectations_esf,
     expectations_exit,
     expectations_jobs,
@@ -228,10 +230,5 @@ EXPECTATIONS |= expectations_reporting_projects.EXPECTATIONS
 EXPECTATIONS |= expectations_spreadsheets_imports.EXPECTATIONS
 EXPECTATIONS |= expectations_spreadsheets_exports.EXPECTATIONS
 EXPECTATIONS |= expectations_reporting_dashboards.EXPECTATIONS
-from tests import expectations_dedupe_cross  # noqa: E402
-
 EXPECTATIONS |= expectations_dedupe_cross.EXPECTATIONS
-
-from tests import expectations_dedupe_review  # noqa: E402
-
 EXPECTATIONS |= expectations_dedupe_review.EXPECTATIONS
