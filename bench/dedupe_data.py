@@ -156,6 +156,37 @@ SLAVIC_FAMILY = _names(
 )
 
 
+def _derived_family(family: list[Name], male: list[Name], stems: str, endings: str) -> list[Name]:
+    """Family names are far more varied than given names: the listed ones first, then
+    the father's or grandfather's name (common among Arabic and Afghan names, also with
+    the article), then stems with the usual endings (Ukrainian -enko, -chuk, ...)."""
+    derived = list(family)
+    for spellings, own in male:
+        derived.append((spellings, own))
+        if stems == "arabic":
+            derived.append((tuple("Al-" + s for s in spellings), "ال" + own if own else ""))
+    for stem in stems.split() if stems != "arabic" else ():
+        for ending in endings.split():
+            derived.append(((stem + ending, (stem + ending).replace("ch", "tsch").replace("v", "w")), ""))
+    return derived
+
+
+SLAVIC_STEMS = (
+    "Pavl Petr Koval Bondar Tkach Kravch Lys Moroz Hryts Sav Ostap Vasyl Dan Fed Kuz Mart Kost Hnat"
+    " Yarem Levch Prokop Stepan Demch Hrab Zinch Marusch Oles Romanch Semen Tym Yakym Zakhar"
+)
+SLAVIC_FAMILY = _derived_family(SLAVIC_FAMILY, [], SLAVIC_STEMS, "enko uk yshyn ov ovych")
+ARABIC_FAMILY = _derived_family(ARABIC_FAMILY, ARABIC_MALE + AFGHAN_MALE, "arabic", "")
+AFGHAN_FAMILY = _derived_family(
+    AFGHAN_FAMILY, [], "Ahmad Rahim Karim Sultan Nazar Hakim Aziz Qader Hamid Rasul Nabi Sadiq", "i zai yar"
+)
+TURKISH_FAMILY = _derived_family(
+    TURKISH_FAMILY, [], "Kara Ak Er Ay Gül Tekin Bulut Koç Kurt Öz Polat Güler Çakır", "han oğlu can"
+)
+KURDISH_FAMILY = _derived_family(KURDISH_FAMILY, KURDISH_MALE + ARABIC_MALE[:10], "", "")
+TIGRINYA_FAMILY = _derived_family(TIGRINYA_FAMILY, TIGRINYA_MALE, "", "")
+
+
 @dataclass(frozen=True)
 class Origin:
     code: str  # country of birth (ISO 3166)
@@ -234,9 +265,9 @@ def _person(rng: random.Random, pid: int) -> Person:
     given = [_zipf(rng, pool)]
     if rng.random() < 0.18:  # a second given name (Mohammed Ali, Fatima Zahra)
         given.append(_zipf(rng, pool))
-    family = [_zipf(rng, origin.family)]
+    family = [_zipf(rng, origin.family, 0.6)]
     if rng.random() < origin.compound_family:
-        family.append(_zipf(rng, origin.family))
+        family.append(_zipf(rng, origin.family, 0.6))
     year = rng.choice(range(1958, 2008))
     known = rng.random()
     if known < 0.12:  # only the year is known (documents of many countries)

@@ -1,0 +1,216 @@
+"""Training the duplicate model with Splink (DuckDB, in process), without labels.
+
+Splink is given exactly the comparison levels of `comparisons.COMPARISONS` (their SQL),
+so the parameters it estimates mean the same as in `scoring.score`: the prior from
+near-certain rules, u by random sampling of pairs, m by expectation maximisation on
+two blocking rules (one on the full birth date, which estimates the name levels; one on
+both names, which estimates the birth date levels). The threshold is then calibrated on
+the pairs the model itself proposes (`calibrate_threshold`). Decision record 0061.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bruecke.dedupe.comparisons import COMPARISONS, RECORD_COLUMNS
+from bruecke.dedupe.records import Record
+from bruecke.dedupe.scoring import (
+    LevelParameters,
+    Parameters,
+    TermFrequencies,
+    default_parameters,
+    probability,
+)
+
+TF_COLUMNS = ("given_key", "family_key")
+# The model's own estimate of precision at the warning threshold must reach this.
+TARGET_PRECISION = 0.99
+# Probabilities are kept away from 0 and 1: log2(m/u) stays finite for a level that no
+# sampled pair reached. m has a higher floor: in real registrations, a field of the same
+# person is sometimes entered wrongly even when no training pair shows it (EM puts
+# m(else) of nationality at 0, which would let one typo veto a duplicate).
+_FLOOR = 1e-6
+_M_FLOOR = 0.005
+_INT_COLUMNS = frozenset({"birth_year", "birth_month", "birth_day"})
+
+# Rules that admit almost no different people: the prior is estimated from them.
+_DETERMINISTIC_RULES = (
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.birth_year = r.birth_year"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+)
+_DETERMINISTIC_RECALL = 0.6
+# EM blocking: each rule leaves out the comparisons whose columns it fixes. Registrations
+# with the same name are mostly of the same sex and origin whether or not they are the
+# same person, so the name rule fixes those too: otherwise EM takes "same sex and
+# nationality" for the mark of a duplicate (conditional independence would not hold).
+_EM_RULES = (
+    "l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.sex = r.sex"
+    " AND l.country_of_birth = r.country_of_birth AND l.nationality = r.nationality",
+)
+
+
+def splink_settings(params: Parameters | None = None) -> dict[str, Any]:
+    """A Splink settings dictionary of our comparisons; with `params`, a trained model."""
+    comparisons = []
+    for comparison in COMPARISONS:
+        levels = []
+        for level in comparison.levels:
+            entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.id}
+            if level.is_null:
+                entry["is_null_level"] = True
+            if level.tf_column:
+                entry["tf_adjustment_column"] = level.tf_column
+                entry["tf_adjustment_weight"] = 1.0
+            if params is not None and not level.is_null:
+                p = params.levels[comparison.name][level.id]
+                entry["m_probability"] = p.m
+                entry["u_probability"] = p.u
+            levels.append(entry)
+        comparisons.append({"output_column_name": comparison.name, "comparison_levels": levels})
+    settings: dict[str, Any] = {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [],
+        "retain_intermediate_calculation_columns": False,
+        "retain_matching_columns": False,
+    }
+    if params is not None:
+        settings["probability_two_random_records_match"] = params.prior
+    return settings
+
+
+def frame(records: Sequence[Record]) -> Any:
+    """The records as an Arrow table: `unique_id`, every compared column, `full_key`."""
+    import pyarrow as pa
+
+    fields = [pa.field("unique_id", pa.int64())]
+    fields += [pa.field(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in RECORD_COLUMNS]
+    fields.append(pa.field("full_key", pa.string()))
+    data: dict[str, list[Any]] = {"unique_id": [r.pk for r in records]}
+    for column in RECORD_COLUMNS:
+        data[column] = [getattr(r, column) for r in records]
+    data["full_key"] = [r.full_key or None for r in records]
+    return pa.Table.from_pydict(data, schema=pa.schema(fields))
+
+
+def term_frequencies(records: Sequence[Record]) -> dict[str, dict[str, float]]:
+    """Share of the records (with a value) that have each value, as Splink computes it."""
+    result: dict[str, dict[str, float]] = {}
+    for column in TF_COLUMNS:
+        counts = Counter(v for r in records if (v := getattr(r, column)) is not None)
+        total = sum(counts.values())
+        result[column] = {value: count / total for value, count in counts.items()} if total else {}
+    return result
+
+
+def tf_table(column: str, frequencies: TermFrequencies) -> Any:
+    import pyarrow as pa
+
+    values = frequencies.get(column, {})
+    return pa.Table.from_pydict(
+        {column: list(values), f"tf_{column}": [float(v) for v in values.values()]},
+        schema=pa.schema([pa.field(column, pa.string()), pa.field(f"tf_{column}", pa.float64())]),
+    )
+
+
+def linker_for(
+    records: Sequence[Record],
+    params: Parameters | None = None,
+    tf: TermFrequencies | None = None,
+    db_api: Any = None,
+) -> Any:
+    """A Splink linker on an in-memory DuckDB (a fresh one unless given) with the records,
+    and the given term frequencies registered so that Splink uses exactly those."""
+    from splink import DuckDBAPI, Linker
+
+    db_api = db_api or DuckDBAPI()
+    table = db_api.register(frame(records), dataset_display_name="registrations")
+    linker = Linker(table, splink_settings(params), log_level=None)
+    if tf is not None:
+        for column in TF_COLUMNS:
+            lookup = db_api.register(tf_table(column, tf), dataset_display_name=f"tf_{column}")
+            linker.table_management.register_term_frequency_lookup(lookup, column)
+    return linker
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    parameters: Parameters
+    term_frequencies: dict[str, dict[str, float]]
+    records: int
+    estimated_precision: float  # the model's own, at the threshold
+
+
+def _parameters_of(linker: Any) -> tuple[float, dict[str, dict[str, LevelParameters]]]:
+    model = linker.misc.save_model_to_json()
+    fallback = default_parameters().levels
+    levels: dict[str, dict[str, LevelParameters]] = {}
+    for comparison, trained in zip(COMPARISONS, model["comparisons"], strict=True):
+        levels[comparison.name] = {}
+        for level, values in zip(comparison.levels, trained["comparison_levels"], strict=True):
+            if level.is_null:
+                continue
+            default = fallback[comparison.name][level.id]
+            m = values.get("m_probability")
+            u = values.get("u_probability")
+            levels[comparison.name][level.id] = LevelParameters(
+                m=max(_clamp(default.m if m is None or math.isnan(m) else m), _M_FLOOR),
+                u=_clamp(default.u if u is None or math.isnan(u) else u),
+            )
+    return float(model["probability_two_random_records_match"]), levels
+
+
+def _clamp(value: float) -> float:
+    return min(max(float(value), _FLOOR), 1.0 - _FLOOR)
+
+
+def calibrate_threshold(weights: Sequence[float], target: float = TARGET_PRECISION) -> tuple[float, float]:
+    """The lowest weight from which the model's expected precision reaches `target`.
+
+    Among the scored pairs at or above a weight t, the model expects sum(P(match)) true
+    duplicates, so its estimate of precision is the mean match probability there. Going
+    down the pairs from the strongest, the mean only falls; the threshold is the last
+    weight at which it is still >= target. Returns (threshold, estimated precision)."""
+    ordered = sorted(weights, reverse=True)
+    total = 0.0
+    threshold, precision = (ordered[0] if ordered else 0.0), 1.0
+    for count, weight in enumerate(ordered, start=1):
+        total += probability(weight)
+        if total / count < target:
+            break
+        threshold, precision = weight, total / count
+    return threshold, precision
+
+
+def train(
+    records: Sequence[Record],
+    *,
+    seed: int = 19,
+    max_pairs: float = 2e6,
+) -> TrainingResult:
+    """Trains the model on the records (no labels) and calibrates its threshold."""
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    linker = linker_for(records, default_parameters())  # EM starts from sensible m values
+    linker.training.estimate_probability_two_random_records_match(
+        list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in _EM_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    prior, levels = _parameters_of(linker)
+    untuned = Parameters(prior=prior, levels=levels, threshold_weight=0.0)
+    tf = term_frequencies(records)
+    from bruecke.dedupe.batch import find_pairs
+
+    # Calibrated on the pairs above "even odds": below, pairs hardly change the mean.
+    pairs = find_pairs(records, untuned, tf, threshold_weight=0.0)
+    threshold, precision = calibrate_threshold([weight for _a, _b, weight in pairs])
+    parameters = Parameters(prior=prior, levels=levels, threshold_weight=round(threshold, 3))
+    return TrainingResult(parameters, tf, len(records), precision)
