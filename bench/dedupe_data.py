@@ -401,7 +401,9 @@ def generate(n: int, *, seed: int = 19, organisations: int = 5) -> list[Registra
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--organisations", type=int, default=5)
@@ -413,7 +415,9 @@ def main() -> None:
             writer = csv.DictWriter(handle, ["person_id", "organisation", "order", *SOURCE_FIELDS])
             writer.writeheader()
             for r in data:
-                writer.writerow({"person_id": r.person_id, "organisation": r.organisation, "order": r.order, **r.row})
+                writer.writerow(
+                    {"person_id": r.person_id, "organisation": r.organisation, "order": r.order, **r.row}
+                )
         return
     people = {r.person_id for r in data}
     print(f"{len(data)} registrations of {len(people)} people ({len(data) / len(people):.2f} per person)")

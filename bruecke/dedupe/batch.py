@@ -17,7 +17,7 @@ from bruecke.dedupe.scoring import Parameters, TermFrequencies
 
 
 def _keys_table(records: Sequence[Record]) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     ids: list[int | None] = []
     keys: list[str] = []
@@ -66,8 +66,8 @@ def find_pairs(
         linker = linker_for(records, params, tf, db_api=db_api)
         linker.table_management.register_blocked_pairs_for_predict(pairs)
         predictions = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
-        rows = connection.execute(
-            f"SELECT unique_id_l, unique_id_r, match_weight FROM {predictions.physical_name}"
+        rows = connection.execute(  # the table name is Splink's own, no input reaches it
+            f"SELECT unique_id_l, unique_id_r, match_weight FROM {predictions.physical_name}"  # noqa: S608
             " ORDER BY match_weight DESC, unique_id_l, unique_id_r"
         ).fetchall()
     finally:

@@ -88,7 +88,7 @@ def splink_settings(params: Parameters | None = None) -> dict[str, Any]:
 
 def frame(records: Sequence[Record]) -> Any:
     """The records as an Arrow table: `unique_id`, every compared column, `full_key`."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     fields = [pa.field("unique_id", pa.int64())]
     fields += [pa.field(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in RECORD_COLUMNS]
@@ -214,3 +214,66 @@ def train(
     threshold, precision = calibrate_threshold([weight for _a, _b, weight in pairs])
     parameters = Parameters(prior=prior, levels=levels, threshold_weight=round(threshold, 3))
     return TrainingResult(parameters, tf, len(records), precision)
+
+
+def network_records(network_id: int) -> list[Record]:
+    """The comparable form of every registration of the network (merged ones left out)."""
+    from bruecke.dedupe.records import SOURCE_FIELDS, record_from_row
+    from bruecke.participants.models import Participant
+
+    rows = (
+        Participant.objects.filter(organisation__network_id=network_id, merged_into__isnull=True)
+        .order_by("pk")
+        .values(*SOURCE_FIELDS)
+    )
+    return [record_from_row(row) for row in rows.iterator(chunk_size=5000)]
+
+
+# Fewer registrations than this give EM too few duplicates to learn from: the built-in
+# parameters stay in use.
+MIN_TRAINING_RECORDS = 200
+
+
+def model_train(network: Any, actor: Any) -> Any:
+    """Trains the network's model on its registrations and makes it the active one.
+
+    Returns the new ModelParameters row, or None when the network has too few
+    registrations to train on. The previous model is deactivated in the same transaction
+    as the new one is stored, with its term frequencies, and audited."""
+    from django.db import transaction
+
+    from bruecke.core.audit import audit_record
+    from bruecke.core.models import AuditAction
+    from bruecke.core.services import model_create
+    from bruecke.dedupe.models import ModelParameters, TermFrequency
+
+    records = network_records(network.pk)
+    if len(records) < MIN_TRAINING_RECORDS:
+        return None
+    result = train(records)
+    with transaction.atomic():
+        previous = list(ModelParameters.objects.select_for_update().filter(network=network, is_active=True))
+        for row in previous:
+            row.is_active = False
+            row.save(update_fields=["is_active"])
+            audit_record(actor=actor, action=AuditAction.UPDATE, obj=row, changed_fields=["is_active"])
+        row = model_create(
+            actor=actor,
+            instance=ModelParameters(
+                network=network,
+                parameters=result.parameters.to_json(),
+                threshold_weight=result.parameters.threshold_weight,
+                trained_on_records=result.records,
+                trained_by=actor if actor is not None and actor.is_authenticated else None,
+            ),
+        )
+        TermFrequency.objects.bulk_create(
+            (
+                TermFrequency(parameters=row, column=column, value=value, proportion=proportion)
+                for column, values in result.term_frequencies.items()
+                for value, proportion in values.items()
+                if len(value) <= 200  # pasted garbage; such a name simply goes unadjusted
+            ),
+            batch_size=5000,
+        )
+    return row
