@@ -50,8 +50,9 @@ _DETERMINISTIC_RECALL = 0.6
 # nationality" for the mark of a duplicate (conditional independence would not hold).
 _EM_RULES = (
     "l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
-    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.sex = r.sex"
-    " AND l.country_of_birth = r.country_of_birth AND l.nationality = r.nationality",
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND coalesce(l.sex = r.sex, true)"
+    " AND coalesce(l.country_of_birth = r.country_of_birth, true)"
+    " AND coalesce(l.nationality = r.nationality, true)",
 )
 
 
@@ -196,14 +197,19 @@ def train(
     max_pairs: float = 2e6,
 ) -> TrainingResult:
     """Trains the model on the records (no labels) and calibrates its threshold."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    from splink.internals.exceptions import EMTrainingException
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
     linker = linker_for(records, default_parameters())  # EM starts from sensible m values
     linker.training.estimate_probability_two_random_records_match(
         list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in _EM_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except EMTrainingException:
+            pass  # no pairs under this rule (tiny or sparse data): those m stay as they were
     prior, levels = _parameters_of(linker)
     untuned = Parameters(prior=prior, levels=levels, threshold_weight=0.0)
     tf = term_frequencies(records)
