@@ -111,7 +111,12 @@ def old_rule_pairs(registrations: Sequence[Registration], sample: int | None) ->
     warned: set[Pair] = set()
     for r in registrations:
         row, org = r.row, r.organisation
-        spellings = [row["given_names"], row["family_name"], row["given_names_own_script"], row["family_name_own_script"]]
+        spellings = [
+            row["given_names"],
+            row["family_name"],
+            row["given_names_own_script"],
+            row["family_name_own_script"],
+        ]
         keys = set().union(*(names.name_keys(s) for s in spellings if s))
         keys = {k[:64] for k in keys}
         if sampled is None or row["pk"] in sampled:
@@ -158,14 +163,20 @@ def run_synthetic(size: int, seed: int, old_rule_sample: int | None) -> None:
     person = {r.row["pk"]: r.person_id for r in registrations}
     organisation = {r.row["pk"]: r.organisation for r in registrations}
     truth = true_pairs(person)
-    print(f"## Synthetic, {size} registrations of {len(set(person.values()))} people, {len(truth)} true pairs")
+    print(
+        f"## Synthetic, {size} registrations of {len(set(person.values()))} people, {len(truth)} true pairs"
+    )
     print(f"generated in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
     result = training.train(records)
     params = result.parameters
     trained = time.perf_counter() - started
-    print(f"training: {trained:.1f} s, peak {peak_mb():.0f} MB; threshold weight {params.threshold_weight:.2f}, ", end="")
+    print(
+        f"training: {trained:.1f} s, peak {peak_mb():.0f} MB; "
+        f"threshold weight {params.threshold_weight:.2f}, ",
+        end="",
+    )
     print(f"model's own precision estimate {result.estimated_precision:.4f}, prior {params.prior:.2e}")
 
     started = time.perf_counter()
@@ -178,21 +189,30 @@ def run_synthetic(size: int, seed: int, old_rule_sample: int | None) -> None:
     print(f"blocking recall: {blocking_recall(records, truth):.4f}")
 
     (p, r, f), false_share, detected = intake_figures(model_intake_pairs(pairs, organisation), registrations)
-    print(f"| model, intake (organisation) | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | false warnings {false_share:.2%} "
-          f"| repeats warned {detected:.2%} |")
+    print(
+        f"| model, intake (organisation) | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
+        f"false warnings {false_share:.2%} | repeats warned {detected:.2%} |"
+    )
 
     started = time.perf_counter()
     old = old_rule_pairs(registrations, old_rule_sample)
     subset = registrations if not old_rule_sample else registrations[-old_rule_sample:]
     scope = {r.row["pk"] for r in subset}
     model_subset = {(a, b) for a, b in model_intake_pairs(pairs, organisation) if b in scope}
-    (p, r, f), false_share, detected = intake_figures(old, subset) if not old_rule_sample else _sampled(old, subset, registrations)
-    print(f"| today's rule, intake (organisation) | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
-          f"false warnings {false_share:.2%} | repeats warned {detected:.2%} | {time.perf_counter() - started:.1f} s")
+    (p, r, f), false_share, detected = (
+        intake_figures(old, subset) if not old_rule_sample else _sampled(old, subset, registrations)
+    )
+    print(
+        f"| today's rule, intake (organisation) | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
+        f"false warnings {false_share:.2%} | repeats warned {detected:.2%} | "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     if old_rule_sample:
         (p, r, f), false_share, detected = _sampled(model_subset, subset, registrations)
-        print(f"| model, intake, same sample | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
-              f"false warnings {false_share:.2%} | repeats warned {detected:.2%} |")
+        print(
+            f"| model, intake, same sample | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
+            f"false warnings {false_share:.2%} | repeats warned {detected:.2%} |"
+        )
 
 
 def _sampled(
@@ -243,9 +263,17 @@ def febrl_rows(path: Path) -> tuple[list[Record], dict[int, int]]:
             day = int(born[6:8]) if month and 1 <= int(born[6:8]) <= 31 else None
             records.append(
                 record_from_row(
-                    {"pk": pk, "organisation_id": 1, "given_names": row["given_name"], "family_name": row["surname"],
-                     "birth_year": year, "birth_month": month, "birth_day": day, "postcode": row["postcode"],
-                     "town": row["suburb"]}
+                    {
+                        "pk": pk,
+                        "organisation_id": 1,
+                        "given_names": row["given_name"],
+                        "family_name": row["surname"],
+                        "birth_year": year,
+                        "birth_month": month,
+                        "birth_day": day,
+                        "postcode": row["postcode"],
+                        "town": row["suburb"],
+                    }
                 )
             )
             original = row["rec_id"].split("-")[1]
@@ -267,16 +295,25 @@ def run_febrl(directory: Path) -> None:
         pairs = batch.find_pairs(records, params, result.term_frequencies, params.threshold_weight)
         truth = true_pairs(person)
         p, r, f = prf({(a, b) for a, b, _w in pairs}, truth)
-        print(f"| {name} | {len(records)} records | {len(truth)} true pairs | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
-              f"blocking recall {blocking_recall(records, truth):.4f} | {time.perf_counter() - started:.1f} s |")
+        print(
+            f"| {name} | {len(records)} records | {len(truth)} true pairs | "
+            f"P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
+            f"blocking recall {blocking_recall(records, truth):.4f} | {time.perf_counter() - started:.1f} s |"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--old-rule-sample", type=int, default=None,
-                        help="evaluate today's rule on the last N arrivals only (it is slow at 100k)")
+    parser.add_argument(
+        "--old-rule-sample",
+        type=int,
+        default=None,
+        help="evaluate today's rule on the last N arrivals only (it is slow at 100k)",
+    )
     parser.add_argument("--febrl-dir", type=Path, default=None)
     parser.add_argument("--no-febrl", action="store_true")
     args = parser.parse_args()

@@ -52,7 +52,10 @@ def test_training_learns_sensible_weights(trained: training.TrainingResult) -> N
     birth = w["birth_date"]
     assert birth["same"] > birth["same_month"] > 0 > birth["else"]
     assert birth["year_partial"] > birth["year"]
-    assert w["sex"]["else"] < 0 < w["sex"]["same"]
+    assert w["sex"]["else"] < -2 < w["sex"]["same"]
+    # Agreeing on origin is discounted where names agree (conditional_u): it follows from
+    # the name, so it must not count again.
+    assert 0 < w["nationality"]["same"] < 1.6
     assert 1e-5 < trained.parameters.prior < 1e-3
     assert trained.records == 3_000
     assert set(trained.term_frequencies) == {"given_key", "family_key"}

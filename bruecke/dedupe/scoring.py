@@ -128,40 +128,50 @@ def score(params: Parameters, left: Record, right: Record, tf: TermFrequencies |
     return Score(weight=total, evidence=evidence)
 
 
-# Hand-set starting values (m: share among true duplicates, u: among different people),
-# replaced by a network's own training; chosen from the synthetic benchmark data.
+# Until a network has trained its own model: the parameters Splink trained on the
+# synthetic benchmark data (`bench/dedupe_data.py`, 10,000 registrations, seed 19; see
+# docs/benchmarks.md). m: share among true duplicates, u: among different people (for
+# sex, country of birth and nationality among people sharing a given name, see
+# `training.conditional_u`).
 _DEFAULT_LEVELS: dict[str, dict[str, tuple[float, float]]] = {
     "given_name": {
-        "same": (0.80, 0.01),
-        "swapped": (0.05, 0.0005),
-        "similar": (0.06, 0.002),
-        "shared_part": (0.04, 0.01),
-        "close": (0.03, 0.05),
-        "else": (0.02, 0.93),
+        "same": (0.697, 0.01825),
+        "swapped": (0.05944, 0.01097),
+        "similar": (0.07217, 0.002534),
+        "shared_part": (0.04733, 0.01006),
+        "close": (0.03675, 0.01027),
+        "else": (0.08734, 0.9479),
     },
     "family_name": {
-        "same": (0.80, 0.005),
-        "swapped": (0.05, 0.0005),
-        "similar": (0.06, 0.002),
-        "shared_part": (0.04, 0.005),
-        "close": (0.03, 0.04),
-        "else": (0.02, 0.95),
+        "same": (0.829, 0.006467),
+        "swapped": (0.05829, 0.01108),
+        "similar": (0.05334, 0.002297),
+        "shared_part": (0.006683, 0.002593),
+        "close": (0.03039, 0.009293),
+        "else": (0.0223, 0.9683),
     },
     "birth_date": {
-        "same": (0.70, 0.0002),
-        "same_month": (0.05, 0.003),
-        "year_partial": (0.15, 0.01),
-        "year": (0.04, 0.03),
-        "near": (0.03, 0.06),
-        "else": (0.03, 0.90),
+        "same": (0.6474, 0.0001357),
+        "same_month": (0.03514, 0.001056),
+        "year_partial": (0.2816, 0.007879),
+        "year": (0.01215, 0.01119),
+        "near": (0.01841, 0.03877),
+        "else": (0.005366, 0.941),
     },
-    "sex": {"same": (0.97, 0.5), "else": (0.03, 0.5)},
-    "country_of_birth": {"same": (0.92, 0.2), "else": (0.08, 0.8)},
-    "nationality": {"same": (0.92, 0.25), "else": (0.08, 0.75)},
-    "place": {"same_postcode": (0.6, 0.05), "same_town": (0.15, 0.1), "else": (0.25, 0.85)},
+    "sex": {"same": (0.9749, 0.9979), "else": (0.02514, 0.4611)},
+    "country_of_birth": {"same": (0.995, 0.5056), "else": (0.005, 0.8024)},
+    "nationality": {"same": (0.995, 0.4786), "else": (0.005, 0.8026)},
+    "place": {
+        "same_postcode": (0.6536, 0.07375),
+        "same_town": (0.1227, 0.05062),
+        "else": (0.2237, 0.8756),
+    },
 }
-DEFAULT_PRIOR = 1e-4
-DEFAULT_THRESHOLD_WEIGHT = 10.0  # probability ~0.999
+DEFAULT_PRIOR = 8.988e-05
+# The threshold calibrated on that data (`training.calibrate_threshold`); on other
+# generated data, and without term frequencies (none before training), it keeps
+# precision 0.94 at recall 0.91 (docs/benchmarks.md).
+DEFAULT_THRESHOLD_WEIGHT = 2.2
 
 
 def default_parameters() -> Parameters:

@@ -10,6 +10,7 @@ the pairs the model itself proposes (`calibrate_threshold`). Decision record 006
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections import Counter
@@ -172,6 +173,63 @@ def _clamp(value: float) -> float:
     return min(max(float(value), _FLOOR), 1.0 - _FLOOR)
 
 
+# Comparisons whose agreement follows from the name: people sharing a given name are
+# mostly of the same sex and origin whether or not they are the same person.
+_ORIGIN_COMPARISONS = ("sex", "country_of_birth", "nationality")
+
+
+def conditional_u(
+    records: Sequence[Record],
+    levels: dict[str, dict[str, LevelParameters]],
+    *,
+    seed: int = 19,
+    max_pairs: int = 200_000,
+) -> dict[str, dict[str, LevelParameters]]:
+    """u of sex, country of birth and nationality among pairs that share a given name but
+    not the family name (nearly all different people).
+
+    Random pairs mostly differ in origin, so agreeing on nationality looks like strong
+    evidence (+2.3); but the name levels have already counted it, since two people with
+    the same name are mostly of the same origin. Fellegi–Sunter assumes the comparisons
+    independent given non-match: measuring u where the names agree restores that."""
+    import random
+    from collections import defaultdict
+
+    from bruecke.dedupe.comparisons import COMPARISON_BY_NAME
+
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if record.given_key:
+            groups[record.given_key].append(record)
+    rng = random.Random(seed)  # noqa: S311 (a sample, not a secret)
+    sizes = [(key, len(group) * (len(group) - 1) // 2) for key, group in groups.items() if len(group) > 1]
+    total = sum(size for _key, size in sizes)
+    counts: dict[str, Counter[str]] = {name: Counter() for name in _ORIGIN_COMPARISONS}
+    if not total:
+        return {}
+    keys = rng.choices([key for key, _size in sizes], [size for _key, size in sizes], k=min(max_pairs, total))
+    for key in keys:
+        a, b = rng.sample(groups[key], 2)
+        if a.family_key == b.family_key:
+            continue
+        for name in _ORIGIN_COMPARISONS:
+            level = COMPARISON_BY_NAME[name].level_of(a, b)
+            if not level.is_null:
+                counts[name][level.id] += 1
+    result = {}
+    for name, found in counts.items():
+        observed = sum(found.values())
+        if observed < 1_000:
+            continue  # too few to say better than random sampling did
+        # Only agreement is discounted: disagreeing stays as strong as random pairs say
+        # (among people sharing a name, a different sex is rare, but it is no evidence
+        # of the same person).
+        result[name] = dict(levels[name])
+        same = levels[name]["same"]
+        result[name]["same"] = LevelParameters(m=same.m, u=max(same.u, _clamp(found["same"] / observed)))
+    return result
+
+
 def calibrate_threshold(weights: Sequence[float], target: float = TARGET_PRECISION) -> tuple[float, float]:
     """The lowest weight from which the model's expected precision reaches `target`.
 
@@ -206,11 +264,11 @@ def train(
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in _EM_RULES:
-        try:
+        # No pairs under a rule (tiny or sparse data): those m stay as they were.
+        with contextlib.suppress(EMTrainingException):
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except EMTrainingException:
-            pass  # no pairs under this rule (tiny or sparse data): those m stay as they were
     prior, levels = _parameters_of(linker)
+    levels.update(conditional_u(records, levels, seed=seed))
     untuned = Parameters(prior=prior, levels=levels, threshold_weight=0.0)
     tf = term_frequencies(records)
     from bruecke.dedupe.batch import find_pairs
