@@ -253,6 +253,7 @@ def train(
     *,
     seed: int = 19,
     max_pairs: float = 2e6,
+    em_max_pairs: float = 5e6,
 ) -> TrainingResult:
     """Trains the model on the records (no labels) and calibrates its threshold."""
     from splink.internals.exceptions import EMTrainingException
@@ -266,7 +267,7 @@ def train(
     for rule in _EM_RULES:
         # No pairs under a rule (tiny or sparse data): those m stay as they were.
         with contextlib.suppress(EMTrainingException):
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=em_max_pairs)
     prior, levels = _parameters_of(linker)
     levels.update(conditional_u(records, levels, seed=seed))
     untuned = Parameters(prior=prior, levels=levels, threshold_weight=0.0)
