@@ -187,6 +187,50 @@ KURDISH_FAMILY = _derived_family(KURDISH_FAMILY, KURDISH_MALE + ARABIC_MALE[:10]
 TIGRINYA_FAMILY = _derived_family(TIGRINYA_FAMILY, TIGRINYA_MALE, "", "")
 
 
+# The long tail of family names: real family names are far more varied than any list
+# (the most common Syrian or Ukrainian family name is borne by 1-2 %, most by a handful
+# of people). Names are built from syllables of the origin, with the transliteration
+# variants German and English spellings produce.
+_SYLLABLES = {
+    "arabic": (
+        "Ha Ma Sa Ka Ra Da Ba Na Ja Za Ta Fa Qa Sha Kha Mu Su Nu Hu Bi Ri Di",
+        "m d r l s b n z t f q k j",
+        "i a an oun awi ani ali",
+    ),
+    "afghan": (
+        "Ha Ra Sa Na Ka Pa Ja Ba Sha Za Ma Wa Ah No Gu",
+        "m r s n k l d b z h g",
+        "i zai yar khil wal ani",
+    ),
+    "tigrinya": ("Ge Ha Te Ke Be Me We Ye Se Ab Ts Ha Go", "br ft sf ld gh mr ns kl", "e ay om u ai ezgi"),
+    "kurdish": ("Ba Da Ha Ke Se Re Ze Me Ci Sh Ro Di", "r z v m n l s k", "o an i el ar ani"),
+    "turkish": ("Ka Ak Er Ay Tek Bu Ko Ku Ye Gü Çe Tu Sa", "r l n s m k t y", "an han oğlu can er li"),
+    "slavic": (
+        "Pa Ko Bo Ma Se Da Lu Ho Ku Sa Te Vo Hr Ze Kra",
+        "v d l s ch sh r n t k",
+        "enko chuk yuk ets ov ovych yshyn",
+    ),
+}
+_VARIANTS = (("sh", "sch"), ("ch", "tsch"), ("kh", "ch"), ("j", "dsch"), ("ou", "u"), ("w", "v"), ("y", "j"))
+
+
+def _tail(kind: str, count: int = 3000) -> list[Name]:
+    starts, middles, ends = (part.split() for part in _SYLLABLES[kind])
+    rng = random.Random(kind)  # the same tail for every seed
+    words = sorted({a + v + m + e for a in starts for v in "aeiou" for m in middles for e in ends})
+    rng.shuffle(words)
+    names = []
+    for word in words[:count]:
+        if kind == "arabic" and rng.random() < 0.3:
+            word = "Al-" + word
+        spellings = [word]
+        for a, b in _VARIANTS:
+            if a in word.lower():
+                spellings.append(word.replace(a, b).replace(a.capitalize(), b.capitalize()))
+        names.append((tuple(spellings), ""))
+    return names
+
+
 @dataclass(frozen=True)
 class Origin:
     code: str  # country of birth (ISO 3166)
@@ -196,16 +240,17 @@ class Origin:
     family: list[Name]
     script_share: float  # share of registrations typed in own script too
     compound_family: float  # share of people with two family-name parts
+    tail: str = ""  # syllables of the long tail of family names
 
 
 ORIGINS = (
-    Origin("SY", 0.34, ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY, 0.25, 0.15),
-    Origin("IQ", 0.08, ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY, 0.25, 0.15),
-    Origin("AF", 0.18, AFGHAN_MALE, AFGHAN_FEMALE, AFGHAN_FAMILY, 0.2, 0.05),
-    Origin("ER", 0.07, TIGRINYA_MALE, TIGRINYA_FEMALE, TIGRINYA_FAMILY, 0.1, 0.0),
-    Origin("TR", 0.08, KURDISH_MALE, KURDISH_FEMALE, KURDISH_FAMILY, 0.0, 0.0),
-    Origin("TR", 0.07, TURKISH_MALE, TURKISH_FEMALE, TURKISH_FAMILY, 0.0, 0.0),
-    Origin("UA", 0.18, SLAVIC_MALE, SLAVIC_FEMALE, SLAVIC_FAMILY, 0.3, 0.0),
+    Origin("SY", 0.34, ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY, 0.25, 0.15, "arabic"),
+    Origin("IQ", 0.08, ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY, 0.25, 0.15, "arabic"),
+    Origin("AF", 0.18, AFGHAN_MALE, AFGHAN_FEMALE, AFGHAN_FAMILY, 0.2, 0.05, "afghan"),
+    Origin("ER", 0.07, TIGRINYA_MALE, TIGRINYA_FEMALE, TIGRINYA_FAMILY, 0.1, 0.0, "tigrinya"),
+    Origin("TR", 0.08, KURDISH_MALE, KURDISH_FEMALE, KURDISH_FAMILY, 0.0, 0.0, "kurdish"),
+    Origin("TR", 0.07, TURKISH_MALE, TURKISH_FEMALE, TURKISH_FAMILY, 0.0, 0.0, "turkish"),
+    Origin("UA", 0.18, SLAVIC_MALE, SLAVIC_FEMALE, SLAVIC_FAMILY, 0.3, 0.0, "slavic"),
 )
 
 # Towns of a network area with their postcodes.
@@ -244,6 +289,16 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
+TAILS = {kind: _tail(kind) for kind in _SYLLABLES}
+TAIL_SHARE = 0.5  # of people with a family name from the long tail
+
+
+def _family_name(rng: random.Random, origin: Origin) -> Name:
+    if origin.tail and rng.random() < TAIL_SHARE:
+        return rng.choice(TAILS[origin.tail])
+    return _zipf(rng, origin.family, 0.6)
+
+
 @dataclass
 class Person:
     id: int
@@ -265,9 +320,9 @@ def _person(rng: random.Random, pid: int) -> Person:
     given = [_zipf(rng, pool)]
     if rng.random() < 0.18:  # a second given name (Mohammed Ali, Fatima Zahra)
         given.append(_zipf(rng, pool))
-    family = [_zipf(rng, origin.family, 0.6)]
+    family = [_family_name(rng, origin)]
     if rng.random() < origin.compound_family:
-        family.append(_zipf(rng, origin.family, 0.6))
+        family.append(_family_name(rng, origin))
     year = rng.choice(range(1958, 2008))
     known = rng.random()
     if known < 0.12:  # only the year is known (documents of many countries)
