@@ -6,6 +6,7 @@ import json
 
 from django.utils.translation import gettext_noop
 
+from bruecke.accounts.models import User
 from bruecke.core.access import Perm, network_ids
 from bruecke.jobs.models import Job
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
@@ -17,10 +18,10 @@ NOT_ALLOWED = gettext_noop("You may no longer train the duplicate detection of t
 TOO_FEW = gettext_noop("The network has too few registrations to train duplicate detection on.")
 
 
-def may_train(user: object, network_id: int) -> bool:
+def may_train(user: User, network_id: int) -> bool:
     """Team leads and data-protection officers (who review duplicates) and network
     administrators may retrain their network's model."""
-    allowed = network_ids(user, Perm.REVIEW_DUPLICATES) | network_ids(user, Perm.MANAGE_NETWORK)  # type: ignore[arg-type]
+    allowed = network_ids(user, Perm.REVIEW_DUPLICATES) | network_ids(user, Perm.MANAGE_NETWORK)
     return network_id in allowed
 
 
