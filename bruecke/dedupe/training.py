@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -192,7 +193,6 @@ def conditional_u(
     evidence (+2.3); but the name levels have already counted it, since two people with
     the same name are mostly of the same origin. Fellegi–Sunter assumes the comparisons
     independent given non-match: measuring u where the names agree restores that."""
-    import random
     from collections import defaultdict
 
     from bruecke.dedupe.comparisons import COMPARISON_BY_NAME
@@ -254,6 +254,7 @@ def train(
     seed: int = 19,
     max_pairs: float = 2e6,
     em_max_pairs: float = 5e6,
+    calibration_records: int = 200_000,
 ) -> TrainingResult:
     """Trains the model on the records (no labels) and calibrates its threshold."""
     from splink.internals.exceptions import EMTrainingException
@@ -274,8 +275,13 @@ def train(
     tf = term_frequencies(records)
     from bruecke.dedupe.batch import find_pairs
 
-    # Calibrated on the pairs above "even odds": below, pairs hardly change the mean.
-    pairs = find_pairs(records, untuned, tf, threshold_weight=0.0)
+    # Calibrated on the pairs above "even odds": below, pairs hardly change the mean. A
+    # random sample of the records keeps every pair with the same chance, so the mean
+    # probability above a weight is estimated without scoring a million records twice.
+    sample = records
+    if len(records) > calibration_records:
+        sample = random.Random(seed).sample(list(records), calibration_records)  # noqa: S311
+    pairs = find_pairs(sample, untuned, tf, threshold_weight=0.0)
     threshold, precision = calibrate_threshold([weight for _a, _b, weight in pairs])
     parameters = Parameters(prior=prior, levels=levels, threshold_weight=round(threshold, 3))
     return TrainingResult(parameters, tf, len(records), precision)
