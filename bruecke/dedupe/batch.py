@@ -1,42 +1,75 @@
-"""Batch search for probable duplicates among many registrations.
+"""Batch search: every pair of registrations above the threshold, scored by Splink.
 
-A plain reference implementation: every pair of registrations that shares a blocking key
-is scored once with the Fellegi–Sunter parameters; pairs at or above the threshold are
-returned. (The tuned search for a million registrations replaces this body; the signature
-stays.)
+Candidates are exactly the pairs sharing a blocking key of `blocking.blocking_keys`
+(the same keys as the intake looks up), joined in DuckDB; Splink scores them with the
+given parameters and term frequencies, so a pair's weight here equals `scoring.score`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
 from collections.abc import Sequence
+from typing import Any
 
 from bruecke.dedupe.blocking import blocking_keys
 from bruecke.dedupe.records import Record
-from bruecke.dedupe.scoring import Parameters, TermFrequencies, score
+from bruecke.dedupe.scoring import Parameters, TermFrequencies
+
+
+def _keys_table(records: Sequence[Record]) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    ids: list[int | None] = []
+    keys: list[str] = []
+    for record in records:
+        for key in blocking_keys(record):
+            ids.append(record.pk)
+            keys.append(key)
+    return pa.Table.from_pydict(
+        {"unique_id": ids, "key": keys},
+        schema=pa.schema([pa.field("unique_id", pa.int64()), pa.field("key", pa.string())]),
+    )
+
+
+def candidate_pairs(connection: Any, records: Sequence[Record]) -> str:
+    """Creates the table of blocked pairs (Splink's shape) and returns its name."""
+    connection.register("dedupe_keys_arrow", _keys_table(records))
+    connection.execute(
+        """
+        CREATE OR REPLACE TABLE dedupe_blocked_pairs AS
+        SELECT DISTINCT '0' AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r
+        FROM dedupe_keys_arrow AS l
+        JOIN dedupe_keys_arrow AS r ON l.key = r.key AND l.unique_id < r.unique_id
+        """
+    )
+    connection.unregister("dedupe_keys_arrow")
+    return "dedupe_blocked_pairs"
 
 
 def find_pairs(
     records: Sequence[Record], params: Parameters, tf: TermFrequencies, threshold_weight: float
 ) -> list[tuple[int, int, float]]:
-    """(smaller pk, larger pk, weight) of every pair sharing a blocking key whose weight
-    reaches `threshold_weight`, strongest first."""
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for index, record in enumerate(records):
-        for key in blocking_keys(record):
-            by_key[key].append(index)
-    candidates: set[tuple[int, int]] = set()
-    for members in by_key.values():
-        for i, left in enumerate(members):
-            for right in members[i + 1 :]:
-                candidates.add((left, right))
-    found = []
-    for left, right in candidates:
-        a, b = records[left], records[right]
-        if a.pk is None or b.pk is None or a.pk == b.pk:
-            continue
-        weight = score(params, a, b, tf).weight
-        if weight >= threshold_weight:
-            found.append((min(a.pk, b.pk), max(a.pk, b.pk), weight))
-    found.sort(key=lambda item: (-item[2], item[0], item[1]))
-    return found
+    """(pk_a, pk_b, weight) with pk_a < pk_b of every blocked pair at or above the
+    threshold, strongest first."""
+    import duckdb
+    from splink import DuckDBAPI
+
+    from bruecke.dedupe.training import linker_for
+
+    if len(records) < 2:
+        return []
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    connection = duckdb.connect(":memory:")
+    try:
+        db_api = DuckDBAPI(connection=connection)
+        pairs = db_api.register(candidate_pairs(connection, records), dataset_display_name="blocked_pairs")
+        linker = linker_for(records, params, tf, db_api=db_api)
+        linker.table_management.register_blocked_pairs_for_predict(pairs)
+        predictions = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
+        rows = connection.execute(  # the table name is Splink's own, no input reaches it
+            f"SELECT unique_id_l, unique_id_r, match_weight FROM {predictions.physical_name}"  # noqa: S608
+            " ORDER BY match_weight DESC, unique_id_l, unique_id_r"
+        ).fetchall()
+    finally:
+        connection.close()
+    return [(min(a, b), max(a, b), float(w)) for a, b, w in rows]
