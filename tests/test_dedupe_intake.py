@@ -211,6 +211,16 @@ def test_a_duplicate_agreeing_on_everything_warns_with_the_built_in_model(demo: 
     assert _found(demo, subject) == [mohammed(demo)]
 
 
+def test_other_known_spellings_are_looked_up_and_scored(demo: DemoNetwork, model: ModelParameters) -> None:
+    eritrean = {"gender": "male", "nationality": "ER", "country_of_birth": "ER", "postcode": "18055"}
+    known = _register(demo, "Tesfay", "Ghebremariam", "1990-5-5", **eritrean)
+    subject = _new(demo, "Yohannes", "Kidane", "1990-5-5", **eritrean)
+    assert _found(demo, subject) == []
+    found = intake.candidates(demo.users["cm_a"], subject, spellings=["", "Tesfaye Gebremariam"])
+    assert [c.participant for c in found] == [known]
+    assert {e.comparison: e.direction for e in found[0].evidence}["given_name"] == "for"
+
+
 # --- scope, ranking, bounds --------------------------------------------------------------
 
 

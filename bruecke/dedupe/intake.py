@@ -10,7 +10,8 @@ and its term frequencies, one for the few registrations that are shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count
@@ -21,7 +22,7 @@ from bruecke.dedupe.active import active_model
 from bruecke.dedupe.blocking import blocking_keys
 from bruecke.dedupe.comparisons import COMPARISON_BY_NAME
 from bruecke.dedupe.models import BlockingKey
-from bruecke.dedupe.records import SOURCE_FIELDS, Record, record_of, records_from_rows
+from bruecke.dedupe.records import SOURCE_FIELDS, Record, record_from_row, record_of, records_from_rows
 from bruecke.dedupe.scoring import FieldEvidence, Score, score
 from bruecke.network.models import Organisation
 from bruecke.participants.models import Participant
@@ -87,15 +88,22 @@ class Candidate:
 
 
 def candidates(
-    user: Any, subject: Participant | Record, *, limit: int = 5, network_id: int | None = None
+    user: Any,
+    subject: Participant | Record,
+    *,
+    spellings: Sequence[str] = (),
+    limit: int = 5,
+    network_id: int | None = None,
 ) -> list[Candidate]:
     """Registrations the user may see that are probably the same person as `subject`
     (a registration, saved or not, or its comparable form), best first.
 
-    The network's model decides; `network_id` defaults to that of the subject's
-    organisation."""
+    `spellings` are further spellings of the whole name ("Muhammad Alhasan"): looked up
+    too, and a candidate's score is the best of the spellings'. The network's model
+    decides; `network_id` defaults to that of the subject's organisation."""
     record = subject if isinstance(subject, Record) else record_of(subject)
-    keys = sorted(blocking_keys(record))
+    variants = [record, *(_spelled(record, spelling) for spelling in spellings)]
+    keys = sorted(set().union(*(blocking_keys(variant) for variant in variants)))
     if not keys:
         return []
     ids = _ranked_ids(user, keys, exclude=record.pk)
@@ -104,8 +112,11 @@ def candidates(
     rows = list(Participant.objects.filter(pk__in=ids).values(*SOURCE_FIELDS))
     others = records_from_rows(rows)
     model = active_model(network_id if network_id is not None else _network_of(subject, record))
-    tf = model.term_frequencies([record, *others])
-    scored = [(score(model.parameters, record, other, tf), other.pk) for other in others]
+    tf = model.term_frequencies([*variants, *others])
+    scored = [
+        (max((score(model.parameters, v, other, tf) for v in variants), key=lambda s: s.weight), other.pk)
+        for other in others
+    ]
     kept = sorted(
         ((s, pk) for s, pk in scored if s.weight >= model.threshold_weight),
         key=lambda item: (-item[0].weight, item[1] or 0),
@@ -114,6 +125,20 @@ def candidates(
         return []
     shown = Participant.objects.select_related("team", "organisation").in_bulk([pk for _s, pk in kept])
     return [Candidate(shown[pk], s) for s, pk in kept if pk in shown]
+
+
+def _spelled(record: Record, spelling: str) -> Record:
+    """The record under another spelling of the whole name: the last word taken as the
+    family name (a reversed order still meets through the "swapped" level)."""
+    *given, family = spelling.split() or [""]
+    other = record_from_row({"given_names": " ".join(given), "family_name": family})
+    return replace(
+        record,
+        given_key=other.given_key,
+        family_key=other.family_key,
+        given_latin=other.given_latin,
+        family_latin=other.family_latin,
+    )
 
 
 def _ranked_ids(user: Any, keys: list[str], *, exclude: int | None) -> list[int]:

@@ -199,7 +199,9 @@ def _duplicate_candidates(request: HttpRequest, form: IntakeForm) -> list[Candid
     person as the one being registered (the form is valid)."""
     organisation = form.membership().organisation
     form.instance.organisation = organisation
-    return intake.candidates(request.user, form.instance, network_id=organisation.network_id)
+    return intake.candidates(
+        request.user, form.instance, spellings=form.spellings(), network_id=organisation.network_id
+    )
 
 
 def _intake_save(
