@@ -71,18 +71,36 @@ def _probe_row(base: dict[str, Any], rng: random.Random, kind: str) -> dict[str,
     )
 
 
-def _org_wide_user(demo: Any) -> Any:
-    """A case manager of partner A without a team: sees the whole organisation."""
+def _bench_user(username: str, organisation_id: int, team_id: int | None) -> Any:
+    """A case manager of one team (or, without a team, of the whole organisation)."""
     from bruecke.accounts.models import User
     from bruecke.network.models import Membership, Role
 
-    user, _created = User.objects.get_or_create(
-        username="bench.intake", defaults={"first_name": "Bench", "last_name": "Intake"}
-    )
+    user, _created = User.objects.get_or_create(username=username, defaults={"first_name": "Bench"})
     Membership.objects.get_or_create(
-        user=user, organisation=demo.partners["A"], team=None, defaults={"role": Role.CASE_MANAGER}
+        user=user, organisation_id=organisation_id, team_id=team_id, defaults={"role": Role.CASE_MANAGER}
     )
     return user
+
+
+def _users(marker: str) -> dict[str, Any]:
+    """A case manager of the generated data's largest team, and one of its organisation."""
+    from django.db.models import Count
+
+    from bruecke.participants.models import Participant
+
+    home = (
+        Participant.objects.filter(district=marker)
+        .values("organisation_id", "team_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert home is not None, "no generated participants"
+    return {
+        "case manager (team)": _bench_user("bench.intake.team", home["organisation_id"], home["team_id"]),
+        "case manager (organisation)": _bench_user("bench.intake.org", home["organisation_id"], None),
+    }
 
 
 def _measure(label: str, user_id: int, rows: list[dict[str, Any]], network_id: int) -> None:
@@ -144,7 +162,7 @@ def main() -> None:
     print(f"{total} participants, {keys} blocking keys ({keys / max(total, 1):.1f} per registration)")
 
     rng = random.Random(args.seed)
-    users = {"case manager (team)": demo.users["cm_a"], "case manager (organisation)": _org_wide_user(demo)}
+    users = _users(esf_data.MARKER)
     print(f"{'probe / user':<34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>7} {'warned':>9}")
     for user_label, user in users.items():
         visible = participants_visible_to(user).filter(district=esf_data.MARKER)
