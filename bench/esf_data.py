@@ -9,10 +9,11 @@ The script creates and migrates the database if needed, loads the demo network, 
 benchmark teams (ten teams in the network), removes the participants an earlier run of
 this script generated (marked with district "bench-esf") and loads N new ones with
 `COPY ... FROM STDIN` (psycopg 3 `cursor.copy()`), never as model instances: participants
-with their name search keys, ESF entry records, cases, exit records with the situations
-after exit and six-month follow-ups. Rows are generated in chunks (bounded memory); the
-exit records' result columns are computed per row with `bruecke.esf.results`, exactly as
-the exit services store them. Decision record: docs/decisions/0053-bulk-generator-with-copy.md.
+with their name search keys and duplicate-detection blocking keys, ESF entry records,
+cases, exit records with the situations after exit and six-month follow-ups. Rows are
+generated in chunks (bounded memory); the exit records' result columns are computed per
+row with `bruecke.esf.results`, exactly as the exit services store them. Decision record:
+docs/decisions/0053-bulk-generator-with-copy.md.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ SITUATION_WEIGHTS = [
 ]
 EXIT_REASONS = ["completed", "early_job", "early_training", "early_other", "moved", "unknown"]
 NULL = "\\N"
+# Tables whose rows COPY writes without an id (the database's sequence numbers them).
+KEY_TABLES = ("participants_namekey", "dedupe_blockingkey")
 RESULT_COLUMNS = (
     "result_labour_market",
     "result_education",
@@ -86,6 +89,7 @@ TABLES = {
         "family_name_own_script, given_names_own_script, latin_spelling_confirmed"
     ),
     "participants_namekey": "participant_id, key",
+    "dedupe_blockingkey": "participant_id, organisation_id, key",
     "esf_entryrecord": (
         "id, created_at, updated_at, version, participant_id, organisation_id, lm_status_entry, "
         "registered_unemployed_since, isced_level, school_qualification_de, vocational_qualification_de, "
@@ -130,6 +134,33 @@ def _keys(given: str, family: str) -> tuple[str, ...]:
     from bruecke.participants import names
 
     return tuple(sorted(k[:64] for k in names.name_keys(given) | names.name_keys(family)))
+
+
+@cache
+def _name_record(given: str, family: str) -> Any:
+    """The comparable form of a name (the costly part, cached); birth and sex come later."""
+    from bruecke.dedupe.records import record_from_row
+
+    return record_from_row({"given_names": given, "family_name": family})
+
+
+def _blocking_keys(given: str, family: str, birth: tuple[Any, ...], gender: str) -> list[str]:
+    """The duplicate-detection keys, as `bruecke.dedupe.services` writes them."""
+    from dataclasses import replace
+
+    from bruecke.dedupe.blocking import blocking_keys
+    from bruecke.dedupe.records import record_from_row
+
+    year, month, day = birth
+    dated = record_from_row({"birth_year": year, "birth_month": month, "birth_day": day, "gender": gender})
+    record = replace(
+        _name_record(given, family),
+        birth_year=dated.birth_year,
+        birth_month=dated.birth_month,
+        birth_day=dated.birth_day,
+        sex=dated.sex,
+    )
+    return sorted(blocking_keys(record))
 
 
 @cache
@@ -356,6 +387,8 @@ def _chunk_rows(ctx: Context, rng: random.Random, count: int, origins: list[Any]
             )
         )
         out["participants_namekey"].write("".join(_line(pid, key) for key in _keys(given, family)))
+        blocking = _blocking_keys(given, family, (year, month, day), gender)
+        out["dedupe_blockingkey"].write("".join(_line(pid, org, key) for key in blocking))
         lm = _entry_rows(ctx, rng, (pid, org, entry, country), out)
         case_id = ctx.take("cases_case")
         exit_date = _exit_rows(ctx, rng, (case_id, pid, org, entry, lm), out)
@@ -404,6 +437,7 @@ def clean(cursor: Any) -> None:
         ("cases_case", "participant_id", marked),
         ("esf_entryrecord", "participant_id", marked),
         ("participants_namekey", "participant_id", marked),
+        ("dedupe_blockingkey", "participant_id", marked),
         ("participants_participant", "id", marked),
     ):
         statement = "DELETE FROM " + table + " WHERE " + column + " IN (" + subquery + ")"  # noqa: S608
@@ -412,7 +446,7 @@ def clean(cursor: Any) -> None:
 
 def _reserve_ids(cursor: Any, ctx: Context) -> None:
     for table in TABLES:
-        if table != "participants_namekey":
+        if table not in KEY_TABLES:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM " + table)  # noqa: S608
             ctx.next_id[table] = cursor.fetchone()[0]
 
@@ -420,6 +454,8 @@ def _reserve_ids(cursor: Any, ctx: Context) -> None:
 def _reset_sequences(cursor: Any) -> None:
     """The identity sequences continue after the explicit ids COPY wrote."""
     for table in TABLES:
+        if table in KEY_TABLES:
+            continue  # their ids come from their own sequences (COPY leaves the column out)
         highest = "GREATEST((SELECT MAX(id) FROM " + table + "), 1)"  # noqa: S608
         cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), " + highest + ")", [table])
 

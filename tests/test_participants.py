@@ -155,20 +155,21 @@ def test_names_are_stored_exactly_as_typed_in_nfc(login: Callable[[str], Client]
 def test_duplicate_warning_before_saving(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     client = login("cm_a")
     before = Participant.objects.count()
-    # Mohammed Al-Hassan (born 07.03.1994) exists in team Rostock; a variant spelling:
-    response = _post_intake(
-        client, _intake(demo, given_names="Muhammad", family_name="Alhasan", birth_date="1994")
-    )
+    # Mohammed Al-Hassan (born 07.03.1994, Syrian) exists in team Rostock; a variant spelling:
+    person = {
+        "given_names": "Muhammad",
+        "family_name": "Alhasan",
+        "birth_date": "07.03.1994",
+        "gender": "male",
+    }
+    response = _post_intake(client, _intake(demo, **person))
     assert response.status_code == 400
     candidates = response.context["candidates"]
-    assert mohammed(demo) in candidates
+    assert mohammed(demo) in [c.participant for c in candidates]
     assert Participant.objects.count() == before
     page = response.content.decode()
     assert reverse("participants:detail", args=[mohammed(demo).pk]) in page
-    confirmed = _post_intake(
-        client,
-        _intake(demo, given_names="Muhammad", family_name="Alhasan", birth_date="1994", confirmed_new="on"),
-    )
+    confirmed = _post_intake(client, _intake(demo, **person, confirmed_new="on"))
     assert confirmed.status_code == 302
     assert Participant.objects.count() == before + 1
 

@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from bruecke.accounts.models import User
+from bruecke.dedupe.keys import blocking_key_objects
+from bruecke.dedupe.models import BlockingKey
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Organisation, Team
 from bruecke.participants import names, services
@@ -236,7 +238,7 @@ def _variant(name: str, rng: random.Random) -> str:
 
 
 def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 2000) -> int:
-    """Bulk-loads `count` synthetic participants (with name keys and residence documents)
+    """Bulk-loads `count` synthetic participants (with name and blocking keys and residence documents)
     for benchmarks. Written in bulk, not through the audited services: it is a data
     loader for test installations, refused in production by seed_demo."""
     rng = random.Random(seed)
@@ -270,6 +272,7 @@ def generate(demo: DemoNetwork, count: int, *, seed: int = 2026, batch: int = 20
                     set().union(*(names.name_keys(x) for x in (p.given_names, p.family_name, variant)))
                 )
             )
+            BlockingKey.objects.bulk_create(blocking_key_objects(created))
             ResidenceStatus.objects.bulk_create(
                 ResidenceStatus(
                     participant=p,

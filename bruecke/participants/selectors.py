@@ -106,34 +106,6 @@ def expiring_documents(user: AnyUser, today: datetime.date) -> QuerySet[Particip
     )
 
 
-def duplicate_candidates(
-    user: AnyUser, *, spellings: list[str], birth_year: int | None, limit: int = 10
-) -> list[Participant]:
-    """Similar participants in the user's scope: a shared name key, ranked by similarity,
-    with the same birth year ranked first."""
-    keys = set().union(*(names.name_keys(s) for s in spellings if s))
-    if not keys:
-        return []
-    sharing_a_key = (
-        participants_visible_to(user)
-        .filter(Exists(NameKey.objects.filter(participant=OuterRef("pk"), key__in=keys)))
-        .select_related("team", "organisation")
-    )
-    # Common keys ("mohemed") can match thousands: same-birth-year matches are fetched
-    # separately so they are never crowded out by the limit.
-    candidates = {p.pk: p for p in sharing_a_key.filter(birth_year=birth_year)[:200]} if birth_year else {}
-    candidates.update({p.pk: p for p in sharing_a_key[:200] if p.pk not in candidates})
-    wanted = " ".join(spellings[:2])
-    scored = []
-    for candidate in candidates.values():
-        score = names.similarity(wanted, candidate.full_name)
-        same_year = birth_year is not None and candidate.birth_year == birth_year
-        if same_year or score >= names.DUPLICATE_THRESHOLD:
-            scored.append((same_year, score, candidate))
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [candidate for _same, _score, candidate in scored[:limit]]
-
-
 def _merged_ids(participant: Participant) -> list[str]:
     """The participant and every registration merged into it (also through an earlier
     merge into one of those): their history is this person's history."""

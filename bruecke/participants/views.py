@@ -26,6 +26,8 @@ from bruecke.core.forms import add_service_errors
 from bruecke.core.submission import save_once
 from bruecke.core.uploads import content_type_of
 from bruecke.core.views_helpers import MAX_ID, edit_page, model_data, paginate, replay_redirect
+from bruecke.dedupe import intake
+from bruecke.dedupe.intake import Candidate
 from bruecke.esf.selectors import entry_panel
 from bruecke.network.models import Organisation, Team
 from bruecke.offers.views.pathways import section_context as pathway_section
@@ -44,7 +46,6 @@ from bruecke.participants.models import (
     LANGUAGE_CHOICES,
     EligibilityVerdict,
     InfoSheetLanguage,
-    Participant,
     ResidenceStatusType,
 )
 from bruecke.participants.selectors import ParticipantFilter
@@ -175,23 +176,14 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.EDIT_PARTICIPANTS)
     form = IntakeForm(request.POST or None, user=_user(request))
     residence = OptionalResidenceStatusForm(request.POST or None, prefix="rs")
-    candidates: list[Participant] = []
+    candidates: list[Candidate] = []
     if request.method == "POST" and (replayed := replay_redirect(request)) is not None:
         return replayed
     if request.method == "POST":
         valid = form.is_valid()
         valid = (residence.is_empty() or residence.is_valid()) and valid
         if valid:
-            spellings = [
-                form.cleaned_data["given_names"],
-                form.cleaned_data["family_name"],
-                form.cleaned_data["given_names_own_script"],
-                form.cleaned_data["family_name_own_script"],
-                *form.spellings(),
-            ]
-            candidates = selectors.duplicate_candidates(
-                request.user, spellings=spellings, birth_year=form.instance.birth_year
-            )
+            candidates = _duplicate_candidates(request, form)
             if not candidates or form.cleaned_data["confirmed_new"]:
                 target = _intake_save(request, form, residence)
                 if target is not None:
@@ -200,6 +192,16 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "residence_form": residence, "candidates": candidates}
     status = 400 if request.method == "POST" else 200
     return render(request, "participants/intake.html", context, status=status)
+
+
+def _duplicate_candidates(request: HttpRequest, form: IntakeForm) -> list[Candidate]:
+    """Registrations in the user's scope that the network's model takes for the same
+    person as the one being registered (the form is valid)."""
+    organisation = form.membership().organisation
+    form.instance.organisation = organisation
+    return intake.candidates(
+        request.user, form.instance, spellings=form.spellings(), network_id=organisation.network_id
+    )
 
 
 def _intake_save(
