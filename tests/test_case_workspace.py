@@ -40,7 +40,7 @@ SECTION_QUERIES = {
 # +6 for "Sprache und Anerkennung": assessments, recognition procedures, German courses,
 # the case to record on, the cases whose records may be edited, one read-event INSERT;
 # +3 for "Schule": the case to record on, the school record, the transition record.
-PARTICIPANT_PAGE_QUERIES = 31
+PARTICIPANT_PAGE_QUERIES = 35  # with the cross-partner notice and merged registrations' history
 
 
 def _header(page: str) -> str:

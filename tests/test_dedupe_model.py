@@ -53,7 +53,7 @@ def _skewed_parameters() -> scoring.Parameters:
 def test_splink_weight_equals_python_score(records: list[Record], make_params) -> None:  # type: ignore[no-untyped-def]
     params = make_params()
     tf = training.term_frequencies(records)
-    pairs = batch.find_pairs(records, params, tf, threshold_weight=-1_000.0)
+    pairs = batch.scored_pairs(records, params, tf, threshold_weight=-1_000.0, max_block=10**9)
     assert len(pairs) > 2_000
     by_pk = {r.pk: r for r in records}
     levels_seen: set[tuple[str, str]] = set()
@@ -66,7 +66,9 @@ def test_splink_weight_equals_python_score(records: list[Record], make_params) -
 
 
 def test_batch_candidates_are_exactly_the_pairs_sharing_a_blocking_key(records: list[Record]) -> None:
-    pairs = batch.find_pairs(records, scoring.default_parameters(), {}, threshold_weight=-1_000.0)
+    pairs = batch.scored_pairs(
+        records, scoring.default_parameters(), {}, threshold_weight=-1_000.0, max_block=10**9
+    )
     found = {(a, b) for a, b, _weight in pairs}
     assert found == _sharing_a_key(records)
     assert all(a < b for a, b in found)

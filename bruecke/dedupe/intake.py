@@ -23,7 +23,7 @@ from bruecke.dedupe.blocking import blocking_keys
 from bruecke.dedupe.comparisons import COMPARISON_BY_NAME
 from bruecke.dedupe.models import BlockingKey
 from bruecke.dedupe.records import SOURCE_FIELDS, Record, record_from_row, record_of, records_from_rows
-from bruecke.dedupe.scoring import FieldEvidence, Score, score
+from bruecke.dedupe.scoring import FieldEvidence, Parameters, Score, TermFrequencies, score
 from bruecke.network.models import Organisation
 from bruecke.participants.models import Participant
 from bruecke.participants.selectors import participants_visible_to
@@ -113,18 +113,21 @@ def candidates(
     others = records_from_rows(rows)
     model = active_model(network_id if network_id is not None else _network_of(subject, record))
     tf = model.term_frequencies([*variants, *others])
-    scored = [
-        (max((score(model.parameters, v, other, tf) for v in variants), key=lambda s: s.weight), other.pk)
-        for other in others
-    ]
+    scored = [(_best(model.parameters, variants, other, tf), other.pk) for other in others]
     kept = sorted(
-        ((s, pk) for s, pk in scored if s.weight >= model.threshold_weight),
+        ((s, pk) for s, pk in scored if s is not None and s.weight >= model.threshold_weight),
         key=lambda item: (-item[0].weight, item[1] or 0),
     )[:limit]
     if not kept:
         return []
     shown = Participant.objects.select_related("team", "organisation").in_bulk([pk for _s, pk in kept])
     return [Candidate(shown[pk], s) for s, pk in kept if pk in shown]
+
+
+def _best(params: Parameters, variants: list[Record], other: Record, tf: TermFrequencies) -> Score | None:
+    """The strongest score over the spellings, leaving out vetoed ones (`scoring.vetoed`)."""
+    scores = [s for v in variants if not (s := score(params, v, other, tf)).vetoed]
+    return max(scores, key=lambda s: s.weight, default=None)
 
 
 def _spelled(record: Record, spelling: str) -> Record:

@@ -10,9 +10,9 @@ has trained its own, `default_parameters()` is used.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from bruecke.dedupe.comparisons import COMPARISON_BY_NAME, COMPARISONS, Level
 from bruecke.dedupe.records import Record
@@ -90,6 +90,25 @@ class Score:
     @property
     def probability(self) -> float:
         return probability(self.weight)
+
+    @property
+    def vetoed(self) -> bool:
+        return vetoed(self.evidence)
+
+
+# Given names that differ entirely (not swapped, no shared part, not similar) veto a pair
+# whatever the other fields say: siblings and twins share family name, birth date and
+# address, and the model's independence assumption counts each of those as evidence
+# (decision 0061). A person registered under another given name is found by the search.
+VETO: Final = ("given_name", "else")
+
+
+def vetoed(evidence: Sequence[FieldEvidence]) -> bool:
+    return any((e.comparison, e.level) == VETO for e in evidence)
+
+
+def vetoed_pair(left: Record, right: Record) -> bool:
+    return COMPARISON_BY_NAME[VETO[0]].level_of(left, right).id == VETO[1]
 
 
 def probability(weight: float) -> float:

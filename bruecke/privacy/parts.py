@@ -66,6 +66,24 @@ EXCLUDED: dict[str, Promise] = {
     "placement.matchprofile": gettext_lazy(
         "figures for matching derived from the personal details and the profile, which the report shows"
     ),
+    "dedupe.blockingkey": gettext_lazy(
+        "keys for finding duplicate registrations, derived from the names"
+        " and the birth date, which the report shows"
+    ),
+    "dedupe.crosspartnerencoding": gettext_lazy(
+        "an encoding of the names and the birth date for the comparison across partners,"
+        " from which they cannot be read back"
+    ),
+    "dedupe.crosspartnerblock": gettext_lazy("lookup keys of that encoding, equally unreadable"),
+    "dedupe.duplicatepair": gettext_lazy(
+        "a suspected duplicate registration within the organisation with the comparison per field;"
+        " a merge shows in the history"
+    ),
+    "dedupe.merge": gettext_lazy("the bookkeeping of a merge of two registrations, which the history shows"),
+    "dedupe.crosspartnermatch": gettext_lazy(
+        "a notice that the person may also be registered at another partner (its name only),"
+        " shown on the participant page"
+    ),
 }
 
 Withhold = Callable[[models.Model, bool], set[str]]
