@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -111,12 +112,10 @@ def test_both_sides_see_only_the_other_organisations_name(demo: DemoNetwork) -> 
     assert reverse("participants:consent_create", args=[at_b.pk]) in page_b.text
 
 
-def test_the_notice_reads_one_query(
-    demo: DemoNetwork, django_assert_num_queries: Callable[..., object]
-) -> None:
+def test_the_notice_reads_one_query(demo: DemoNetwork, django_assert_num_queries: Any) -> None:
     at_a, _at_b = _demo_pair(demo)
     at_a = Participant.objects.select_related("organisation").get(pk=at_a.pk)
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    with django_assert_num_queries(1):
         notices = open_notices(at_a)
     assert [n.organisation_name for n in notices] == [demo.partners["B"].name]
 

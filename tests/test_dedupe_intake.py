@@ -94,6 +94,7 @@ def model(demo: DemoNetwork) -> ModelParameters:
 def _register(demo: DemoNetwork, given: str, family: str, born: str, **fields: Any) -> Participant:
     """A registration of partner A, team Rostock (cm_a's), through the service."""
     year, month, day = ([int(p) for p in born.split("-")] + [None, None])[:3]
+    assert year is not None
     participant = Participant(
         organisation=demo.partners["A"],
         team=demo.teams["Rostock"],
@@ -116,7 +117,7 @@ def _new(demo: DemoNetwork, given: str = "", family: str = "", born: str = "", *
         organisation=demo.partners["A"],
         given_names=given,
         family_name=family,
-        birth_year=year,
+        birth_year=year,  # type: ignore[misc]  # None: the form's missing year
         birth_month=month,
         birth_day=day,
         **fields,

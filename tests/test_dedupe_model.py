@@ -50,7 +50,7 @@ def _skewed_parameters() -> scoring.Parameters:
 
 
 @pytest.mark.parametrize("make_params", [scoring.default_parameters, _skewed_parameters])
-def test_splink_weight_equals_python_score(records: list[Record], make_params) -> None:  # type: ignore[no-untyped-def]
+def test_splink_weight_equals_python_score(records: list[Record], make_params):
     params = make_params()
     tf = training.term_frequencies(records)
     pairs = batch.scored_pairs(records, params, tf, threshold_weight=-1_000.0, max_block=10**9)

@@ -80,7 +80,9 @@ def test_calibration_takes_the_lowest_weight_keeping_the_mean_probability() -> N
     threshold, precision = training.calibrate_threshold(weights, target=0.97)
     assert threshold == 3.0  # mean P of the four strongest: (3 * 1.0 + 0.89) / 4 = 0.972
     assert precision == pytest.approx((3 + 8 / 9) / 4, abs=1e-4)
-    assert training.calibrate_threshold(weights, target=0.99) == (20.0, pytest.approx(1.0))
+    strict, strict_precision = training.calibrate_threshold(weights, target=0.99)
+    assert strict == 20.0
+    assert strict_precision == pytest.approx(1.0)
     assert training.calibrate_threshold([]) == (0.0, 1.0)
 
 

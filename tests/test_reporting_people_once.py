@@ -5,6 +5,8 @@ characteristic, the latest exit, none while any of them is open."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -80,7 +82,7 @@ def test_a_merged_registration_counts_nowhere(demo: DemoNetwork) -> None:
     keep = person(demo, project, entry=D(2025, 3, 1), record=False)
     drop = person(demo, project, entry=D(2025, 3, 1), lm="employed")
     leave(demo, drop, D(2025, 6, 1), situations=[(1, "employed")])
-    everywhere = (
+    everywhere: tuple[Callable[[], int], ...] = (
         lambda: _total(_report(demo, project), "EECO01"),
         lambda: activity_figures(project, network_scope(demo), *YEAR).new,
         lambda: activity_figures(project, network_scope(demo), *YEAR).exited,
@@ -358,8 +360,8 @@ def test_joining_never_increases_a_count_of_people(
                 compute_report(request_for(demo, project, start, end, partner_scope(demo, "A"))),  # type: ignore[arg-type]
                 figures.new + figures.active + figures.exited,
                 people_count(
-                    Participant.objects.filter(project=project),
-                    join_people(Participant.objects.filter(project=project), demo.network.pk),
+                    Participant.objects.filter(project=project),  # type: ignore[misc]
+                    join_people(Participant.objects.filter(project=project), demo.network.pk),  # type: ignore[misc]
                 ),
             )
 
