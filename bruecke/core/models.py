@@ -80,6 +80,9 @@ class AuditEvent(models.Model):
     changed_fields = models.JSONField(default=list, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    # A list page is one read event that names every record it showed (ids of `object_type`),
+    # instead of one event per record: a page read writes one audit row.
+    object_ids = models.JSONField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
