@@ -72,6 +72,8 @@ if ENVIRONMENT == "test":
 
 MIDDLEWARE = [
     "bruecke.core.middleware.RequestIdMiddleware",
+    # The page's reads become one audit event after the view (docs/decisions/0067).
+    "bruecke.core.audit.AuditReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, which answers static files itself: they get these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

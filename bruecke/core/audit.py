@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 
-from bruecke.core.middleware import current_request_context
+from bruecke.core.audit_queries import JsonId, json_id
+from bruecke.core.middleware import RequestContext, current_request_context
 from bruecke.core.models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
@@ -71,27 +74,102 @@ def audit_record(
     return event
 
 
-def audit_read(*, actor: User, obj: models.Model) -> AuditEvent:
-    """Records that `actor` was shown the record `obj` (pages with personal data)."""
-    return audit_record(actor=actor, action=AuditAction.READ, obj=obj)
+def audit_read(*, actor: User, obj: models.Model) -> None:
+    """Records that `actor` was shown the record `obj` (pages with personal data). In a
+    request the read joins the page's one event (`AuditReadMiddleware`); elsewhere (jobs,
+    commands) it is written at once."""
+    _read(actor, [obj], primary=True)
 
 
 def audit_read_all(*, actor: User, objs: Iterable[models.Model]) -> int:
-    """Records that `actor` was shown every record of a list (search results, worklists):
-    one event per record, so a person's own log shows each page that listed them. One
-    INSERT for the whole (paginated) list."""
-    context = current_request_context()
-    events = [
-        AuditEvent(
-            actor=actor,
-            action=AuditAction.READ,
-            object_type=object_type_of(obj),
-            object_id=str(obj.pk),
-            organisation_id=_organisation_id_of(obj),
-            request_id=context.request_id if context else "",
-            remote_addr=context.remote_addr if context else None,
+    """Records that `actor` was shown every record of a list (search results, worklists).
+    The page's event names each record (`object_ids`), so a person's own log shows each
+    page that listed them. Returns how many distinct records were named."""
+    return _read(actor, objs, primary=False)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """One record shown; equal records (whether read as the page's record or in a list) merge."""
+
+    actor_id: int | None
+    object_type: str
+    object_id: JsonId
+    organisation_id: int | None
+    primary: bool = field(default=False, compare=False)
+
+
+def _read(actor: User | AnonymousUser, objs: Iterable[models.Model], *, primary: bool) -> int:
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    shown = list(
+        dict.fromkeys(
+            _Shown(actor_id, object_type_of(o), json_id(o.pk), _organisation_id_of(o), primary) for o in objs
         )
-        for obj in {(type(o), o.pk): o for o in objs}.values()
-    ]
-    AuditEvent.objects.bulk_create(events)
-    return len(events)
+    )
+    context = current_request_context()
+    if context is None:  # no page to wait for: one event now, as before
+        AuditEvent.objects.bulk_create(_events(shown, context))
+        return len(shown)
+    reads = context.reads
+    if primary:
+        # The page's own record leads: it fills object_type/object_id of the event.
+        leading = [r for r in reads if r.primary]
+        leading += [s for s in shown if s not in leading]
+        reads[:] = [*leading, *(r for r in reads if r not in leading)]
+    else:
+        reads.extend(s for s in shown if s not in reads)
+    return len(shown)
+
+
+def _events(shown: list[_Shown], context: RequestContext | None) -> list[AuditEvent]:
+    """One READ event per (actor, organisation): a DPO sees the reads of their own
+    organisation's records. A single record fills object_type/object_id only; several
+    are all listed in `object_ids`, the first (the page's own record, if any) also in
+    object_type/object_id so that per-record lookups stay on the b-tree index."""
+    groups: dict[tuple[int | None, int | None], list[_Shown]] = {}
+    for item in shown:
+        groups.setdefault((item.actor_id, item.organisation_id), []).append(item)
+    events = []
+    for (actor_id, organisation_id), items in groups.items():
+        first = items[0]
+        object_ids: dict[str, list[JsonId]] | None = None
+        if len(items) > 1:
+            object_ids = {}
+            for item in items:
+                object_ids.setdefault(item.object_type, []).append(item.object_id)
+        events.append(
+            AuditEvent(
+                actor_id=actor_id,
+                action=AuditAction.READ,
+                object_type=first.object_type,
+                object_id=str(first.object_id) if object_ids is None or first.primary else "",
+                object_ids=object_ids,
+                organisation_id=organisation_id,
+                request_id=context.request_id if context else "",
+                remote_addr=context.remote_addr if context else None,
+            )
+        )
+    return events
+
+
+class AuditReadMiddleware:
+    """Writes the page's reads as one event once the response is ready (one INSERT).
+
+    Only for responses below 400: a refused (403/404), failed (4xx form) or broken (5xx)
+    request showed no record. Redirects are written: the view read the records (e.g. an
+    export job queued), and the log errs on the side of naming a read. A streamed or file
+    response is written before its body is sent, like any other. Must come after
+    RequestIdMiddleware, which opens the request's context.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        context = current_request_context()
+        if context is not None and context.reads:
+            if response.status_code < 400:
+                AuditEvent.objects.bulk_create(_events(context.reads, context))
+            context.reads.clear()
+        return response

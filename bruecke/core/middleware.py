@@ -8,7 +8,8 @@ import re
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,8 @@ class RequestContext:
     request_id: str  # always generated here: the audit log must not carry a client's choice
     remote_addr: str | None
     client_request_id: str = ""  # a proxy's X-Request-ID, for the logs only, never trusted
+    # Records shown so far, written as one audit event after the view (core.audit).
+    reads: list[Any] = field(default_factory=list)
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("bruecke_request", default=None)
