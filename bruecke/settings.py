@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bruecke.accounts.middleware.SessionLifetimeMiddleware",
+    "bruecke.accounts.middleware.SessionRefreshMiddleware",
     "bruecke.accounts.middleware.UserLanguageMiddleware",
     "bruecke.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,9 +151,11 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minim
 # Second factor (always required): the name authenticator apps show for the account.
 MFA_ISSUER = env_str("MFA_ISSUER", "Brücke")
 
-# Sessions: idle timeout (renewed on each request) and an absolute limit after login.
+# Sessions: idle timeout and an absolute limit after login. The idle period restarts at
+# most once a minute (SessionRefreshMiddleware), not by a session write on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

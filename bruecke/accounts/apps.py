@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 def _stamp_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     # Session bookkeeping only (no business logic): when the absolute lifetime starts.
-    from bruecke.accounts.middleware import AUTH_AT
+    from bruecke.accounts.middleware import AUTH_AT, REFRESHED_AT
 
-    request.session[AUTH_AT] = time.time()
+    now = time.time()
+    request.session[AUTH_AT] = now
+    request.session[REFRESHED_AT] = now  # the sign-in saves the session: the idle period starts
 
 
 class AccountsConfig(AppConfig):

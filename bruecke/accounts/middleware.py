@@ -16,6 +16,7 @@ from django.utils import translation
 from bruecke.accounts import mfa
 
 AUTH_AT = "bruecke_auth_at"
+REFRESHED_AT = "bruecke_refreshed_at"  # when the idle period last restarted (session saved)
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -56,6 +57,36 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """Restarts the idle period of a signed-in session at most once a minute: the session
+    (and its expiry, SESSION_COOKIE_AGE from the save) is written only when the last
+    refresh is older than SESSION_REFRESH_SECONDS, so reading pages does not write the
+    session row on every request and the idle timeout holds to within that interval."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            refresh_idle_period(request)
+        return self.get_response(request)
+
+
+def refresh_idle_period(request: HttpRequest, *, force: bool = False) -> None:
+    """Marks the session for saving (new expiry) when its last refresh is due or `force`."""
+    now = time.time()
+    last = request.session.get(REFRESHED_AT)
+    if force or last is None or now - float(last) >= settings.SESSION_REFRESH_SECONDS:
+        request.session[REFRESHED_AT] = now
+
+
+def idle_seconds_left(request: HttpRequest) -> float:
+    """Seconds until the idle limit ends the session, counted from its last refresh."""
+    last = request.session.get(REFRESHED_AT)
+    since = time.time() - float(last) if last is not None else 0.0
+    return settings.SESSION_COOKIE_AGE - max(since, 0.0)
 
 
 def absolute_seconds_left(request: HttpRequest) -> float | None:

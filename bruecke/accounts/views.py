@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bruecke.accounts import mfa_views, services
 from bruecke.accounts.forms import LanguageForm, LoginForm
+from bruecke.accounts.middleware import refresh_idle_period
 from bruecke.accounts.models import User
 
 
@@ -77,8 +78,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_extend_view(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in" in the warning before the idle limit: the session is saved on every
-    request, so answering is enough to start the idle period again."""
+    """ "Stay signed in" in the warning before the idle limit: the idle period starts again
+    now (the session is saved), whenever it was last refreshed."""
+    refresh_idle_period(request, force=True)
     return HttpResponse(status=204)
 
 
