@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Expression, F, Q
 from django.db.models.sql.compiler import SQLCompiler
@@ -81,3 +82,15 @@ def names_records(object_type: str, ids: Iterable[Any]) -> Q:
 
 def names_record(object_type: str, pk: Any) -> Q:
     return names_records(object_type, [pk])
+
+
+def record_types() -> list[str]:
+    """Every kind of record a page can list (a record number without its kind may be any)."""
+    return sorted(m._meta.label_lower for m in apps.get_models() if m.__module__.startswith("bruecke."))
+
+
+def records_shown(object_ids: dict[str, list[Any]] | None) -> list[tuple[str, int]]:
+    """How many records of which kind a list event named, by the kinds' translated names."""
+    from bruecke.core.audit_labels import record_type_label
+
+    return [(record_type_label(t), len(ids)) for t, ids in (object_ids or {}).items()]

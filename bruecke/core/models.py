@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bruecke.core import audit_labels
+from bruecke.core import audit_labels, audit_queries
 
 
 class AppendOnlyError(Exception):
@@ -111,6 +111,14 @@ class AuditEvent(models.Model):
     @property
     def record_type_label(self) -> str:
         return audit_labels.record_type_label(self.object_type)
+
+    @property
+    def records_shown(self) -> list[tuple[str, int]]:
+        return audit_queries.records_shown(self.object_ids)
+
+    @property
+    def records_shown_count(self) -> int:
+        return sum(count for _label, count in self.records_shown)
 
     @property
     def changed_field_labels(self) -> list[str]:

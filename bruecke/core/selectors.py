@@ -12,6 +12,7 @@ from django.utils import timezone
 from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.audit_labels import INSTALLATION_RECORD_TYPES
+from bruecke.core.audit_queries import names_record, record_types
 from bruecke.core.models import AuditEvent
 from bruecke.network.models import Membership
 
@@ -57,10 +58,18 @@ def audit_events_filtered(user: User | AnonymousUser, f: AuditFilter) -> QuerySe
         events = events.filter(actor_id=f.actor_id)
     if f.action:
         events = events.filter(action=f.action)
-    if f.object_type:
+    if f.object_type and not f.object_id:
         events = events.filter(object_type=f.object_type)
     if f.object_id:
-        events = events.filter(object_id=f.object_id)
+        # A record alone or named in a page's list (docs/decisions/0067); without a kind
+        # the number may belong to any kind of record.
+        if f.object_type:
+            named = names_record(f.object_type, f.object_id)
+        else:
+            named = Q(object_id=f.object_id)
+            for object_type in record_types():
+                named |= names_record(object_type, f.object_id)
+        events = events.filter(named)
     # Whole local days as datetime ranges, so the index on created_at is used.
     if f.date_from:
         events = events.filter(created_at__gte=_day_start(f.date_from))

@@ -12,13 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Q
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseTransfer, TransferStatus
 from bruecke.cases.selectors.cases import may_read_confidential
+from bruecke.core.audit_queries import names_records
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.models import Membership, Organisation, Role
 from bruecke.participants.models import Consent, ConsentPurpose, Participant
@@ -206,7 +207,7 @@ def build_report(*, participant: Participant, user: User) -> Report:
         purposes=_purposes(loaded["consents"]),
         recipients=_recipients(loaded, links["consents"], names),
         sources=_sources(loaded["transfers"], names),
-        access=_access_history(participant),
+        access=_access_history(loaded),
         withheld=withheld,
     )
 
@@ -281,13 +282,13 @@ def _sources(transfers: list[CaseTransfer], names: Names) -> list[str]:
     return sources
 
 
-def _access_history(participant: Participant) -> list[AccessDay]:
-    """Who (which organisation, not which person) did what with the records, per day."""
+def _access_history(loaded: dict[str, list[Any]]) -> list[AccessDay]:
+    """Who (which organisation, not which person) did what with the records, per day. A
+    page that showed several of the person's records is one event and counts once."""
     condition = Q(pk__in=[])
     for part in PARTS:
-        # Audit events name their record by text ("cases.contact", "42").
-        refs = part.scope(participant).annotate(ref=Cast("pk", CharField())).values("ref")
-        condition |= Q(object_type=part.label, object_id__in=refs)
+        # Alone (object_type/object_id) or in a page's list (object_ids): one test.
+        condition |= names_records(part.label, [obj.pk for obj in loaded[part.key]])
     rows = list(
         AuditEvent.objects.filter(condition)
         .annotate(day=TruncDate("created_at"))
