@@ -177,3 +177,16 @@ def missing_months(connection: BaseDatabaseWrapper, today: datetime.date) -> lis
         names = set(attached_names(cursor))
     months = [month_start(today), add_months(month_start(today), 1)]
     return [partition_name(m) for m in months if partition_name(m) not in names]
+
+
+class PartitionsMissing(Exception):
+    """This or next month has no partition: run `manage.py audit_partitions` as the owner."""
+
+
+def upkeep_check(connection: BaseDatabaseWrapper) -> dict[str, int]:
+    """For the daily run: fails (so the run reports it) when this or next month's partition
+    is missing. Uses the clock, not the run's day: partitions are about today's inserts."""
+    missing = missing_months(connection, datetime.datetime.now(datetime.UTC).date())
+    if missing:
+        raise PartitionsMissing(", ".join(missing))
+    return {"missing": 0}

@@ -118,10 +118,13 @@ def _finish(
     indexes: list[tuple[str, str]],
     constraints: list[tuple[str, str]],
     grants: list[tuple[str, str]],
+    changed_fields: str,
 ) -> None:
-    """Copies the rows into the new table, then builds its indexes, keys, trigger and grants."""
+    """Copies the rows into the new table, then builds its indexes, keys, trigger and grants.
+    `changed_fields` is the expression that copies that column."""
     names = ", ".join(c[0] for c in columns)
-    cursor.execute(f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM {OLD}")
+    values = ", ".join(changed_fields if c[0] == "changed_fields" else c[0] for c in columns)
+    cursor.execute(f"INSERT INTO {TABLE} ({names}) SELECT {values} FROM {OLD}")
     cursor.execute(
         f"SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'), coalesce(max(id), 0) + 1, false) FROM {OLD}"
     )
@@ -155,7 +158,8 @@ def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         )
         cursor.execute(f"CREATE TABLE {parts.DEFAULT_PARTITION} PARTITION OF {TABLE} DEFAULT")
         parts.ensure_months(cursor, oldest, parts.add_months(parts.month_start(today), MONTHS_AHEAD))
-        _finish(cursor, columns, indexes, constraints, grants)
+        # An empty list becomes NULL, as the model now writes it (FieldNamesField).
+        _finish(cursor, columns, indexes, constraints, grants, "NULLIF(changed_fields, '[]'::jsonb)")
         for name in parts.attached_names(cursor):
             parts.copy_grants(cursor, name)
 
@@ -174,7 +178,8 @@ def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         _set_aside(cursor, [i for i in indexes if i[0] != CREATED_AT_INDEX], constraints)
         body = ", ".join(_column_sql(c) for c in columns)
         cursor.execute(f"CREATE TABLE {TABLE} ({body}, CONSTRAINT {TABLE}_pkey PRIMARY KEY (id))")
-        _finish(cursor, columns, indexes, constraints, grants)
+        # Back to '[]', so that 0012 can be reversed too (its column was NOT NULL).
+        _finish(cursor, columns, indexes, constraints, grants, "coalesce(changed_fields, '[]'::jsonb)")
 
 
 class Migration(migrations.Migration):
