@@ -271,6 +271,9 @@ IMPORT_RUN_DAYS = env_int("IMPORT_RUN_DAYS", 14, minimum=1)
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)
 # How long a merge of duplicate registrations can be undone (decision 0062).
 BRUECKE_MERGE_UNDO_DAYS = env_int("BRUECKE_MERGE_UNDO_DAYS", 30, minimum=0)
+# Audit events older than this many months are dropped by `manage.py audit_partitions`
+# on PostgreSQL, a whole month at a time; 0 keeps them for ever (decision 0066).
+BRUECKE_AUDIT_RETENTION_MONTHS = env_int("BRUECKE_AUDIT_RETENTION_MONTHS", 36, minimum=0)
 # A running job whose worker has not reported for this long is marked failed ("interrupted").
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
 # How often the worker runs the housekeeping (stale jobs, expired results).

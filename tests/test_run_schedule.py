@@ -237,6 +237,7 @@ def test_each_run_is_recorded_with_counts_and_no_personal_data(demo: DemoNetwork
         "task_due_notices",
         "missed_check_ins",
         "housekeeping",
+        "audit_partitions",
     }
     assert run.steps["residence_reminders"] == {"outcome": "ok", "counts": {"created": 1}}
     stored = str(run.steps)

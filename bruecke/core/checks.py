@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core import checks
 from django.db import connections
 
+from bruecke.core.audit_partitions import missing_months
 from bruecke.core.db_roles import current_role
 
 
@@ -38,3 +40,19 @@ def check_database_role(app_configs: Any = None, **kwargs: Any) -> list[checks.C
             )
         )
     return messages
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def check_audit_partitions(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """This and next month need their audit partitions, or new events land in DEFAULT."""
+    missing = missing_months(connections["default"], datetime.datetime.now(datetime.UTC).date())
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"The audit log has no partition for {', '.join(missing)}: "
+            "new events go to the DEFAULT partition.",
+            hint="Run manage.py audit_partitions as the owner role (operator guide, 'Audit log partitions').",
+            id="bruecke.W003",
+        )
+    ]

@@ -27,15 +27,19 @@ class RoleReport:
 def current_role(connection: BaseDatabaseWrapper) -> RoleReport:
     """What the connected role may do to the audit table (PostgreSQL only)."""
     with connection.cursor() as cursor:
+        # The audit table and each of its partitions (PostgreSQL, decision 0066).
         cursor.execute(
             """
-            SELECT current_user, r.rolsuper, pg_has_role(current_user, c.relowner, 'MEMBER'),
-                   has_table_privilege(c.oid, 'UPDATE'), has_table_privilege(c.oid, 'DELETE'),
-                   has_table_privilege(c.oid, 'TRUNCATE')
+            SELECT current_user, r.rolsuper, bool_or(pg_has_role(current_user, c.relowner, 'MEMBER')),
+                   bool_or(has_table_privilege(c.oid, 'UPDATE')),
+                   bool_or(has_table_privilege(c.oid, 'DELETE')),
+                   bool_or(has_table_privilege(c.oid, 'TRUNCATE'))
             FROM pg_class c JOIN pg_roles r ON r.rolname = current_user
             WHERE c.oid = to_regclass(%s)
+               OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(%s))
+            GROUP BY current_user, r.rolsuper
             """,
-            [AUDIT_TABLE],
+            [AUDIT_TABLE, AUDIT_TABLE],
         )
         row = cursor.fetchone()
     if row is None:  # not migrated yet: nothing to judge
@@ -57,6 +61,13 @@ def runtime_grants(*, role: str, owner: str, schema: str = "public") -> list[str
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.{AUDIT_TABLE} FROM {role}",
+        # On PostgreSQL the audit log is partitioned by month (decision 0066): a partition is
+        # a table of its own that the default privileges below would open to UPDATE and
+        # DELETE. Existing partitions are closed here; `audit_partitions` gives each new one
+        # exactly the parent's grants.
+        "DO $$ DECLARE part regclass; BEGIN FOR part IN SELECT inhrelid::regclass FROM pg_inherits "  # noqa: S608
+        f"WHERE inhparent = to_regclass('{schema}.{AUDIT_TABLE}') LOOP "
+        f"EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %s FROM {role}', part); END LOOP; END $$",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "

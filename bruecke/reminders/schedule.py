@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone, translation
 
+from bruecke.core import audit_partitions
 from bruecke.reminders.items import ItemsFailed, describe
 from bruecke.reminders.models import RunOutcome, ScheduleRun
 from bruecke.reminders.services import runs
@@ -41,6 +43,8 @@ def _steps() -> dict[str, Step]:
         "task_due_notices": lambda today: task_due_notices(today=today),
         "missed_check_ins": lambda today: missed_check_in_notices(today=today),
         "housekeeping": lambda today: housekeeping(),
+        # The runtime role cannot create partitions: the step only reports a missing month.
+        "audit_partitions": lambda today: audit_partitions.upkeep_check(connection),
     }
 
 
