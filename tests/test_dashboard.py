@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from bruecke.cases.models import Case, Contact, Task, TaskSource
 from bruecke.cases.selectors.caseload import MY_CASES_PER_PAGE, STALE_ON_DASHBOARD
-from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.network.models import Membership, Role
 from bruecke.offers.models import Measure, Referral
 from bruecke.participants.models import Participant
+from tests.audit_reads import reads_of
 from tests.test_mobile_caseload import TODAY, _bulk_cases, _open_case
 
 DASHBOARD = reverse("core:dashboard")
@@ -67,7 +67,7 @@ def test_my_open_cases_show_the_last_contact_and_the_next_due_task(
     assert cases["Nachschau"].next_due == TODAY + datetime.timedelta(days=2)
     assert 'id="my-cases-heading"' in main
     # The cases are a read of each participant's case.
-    assert AuditEvent.objects.filter(actor=anna, action="read", object_id=str(case.pk)).exists()
+    assert reads_of("cases.case", case.pk, actor=anna)
 
 
 def test_cases_of_a_placement_officer_are_their_own_and_show_the_placement_slot(

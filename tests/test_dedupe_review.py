@@ -15,7 +15,7 @@ from django.urls import reverse
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case
 from bruecke.cases.services.cases import case_open
-from bruecke.core.models import AuditAction, AuditEvent
+from bruecke.core.models import AuditEvent
 from bruecke.dedupe.demo import DUPLICATES, seed_duplicates
 from bruecke.dedupe.jobs import KIND
 from bruecke.dedupe.models import DuplicatePair, Merge, PairStatus
@@ -24,6 +24,7 @@ from bruecke.jobs.models import Job, JobState
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants import services
 from bruecke.participants.models import Gender, Participant
+from tests.audit_reads import read_ids
 from tests.clients import verified_client
 from tests.jobs_helpers import run_queued_jobs
 
@@ -153,8 +154,7 @@ def test_the_pair_page_shows_both_with_evidence_in_words_and_logs_two_reads(demo
     assert response.status_code == 200
     assert "Mohammed Al-Hassan" in text and "Mohamed Alhassan" in text
     assert "Geburtsdatum" in text and "für dieselbe Person" in text
-    reads = AuditEvent.objects.filter(action=AuditAction.READ, object_type="participants.participant")
-    assert {str(pair.first_id), str(pair.second_id)} <= set(reads.values_list("object_id", flat=True))
+    assert {str(pair.first_id), str(pair.second_id)} <= read_ids("participants.participant")
 
 
 def _merge_post(client: Client, pair: DuplicatePair, keep: int, confirm: bool = True) -> Any:

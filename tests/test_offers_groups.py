@@ -22,6 +22,7 @@ from bruecke.offers.models import Attendance, Enrolment, GroupKind, GroupOffer, 
 from bruecke.offers.services import groups as services
 from bruecke.participants.models import Gender, Participant
 from tests.access_expectations import mohammed
+from tests.audit_reads import read_ids
 from tests.clients import verified_client
 
 TODAY = datetime.date.today()
@@ -423,8 +424,7 @@ def test_attendance_screen_lists_the_roster_with_a_fieldset_per_row_and_read_eve
     assert html.count("<fieldset") == 2
     assert html.count('type="radio"') == 6
     assert "Gruppe0" not in html  # left before the session
-    reads = AuditEvent.objects.filter(action=AuditAction.READ, object_type="offers.enrolment")
-    assert set(reads.values_list("object_id", flat=True)) == {str(e.pk) for e in enrolments[1:]}
+    assert read_ids("offers.enrolment") == {str(e.pk) for e in enrolments[1:]}
 
 
 # The list

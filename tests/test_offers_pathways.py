@@ -28,6 +28,7 @@ from bruecke.placement.models import MatchProfile
 from bruecke.rules.facts import facts_for, person_facts_for
 from bruecke.rules.prechecks import State, precheck
 from tests.access_expectations import mohammed
+from tests.audit_reads import reads_of
 from tests.expectations_cases import _case
 
 TODAY = datetime.date.today()
@@ -352,9 +353,7 @@ def test_the_participant_page_shows_chart_table_and_courses_in_constant_queries(
 def test_the_section_is_read_audited(login: Callable[[str], Client], demo: DemoNetwork) -> None:
     assessment = _record(demo, "B1")
     login("cm_a").get(reverse("participants:detail", args=[mohammed(demo).pk]))
-    assert AuditEvent.objects.filter(
-        action=AuditAction.READ, object_type="offers.languageassessment", object_id=str(assessment.pk)
-    ).exists()
+    assert reads_of("offers.languageassessment", assessment.pk)
 
 
 def test_without_an_open_case_the_section_offers_no_recording(

@@ -32,6 +32,7 @@ from bruecke.offers.models import (
 from bruecke.offers.services import referrals as services
 from bruecke.participants.models import Consent, ConsentMethod, ConsentPurpose
 from bruecke.participants.services import consent_revoke
+from tests.audit_reads import read_ids
 from tests.expectations_cases import _case
 
 S = ReferralStatus
@@ -480,7 +481,7 @@ def test_overdue_on_my_day_and_the_team_count_for_the_team_lead(
     lead = login("team_lead").get(reverse("core:dashboard"))
     assert lead.context["referrals_overdue"]["team_count"] == 1
     assert reverse("offers:referral_list") + "?show=overdue" in lead.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.READ, object_type="offers.referral").exists()
+    assert read_ids("offers.referral")
 
 
 def test_the_timeline_shows_the_referral_steps(

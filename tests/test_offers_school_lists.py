@@ -10,7 +10,6 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.offers.models import EnrolmentStatus, FollowOn, SchoolRecord
 from bruecke.offers.school_age import Birth, is_school_age
@@ -23,6 +22,7 @@ from bruecke.offers.selectors.school import (
 from bruecke.offers.selectors.school_figures import school_age_enrolment, transitions_by_follow_on
 from bruecke.offers.services import school as services
 from bruecke.participants.models import Gender, Participant, SchoolingStatus
+from tests.audit_reads import reads_of
 from tests.test_offers_school import DASHBOARD, TODAY, _new_case, _pupil_case, _years_ago
 
 
@@ -37,12 +37,7 @@ def test_the_demo_pupils_are_on_the_start_page_of_partner_a_only(
     assert reverse("offers:school_overview") in section
     # The lists' rows are read events of the start page.
     samira_case = _pupil_case(demo, "Haidari")
-    assert AuditEvent.objects.filter(
-        action=AuditAction.READ,
-        object_type="cases.case",
-        object_id=str(samira_case.pk),
-        actor=demo.users["cm_a"],
-    ).exists()
+    assert reads_of("cases.case", samira_case.pk, actor=demo.users["cm_a"])
     other = login("cm_b").get(DASHBOARD).content.decode()
     assert "Samira Haidari" not in other and "Dawit Gebremedhin" not in other
     # A placement officer has no school section (no RECORD_CASE_WORK).

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bruecke.cases.models import Case, PlanVersion
+from bruecke.core.audit_queries import names_record
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.core.submission import TOKEN_FIELD
 from bruecke.jobs.models import Job, JobState
@@ -68,7 +69,7 @@ def _hidden(html: str, name: str) -> str:
 
 
 def _events(action: AuditAction, object_type: str, object_id: object) -> int:
-    return AuditEvent.objects.filter(action=action, object_type=object_type, object_id=str(object_id)).count()
+    return AuditEvent.objects.filter(action=action).filter(names_record(object_type, object_id)).count()
 
 
 @pytest.fixture

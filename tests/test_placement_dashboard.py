@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from bruecke.cases.models import Case
-from bruecke.core.models import AuditEvent
 from bruecke.network.demo import DemoNetwork
 from bruecke.placement.models import (
     Application,
@@ -26,6 +25,7 @@ from bruecke.placement.models import (
     PlacementStatus,
     Stage,
 )
+from tests.audit_reads import reads_of
 from tests.expectations_cases import _case
 from tests.test_mobile_caseload import TODAY, _open_case
 
@@ -193,12 +193,7 @@ def test_follow_ups_due_with_overdue_in_words_and_a_read_event(
     slot = _slot(main)
     assert "Al-Hassan" in slot and "Kollegenfall" not in slot and "Beendet" not in slot
     assert "überfällig" in slot  # the badge says it in words
-    assert AuditEvent.objects.filter(
-        actor=demo.users["po_a"],
-        action="read",
-        object_type="placement.placement",
-        object_id=str(placement.pk),
-    ).exists()
+    assert reads_of("placement.placement", placement.pk, actor=demo.users["po_a"])
     # The team lead sees the team's.
     lead = _main(login("team_lead"))[0].context["placement"]["follow_ups"]
     assert {c.placement_id for c in lead if c.placement.employer_id == employer.pk} == {

@@ -35,6 +35,7 @@ from bruecke.placement.models import (
 )
 from bruecke.placement.services import employers as services
 from bruecke.spreadsheets.models import ExternalKey
+from tests.audit_reads import read_ids, reads_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -129,12 +130,7 @@ def test_own_employer_page_shows_contacts_history_and_audits_contacts(
     assert contact.name in body and contact.phone in body
     assert reverse("placement:employer_edit", args=[employer.pk]) in body
     assert len(response.context["activities"]) == EmployerActivity.objects.filter(employer=employer).count()
-    assert AuditEvent.objects.filter(
-        actor=persona("po_a"),
-        action=AuditAction.READ,
-        object_id=str(contact.pk),
-        object_type__icontains="contact",
-    ).exists()
+    assert str(contact.pk) in read_ids("placement.employercontact", actor=persona("po_a"))
 
 
 def test_case_manager_reads_own_employer_but_cannot_change_it(
@@ -426,9 +422,7 @@ def test_placements_are_named_for_the_team_and_counted_for_others(
     name = case.participant.full_name
     own = login("po_a").get(url)
     assert name in own.content.decode() and own.context["placements_hidden"] == 0
-    assert AuditEvent.objects.filter(
-        actor=persona("po_a"), action=AuditAction.READ, object_id=str(placement.pk)
-    ).exists()
+    assert reads_of("placement.placement", placement.pk, actor=persona("po_a"))
     other = login("cm_b").get(url)
     body = other.content.decode()
     assert name not in body and case.participant.family_name not in body

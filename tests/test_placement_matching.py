@@ -38,6 +38,7 @@ from bruecke.placement.models import (
 )
 from bruecke.placement.services.match_profiles import refresh_for_case
 from tests import placement_matching_data as data
+from tests.audit_reads import reads_of
 from tests.expectations_cases import _case
 
 TODAY = datetime.date.today()
@@ -375,7 +376,7 @@ def test_opportunity_page_lists_participants_with_read_events(
     page = login("po_a").get(reverse("placement:opportunity_matches", args=[opportunity.pk]))
     assert page.status_code == 200
     assert case.participant.full_name in page.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.READ, object_id=str(case.pk)).exists()
+    assert reads_of("cases.case", case.pk)
 
 
 def _bulk_cases(demo: DemoNetwork, count: int) -> list[Case]:

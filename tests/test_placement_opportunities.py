@@ -23,6 +23,7 @@ from bruecke.placement.models import (
     OpportunityStatus,
 )
 from bruecke.placement.services import opportunities as services
+from tests.audit_reads import read_ids
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -356,15 +357,10 @@ def test_edit_form_names_the_current_occupation_and_level(
 def test_opening_the_form_records_a_read_of_the_offered_contact_persons(
     login: Callable[[str], Client], demo: DemoNetwork, persona: Callable[[str], User]
 ) -> None:
-    from bruecke.core.models import AuditAction, AuditEvent
     from bruecke.placement.models import EmployerContact
 
     employer = _named(OWN_EMPLOYER)
     assert login("po_a").get(_create_url(employer)).status_code == 200
     contacts = EmployerContact.objects.filter(employer=employer, is_active=True)
-    read = set(
-        AuditEvent.objects.filter(actor=persona("po_a"), action=AuditAction.READ).values_list(
-            "object_id", flat=True
-        )
-    )
+    read = read_ids("placement.employercontact", actor=persona("po_a"))
     assert contacts and {str(c.pk) for c in contacts} <= read

@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from bruecke.cases.models import Case
 from bruecke.core.audit import object_type_of
-from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.esf.models import Answer, EntryRecord, ExitRecord, ExitSituation, FollowUp, LabourMarketStatus
 from bruecke.jobs.models import Job, JobState
 from bruecke.network.demo import DemoNetwork
@@ -29,6 +28,7 @@ from bruecke.reporting.funder.pseudonym import participant_pseudonym
 from bruecke.reporting.funder.records import funder_participants, funder_records
 from bruecke.reporting.jobs import FUNDER_FILE_KIND
 from bruecke.reporting.scope import resolve_scope
+from tests.audit_reads import read_ids
 from tests.jobs_helpers import run_queued_jobs
 
 URL = "reporting:funder_file"
@@ -176,11 +176,7 @@ def test_the_xml_file_validates_and_holds_only_visible_people_of_the_period(
                 assert name not in text, name
     assert "Rostock" not in text
     # Each participant in the file is recorded as read by the team lead; nobody else is.
-    read = set(
-        AuditEvent.objects.filter(
-            actor=demo.users["team_lead"], action=AuditAction.READ, object_type=object_type_of(people["amal"])
-        ).values_list("object_id", flat=True)
-    )
+    read = read_ids(object_type_of(people["amal"]), actor=demo.users["team_lead"])
     assert {str(people["amal"].pk), str(people["berin"].pk)} <= read
     assert str(people["chadi"].pk) not in read and str(people["dana"].pk) not in read
 

@@ -17,7 +17,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bruecke.core.models import AuditEvent
 from bruecke.esf import services as esf_services
 from bruecke.esf.exit_models import SituationType
 from bruecke.esf.models import LabourMarketStatus
@@ -25,6 +24,7 @@ from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Gender, Participant
 from bruecke.projects.models import EsfVariant, Project
 from tests import indicator_data
+from tests.audit_reads import read_ids
 from tests.conftest import QueryCounter
 
 pytestmark = pytest.mark.django_db
@@ -285,11 +285,7 @@ def test_drill_down_records_the_read_of_every_listed_participant(
     login: Callable[[str], Client], demo: DemoNetwork, project: Project, people: dict[str, Participant]
 ) -> None:
     _get(login("team_lead"), PARTICIPANTS, _choice(project, demo, code="EECO01", breakdown="total"))
-    read = set(
-        AuditEvent.objects.filter(actor=demo.users["team_lead"], action="read").values_list(
-            "object_id", flat=True
-        )
-    )
+    read = read_ids("participants.participant", actor=demo.users["team_lead"])
     assert {str(people[key].pk) for key in ("amira", "dana", "karim")} <= read
     assert str(people["berit"].pk) not in read
 
