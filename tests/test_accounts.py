@@ -186,7 +186,7 @@ def test_pages_are_not_cached_and_carry_security_headers(login: Callable[[str], 
     assert response["Cache-Control"] == "no-store"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
-    assert len(response["X-Request-ID"]) == 32
+    assert len(response["X-Request-ID"]) == 16
 
 
 @override_settings(

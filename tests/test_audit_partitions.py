@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -29,7 +30,7 @@ needs_postgres = pytest.mark.skipif(
 ROLE = "bruecke_test_partition_runtime"
 
 
-def _sql(statement: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+def _sql(statement: str, params: list[Any] | None = None) -> list[tuple[object, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return list(cursor.fetchall()) if cursor.description else []

@@ -2,8 +2,20 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 import bruecke.core.models
+
+
+def _sqlite_trigger(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """SQLite rebuilds the table to change a column's NULL rule, which drops the append-only
+    trigger of migration 0002: it is created again after the rebuild (in both directions)."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(
+            """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+               BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"""
+        )
 
 
 class Migration(migrations.Migration):
@@ -14,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, _sqlite_trigger),
         migrations.RemoveIndex(
             model_name="auditevent",
             name="core_audite_object__297895_idx",
@@ -59,4 +72,5 @@ class Migration(migrations.Migration):
                 name="core_audit_rare_action",
             ),
         ),
+        migrations.RunPython(_sqlite_trigger, migrations.RunPython.noop),
     ]
