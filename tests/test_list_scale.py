@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from bruecke.accounts.models import User
 from bruecke.core import access, views_helpers
-from bruecke.network.models import Membership
 from bruecke.network.demo import DemoNetwork
+from bruecke.network.models import Membership
 from bruecke.participants import names, selectors
 from bruecke.participants.demo import generate
 from bruecke.participants.models import NameKey, Participant
-from bruecke.participants.views import list_order_by
+from bruecke.participants.views import list_order_by, list_queryset
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,6 @@ def test_a_long_list_says_more_than_the_limit_and_pages_on(
     url = reverse(LIST)
     total = Participant.objects.filter(access.participant_filter(demo.users["cm_a"])).count()
     monkeypatch.setattr(views_helpers, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(views_helpers, "PAGE_SIZE", 3)
     monkeypatch.setattr("bruecke.participants.views.paginate", _paginate_by(3))
     assert total > 5 + 3  # more than the limit and a page beyond it
     first = client.get(url)
@@ -69,8 +68,8 @@ def test_a_long_list_says_more_than_the_limit_and_pages_on(
 
 
 def _paginate_by(size: int) -> Callable[..., Any]:
-    def paginate(request: Any, queryset: Any, per_page: int = size) -> Any:
-        return views_helpers.paginate(request, queryset, size)
+    def paginate(request: Any, queryset: Any, per_page: int = size, **options: Any) -> Any:
+        return views_helpers.paginate(request, queryset, size, **options)
 
     return paginate
 
@@ -206,10 +205,11 @@ def test_list_shows_what_a_plain_filter_shows(
 
     f = list_filter(query, params.get("search", ""))
     key, descending = sort.removeprefix("-"), sort.startswith("-")
-    shown = list(
-        selectors.participant_list(user, f, today)
-        .order_by(*list_order_by(key, descending))
-        .values_list("pk", flat=True)
-    )
+    shown = list(list_queryset(user, f, list_order_by(key, descending)).values_list("pk", flat=True))
     assert shown == _reference(user, f, today, sort)
+    # The page as the list shows it (ids first, then their rows) is the start of that list.
+    page = views_helpers.CappedPaginator(
+        list_queryset(user, f, list_order_by(key, descending)), 7, 10_000, ids_first=True
+    ).get_page(2)
+    assert [p.pk for p in page] == (shown[7:14] if len(shown) > 7 else shown[:7])  # else: the last page
     assert not set(shown) & {p.pk for p in merged}

@@ -99,6 +99,9 @@ LANGUAGE_CHOICES = [
     (code, _("Farsi / Dari") if code == "fa" else language_name_lazy(code)) for code in _LANGUAGE_CODES
 ] + [("other", _("other"))]
 
+# The columns the participant list sorts by (views.LIST_ORDERINGS).
+SORT_COLUMNS = ["latin_name", "birth_year", "birth_month", "birth_day", "current_valid_until"]
+
 
 class Participant(VersionedModel, OrganisationScopedModel):
     """A person accompanied by one partner. Names are stored exactly as written (Unicode
@@ -235,15 +238,16 @@ class Participant(VersionedModel, OrganisationScopedModel):
             models.Index(
                 fields=["organisation", "current_valid_until", "latin_name"], name="participant_org_valid"
             ),
-            # Counting a list or a search result reads only these small indexes (index-only
-            # scans), not the table: the ids of the scope's current registrations.
+            # Counting a list or a search result, and finding and sorting the ids of a
+            # search's page, read only these indexes (index-only scans), not the table:
+            # the scope's current registrations with every column the list sorts by.
             models.Index(
-                fields=["organisation", "team", "id"],
+                fields=["organisation", "team", "id", *SORT_COLUMNS],
                 condition=models.Q(merged_into__isnull=True),
                 name="participant_team_current",
             ),
             models.Index(
-                fields=["organisation", "id"],
+                fields=["organisation", "id", *SORT_COLUMNS],
                 condition=models.Q(merged_into__isnull=True),
                 name="participant_org_current",
             ),
