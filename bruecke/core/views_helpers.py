@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,10 @@ from bruecke.core.models import OrganisationScopedModel
 from bruecke.core.submission import already_saved, save_once
 
 PAGE_SIZE = 50
+# Lists count their rows only up to this many: above it the page says "more than 10,000"
+# and offers the next page, not the last (an exact count of a million rows costs more than
+# the page itself; decision 0068).
+COUNT_LIMIT = 10_000
 # The largest id the databases store (signed 64-bit); a larger number in a query string
 # would overflow the database driver instead of finding nothing.
 MAX_ID = 2**63 - 1
@@ -45,8 +52,119 @@ def local_next(request: HttpRequest, default: str) -> str:
     return target if allowed else default
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+class CappedPage(Page):  # type: ignore[type-arg]
+    """A page of a list whose total is not known: it knows only whether another page follows."""
+
+    def __init__(
+        self, object_list: Sequence[Any], number: int, paginator: CappedPaginator, more: bool
+    ) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self)
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts at most `limit` + 1 rows.
+
+    Up to `limit` rows it behaves like Django's. Above, `capped` is true, `count` is `limit`
+    (templates say "more than …"), `num_pages` is None and each page reads one row more
+    than it shows to know whether a next page exists. A page past the end shows the last
+    page as before; only then is the whole result counted.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, limit: int, *, ids_first: bool = False) -> None:
+        super().__init__(object_list, per_page)
+        self.limit = limit
+        self.ids_first = ids_first
+
+    def _rows(self, bottom: int, top: int) -> Sequence[Any]:
+        """Rows bottom..top of the list. With `ids_first`, the page's ids are read first
+        (the database can find and sort them in its indexes alone) and then only
+        those rows: two queries, but no table row is read that the page does not show."""
+        if not (self.ids_first and isinstance(self.object_list, QuerySet)):
+            return self.object_list[bottom:top]  # type: ignore[no-any-return]
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = self.object_list.order_by().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    @cached_property
+    def _counted(self) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            query = rows.query
+            # The order does not change how many rows there are; without it the database
+            # can stop after limit + 1 rows of any index instead of sorting them all.
+            if not (query.distinct_fields or query.combinator):
+                rows = rows.order_by()
+            return int(rows[: self.limit + 1].count())
+        return len(rows[: self.limit + 1])
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.limit
+
+    @property
+    def limit_display(self) -> str:
+        """The limit as the page shows it: 10.000 (German), 10,000 (English)."""
+        return number_format(self.limit, force_grouping=True)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.limit)
+
+    @cached_property
+    def num_pages(self) -> int:  # type: ignore[override]
+        if self.capped:
+            return None  # type: ignore[return-value]
+        return super().num_pages
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            value = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger from None
+        if value < 1:
+            raise EmptyPage
+        return value
+
+    def page(self, number: Any) -> Page[Any]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if not self.capped:
+            top = min(bottom + self.per_page, self.count)
+            return self._get_page(self._rows(bottom, top), number, self)
+        rows = list(self._rows(bottom, bottom + self.per_page + 1))
+        if not rows and number > 1:
+            raise EmptyPage
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> Page[Any]:
+        if not self.capped:
+            return super().get_page(number)
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            # As Django's paginator does: the last page. Only here is the total needed.
+            rows = self.object_list
+            total = rows.count() if isinstance(rows, QuerySet) else len(rows)
+            return self.page(max(1, math.ceil(total / self.per_page)))
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE, *, ids_first: bool = False
+) -> Page[Any]:
+    """The requested page of `queryset`; its rows are counted up to COUNT_LIMIT only."""
+    paginator = CappedPaginator(queryset, per_page, COUNT_LIMIT, ids_first=ids_first)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def model_data(form: BaseForm) -> dict[str, Any]:

@@ -99,6 +99,9 @@ LANGUAGE_CHOICES = [
     (code, _("Farsi / Dari") if code == "fa" else language_name_lazy(code)) for code in _LANGUAGE_CODES
 ] + [("other", _("other"))]
 
+# The columns the participant list sorts by (views.LIST_ORDERINGS).
+SORT_COLUMNS = ["latin_name", "birth_year", "birth_month", "birth_day", "current_valid_until"]
+
 
 class Participant(VersionedModel, OrganisationScopedModel):
     """A person accompanied by one partner. Names are stored exactly as written (Unicode
@@ -211,13 +214,43 @@ class Participant(VersionedModel, OrganisationScopedModel):
         ordering = ["latin_name", "id"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        # The list's scopes (organisation, or organisation and team) with each sort order
+        # of the list: a page is read from the index in order and stops after 50 rows
+        # (decision 0068; descending sorts scan the same indexes backwards).
         indexes = [
             models.Index(fields=["organisation", "team", "latin_name"]),
             models.Index(fields=["organisation", "latin_name"]),
             models.Index(fields=["birth_year"]),
             models.Index(fields=["organisation", "current_status"]),
-            models.Index(fields=["organisation", "current_valid_until"]),
             models.Index(fields=["organisation", "eligibility"]),
+            models.Index(
+                fields=["organisation", "team", "birth_year", "birth_month", "birth_day", "latin_name"],
+                name="participant_team_born",
+            ),
+            models.Index(
+                fields=["organisation", "birth_year", "birth_month", "birth_day", "latin_name"],
+                name="participant_org_born",
+            ),
+            models.Index(
+                fields=["organisation", "team", "current_valid_until", "latin_name"],
+                name="participant_team_valid",
+            ),
+            models.Index(
+                fields=["organisation", "current_valid_until", "latin_name"], name="participant_org_valid"
+            ),
+            # Counting a list or a search result, and finding and sorting the ids of a
+            # search's page, read only these indexes (index-only scans), not the table:
+            # the scope's current registrations with every column the list sorts by.
+            models.Index(
+                fields=["organisation", "team", "id", *SORT_COLUMNS],
+                condition=models.Q(merged_into__isnull=True),
+                name="participant_team_current",
+            ),
+            models.Index(
+                fields=["organisation", "id", *SORT_COLUMNS],
+                condition=models.Q(merged_into__isnull=True),
+                name="participant_org_current",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,8 +321,15 @@ class NameKey(models.Model):
         verbose_name_plural = _("search keys")
         constraints = [models.UniqueConstraint(fields=["participant", "key"], name="namekey_unique")]
         # Pattern opclass: PostgreSQL can then use the index for `key LIKE 'prefix%'` under
-        # any collation (other databases ignore the opclass).
-        indexes = [models.Index(fields=["key"], name="namekey_key_prefix", opclasses=["varchar_pattern_ops"])]
+        # any collation (other databases ignore the opclass). With the participant in the
+        # index, a search finds its participants from the index alone (decision 0068).
+        indexes = [
+            models.Index(
+                fields=["key", "participant"],
+                name="namekey_key_participant",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.key

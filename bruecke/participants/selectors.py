@@ -6,7 +6,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 
 from bruecke.accounts.models import User
 from bruecke.core import access
@@ -40,9 +42,11 @@ def matching_names(queryset: QuerySet[Participant], query: str) -> QuerySet[Part
     if not keys:
         return queryset.none()
     for key in keys:
-        queryset = queryset.filter(
-            Exists(NameKey.objects.filter(participant=OuterRef("pk"), key__startswith=key))
-        )
+        # IN (SELECT DISTINCT …), not EXISTS: the database cannot probe the name keys once
+        # per participant (54,000 probes for "Mohammed" at 1M); it reads the matching keys
+        # once from the (key, participant) index and joins them (decision 0068).
+        matching = NameKey.objects.filter(key__startswith=key).values("participant_id").distinct()
+        queryset = queryset.filter(pk__in=matching)
     return queryset
 
 
@@ -97,6 +101,29 @@ def participant_list(user: AnyUser, f: ParticipantFilter, today: datetime.date) 
     if f.expiring:
         queryset = queryset.filter(current_valid_until__range=(today, today + EXPIRY_NOTICE))
     return queryset.order_by("latin_name", "id")
+
+
+def searches_names(f: ParticipantFilter) -> bool:
+    """Whether the filter searches by name (not only by a date of birth)."""
+    return any(not any(c.isdigit() for c in w) for w in f.search.split())
+
+
+def matches_first(ordering: list[str]) -> list[OrderBy | str]:
+    """The list's ordering for a name search, such that the database finds all matches
+    before it sorts them.
+
+    Walking the name index until a page of matches turns up is quick when matches are
+    spread over the alphabet, but names are not: the first "Mohammed …" comes after every
+    name from A to L (55,000 rows of a 100,000 team at 1M participants, 2.6 s). Sorting by
+    COALESCE(column, column), the same order, keeps the database from reading the index in
+    order; it takes the matching ids from the name-key index, joins them with the scope's
+    index and sorts those few thousand rows, all from indexes (decision 0068).
+    """
+    first, rest = ordering[0], ordering[1:]
+    column = first.removeprefix("-")
+    expression = Coalesce(F(column), F(column))
+    ordered = expression.desc() if first.startswith("-") else expression.asc()
+    return [ordered, *rest]
 
 
 def expiring_documents(user: AnyUser, today: datetime.date) -> QuerySet[Participant]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +47,7 @@ from bruecke.participants.models import (
     LANGUAGE_CHOICES,
     EligibilityVerdict,
     InfoSheetLanguage,
+    Participant,
     ResidenceStatusType,
 )
 from bruecke.participants.selectors import ParticipantFilter
@@ -120,6 +122,16 @@ def list_order_by(sort: str, descending: bool) -> list[str]:
     return [f"-{f}" if descending and f != "id" else f for f in LIST_ORDERINGS[sort]]
 
 
+def list_queryset(
+    user: User | Any, selected: ParticipantFilter, ordering: list[str]
+) -> QuerySet[Participant]:
+    """The list's participants in the chosen order (a name search finds all matches first)."""
+    queryset = selectors.participant_list(user, selected, timezone.localdate())
+    if selectors.searches_names(selected):
+        return queryset.order_by(*selectors.matches_first(ordering))
+    return queryset.order_by(*ordering)
+
+
 def _ordering_from(request: HttpRequest) -> tuple[str, bool]:
     return list_ordering(request.GET)
 
@@ -130,8 +142,9 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     selected = _filter_from(request)
     sort, descending = _ordering_from(request)
     ordering = list_order_by(sort, descending)
-    queryset = selectors.participant_list(request.user, selected, timezone.localdate())
-    page = paginate(request, queryset.order_by(*ordering))
+    queryset = list_queryset(request.user, selected, ordering)
+    # The page's ids first: a search finds and sorts them in indexes alone.
+    page = paginate(request, queryset, ids_first=True)
     audit_read_all(actor=_user(request), objs=page)  # a search's results are a read of each
     query = request.GET.copy()
     query.pop("page", None)
