@@ -16,14 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from bruecke.core.bulkload import audit, casework, contacts
-from bruecke.core.bulkload.cases import CASE_COLUMNS, write_case
+from bruecke.core.bulkload.cases import CASE_COLUMNS, load_match_profiles, write_case
 from bruecke.core.bulkload.participants import (
-    HISTORY_TABLES,
     KEY_TABLES,
     PARTICIPANT_COLUMNS,
     Context,
+    load_history,
     origins,
-    write_history,
     write_person,
 )
 from bruecke.core.bulkload.writer import (
@@ -43,34 +42,37 @@ BIG_TABLES = ("cases_contact", "cases_contact_topics", "cases_caseevent", "core_
 COPY_TABLES = {
     "participants_participant": PARTICIPANT_COLUMNS,
     **KEY_TABLES,
-    **HISTORY_TABLES,
     "cases_case": CASE_COLUMNS,
 }
+SQL_TABLES = (
+    "participants_residencestatus",
+    "participants_consent",
+    "cases_task",
+    "cases_plan",
+    "cases_planversion",
+)
 EXPLICIT_IDS = ("participants_participant", "cases_case")
 
 
 def context(demo: Any, today: datetime.date) -> Context:
-    """The demo network's partners A–E with their teams and the staff of each team."""
+    """Homes are the demo's teams that already have demo cases, with the staff of each team.
+
+    Teams without demo cases stay empty: the fixed demo's placement pipeline takes a team's
+    first case and must find one of its own when `seed_demo` runs again.
+    """
+    from bruecke.cases.models import Case
     from bruecke.network.models import Membership, Role
     from bruecke.projects.models import Project
 
     project = Project.objects.get(network=demo.network, name="NAF MV plus")
+    demo_cases = Case.objects.filter(team__network=demo.network).exclude(participant__district=MARKER)
     homes, team_staff = [], {}
-    for team in sorted(demo.teams.values(), key=lambda t: t.pk):
-        members = Membership.objects.filter(
-            team=team, ended_on__isnull=True, organisation__network=demo.network
-        )
-        managers = list(
-            members.filter(role=Role.CASE_MANAGER).order_by("pk").values_list("user_id", "organisation_id")
-        )
-        others = list(
-            members.exclude(role=Role.CASE_MANAGER).order_by("pk").values_list("user_id", "organisation_id")
-        )
-        if not managers:
-            continue  # a team without case managers gets no generated cases
-        org = managers[0][1]
-        homes.append((org, team.pk))
-        team_staff[team.pk] = [u for u, o in managers + others if o == org]
+    for org, team in sorted(set(demo_cases.values_list("organisation_id", "team_id"))):
+        members = Membership.objects.filter(team_id=team, organisation_id=org, ended_on__isnull=True)
+        ordered = sorted(members, key=lambda m: (m.role != Role.CASE_MANAGER, m.pk))
+        if ordered and ordered[0].role == Role.CASE_MANAGER and team not in team_staff:
+            homes.append((org, team))
+            team_staff[team] = [m.user_id for m in ordered]
     start = max(project.starts_on, today - datetime.timedelta(days=3 * 365))
     return Context(today, start, project.pk, homes, team_staff)
 
@@ -82,11 +84,10 @@ def _python_rows(ctx: Context, cursor: Any, count: int, seed: int, tally: Tally)
         out = {table: io.StringIO() for table in COPY_TABLES}
         for _n in range(size):
             person = write_person(ctx, rng, pool, out, MARKER)
-            write_history(ctx, rng, person, out)
             write_case(ctx, rng, person, out)
         for table, columns in COPY_TABLES.items():
             tally.add(table, copy(cursor, table, columns, out[table].getvalue()))
-    tally.lap("participants, keys, history, cases (Python, COPY)")
+    tally.lap("participants, keys, cases (Python, COPY)")
 
 
 def _ranges(lo: int, hi: int, size: int) -> list[tuple[int, int]]:
@@ -108,7 +109,7 @@ def load(
     assert connection.vendor == "postgresql", "the bulk path uses PostgreSQL's COPY"
     today = today or datetime.date.today()
     ctx = context(demo, today)
-    tally = Tally()
+    tally = Tally(report=progress)
     with transaction.atomic(), connection.cursor() as cursor:
         tune(cursor)
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
@@ -120,9 +121,16 @@ def load(
             ctx.next_id["cases_case"] + 1,
         )
         _python_rows(ctx, cursor, count, seed, tally)
-        progress(f"participants: {tally.seconds}")
+        cursor.execute("DROP TABLE IF EXISTS bulk_team_staff")
         cursor.execute("CREATE TEMP TABLE bulk_team_staff (team_id bigint, users bigint[]) ON COMMIT DROP")
         cursor.executemany("INSERT INTO bulk_team_staff VALUES (%s, %s)", list(ctx.team_staff.items()))
+        participant_ranges = _ranges(first_participant, ctx.next_id["participants_participant"], SQL_CHUNK)
+        for part in participant_ranges:
+            for table, rows in load_history(cursor, part, today).items():
+                tally.add(table, rows)
+        for part in _ranges(first_case, ctx.next_id["cases_case"], SQL_CHUNK):
+            tally.add("placement_matchprofile", load_match_profiles(cursor, part))
+        tally.lap("residence history, consents, match profiles (SQL)")
         indexes = {table: drop_indexes(cursor, table) for table in BIG_TABLES}
         tally.lap("drop indexes")
         fixed = contacts.fixed_values(cursor)
@@ -132,7 +140,6 @@ def load(
             for table, rows in contacts.load(cursor, fixed, part, today).items():
                 tally.add(table, rows)
         tally.lap("contacts, topics, timeline (SQL)")
-        progress(f"contacts: {tally.seconds}")
         for part in case_ranges:
             for table, rows in {
                 **casework.load(cursor, part, today),
@@ -141,17 +148,16 @@ def load(
                 tally.add(table, rows)
         tally.lap("tasks, plans, documents")
         now = timezone.now()
-        for part in _ranges(first_participant, ctx.next_id["participants_participant"], SQL_CHUNK):
+        for part in participant_ranges:
             tally.add("core_auditevent", audit.load(cursor, part, now))
         tally.lap("audit events (SQL)")
-        progress(f"audit: {tally.seconds}")
         for table in BIG_TABLES:
             create_indexes(cursor, indexes[table])
         tally.lap("create indexes")
         for table in EXPLICIT_IDS:
             reset_sequence(cursor, table)
     with connection.cursor() as cursor:
-        for table in (*COPY_TABLES, *BIG_TABLES, "cases_task", "cases_plan", "cases_planversion"):
+        for table in (*COPY_TABLES, *SQL_TABLES, *BIG_TABLES):
             cursor.execute("ANALYZE " + table)
     tally.lap("analyze")
     return tally

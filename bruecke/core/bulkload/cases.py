@@ -39,3 +39,22 @@ def write_case(ctx: Context, rng: random.Random, person: Person, out: dict[str, 
     staff = ctx.team_staff[person.team_id]
     manager = staff[0] if len(staff) == 1 or rng.random() < 0.5 else rng.choice(staff)
     out["cases_case"].write(case_line(ctx.take("cases_case"), person, manager, opened, closed))
+
+
+# What `case_open` derives per case through `placement.services.match_profiles.refresh_for_case`:
+# a generated case has no profile, office, postcode or town, so its match profile is the
+# empty one (qualification level 1, German rank 0, no location); closed cases are not open.
+MATCH_PROFILES = """
+INSERT INTO placement_matchprofile (case_id, is_open, experience_1, experience_2, experience_3, wish_1,
+    wish_2, wish_3, qualification_level, german_rank, latitude, longitude, location_source,
+    driving_licence, own_car, public_transport, max_travel_minutes, max_hours_per_week,
+    shifts_possible, childcare_limits, refreshed_at, organisation_id, participant_id, team_id)
+SELECT c.id, c.status <> 'closed', '', '', '', '', '', '', 1, 0, NULL, NULL, '', false, false, false,
+    NULL, NULL, true, '', c.created_at, c.organisation_id, c.participant_id, c.team_id
+FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s
+"""
+
+
+def load_match_profiles(cursor: Any, cases: tuple[int, int]) -> int:
+    cursor.execute(MATCH_PROFILES, {"lo": cases[0], "hi": cases[1]})
+    return int(cursor.rowcount)

@@ -26,16 +26,6 @@ KEY_TABLES = {
     "participants_namekey": "participant_id, key",
     "dedupe_blockingkey": "participant_id, organisation_id, key",
 }
-HISTORY_TABLES = {
-    "participants_residencestatus": (
-        "created_at, updated_at, status, issued_on, valid_until, asylum_applied_on, "
-        "reception_centre_obligation, work_note, note, participant_id"
-    ),
-    "participants_consent": (
-        "created_at, updated_at, purpose, given_on, method, sheet_version, sheet_language, scan, "
-        "revoked_on, recorded_by_id, revoked_by_id, participant_id"
-    ),
-}
 GENDER_WEIGHTS = [("female", 38), ("male", 60), ("diverse", 1), ("not_stated", 1)]
 
 
@@ -81,13 +71,19 @@ def _name_record(given: str, family: str) -> Any:
     return record_from_row({"given_names": given, "family_name": family})
 
 
+@cache
+def _dated_record(year: int, month: int | None, day: int | None, gender: str) -> Any:
+    """The comparable form of a birth date and sex (a few ten thousand values, cached)."""
+    from bruecke.dedupe.records import record_from_row
+
+    return record_from_row({"birth_year": year, "birth_month": month, "birth_day": day, "gender": gender})
+
+
 def blocking_keys(given: str, family: str, birth: tuple[Any, ...], gender: str) -> list[str]:
     """The duplicate-detection keys, as `bruecke.dedupe.services` writes them."""
     from bruecke.dedupe.blocking import blocking_keys as keys_of
-    from bruecke.dedupe.records import record_from_row
 
-    year, month, day = birth
-    dated = record_from_row({"birth_year": year, "birth_month": month, "birth_day": day, "gender": gender})
+    dated = _dated_record(*birth, gender)
     record = replace(
         _name_record(given, family),
         birth_year=dated.birth_year,
@@ -147,26 +143,42 @@ def write_person(
     return Person(pid, org, team, entry, country, status, valid_until)
 
 
-def write_history(ctx: Context, rng: random.Random, person: Person, out: dict[str, io.StringIO]) -> None:
-    """Residence-status history (one to three documents, the last one current) and consents."""
-    from bruecke.participants.demo import STATUS_WEIGHTS
+# Residence-status history: one to three documents per participant, the last one the current
+# status (issued at entry or later, valid until the participant's `current_valid_until`).
+RESIDENCE = """
+INSERT INTO participants_residencestatus (created_at, updated_at, status, issued_on, valid_until,
+    asylum_applied_on, reception_centre_obligation, work_note, note, participant_id)
+SELECT issued + time '11:00', issued + time '11:00',
+    CASE WHEN n = total THEN p.current_status WHEN n = 1 THEN 'gestattung' ELSE 'duldung_60a' END,
+    issued, CASE WHEN n = total THEN GREATEST(p.current_valid_until, issued) ELSE issued + 180 END,
+    NULL, false, '', '', p.id
+FROM (
+    SELECT p.*, 1 + (p.id %% 4 = 0)::int + (p.id %% 8 = 0)::int AS total FROM participants_participant p
+    WHERE p.id BETWEEN %(lo)s AND %(hi)s
+) p
+CROSS JOIN LATERAL generate_series(1, p.total) n
+CROSS JOIN LATERAL (SELECT LEAST(p.entry_date + (n - 1) * 180, %(today)s) AS issued) i
+"""
+# Consent to counselling for everyone, to reporting to the funder for 80 %, recorded at entry
+# by the first member of the participant's team (a case manager).
+CONSENTS = """
+INSERT INTO participants_consent (created_at, updated_at, purpose, given_on, method, sheet_version,
+    sheet_language, scan, revoked_on, recorded_by_id, revoked_by_id, participant_id)
+SELECT p.entry_date + time '09:30', p.entry_date + time '09:30', purpose, p.entry_date, 'on_screen',
+    %(sheet)s, 'de', '', NULL, s.users[1], NULL, p.id
+FROM participants_participant p JOIN bulk_team_staff s ON s.team_id = p.team_id
+CROSS JOIN (VALUES ('counselling'), ('funder_reporting')) v(purpose)
+WHERE p.id BETWEEN %(lo)s AND %(hi)s AND (purpose = 'counselling' OR p.id %% 5 <> 0)
+"""
+
+
+def load_history(cursor: Any, participants: tuple[int, int], today: datetime.date) -> dict[str, int]:
+    """Residence-status history and consents of the participants with ids in `participants`."""
     from bruecke.participants.info_sheet import INFO_SHEET_VERSION
 
-    issued = person.entry
-    count = rng.choice([1, 1, 2, 3])
-    for n in range(count):
-        current = n == count - 1
-        kind = person.status if current else ("gestattung" if n == 0 else weighted(rng, STATUS_WEIGHTS))
-        until = issued + datetime.timedelta(days=rng.randint(90, 700))
-        if current:
-            until = max(person.valid_until, issued)
-        stamp = f"{issued} 11:00:00+00"
-        row = (stamp, stamp, kind, issued, until, None, False, "", "", person.id)
-        out["participants_residencestatus"].write(line(*row))
-        issued = min(until, ctx.today)
-    recorder = ctx.team_staff[person.team_id][0]
-    stamp = f"{person.entry} 09:30:00+00"
-    purposes = ["counselling"] + (["funder_reporting"] if rng.random() < 0.8 else [])
-    for purpose in purposes:
-        row = (stamp, stamp, purpose, person.entry, "on_screen", INFO_SHEET_VERSION, "de", "")
-        out["participants_consent"].write(line(*row, None, recorder, None, person.id))
+    lo, hi = participants
+    cursor.execute(RESIDENCE, {"lo": lo, "hi": hi, "today": today})
+    counts = {"participants_residencestatus": cursor.rowcount}
+    cursor.execute(CONSENTS, {"lo": lo, "hi": hi, "sheet": INFO_SHEET_VERSION})
+    counts["participants_consent"] = cursor.rowcount
+    return counts

@@ -6,7 +6,7 @@ PostgreSQL only (psycopg 3 `cursor.copy()`); decision records 0053 and 0065.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,7 @@ def create_indexes(cursor: Any, definitions: list[str]) -> None:
 class Tally:
     """Rows and seconds per phase, for the command's and the benchmark's report."""
 
+    report: Callable[[str], None] = lambda _text: None
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     _started: float = field(default_factory=time.perf_counter)
@@ -109,3 +110,4 @@ class Tally:
         now = time.perf_counter()
         self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._started
         self._started = now
+        self.report(f"{phase}: {self.seconds[phase]:.1f} s")
