@@ -66,15 +66,16 @@ def context(demo: Any, today: datetime.date) -> Context:
 
     project = Project.objects.get(network=demo.network, name="NAF MV plus")
     demo_cases = Case.objects.filter(team__network=demo.network).exclude(participant__district=MARKER)
-    homes, team_staff = [], {}
+    homes, team_staff, team_managers = [], {}, {}
     for org, team in sorted(set(demo_cases.values_list("organisation_id", "team_id"))):
         members = Membership.objects.filter(team_id=team, organisation_id=org, ended_on__isnull=True)
         ordered = sorted(members, key=lambda m: (m.role != Role.CASE_MANAGER, m.pk))
         if ordered and ordered[0].role == Role.CASE_MANAGER and team not in team_staff:
             homes.append((org, team))
             team_staff[team] = [m.user_id for m in ordered]
+            team_managers[team] = [m.user_id for m in ordered if m.role == Role.CASE_MANAGER]
     start = max(project.starts_on, today - datetime.timedelta(days=3 * 365))
-    return Context(today, start, project.pk, homes, team_staff)
+    return Context(today, start, project.pk, homes, team_staff, team_managers)
 
 
 def _python_rows(ctx: Context, cursor: Any, count: int, seed: int, tally: Tally) -> None:

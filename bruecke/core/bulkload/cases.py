@@ -36,8 +36,8 @@ def write_case(ctx: Context, rng: random.Random, person: Person, out: dict[str, 
     closed = None
     if rng.random() < CLOSED and (ctx.today - opened).days > 30:
         closed = opened + datetime.timedelta(days=rng.randint(30, (ctx.today - opened).days))
-    staff = ctx.team_staff[person.team_id]
-    manager = staff[0] if len(staff) == 1 or rng.random() < 0.5 else rng.choice(staff)
+    managers = ctx.team_managers.get(person.team_id) or ctx.team_staff[person.team_id][:1]
+    manager = managers[0] if len(managers) == 1 else rng.choice(managers)
     out["cases_case"].write(case_line(ctx.take("cases_case"), person, manager, opened, closed))
 
 

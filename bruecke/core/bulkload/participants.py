@@ -38,6 +38,7 @@ class Context:
     project_id: int
     homes: list[tuple[int, int]]  # (organisation id, team id)
     team_staff: dict[int, list[int]]  # team id -> user ids of its staff (case managers first)
+    team_managers: dict[int, list[int]] = field(default_factory=dict)  # team id -> its case managers
     cipher: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> plaintext -> ciphertext
     next_id: dict[str, int] = field(default_factory=dict)
 
