@@ -287,7 +287,7 @@ def _context(demo: Any, today: datetime.date) -> Context:
         for name in ("disability", "minority")
     }
     start = max(project.starts_on, today - datetime.timedelta(days=4 * 365))
-    return Context(today, start, project.pk, homes, team_staff, cipher)
+    return Context(today, start, project.pk, homes, team_staff, cipher=cipher)
 
 
 def clean(cursor: Any) -> None:

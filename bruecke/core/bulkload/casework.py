@@ -35,7 +35,8 @@ FROM (
 ) t
 """
 TASK_EVENTS = """
-INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details, actor_id, case_id)
+INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details,
+    actor_id, case_id)
 SELECT t.created_at::date, t.created_at, 'task', 'cases.task', t.id::text,
     '{"source": "manual", "created": true}'::jsonb, t.created_by_id, t.case_id
 FROM cases_task t WHERE t.id > %(after)s
@@ -49,11 +50,13 @@ FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.id %% 10 < 3
 GOALS = """
 INSERT INTO cases_goal (title, target_on, status, position, plan_id)
 SELECT title, p.agreed_on + 180, 'open', position, p.id
-FROM cases_plan p CROSS JOIN (VALUES ('Deutsch B1 erreichen', 0), ('Ausbildungsplatz finden', 1)) v(title, position)
+FROM cases_plan p
+CROSS JOIN (VALUES ('Deutsch B1 erreichen', 0), ('Ausbildungsplatz finden', 1)) v(title, position)
 WHERE p.id > %(after)s
 """
 STEPS = """
-INSERT INTO cases_step (description, responsible, responsible_name, due_on, status, done_on, position, goal_id)
+INSERT INTO cases_step (description, responsible, responsible_name, due_on, status, done_on,
+    position, goal_id)
 SELECT 'Termine wahrnehmen', 'participant', '', g.target_on - 90, 'open', NULL, 0, g.id
 FROM cases_goal g JOIN cases_plan p ON p.id = g.plan_id WHERE p.id > %(after)s
 """
@@ -65,7 +68,8 @@ FROM cases_plan p CROSS JOIN LATERAL generate_series(1, 1 + (p.id %% 2 = 0)::int
 WHERE p.id > %(after)s AND p.agreed_on + (n - 1) * 90 <= %(today)s
 """
 PLAN_EVENTS = """
-INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details, actor_id, case_id)
+INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details,
+    actor_id, case_id)
 SELECT v.agreed_on, v.created_at, 'plan', 'cases.planversion', v.id::text,
     jsonb_build_object('version', v.number, 'goals', 2, 'steps', 2), v.created_by_id, p.case_id
 FROM cases_planversion v JOIN cases_plan p ON p.id = v.plan_id WHERE p.id > %(after)s
@@ -143,7 +147,8 @@ def load_documents(cursor: Any, cases: tuple[int, int], rng: random.Random) -> d
     documents = copy(cursor, "cases_casedocument", DOCUMENT_COLUMNS, rows.getvalue())
     cursor.execute(
         """
-        INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details, actor_id, case_id)
+        INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details,
+    actor_id, case_id)
         SELECT d.created_at::date, d.created_at, 'document', 'cases.casedocument', d.id::text,
             '{"type": "permit", "action": "uploaded"}'::jsonb, d.uploaded_by_id, d.case_id
         FROM cases_casedocument d WHERE d.case_id BETWEEN %s AND %s AND d.title = 'Aufenthaltserlaubnis'

@@ -33,7 +33,8 @@ SELECT stamp, stamp, day, (10 + floor(r1 * 110))::smallint,
     (%(channels)s::text[])[1 + floor(r2 * cardinality(%(channels)s::text[]))::int],
     CASE WHEN r3 < 0.15 THEN 'person' ELSE '' END,
     CASE WHEN r3 < 0.15 THEN (%(languages)s::text[])[1 + floor(r3 * 40)::int] ELSE '' END,
-    CASE WHEN r4 < 0.1 THEN '' ELSE (%(notes)s::text[])[1 + floor(r4 * cardinality(%(notes)s::text[]))::int] END,
+    CASE WHEN r4 < 0.1 THEN ''
+         ELSE (%(notes)s::text[])[1 + floor(r4 * cardinality(%(notes)s::text[]))::int] END,
     r5 < 0.05, case_id,
     CASE WHEN r5 < 0.8 THEN case_manager_id ELSE users[1 + floor(r6 * cardinality(users))::int] END,
     NULL, CASE WHEN r6 < 0.05 THEN %(sensitive)s ELSE '' END
@@ -48,7 +49,8 @@ FROM (
     JOIN bulk_team_staff s ON s.team_id = c.team_id
     CROSS JOIN LATERAL generate_series(1, c.n) g
     CROSS JOIN LATERAL (
-        SELECT c.opened_on + floor(random() * (COALESCE(c.closed_on, %(today)s) - c.opened_on + 1 + 0 * g))::int AS day
+        SELECT c.opened_on
+            + floor(random() * (COALESCE(c.closed_on, %(today)s) - c.opened_on + 1 + 0 * g))::int AS day
     ) d
 ) rows
 ORDER BY case_id, day
@@ -63,18 +65,21 @@ WHERE c.id > %(after)s
 """
 
 CONTACT_EVENTS = """
-INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details, actor_id, case_id)
+INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details,
+    actor_id, case_id)
 SELECT c.date, c.created_at, 'contact', 'cases.contact', c.id::text,
     jsonb_build_object('channel', c.channel, 'minutes', c.duration_minutes), c.recorded_by_id, c.case_id
 FROM cases_contact c WHERE c.id > %(after)s
 """
 
 CASE_EVENTS = """
-INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details, actor_id, case_id)
+INSERT INTO cases_caseevent (occurred_on, created_at, kind, object_type, object_id, details,
+    actor_id, case_id)
 SELECT c.opened_on, c.created_at, 'opened', 'cases.case', c.id::text, '{}'::jsonb, c.case_manager_id, c.id
 FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s
 UNION ALL
-SELECT c.closed_on, c.closed_on + time '16:00', 'closed', 'cases.case', c.id::text, '{}'::jsonb, c.case_manager_id, c.id
+SELECT c.closed_on, c.closed_on + time '16:00', 'closed', 'cases.case', c.id::text, '{}'::jsonb,
+    c.case_manager_id, c.id
 FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.closed_on IS NOT NULL
 """
 
