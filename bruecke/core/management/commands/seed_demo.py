@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--participants", type=int, default=0, help="also generate N synthetic participants (benchmarks)"
         )
 
-    def _generate(self, demo: Any, count: int) -> None:
+    def generate_participants(self, demo: Any, count: int) -> None:
         """PostgreSQL: the bulk path with contacts, audit events and casework (decision 0065);
         SQLite (small demo databases): participants with keys and residence documents only."""
         if connection.vendor != "postgresql":
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         seed_reporting(demo)  # ESF questionnaires and targets for the cases opened above
         seed_duplicates(demo)  # second registrations in other spellings, for the duplicate review
         if options["participants"]:
-            self._generate(demo, options["participants"])
+            self.generate_participants(demo, options["participants"])
         users = list(User.objects.filter(username__in=[*DEMO_USERNAMES, "ruppin.admin"]))
         key = mfa_demo.demo_key(users)
         codes = {user.username: mfa_demo.enrol(user, key) for user in users}
