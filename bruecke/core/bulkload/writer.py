@@ -61,6 +61,9 @@ def tune(cursor: Any) -> None:
     As a superuser the foreign-key triggers are skipped (session_replication_role): every
     reference is derived from rows that exist, and tests/test_bulkload.py checks them all.
     """
+    # Deferred foreign-key checks of earlier writes in the same transaction run now: an index
+    # cannot be dropped or built on a table with pending trigger events.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("SET LOCAL synchronous_commit = off")
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
     cursor.execute("SET LOCAL work_mem = '64MB'")
