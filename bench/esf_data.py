@@ -24,13 +24,23 @@ import io
 import random
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bruecke.core.bulkload import participants
+from bruecke.core.bulkload.cases import CASE_COLUMNS, case_line
+from bruecke.core.bulkload.participants import (
+    KEY_TABLES,
+    PARTICIPANT_COLUMNS,
+    Context,
+    weighted,
+    write_person,
+)
+from bruecke.core.bulkload.writer import chunks, copy, line, reset_sequence
 
 MARKER = "bench-esf"  # participants_participant.district of every generated participant
 CHUNK = 20_000
@@ -50,8 +60,6 @@ SITUATION_WEIGHTS = [
 ]
 EXIT_REASONS = ["completed", "early_job", "early_training", "early_other", "moved", "unknown"]
 NULL = "\\N"
-# Tables whose rows COPY writes without an id (the database's sequence numbers them).
-KEY_TABLES = ("participants_namekey", "dedupe_blockingkey")
 RESULT_COLUMNS = (
     "result_labour_market",
     "result_education",
@@ -62,44 +70,16 @@ RESULT_COLUMNS = (
 )
 
 
-@dataclass
-class Context:
-    """What every row needs: ids, the network's homes, the fixed ciphertexts."""
-
-    today: datetime.date
-    start: datetime.date
-    project_id: int
-    homes: list[tuple[int, int]]  # (organisation id, team id)
-    staff: dict[int, int]  # organisation id -> a case manager's user id
-    cipher: dict[str, dict[str, str]]  # field -> answer -> ciphertext
-    next_id: dict[str, int] = field(default_factory=dict)
-
-    def take(self, table: str) -> int:
-        self.next_id[table] += 1
-        return self.next_id[table]
-
-
 TABLES = {
-    "participants_participant": (
-        "id, created_at, updated_at, version, given_names, family_name, latin_name, birth_year, "
-        "birth_month, birth_day, birth_date_is_placeholder, gender, nationality, country_of_birth, "
-        "phone, email, messenger, street, postcode, town, district, first_language, other_languages, "
-        "german_level, children_birth_years, single_parent, schooling_status, eligibility, entry_date, "
-        "current_status, current_valid_until, organisation_id, project_id, team_id, "
-        "family_name_own_script, given_names_own_script, latin_spelling_confirmed"
-    ),
-    "participants_namekey": "participant_id, key",
-    "dedupe_blockingkey": "participant_id, organisation_id, key",
+    "participants_participant": PARTICIPANT_COLUMNS,
+    **KEY_TABLES,
     "esf_entryrecord": (
         "id, created_at, updated_at, version, participant_id, organisation_id, lm_status_entry, "
         "registered_unemployed_since, isced_level, school_qualification_de, vocational_qualification_de, "
         "disability, disability_details, minority, foreign_background, homeless_or_housing_exclusion, "
         "sensitive_asked_on, rural_area, citizenships, third_country_national_at_entry"
     ),
-    "cases_case": (
-        "id, created_at, updated_at, version, status, pause_reason, opened_on, closed_on, "
-        "case_manager_id, organisation_id, participant_id, team_id"
-    ),
+    "cases_case": CASE_COLUMNS,
     "esf_exitrecord": (
         "id, created_at, updated_at, version, case_id, participant_id, organisation_id, exit_date, "
         "exit_reason, status_collected_on, qualification_gained, qualification_on, result_labour_market, "
@@ -112,66 +92,6 @@ TABLES = {
         "self_employed, improvements, note"
     ),
 }
-
-
-def _v(value: Any) -> str:
-    """One COPY text-format value (our values never contain tabs, newlines or backslashes)."""
-    if value is None:
-        return NULL
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
-
-
-def _line(*values: Any) -> str:
-    return "\t".join(map(_v, values)) + "\n"
-
-
-@cache
-def _keys(given: str, family: str) -> tuple[str, ...]:
-    from bruecke.participants import names
-
-    return tuple(sorted(k[:64] for k in names.name_keys(given) | names.name_keys(family)))
-
-
-@cache
-def _name_record(given: str, family: str) -> Any:
-    """The comparable form of a name (the costly part, cached); birth and sex come later."""
-    from bruecke.dedupe.records import record_from_row
-
-    return record_from_row({"given_names": given, "family_name": family})
-
-
-def _blocking_keys(given: str, family: str, birth: tuple[Any, ...], gender: str) -> list[str]:
-    """The duplicate-detection keys, as `bruecke.dedupe.services` writes them."""
-    from dataclasses import replace
-
-    from bruecke.dedupe.blocking import blocking_keys
-    from bruecke.dedupe.records import record_from_row
-
-    year, month, day = birth
-    dated = record_from_row({"birth_year": year, "birth_month": month, "birth_day": day, "gender": gender})
-    record = replace(
-        _name_record(given, family),
-        birth_year=dated.birth_year,
-        birth_month=dated.birth_month,
-        birth_day=dated.birth_day,
-        sex=dated.sex,
-    )
-    return sorted(blocking_keys(record))
-
-
-@cache
-def _latin(given: str, family: str) -> str:
-    from bruecke.participants import names
-
-    return names.to_latin(f"{given} {family}")
-
-
-def _weighted(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
 def _answer(rng: random.Random, yes: float, refused: float) -> str:
@@ -188,13 +108,13 @@ def _entry_rows(
 ) -> str:
     """The entry record; returns the labour-market status at entry."""
     pid, org, entry, nationality = row
-    lm = _weighted(rng, LM_WEIGHTS)
+    lm = weighted(rng, LM_WEIGHTS)
     since = None
     if lm == "unemployed":
         # 40 % of the unemployed are long-term unemployed (registered more than 12 months).
         days = rng.randint(400, 1500) if rng.random() < 0.4 else rng.randint(10, 350)
         since = entry - datetime.timedelta(days=days)
-    isced = None if rng.random() < 0.02 else _weighted(rng, ISCED_WEIGHTS)  # 2 % incomplete
+    isced = None if rng.random() < 0.02 else weighted(rng, ISCED_WEIGHTS)  # 2 % incomplete
     disability, minority = _answer(rng, 0.05, 0.03), _answer(rng, 0.04, 0.04)
     foreign, homeless = _answer(rng, 0.85, 0.02), _answer(rng, 0.03, 0.01)
     asked = entry if any(a for a in (disability, minority, foreign, homeless)) else None
@@ -203,7 +123,7 @@ def _entry_rows(
     rural = None if rng.random() < 0.1 else rng.random() < 0.3
     now = f"{entry} 10:00:00+00"
     out["esf_entryrecord"].write(
-        _line(
+        line(
             ctx.take("esf_entryrecord"),
             now,
             now,
@@ -260,7 +180,7 @@ def _exit_rows(
         for _n in range(rng.choice([1, 1, 1, 2])):
             day = exit_date + datetime.timedelta(days=rng.randint(0, (collected - exit_date).days))
             situations.append(
-                results.Situation(day, _weighted(rng, SITUATION_WEIGHTS), ctx.take("esf_exitsituation"))
+                results.Situation(day, weighted(rng, SITUATION_WEIGHTS), ctx.take("esf_exitsituation"))
             )
     gained_on = None
     if rng.random() < 0.2:
@@ -277,7 +197,7 @@ def _exit_rows(
     record_id = ctx.take("esf_exitrecord")
     now = f"{collected} 10:00:00+00"
     out["esf_exitrecord"].write(
-        _line(
+        line(
             record_id,
             now,
             now,
@@ -294,12 +214,12 @@ def _exit_rows(
         )
     )
     for situation in situations:
-        out["esf_exitsituation"].write(_line(situation.order, record_id, situation.date, situation.kind))
+        out["esf_exitsituation"].write(line(situation.order, record_id, situation.date, situation.kind))
     for answer in answers:
         improvements = '["promotion"]' if answer.improved else "[]"
         stamp = f"{answer.answered_on} 10:00:00+00"
         out["esf_followup"].write(
-            _line(
+            line(
                 answer.order,
                 stamp,
                 stamp,
@@ -325,7 +245,7 @@ def _follow_ups(ctx: Context, rng: random.Random, exit_date: datetime.date) -> l
         return []
     answered = min(reference + datetime.timedelta(days=rng.randint(-35, 35)), ctx.today)
     answered = max(answered, exit_date)
-    employed = _weighted(rng, [("yes", 45), ("no", 40), ("no_response", 15)])
+    employed = weighted(rng, [("yes", 45), ("no", 40), ("no_response", 15)])
     improved = employed == "yes" and rng.random() < 0.3
     return [results.FollowUpAnswer(answered, employed, improved, ctx.take("esf_followup"))]
 
@@ -333,69 +253,13 @@ def _follow_ups(ctx: Context, rng: random.Random, exit_date: datetime.date) -> l
 def _chunk_rows(ctx: Context, rng: random.Random, count: int, origins: list[Any]) -> dict[str, io.StringIO]:
     """All rows of `count` participants, as COPY text per table."""
     out = {table: io.StringIO() for table in TABLES}
-    span = (ctx.today - ctx.start).days
     for _n in range(count):
-        country, _w, given_pool, family_pool = rng.choice(origins)
-        given, family = rng.choice(given_pool), rng.choice(family_pool)
-        org, team = rng.choice(ctx.homes)
-        entry = ctx.start + datetime.timedelta(days=rng.randint(0, span))
-        year = entry.year - rng.randint(15, 66)
-        month = rng.randint(1, 12) if rng.random() > 0.1 else None
-        day = rng.randint(1, 28) if month and rng.random() > 0.1 else None
-        gender = _weighted(rng, [("female", 38), ("male", 60), ("diverse", 1), ("not_stated", 1)])
-        pid = ctx.take("participants_participant")
-        now = f"{entry} 09:00:00+00"
-        out["participants_participant"].write(
-            _line(
-                pid,
-                now,
-                now,
-                1,
-                given,
-                family,
-                _latin(given, family),
-                year,
-                month,
-                day,
-                False,
-                gender,
-                country,
-                country,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                MARKER,
-                "",
-                "[]",
-                "",
-                "[]",
-                False,
-                "",
-                "",
-                entry,
-                "gestattung",
-                None,
-                org,
-                ctx.project_id,
-                team,
-                "",
-                "",
-                False,
-            )
-        )
-        out["participants_namekey"].write("".join(_line(pid, key) for key in _keys(given, family)))
-        blocking = _blocking_keys(given, family, (year, month, day), gender)
-        out["dedupe_blockingkey"].write("".join(_line(pid, org, key) for key in blocking))
-        lm = _entry_rows(ctx, rng, (pid, org, entry, country), out)
+        person = write_person(ctx, rng, origins, out, MARKER)
+        lm = _entry_rows(ctx, rng, (person.id, person.organisation_id, person.entry, person.nationality), out)
         case_id = ctx.take("cases_case")
-        exit_date = _exit_rows(ctx, rng, (case_id, pid, org, entry, lm), out)
-        status = "closed" if exit_date else "active"
-        out["cases_case"].write(
-            _line(case_id, now, now, 1, status, "", entry, exit_date, ctx.staff[org], org, pid, team)
-        )
+        exit_date = _exit_rows(ctx, rng, (case_id, person.id, person.organisation_id, person.entry, lm), out)
+        manager = ctx.team_staff[person.team_id][0]
+        out["cases_case"].write(case_line(case_id, person, manager, person.entry, exit_date))
     return out
 
 
@@ -416,13 +280,14 @@ def _context(demo: Any, today: datetime.date) -> Context:
     for partner in partners:
         member = Membership.objects.filter(organisation=partner).order_by("pk").first()
         staff[partner.pk] = member.user_id if member else demo.users["cm_a"].pk
+    team_staff = {team: [staff[org]] for org, team in homes}
     # Special-category answers must be valid ciphertexts: encrypt each value once, reuse it.
     cipher = {
         name: {a: crypto.encrypt(a, context=f"esf.entryrecord.{name}") for a in ("yes", "no", "refused")}
         for name in ("disability", "minority")
     }
     start = max(project.starts_on, today - datetime.timedelta(days=4 * 365))
-    return Context(today, start, project.pk, homes, staff, cipher)
+    return Context(today, start, project.pk, homes, team_staff, cipher=cipher)
 
 
 def clean(cursor: Any) -> None:
@@ -454,10 +319,8 @@ def _reserve_ids(cursor: Any, ctx: Context) -> None:
 def _reset_sequences(cursor: Any) -> None:
     """The identity sequences continue after the explicit ids COPY wrote."""
     for table in TABLES:
-        if table in KEY_TABLES:
-            continue  # their ids come from their own sequences (COPY leaves the column out)
-        highest = "GREATEST((SELECT MAX(id) FROM " + table + "), 1)"  # noqa: S608
-        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), " + highest + ")", [table])
+        if table not in KEY_TABLES:  # those ids come from their own sequences
+            reset_sequence(cursor, table)
 
 
 def generate(
@@ -466,32 +329,20 @@ def generate(
     """Replaces the generated participants by `count` new ones; returns rows per table."""
     from django.db import connection, transaction
 
-    from bruecke.participants.demo import ORIGINS
-
     assert connection.vendor == "postgresql", "the generator uses PostgreSQL's COPY"
     ctx = _context(demo, today or datetime.date.today())
     rng = random.Random(seed)
-    origins = [o for o in ORIGINS for _ in range(o[1])]
+    origins = participants.origins()
     written = dict.fromkeys(TABLES, 0)
     with transaction.atomic(), connection.cursor() as cursor:
         clean(cursor)
         _reserve_ids(cursor, ctx)
-        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        for size in _chunks(count, CHUNK):
+        for size in chunks(count, CHUNK):
             rows = _chunk_rows(ctx, rng, size, origins)
             for table, columns in TABLES.items():
-                text = rows[table].getvalue()
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    copy.write(text)
-                written[table] += text.count("\n")
+                written[table] += copy(cursor, table, columns, rows[table].getvalue())
         _reset_sequences(cursor)
     return written
-
-
-def _chunks(total: int, size: int) -> Iterator[int]:
-    while total > 0:
-        yield min(size, total)
-        total -= size
 
 
 def main() -> None:

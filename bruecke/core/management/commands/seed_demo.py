@@ -4,10 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.urls import reverse
 
 from bruecke.accounts import demo as mfa_demo
 from bruecke.accounts.models import User
+from bruecke.core import bulkload
 from bruecke.dedupe.demo import seed_duplicates
 from bruecke.network.demo import DEMO_PASSWORD, PERSONAS, seed_network
 from bruecke.network.models import Role
@@ -29,6 +31,20 @@ class Command(BaseCommand):
             "--participants", type=int, default=0, help="also generate N synthetic participants (benchmarks)"
         )
 
+    def generate_participants(self, demo: Any, count: int) -> None:
+        """PostgreSQL: the bulk path with contacts, audit events and casework (decision 0065);
+        SQLite (small demo databases): participants with keys and residence documents only."""
+        if connection.vendor != "postgresql":
+            made = participants_demo.generate(demo, count)
+            self.stdout.write(f"Generated {made} synthetic participants.")
+            return
+        tally = bulkload.load(demo, count, progress=self.stdout.write)
+        for table, rows in tally.rows.items():
+            self.stdout.write(f"  {table:<32} {rows:>12,}")
+        for phase, seconds in tally.seconds.items():
+            self.stdout.write(f"  {phase:<52} {seconds:>8.1f} s")
+        self.stdout.write(f"Generated {count} synthetic participants.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("seed_demo creates accounts with a known password; not in production.")
@@ -43,8 +59,7 @@ class Command(BaseCommand):
         seed_reporting(demo)  # ESF questionnaires and targets for the cases opened above
         seed_duplicates(demo)  # second registrations in other spellings, for the duplicate review
         if options["participants"]:
-            made = participants_demo.generate(demo, options["participants"])
-            self.stdout.write(f"Generated {made} synthetic participants.")
+            self.generate_participants(demo, options["participants"])
         users = list(User.objects.filter(username__in=[*DEMO_USERNAMES, "ruppin.admin"]))
         key = mfa_demo.demo_key(users)
         codes = {user.username: mfa_demo.enrol(user, key) for user in users}
