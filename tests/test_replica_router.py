@@ -60,9 +60,11 @@ def without_replica() -> Iterator[None]:
 
 @contextmanager
 def queries_on_both() -> Iterator[tuple[CaptureQueriesContext, CaptureQueriesContext]]:
-    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_default:
-        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
-            yield on_default, on_replica
+    with (
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_default,
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+    ):
+        yield on_default, on_replica
 
 
 def _choice(demo: DemoNetwork, project: Project) -> str:
