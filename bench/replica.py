@@ -97,6 +97,7 @@ def _write_config(directory: Path, port: int, name: str) -> None:
 
 def start(port: int = 5433) -> Replica:
     ensure_replication_allowed()
+    _drop_slot(f"bruecke_replica_{port}")  # left over from an interrupted run
     directory = Path(tempfile.mkdtemp(prefix="bruecke-replica-"))
     shutil.chown(directory, "postgres", "postgres")
     directory.chmod(0o700)
@@ -114,18 +115,38 @@ def start(port: int = 5433) -> Replica:
             "stream",
             "-c",
             "fast",
+            # A slot keeps the primary's WAL until the standby has it: the copy takes minutes
+            # while the primary writes on. Dropped again in stop().
+            "-C",
+            "-S",
+            name,
         ),
         check=True,
     )
     print(f"base backup copied in {time.monotonic() - started:.0f} s", flush=True)
     _write_config(directory, port, name)
-    subprocess.run(  # noqa: S603
-        _as_postgres(str(BIN / "pg_ctl"), "-D", str(directory), "-l", str(directory / "log"), "-w", "start"),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
     replica = Replica(directory, port, name)
-    wait_until_streaming(replica)
+    try:
+        subprocess.run(  # noqa: S603
+            _as_postgres(
+                str(BIN / "pg_ctl"),
+                "-D",
+                str(directory),
+                "-l",
+                str(directory / "log"),
+                "-t",
+                "600",
+                "-w",
+                "start",
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_until_streaming(replica)
+    except BaseException:
+        print((directory / "log").read_text(errors="replace")[-3000:])
+        stop(replica)
+        raise
     return replica
 
 
@@ -167,6 +188,14 @@ def stop(replica: Replica) -> None:
         stdout=subprocess.DEVNULL,
     )
     shutil.rmtree(replica.directory, ignore_errors=True)
+    _drop_slot(replica.name)
+
+
+def _drop_slot(name: str) -> None:
+    """A slot without its standby would keep the primary's WAL for ever."""
+    _primary(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = %s", name
+    )
 
 
 @contextmanager
