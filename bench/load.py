@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from common import ROOT
@@ -82,6 +83,7 @@ class Outcome:
     p95: float
     p99: float
     errors: int
+    error_kinds: str
     gunicorn_cpu_ms: float
     postgres_cpu_ms: float
     contacts: int
@@ -142,8 +144,17 @@ def _session(browser: Browser, with_report: bool) -> Session:
         "channel": _first_channel(),
         "note": "Lasttest",
     }
+    post_path = f"{case_path}contacts/new/"
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"https://{HOST}",
+        "Referer": f"https://{HOST}{post_path}",
+    }
+    body = urlencode(fields)
+    answer = browser.request("POST", post_path, body=f"{body}&submission=check".encode(), headers=headers)
+    assert answer.status == 302, (post_path, answer.status, answer.text[-2000:])
     cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    return Session(cookie, paths, f"{case_path}contacts/new/", urlencode(fields))
+    return Session(cookie, paths, post_path, body)
 
 
 LUA = r"""
@@ -227,8 +238,8 @@ def _lua(sessions: list[Session], max_requests_per_thread: int, only: int | None
     }
 
 
-def _postgres_cpu(database: str) -> float:
-    """CPU seconds of the PostgreSQL server processes connected to `database` (Linux /proc)."""
+def _postgres_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL server process connected to `database` (/proc)."""
     import psycopg
 
     with psycopg.connect(_admin_url(), autocommit=True) as connection:
@@ -239,14 +250,20 @@ def _postgres_cpu(database: str) -> float:
             )
         ]
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def _postgres_cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """Server processes come and go (workers reconnect): a new one counts from zero; the
+    time of one that ended between the samples is lost (an undercount, stated)."""
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
 
 
 def _admin_url() -> str:
@@ -288,10 +305,8 @@ def _measure(
     contacts_before = _contacts()
     gunicorn_before, postgres_before = _cpu_seconds(master), _postgres_cpu(database)
     result = _wrk(port, script, args.connections, seconds, args.wrk_threads)
-    gunicorn_cpu, postgres_cpu = (
-        _cpu_seconds(master) - gunicorn_before,
-        _postgres_cpu(database) - postgres_before,
-    )
+    gunicorn_cpu = _cpu_seconds(master) - gunicorn_before
+    postgres_cpu = _postgres_cpu_used(postgres_before, _postgres_cpu(database))
     requests = int(result["requests"])
     elapsed = result["duration_us"] / 1e6
     errors = int(sum(result[k] for k in ("connect", "read", "write", "status", "timeout")))
@@ -304,6 +319,9 @@ def _measure(
         p95=result["p95"] / 1000,
         p99=result["p99"] / 1000,
         errors=errors,
+        error_kinds=" ".join(
+            f"{k}={int(result[k])}" for k in ("connect", "read", "write", "status", "timeout") if result[k]
+        ),
         gunicorn_cpu_ms=gunicorn_cpu * per_request,
         postgres_cpu_ms=postgres_cpu * per_request,
         contacts=_contacts() - contacts_before,
@@ -314,7 +332,8 @@ def _print(label: str, outcome: Outcome) -> None:
     print(
         f"{label:<28} {outcome.rps:>7.1f} {outcome.p50:>7.1f} {outcome.p95:>7.1f} {outcome.p99:>7.1f} "
         f"{outcome.requests:>8} {outcome.errors:>6} {outcome.gunicorn_cpu_ms:>8.1f} "
-        f"{outcome.postgres_cpu_ms:>8.1f} {outcome.contacts:>8} {os.getloadavg()[0]:>5.1f}",
+        f"{outcome.postgres_cpu_ms:>8.1f} {outcome.contacts:>8} {os.getloadavg()[0]:>5.1f} "
+        f"{outcome.error_kinds}",
         flush=True,
     )
 
@@ -328,7 +347,7 @@ HEADER = (
 class LagSampler(threading.Thread):
     """Samples the replica's lag (its own view and the primary's) while the load runs."""
 
-    def __init__(self, replica: object, database: str) -> None:
+    def __init__(self, replica: Any, database: str) -> None:
         super().__init__(daemon=True)
         self.replica, self.database = replica, database
         self.samples: list[tuple[float, float, float]] = []
@@ -343,7 +362,7 @@ class LagSampler(threading.Thread):
                 replay_bytes, replay_seconds = replica_module.primary_lag(self.replica)
             except Exception:  # noqa: S112 (a sample lost to the load is skipped)
                 continue
-            shown = 0.0 if caught_up else float(since or 0)  # what the router and the page show
+            shown = 0.0 if caught_up else float(since or 0)  # type: ignore[arg-type]  # what the router and the page show
             self.samples.append((shown, replay_bytes, replay_seconds))
 
     def report(self) -> str:
@@ -360,7 +379,7 @@ class LagSampler(threading.Thread):
 
 
 @contextmanager
-def _replica_if(wanted: bool, database: str) -> Iterator[object | None]:
+def _replica_if(wanted: bool, database: str) -> Iterator[Any]:
     if not wanted:
         yield None
         return
@@ -410,7 +429,7 @@ def main() -> None:
     sessions: list[Session] = []
     print(f"database {database}, {args.connections} connections, {args.seconds:.0f} s per run")
     with _replica_if(args.replica, database) as replica:
-        extra = {"DATABASE_REPLICA_URL": replica.url(database)} if replica else {}  # type: ignore[attr-defined]
+        extra = {"DATABASE_REPLICA_URL": replica.url(database)} if replica else {}
         print(HEADER)
         for label, environment in configurations:
             port = free_port()

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 PRIMARY = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -57,7 +58,7 @@ def _as_postgres(*command: str) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
-def _primary(sql: str, *params: object) -> list[tuple[object, ...]]:
+def _primary(sql: str, *params: object) -> list[tuple[Any, ...]]:
     import psycopg
 
     with psycopg.connect(PRIMARY, autocommit=True) as connection:
