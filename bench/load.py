@@ -113,12 +113,14 @@ def _first_channel() -> str:
 
 def _session(browser: Browser, with_report: bool) -> Session:
     """The page mix of one signed-in session; every path is checked to answer 200."""
-    from bruecke.cases.models import Case
+    from bruecke.cases.models import Case, CaseStatus
 
-    # Generated participants have no cases: the session's case is the first demo case it
-    # may open (the case page answers 404 outside the user's scope).
+    # Generated participants have no cases: the session's case is the first open demo case
+    # it may open (the case page answers 404 outside the user's scope; a closed case takes
+    # no contacts).
     case_path = participant_path = ""
-    for case in Case.objects.order_by("pk").only("pk", "participant_id")[:200]:
+    open_cases = Case.objects.exclude(status=CaseStatus.CLOSED).order_by("pk").only("pk", "participant_id")
+    for case in open_cases[:200]:
         if browser.get(f"/cases/{case.pk}/").status == 200:
             case_path, participant_path = f"/cases/{case.pk}/", f"/participants/{case.participant_id}/"
             break
