@@ -128,6 +128,19 @@ DATABASES = {
         ),
     )
 }
+# A streaming read replica for reports and exports (optional; decision 0069). Reads go to
+# it only inside `replica_reads()` and only while it lags at most DATABASE_REPLICA_MAX_LAG
+# seconds; every other read and every write stays on `default`.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    _replica = dj_database_url.parse(_replica_url)
+    DATABASES["replica"] = database.configure(
+        _replica,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    )
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 30, minimum=0)
+DATABASE_ROUTERS = ["bruecke.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

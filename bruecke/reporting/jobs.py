@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from bruecke.accounts.models import User
+from bruecke.core.routers import replica_reads
 from bruecke.jobs.models import Job
 from bruecke.jobs.pdf import pdf_output
 from bruecke.jobs.registry import job_download_check
@@ -62,7 +63,9 @@ def report_export(job: Job, progress: Progress) -> JobOutput:
     # The file is written in the language of the page the export was started from.
     with translation.override(str(params.get("language") or settings.LANGUAGE_CODE)):
         try:
-            tables = build_report(kind, job.created_by, exports.choice_params(params))
+            # Figures from the read replica when it is current (decision 0069).
+            with replica_reads():
+                tables = build_report(kind, job.created_by, exports.choice_params(params))
         except Http404:
             raise JobInputGone(NO_ACCESS) from None
         progress(1, EXPORT_STAGES)
@@ -135,7 +138,8 @@ def funder_file(job: Job, progress: Progress) -> JobOutput:
     os.close(descriptor)
     path = Path(name)
     try:
-        _write_funder_file(job, path, progress)
+        with replica_reads():  # the records from the read replica when it is current
+            _write_funder_file(job, path, progress)
         if output_format == exports.FUNDER_XML and funder_formats.validation_errors(path):
             # The reasons quote values of the file: never logged, never shown.
             raise JobFailed(INVALID_FILE)

@@ -23,6 +23,7 @@ from bruecke.accounts.models import User
 from bruecke.core import access
 from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read_all
+from bruecke.core.routers import replica_reads
 from bruecke.core.views_helpers import paginate
 from bruecke.esf import selectors as esf_selectors
 from bruecke.participants.models import Participant
@@ -129,12 +130,15 @@ def indicator_report(request: HttpRequest) -> HttpResponse:
         request.GET = QueryDict(choice.query())
     context |= {"form": choice.form, "query": choice.query(), "drill_down": may_drill_down(request.user)}
     if choice.request is not None:
-        report = engine.compute_report(choice.request)
+        # The figures from the read replica when it is current (decision 0069).
+        with replica_reads() as source:
+            report = engine.compute_report(choice.request)
         context |= {
             "report": report,
             "groups": _groups(report, choice.query(), links=bool(context["drill_down"])),
             "incomplete_url": f"{reverse('reporting:indicator_incomplete')}?{choice.query()}",
             "follow_up_percent": _percent(report.follow_up.rate),
+            "read_source": source,
         }
     return render(request, "reporting/indicators/report.html", context)
 

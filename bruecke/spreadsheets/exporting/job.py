@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from bruecke.accounts.models import User
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
+from bruecke.core.routers import replica_reads
 from bruecke.jobs.models import Job
 from bruecke.jobs.registry import job_download_check
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
@@ -57,7 +58,8 @@ def list_export(job: Job, progress: Progress) -> JobOutput:
     query = query_of(job.params)
     try:
         export.require(user)
-        with translation.override(str(job.params.get("language") or settings.LANGUAGE_CODE)):
+        # The rows are read from the read replica when it is current (decision 0069).
+        with replica_reads(), translation.override(str(job.params.get("language") or settings.LANGUAGE_CODE)):
             rows = export.rows(user, query, timezone.localdate())
             total = rows.count()
     except Http404:
@@ -65,7 +67,7 @@ def list_export(job: Job, progress: Progress) -> JobOutput:
     progress(0, total)
 
     def write(handle: IO[bytes]) -> None:
-        with translation.override(str(job.params.get("language") or settings.LANGUAGE_CODE)):
+        with replica_reads(), translation.override(str(job.params.get("language") or settings.LANGUAGE_CODE)):
             columns = export.columns_for(user, include_notes=bool(job.params.get("include_notes")))
             context = ExportContext(user=user, today=timezone.localdate(), query=query)
             header = [str(c.label) for c in columns]
