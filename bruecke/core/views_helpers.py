@@ -87,7 +87,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         (the database can find and sort them in its indexes alone) and then only
         those rows: two queries, but no table row is read that the page does not show."""
         if not (self.ids_first and isinstance(self.object_list, QuerySet)):
-            return self.object_list[bottom:top]  # type: ignore[no-any-return]
+            return self.object_list[bottom:top]  # type: ignore[return-value]
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         found = self.object_list.order_by().in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
@@ -118,7 +118,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         return min(self._counted, self.limit)
 
     @cached_property
-    def num_pages(self) -> int:  # type: ignore[override]
+    def num_pages(self) -> int:
         if self.capped:
             return None  # type: ignore[return-value]
         return super().num_pages
@@ -139,7 +139,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         bottom = (number - 1) * self.per_page
         if not self.capped:
             top = min(bottom + self.per_page, self.count)
-            return self._get_page(self._rows(bottom, top), number, self)
+            return Page(self._rows(bottom, top), number, self)
         rows = list(self._rows(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage
