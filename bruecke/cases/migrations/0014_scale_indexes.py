@@ -5,32 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0013_offers_event_kinds'),
-        ('network', '0003_record_version'),
+        ("cases", "0013_offers_event_kinds"),
+        ("network", "0003_record_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='caseevent',
-            name='cases_casee_case_id_94a7f9_idx',
+            model_name="caseevent",
+            name="cases_casee_case_id_94a7f9_idx",
         ),
         migrations.RemoveIndex(
-            model_name='contact',
-            name='cases_conta_case_id_4c4310_idx',
+            model_name="contact",
+            name="cases_conta_case_id_4c4310_idx",
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['case', '-occurred_on', '-created_at', '-id'], name='cases_casee_case_order'),
+            model_name="caseevent",
+            index=models.Index(
+                fields=["case", "-occurred_on", "-created_at", "-id"], name="cases_casee_case_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['case', '-date', '-id'], name='cases_conta_case_date_id'),
+            model_name="contact",
+            index=models.Index(fields=["case", "-date", "-id"], name="cases_conta_case_date_id"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['recorded_by', 'date'], name='cases_conta_recorder_date'),
+            model_name="contact",
+            index=models.Index(fields=["recorded_by", "date"], name="cases_conta_recorder_date"),
         ),
     ]
