@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import statistics
 import time
 from typing import Any
 
-from common import analyze, measure, print_header, setup, signed_in
+from common import analyze, setup, signed_in
 
 CASES_EACH = 250
 UNUSABLE = "!"  # Django's mark of an unusable password: the generated staff cannot sign in
@@ -260,10 +261,54 @@ def _figures() -> None:
             print(f"{table:<28} {cursor.fetchone()[0]:>12,}")
 
 
+def timed(client: Any, label: str, path: str, runs: int) -> None:
+    """As `common.measure` (one warm-up, then `runs` requests), with the median time the
+    database took (the sum of the query times Django records)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    timings, sql = [], []
+    for _run in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (label, response.status_code)
+        sql.append(sum(float(query["time"]) for query in queries.captured_queries) * 1000)
+    p95 = sorted(timings)[max(int(len(timings) * 0.95) - 1, 0)]
+    median, database = statistics.median(timings), statistics.median(sql)
+    print(f"{label:<30} {median:>10.1f} {p95:>8.1f} {database:>8.1f} {len(queries):>8}", flush=True)
+
+
+def explain(client: Any, label: str, path: str, slower_than_ms: float) -> None:
+    """Every SELECT of one request of `path` through EXPLAIN (ANALYZE, BUFFERS); prints the
+    execution time of each and the plan of those slower than `slower_than_ms`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    print(f"== {label}: {len(queries)} queries")
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            plan = [row[0] for row in cursor.fetchall()]
+            took = float(plan[-1].split(":")[1].split()[0])
+            print(f"{took:8.2f} ms  {sql[:120]}")
+            if took > slower_than_ms:
+                print("\n".join(plan))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-analyze", action="store_true", help="measure only (the data is analysed)")
+    parser.add_argument("--explain", type=float, help="EXPLAIN every query; plans of those slower (ms)")
     args = parser.parse_args()
     started = time.perf_counter()
     setup()
@@ -278,15 +323,23 @@ def main() -> None:
     _figures()
     small, large = (Case.objects.get(pk=measured[n]) for n in SIZES)
     manager, lead = signed_in(demo.users["cm_a"]), signed_in(demo.users["team_lead"])
-    print_header()
-    measure(manager, "participant page", f"/participants/{small.participant_id}/", args.runs)
-    measure(manager, "case page, 50 contacts", f"/cases/{small.pk}/", args.runs)
-    measure(manager, "case page, 2,000 contacts", f"/cases/{large.pk}/", args.runs)
-    measure(manager, "timeline, 2,000 events", f"/cases/{large.pk}/timeline/", args.runs)
-    measure(manager, "timeline page 20", f"/cases/{large.pk}/timeline/?page=20", args.runs)
-    measure(lead, "caseload (team lead)", "/cases/caseload/", args.runs)
-    measure(manager, "Mein Tag (case manager)", "/dashboard/", args.runs)
-    measure(lead, "Mein Tag (team lead)", "/dashboard/", args.runs)
+    pages = [
+        (manager, "participant page", f"/participants/{small.participant_id}/"),
+        (manager, "case page, 50 contacts", f"/cases/{small.pk}/"),
+        (manager, "case page, 2,000 contacts", f"/cases/{large.pk}/"),
+        (manager, "timeline, 2,000 events", f"/cases/{large.pk}/timeline/"),
+        (manager, "timeline page 20", f"/cases/{large.pk}/timeline/?page=20"),
+        (lead, "caseload (team lead)", "/cases/caseload/"),
+        (manager, "Mein Tag (case manager)", "/dashboard/"),
+        (lead, "Mein Tag (team lead)", "/dashboard/"),
+    ]
+    if args.explain is not None:
+        for client, label, path in pages:
+            explain(client, label, path, args.explain)
+        return
+    print(f"{'page':<30} {'median ms':>10} {'p95 ms':>8} {'SQL ms':>8} {'queries':>8}")
+    for client, label, path in pages:
+        timed(client, label, path, args.runs)
     print(f"today: {datetime.date.today()}")
 
 
