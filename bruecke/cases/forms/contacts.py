@@ -90,4 +90,5 @@ def _choices_once(field: forms.ModelChoiceField) -> None:  # type: ignore[type-a
     options in the same order; validation still checks the submitted keys against the
     queryset."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset)]
+    objects = list(field.queryset) if field.queryset is not None else []
+    field.choices = [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in objects)]
