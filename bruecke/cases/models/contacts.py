@@ -85,7 +85,13 @@ class Contact(TimestampedModel):
         ordering = ["-date", "-id"]
         verbose_name = _("counselling contact")
         verbose_name_plural = _("counselling contacts")
-        indexes = [models.Index(fields=["case", "-date"])]
+        indexes = [
+            # The case's contacts newest first (the page's order, the id breaks ties) and
+            # its latest contact (caseload, "Mein Tag").
+            models.Index(fields=["case", "-date", "-id"], name="cases_conta_case_date_id"),
+            # A staff member's contacts in a date window (the caseload's "recent contacts").
+            models.Index(fields=["recorded_by", "date"], name="cases_conta_recorder_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.date:%d.%m.%Y}"

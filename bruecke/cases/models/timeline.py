@@ -64,7 +64,10 @@ class CaseEvent(models.Model):
         ordering = ["-occurred_on", "-created_at", "-id"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        indexes = [models.Index(fields=["case", "-occurred_on", "-created_at"])]
+        # The timeline's full order, so a page deep in a long timeline is read from the index.
+        indexes = [
+            models.Index(fields=["case", "-occurred_on", "-created_at", "-id"], name="cases_casee_case_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on:%d.%m.%Y} {self.get_kind_display()}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from bruecke.accounts.models import User
 from bruecke.cases.models import Case, CaseStatus, Contact, Task, TaskSource
-from bruecke.cases.selectors.cases import AnyUser, cases_visible_to
+from bruecke.cases.selectors.cases import AnyUser, cases_visible_to, last_contact
 from bruecke.core import access
 from bruecke.core.access import Perm
 
@@ -50,7 +50,7 @@ def stale_cases_of(user: AnyUser, staff: User, weeks: int, today: datetime.date)
     return (
         _without_contact_since(cases, today - datetime.timedelta(weeks=weeks))
         .select_related("participant", "case_manager")
-        .annotate(last_contact=Max("contacts__date"))
+        .annotate(last_contact=last_contact())
         .order_by("opened_on", "pk")
     )
 
@@ -96,7 +96,6 @@ def my_open_cases(user: AnyUser) -> QuerySet[Case]:
     its last contact and `next_due`: the due date of the case's earliest open task or plan
     step (the model has no appointments; a planned contact is a task). Both are correlated
     subqueries on the indexes (case, -date) and (case, done_on, due_on): one query a page."""
-    last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
     next_due = (
         Task.objects.filter(case=OuterRef("pk"), done_on__isnull=True).order_by("due_on").values("due_on")[:1]
     )
@@ -104,7 +103,7 @@ def my_open_cases(user: AnyUser) -> QuerySet[Case]:
         cases_visible_to(user)
         .filter(Q(case_manager_id=user.pk) | Q(placement_officer_id=user.pk), status__in=OPEN)
         .select_related("participant")
-        .annotate(last_contact=Subquery(last_contact), next_due=Subquery(next_due))
+        .annotate(last_contact=last_contact(), next_due=Subquery(next_due))
         .order_by(F("next_due").asc(nulls_last=True), "participant__family_name", "pk")
     )
 
@@ -119,6 +118,6 @@ def team_stale_cases(user: AnyUser, weeks: int, today: datetime.date) -> QuerySe
     return (
         _without_contact_since(cases, today - datetime.timedelta(weeks=weeks))
         .select_related("participant", "case_manager")
-        .annotate(last_contact=Max("contacts__date"))
+        .annotate(last_contact=last_contact())
         .order_by(F("last_contact").asc(nulls_first=True), "opened_on", "pk")
     )

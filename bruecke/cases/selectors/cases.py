@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from bruecke.accounts.models import User
@@ -61,12 +62,23 @@ def may_read_confidential(user: AnyUser, case: Case) -> bool:
     return user.is_authenticated and user.pk in (case.case_manager_id, case.placement_officer_id)
 
 
+def last_contact() -> Subquery:
+    """The date of the outer case's latest contact: one probe of the (case, -date, -id)
+    index, where MAX over a join grouped every selected column by case."""
+    latest = Contact.objects.filter(case=OuterRef("pk")).order_by("-date", "-id").values("date")[:1]
+    return Subquery(latest)
+
+
 def participant_cases(user: AnyUser, participant_pk: int) -> QuerySet[Case]:
+    """The participant's cases with their number of contacts and latest contact, each a
+    subquery on the case's index entries (no join of every contact grouped by case)."""
+    contacts = Contact.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    count = contacts.annotate(n=Count("pk")).values("n")
     return (
         cases_visible_to(user)
         .filter(participant_id=participant_pk)
         .select_related("case_manager", "team")
-        .annotate(contact_count=Count("contacts"), last_contact=Max("contacts__date"))
+        .annotate(contact_count=Coalesce(Subquery(count), 0), last_contact=last_contact())
     )
 
 
