@@ -95,6 +95,21 @@ def _ranges(lo: int, hi: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size - 1, hi)) for start in range(lo, hi + 1, size)]
 
 
+def _audit_months(cursor: Any, first_participant: int, now: datetime.datetime) -> None:
+    """On a partitioned audit log, the month partitions the events will fall into (else
+    they would all land in the DEFAULT partition)."""
+    from django.db import connection
+
+    from bruecke.core import audit_partitions
+
+    if not audit_partitions.is_partitioned(connection):
+        return
+    cursor.execute("SELECT MIN(created_at) FROM participants_participant WHERE id >= %s", [first_participant])
+    oldest = cursor.fetchone()[0] or now
+    first = min(oldest, now - datetime.timedelta(days=audit.SPREAD_DAYS))
+    audit_partitions.ensure_months(cursor, first.date(), now.date())
+
+
 def load(
     demo: Any,
     count: int,
@@ -149,6 +164,7 @@ def load(
                 tally.add(table, rows)
         tally.lap("tasks, plans, documents")
         now = timezone.now()
+        _audit_months(cursor, first_participant, now)
         for part in participant_ranges:
             tally.add("core_auditevent", audit.load(cursor, part, now))
         tally.lap("audit events (SQL)")

@@ -14,6 +14,7 @@ import datetime
 from typing import Any
 
 EVENTS_PER_PARTICIPANT = 30
+SPREAD_DAYS = 1095  # events fall into the last 36 months
 COLUMNS = (
     "created_at, action, object_type, object_id, changed_fields, request_id, remote_addr, "
     "actor_id, organisation_id, object_ids"
@@ -24,7 +25,7 @@ EVENTS = f"""
 INSERT INTO core_auditevent ({COLUMNS})
 SELECT
     CASE WHEN g = 1 THEN p.created_at
-         ELSE %(now)s::timestamptz - random() * interval '1095 days' END,
+         ELSE %(now)s::timestamptz - random() * interval '{SPREAD_DAYS} days' END,
     CASE WHEN g = 1 THEN 'create' WHEN g <= 6 THEN 'update' WHEN g <= 9 THEN 'login' ELSE 'read' END,
     CASE WHEN g BETWEEN 7 AND 9 THEN 'accounts.user'
          WHEN g IN (10, 15, 20, 25) THEN 'participants.participant'
