@@ -152,11 +152,16 @@ def _events(shown: list[_Shown], context: RequestContext | None) -> list[AuditEv
     return events
 
 
+# Error answers that still show the page's records (a form with its errors, a version conflict).
+SHOWN_WITH_ERRORS = frozenset({400, 409})
+
+
 class AuditReadMiddleware:
     """Writes the page's reads as one event once the response is ready (one INSERT).
 
-    Only for responses below 400: a refused (403/404), failed (4xx form) or broken (5xx)
-    request showed no record. Redirects are written: the view read the records (e.g. an
+    For responses below 400, and for a form shown again with its errors (400) or with a
+    changed-meanwhile conflict (409): those pages show the record too. A refused (403/404)
+    or broken (5xx) request showed no record. Redirects are written: the view read the records (e.g. an
     export job queued), and the log errs on the side of naming a read. A streamed or file
     response is written before its body is sent, like any other. Must come after
     RequestIdMiddleware, which opens the request's context.
@@ -169,7 +174,7 @@ class AuditReadMiddleware:
         response = self.get_response(request)
         context = current_request_context()
         if context is not None and context.reads:
-            if response.status_code < 400:
+            if response.status_code < 400 or response.status_code in SHOWN_WITH_ERRORS:
                 AuditEvent.objects.bulk_create(_events(context.reads, context))
             context.reads.clear()
         return response
