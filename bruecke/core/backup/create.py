@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from bruecke.core.audit import audit_record
 from bruecke.core.audit_labels import BACKUP_RECORD_TYPE
@@ -31,7 +32,7 @@ from bruecke.core.backup.manifest import (
     bruecke_version,
     write_manifest,
 )
-from bruecke.core.models import AuditAction
+from bruecke.core.models import AuditAction, AuditEvent
 
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 
@@ -139,10 +140,34 @@ def _record(path: Path) -> None:
     """The data-protection officer sees in the audit log when a copy of everything was made
     (after the snapshot, so the event is in the live database, not in the backup)."""
     try:
-        audit_record(
-            actor=None, action=AuditAction.BACKUP, object_type=BACKUP_RECORD_TYPE, object_id=path.name
-        )
+        if _audit_schema_is_current():
+            audit_record(
+                actor=None, action=AuditAction.BACKUP, object_type=BACKUP_RECORD_TYPE, object_id=path.name
+            )
+        else:
+            _record_in_older_schema(path.name)
     except DatabaseError as error:
         raise BackupError(
             f"The backup {path} is complete, but the audit log refused its event: {error}"
         ) from error
+
+
+def _audit_schema_is_current() -> bool:
+    """Whether the audit table has every column of today's model (a backup may be made
+    before `migrate`, on an older schema)."""
+    with connection.cursor() as cursor:
+        columns = {
+            c.name for c in connection.introspection.get_table_description(cursor, AuditEvent._meta.db_table)
+        }
+    return {f.column for f in AuditEvent._meta.concrete_fields} <= columns
+
+
+def _record_in_older_schema(name: str) -> None:
+    """The backup's event with the columns every schema version has had (migration 0001)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AuditEvent._meta.db_table} "  # noqa: S608 (the model's own table name)
+            "(created_at, action, object_type, object_id, changed_fields, request_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [timezone.now(), AuditAction.BACKUP.value, BACKUP_RECORD_TYPE, name, "[]", ""],
+        )

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from bruecke.core.backup.errors import BackupError
+from bruecke.core.db_roles import AUDIT_TABLE
 
 # Connection options libpq also reads from the environment.
 LIBPQ_ENVIRONMENT = {
@@ -102,22 +104,48 @@ def dump(database: Mapping[str, Any], target: Path, *, snapshot: str) -> None:
 def restore(database: Mapping[str, Any], source: Path) -> None:
     """Replaces the dumped objects in the configured database, all or nothing.
 
-    --single-transaction: if anything fails, nothing of the restore stays behind.
+    pg_restore writes the script (--clean: drop, then create and load) and psql runs it in
+    one transaction (--single-transaction, ON_ERROR_STOP): if anything fails, nothing of the
+    restore stays behind. The partitioned audit log is dropped first, as a whole:
+    pg_restore's own clean-up would drop a partition's primary key before its parent's,
+    which PostgreSQL refuses ("cannot drop inherited constraint").
     --no-owner/--no-privileges: the target's roles may differ (the runtime role's grants
     are given again with `db_runtime_grants`).
     """
-    _run(
-        [
-            program("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-password",
-            f"--dbname={database['NAME']}",
-            str(source),
-        ],
-        libpq_environment(database),
-    )
+    environment = libpq_environment(database)
+    script = [
+        program("pg_restore"),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--file=-",
+        str(source),
+    ]
+    apply = [
+        program("psql"),
+        "--no-psqlrc",
+        "--quiet",
+        "--no-password",
+        "--set=ON_ERROR_STOP=1",
+        "--single-transaction",
+        f"--dbname={database['NAME']}",
+        f"--command=DROP TABLE IF EXISTS {AUDIT_TABLE} CASCADE",
+        "--file=-",
+    ]
+    # Fixed programs and arguments; no shell. The password travels in the environment.
+    # pg_restore's messages go to a file: a full stderr pipe would stall the script.
+    with (
+        tempfile.TemporaryFile() as messages,
+        subprocess.Popen(script, env=environment, stdout=subprocess.PIPE, stderr=messages) as writer,  # noqa: S603
+    ):
+        result = subprocess.run(  # noqa: S603
+            apply, env=environment, stdin=writer.stdout, capture_output=True, text=True, check=False
+        )
+        writer.wait()
+        messages.seek(0)
+        writer_error = messages.read().decode(errors="replace")
+    if writer.returncode != 0:
+        raise BackupError(f"pg_restore failed: {writer_error.strip() or f'exit status {writer.returncode}'}")
+    if result.returncode != 0:
+        raise BackupError(f"psql failed: {result.stderr.strip() or f'exit status {result.returncode}'}")

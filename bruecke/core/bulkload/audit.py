@@ -4,7 +4,8 @@ ALL audit rows of the bulk path come from `load` below, with the column list in
 `COLUMNS`: the audit table's layout may change (partitions, indexes, list reads), and this
 is the one place to follow it. Per participant: 1 create, 3 updates, 2 changes of the case
 (or the participant without one), 3 sign-ins of the staff, 17 reads of the record or its
-case and 4 list reads naming 20 participants in `object_ids`; dates spread over 36 months;
+case and 4 list reads naming 20 participants in `object_ids` (as the page events do:
+`{"participants.participant": [ids]}`); dates spread over 36 months;
 actor a staff member of the participant's team; organisation the participant's.
 """
 
@@ -42,7 +43,7 @@ SELECT
     CASE WHEN g BETWEEN 7 AND 9 THEN ('10.0.' || (actor %% 250) || '.' || g)::inet END,
     actor, p.organisation_id,
     CASE WHEN g IN (10, 15, 20, 25) THEN (
-        SELECT jsonb_agg(x) FROM generate_series(GREATEST(%(lo)s, p.id - 9), LEAST(%(hi)s, p.id + 10)) x
+        SELECT jsonb_build_object('participants.participant', jsonb_agg(x)) FROM generate_series(GREATEST(%(lo)s, p.id - 9), LEAST(%(hi)s, p.id + 10)) x
     ) END
 FROM (
     SELECT p.id, p.created_at, p.organisation_id, g,
