@@ -43,7 +43,8 @@ SELECT
     CASE WHEN g BETWEEN 7 AND 9 THEN ('10.0.' || (actor %% 250) || '.' || g)::inet END,
     actor, p.organisation_id,
     CASE WHEN g IN (10, 15, 20, 25) THEN (
-        SELECT jsonb_build_object('participants.participant', jsonb_agg(x)) FROM generate_series(GREATEST(%(lo)s, p.id - 9), LEAST(%(hi)s, p.id + 10)) x
+        SELECT jsonb_build_object('participants.participant', jsonb_agg(x))
+        FROM generate_series(GREATEST(%(lo)s, p.id - 9), LEAST(%(hi)s, p.id + 10)) x
     ) END
 FROM (
     SELECT p.id, p.created_at, p.organisation_id, g,
