@@ -2,11 +2,11 @@
 
 Usage (PostgreSQL only; the figures in docs/benchmarks.md use 30,000,000 events):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h2_audit \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_audit \\
         .venv/bin/python bench/audit_storage.py --events 30000000
 
     # the layout before migration 0012 (for comparison, on its own database):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h2_audit_old \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_audit_old \\
         .venv/bin/python bench/audit_storage.py --events 3000000 --old-layout
 
 The script creates and migrates the database, loads the demo network, and fills the audit

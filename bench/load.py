@@ -4,7 +4,7 @@ signed-in page mix with a contact recorded by a real POST (issue 18, decision 00
 Usage (the database must hold the demo network, e.g. `seed_demo --participants 100000`,
 and be readable with the FIELD_ENCRYPTION_KEYS below; see docs/benchmarks.md):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h6_100k \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load_100k \\
         .venv/bin/python bench/load.py --seconds 60 --workers 5,3 --connections 50
 
 Steps: collectstatic; gunicorn starts with bruecke/gunicorn_conf.py and BRUECKE_ENV=

@@ -2,7 +2,7 @@
 
 Usage (PostgreSQL, own database):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h3_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_writes \\
         .venv/bin/python bench/writes_per_read.py --participants 10000 --requests 1000
 
 Seeds the demo network and synthetic participants (once; reused on later runs) and opens
