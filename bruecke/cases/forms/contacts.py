@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -88,7 +89,13 @@ def _choices_once(field: forms.ModelChoiceField) -> None:  # type: ignore[type-a
     queryset again for every rendering of its widget, on PostgreSQL through a server-side
     cursor (DECLARE, FETCH, CLOSE): that was most of the case page's form time. The same
     options in the same order; validation still checks the submitted keys against the
-    queryset."""
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    objects = list(field.queryset) if field.queryset is not None else []
-    field.choices = [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in objects)]
+    queryset. Read only when the form is rendered: a form that is only validated (the
+    spreadsheet import builds one per row) reads nothing."""
+
+    @functools.cache
+    def choices() -> list[tuple[Any, Any]]:
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        objects = list(field.queryset) if field.queryset is not None else []
+        return [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in objects)]
+
+    field.choices = choices
