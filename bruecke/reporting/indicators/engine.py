@@ -39,6 +39,7 @@ from . import (
     esf2014,
     sensitive,
 )
+from .beside import run_beside
 from .checks import EXCLUSIVE, run_checks
 from .grouped import grouped_counts
 from .joined import joined_counts, joined_leavers, on_first_registration
@@ -85,16 +86,17 @@ def _decrypted_values(
     """The encrypted items in one pass; also the refusals without the date asked (§11.10)."""
     tallies = {item.code: Counter[str]() for item in items}
     refused_without_date = 0
-    for row in sensitive.rows(people):
-        refused_without_date += row.refused_without_date
-        column = GENDER_OF.get(row.gender)
+    for kind in sensitive.combinations(people):
+        if kind.refused_without_date:
+            refused_without_date += kind.number
+        column = GENDER_OF.get(kind.row.gender)
         for item in items:
-            answer = item.answer(row)
+            answer = item.answer(kind.row)
             if answer == "yes" and column:
-                tallies[item.code][TOTAL] += 1
-                tallies[item.code][column] += 1
+                tallies[item.code][TOTAL] += kind.number
+                tallies[item.code][column] += kind.number
             elif answer in ("refused", ""):
-                tallies[item.code][answer or "unknown"] += 1
+                tallies[item.code][answer or "unknown"] += kind.number
     values = [
         IndicatorValue(
             code=item.code,
@@ -180,21 +182,23 @@ def compute_report(request: ReportRequest) -> IndicatorReport:
     joined = join_people(everyone, project.network_id)
     entered = counted_once(everyone, joined).filter(entered_in_period(request))
     joined_in_period = joined.entered_between(request.start, request.end)
-    out_row = grouped_counts(entered, counted, _output_flags(project))
-    secret_values, refused_without_date = _decrypted_values(decrypted, entered.filter(complete_q()))
-
     due = follow_up_due(follow_up_cutoff(request.end)) & employed_at_entry_left_out(project)
-    res_row = _result_row(
-        request,
-        partners,
-        joined,
-        result_items,
-        {
-            "_due": due,
-            "_answered": due & ANSWERED,
-            "_conflicts": Q(result_same_day_conflict=True),
-            "_overlap": _exclusive_pair(result_items),
-        },
+    result_flags = {
+        "_due": due,
+        "_answered": due & ANSWERED,
+        "_conflicts": Q(result_same_day_conflict=True),
+        "_overlap": _exclusive_pair(result_items),
+    }
+
+    def aggregates() -> tuple[dict[str, int], dict[str, int]]:
+        return (
+            grouped_counts(entered, counted, _output_flags(project)),
+            _result_row(request, partners, joined, result_items, result_flags),
+        )
+
+    # The SQL counts run on a second connection while this one decrypts (beside.py).
+    (out_row, res_row), (secret_values, refused_without_date) = run_beside(
+        aggregates, lambda: _decrypted_values(decrypted, entered.filter(complete_q()))
     )
 
     by_code = {v.code: v for v in secret_values}
