@@ -42,7 +42,7 @@ for path in (ROOT, ROOT / "bench"):
 
 from dedupe_data import Registration, generate  # noqa: E402
 
-from bruecke.dedupe import batch, training  # noqa: E402
+from bruecke.dedupe import batch, scoring, training  # noqa: E402
 from bruecke.dedupe.blocking import blocking_keys  # noqa: E402
 from bruecke.dedupe.records import Record, record_from_row  # noqa: E402
 from bruecke.participants import names  # noqa: E402
@@ -156,7 +156,34 @@ def model_intake_pairs(pairs: Iterable[tuple[int, int, float]], organisation: di
     return {(a, b) for a, b, _w in pairs if organisation[a] == organisation[b]}
 
 
-def run_synthetic(size: int, seed: int, old_rule_sample: int | None) -> None:
+def threshold_sweep(
+    records: Sequence[Record],
+    result: training.TrainingResult,
+    registrations: Sequence[Registration],
+    organisation: dict[int, int],
+    thresholds: Sequence[float],
+) -> None:
+    """Intake figures at other thresholds than the calibrated one, beside the model's own
+    precision estimate (mean match probability of the pairs at or above the threshold,
+    network-wide and within organisations): how far the estimate is from the truth."""
+    params = result.parameters
+    pairs = batch.find_pairs(records, params, result.term_frequencies, 0.0)
+    for threshold in [params.threshold_weight, *thresholds]:
+        chosen = [(a, b, w) for a, b, w in pairs if w >= threshold]
+        within = [w for a, b, w in chosen if organisation[a] == organisation[b]]
+        estimate = sum(scoring.probability(w) for _a, _b, w in chosen) / max(len(chosen), 1)
+        estimate_within = sum(scoring.probability(w) for w in within) / max(len(within), 1)
+        (p, r, f), false_share, _detected = intake_figures(
+            model_intake_pairs(chosen, organisation), registrations
+        )
+        print(
+            f"| threshold {threshold:.2f} | intake P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
+            f"false warnings {false_share:.2%} | "
+            f"model's estimate {estimate:.4f} (within {estimate_within:.4f}) |"
+        )
+
+
+def run_synthetic(size: int, seed: int, old_rule_sample: int | None, sweep: Sequence[float] = ()) -> None:
     started = time.perf_counter()
     registrations = generate(size, seed=seed)
     records = [record_from_row(r.row) for r in registrations]
@@ -193,6 +220,9 @@ def run_synthetic(size: int, seed: int, old_rule_sample: int | None) -> None:
         f"| model, intake (organisation) | P {p:.4f} | R {r:.4f} | F1 {f:.4f} | "
         f"false warnings {false_share:.2%} | repeats warned {detected:.2%} |"
     )
+
+    if sweep:
+        threshold_sweep(records, result, registrations, organisation, sweep)
 
     started = time.perf_counter()
     old = old_rule_pairs(registrations, old_rule_sample)
@@ -314,11 +344,18 @@ def main() -> None:
         default=None,
         help="evaluate today's rule on the last N arrivals only (it is slow at 100k)",
     )
+    parser.add_argument(
+        "--sweep",
+        type=float,
+        nargs="*",
+        default=[],
+        help="also print the intake figures at these thresholds (match weights)",
+    )
     parser.add_argument("--febrl-dir", type=Path, default=None)
     parser.add_argument("--no-febrl", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    run_synthetic(args.size, args.seed, args.old_rule_sample)
+    run_synthetic(args.size, args.seed, args.old_rule_sample, args.sweep)
     if not args.no_febrl:
         directory = febrl_dir(args.febrl_dir)
         if directory is None:

@@ -473,10 +473,17 @@ def import_run_filter(user: User | AnonymousUser) -> Q:
     return Q(created_by_id=user.pk) & condition
 
 
-def duplicate_review_organisation_ids(user: User | AnonymousUser) -> set[int]:
+def duplicate_review_organisations(user: User | AnonymousUser) -> list[Organisation]:
     """Organisations whose probable duplicates `user` reviews, merges and marks distinct
-    (team leads and data-protection officers): organisation-wide, as duplicates cross teams."""
-    return organisation_ids(user, Perm.REVIEW_DUPLICATES)
+    (team leads and data-protection officers): organisation-wide, as duplicates cross teams.
+    Sorted by name; empty for everybody else."""
+    found = {m.organisation_id: m.organisation for m in memberships_with(user, Perm.REVIEW_DUPLICATES)}
+    return sorted(found.values(), key=lambda o: o.name)
+
+
+def duplicate_review_organisation_ids(user: User | AnonymousUser) -> set[int]:
+    """The ids of `duplicate_review_organisations` (the one rule, for querysets)."""
+    return {organisation.pk for organisation in duplicate_review_organisations(user)}
 
 
 def audit_organisation_ids(user: User | AnonymousUser) -> set[int]:

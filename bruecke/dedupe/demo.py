@@ -8,8 +8,8 @@ from django.db import transaction
 from bruecke.dedupe.review.services import pairs_refresh
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants import services
+from bruecke.participants.demo import demo_registration
 from bruecke.participants.models import Gender, Participant
-from bruecke.projects.models import Project
 
 # (given names, family name, birth "Y[-M[-D]]", gender, country): second registrations of
 # Mohammed Al-Hassan, Olena Schewtschenko (team Rostock) and Yonas Tesfay (team Schwerin),
@@ -24,35 +24,24 @@ DUPLICATES = [
 ]
 
 
-def _birth(text: str) -> tuple[int, int | None, int | None]:
-    parts = [int(p) for p in text.split("-")]
-    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
-
-
 @transaction.atomic
 def seed_duplicates(demo: DemoNetwork) -> None:
     """Idempotent: one record per document name (a merged one is not registered again)."""
     organisation = demo.partners["A"]
-    office = demo.teams["Rostock"].office
     for given, family, born, gender, country in DUPLICATES:
         if Participant.objects.filter(
             organisation=organisation, given_names=given, family_name=family
         ).exists():
             continue
-        year, month, day = _birth(born)
-        participant = Participant(
-            organisation=organisation,
-            project=Project.objects.get(network=demo.network, name="NAF MV plus"),
+        participant = demo_registration(
+            demo,
+            partner="A",
             team=None,
-            given_names=given,
-            family_name=family,
-            birth_year=year,
-            birth_month=month,
-            birth_day=day,
+            given=given,
+            family=family,
+            born=born,
             gender=gender,
-            nationality=country,
-            country_of_birth=country,
-            town=office.town if office else "",
+            country=country,
         )
         services.participant_create(actor=demo.users["cm_a"], participant=participant)
     pairs_refresh(organisation)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterator
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -74,6 +75,40 @@ def _birth(text: str) -> tuple[int, int | None, int | None]:
     return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
 
 
+def demo_registration(
+    demo: DemoNetwork,
+    *,
+    partner: str,
+    team: str | None,
+    given: str,
+    family: str,
+    born: str,
+    gender: str,
+    country: str,
+    **fields: Any,
+) -> Participant:
+    """An unsaved demo registration in the project "NAF MV plus": born "Y[-M[-D]]", the
+    country as nationality and country of birth, the town of the team's office (of team
+    Rostock's for a registration at the front desk without a team)."""
+    year, month, day = _birth(born)
+    office = demo.teams[team or "Rostock"].office
+    return Participant(
+        organisation=demo.partners[partner],
+        project=Project.objects.get(network=demo.network, name="NAF MV plus"),
+        team=demo.teams[team] if team else None,
+        given_names=given,
+        family_name=family,
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+        gender=gender,
+        nationality=country,
+        country_of_birth=country,
+        town=office.town if office else "",
+        **fields,
+    )
+
+
 @transaction.atomic
 def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
     """Idempotent: one record per (organisation, document name)."""
@@ -85,23 +120,18 @@ def seed_fixed(demo: DemoNetwork, today: datetime.date | None = None) -> None:
             organisation=organisation, given_names=given, family_name=family
         ).exists():
             continue
-        year, month, day = _birth(born)
-        participant = Participant(
-            organisation=organisation,
-            project=Project.objects.get(network=demo.network, name="NAF MV plus"),
-            team=demo.teams[team],
-            given_names=given,
-            family_name=family,
+        participant = demo_registration(
+            demo,
+            partner=partner,
+            team=team,
+            given=given,
+            family=family,
+            born=born,
+            gender=gender,
+            country=nationality,
             given_names_own_script=OWN_SCRIPT.get((given, family), ("", ""))[0],
             family_name_own_script=OWN_SCRIPT.get((given, family), ("", ""))[1],
-            birth_year=year,
-            birth_month=month,
-            birth_day=day,
-            birth_date_is_placeholder=(month, day) == (1, 1),
-            gender=gender,
-            nationality=nationality,
-            country_of_birth=nationality,
-            town=office.town if (office := demo.teams[team].office) else "",
+            birth_date_is_placeholder=born.endswith("-01-01"),
             entry_date=today - datetime.timedelta(days=30 + 20 * index),
         )
         # Two documents expire soon so the dashboard reminders have something to show.

@@ -75,15 +75,14 @@ EXCLUDED: dict[str, Promise] = {
         " from which they cannot be read back"
     ),
     "dedupe.crosspartnerblock": gettext_lazy("lookup keys of that encoding, equally unreadable"),
-    "dedupe.duplicatepair": gettext_lazy(
-        "a suspected duplicate registration within the organisation with the comparison per field;"
-        " a merge shows in the history"
-    ),
-    "dedupe.merge": gettext_lazy("the bookkeeping of a merge of two registrations, which the history shows"),
-    "dedupe.crosspartnermatch": gettext_lazy(
-        "a notice that the person may also be registered at another partner (its name only),"
-        " shown on the participant page"
-    ),
+}
+
+# Models shown in a section of their own (not a Part: a row names two registrations, or
+# the other side must not be shown), with the module that reads them for the report.
+OWN_SECTIONS: dict[str, str] = {
+    "dedupe.merge": "bruecke.dedupe.access_report",
+    "dedupe.duplicatepair": "bruecke.dedupe.access_report",
+    "dedupe.crosspartnermatch": "bruecke.dedupe.access_report",
 }
 
 Withhold = Callable[[models.Model, bool], set[str]]

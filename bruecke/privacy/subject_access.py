@@ -21,6 +21,7 @@ from bruecke.cases.models import Case, CaseTransfer, TransferStatus
 from bruecke.cases.selectors.cases import may_read_confidential
 from bruecke.core.audit_queries import names_records
 from bruecke.core.models import AuditAction, AuditEvent
+from bruecke.dedupe.access_report import DuplicateHistory, duplicate_history
 from bruecke.network.models import Membership, Organisation, Role
 from bruecke.participants.models import Consent, ConsentPurpose, Participant
 from bruecke.privacy.parts import CASE_PARTS, PARTICIPANT_PARTS, PARTS, Part
@@ -126,12 +127,14 @@ class Report:
     sources: list[str]
     access: list[AccessDay]
     withheld: int
+    duplicates: DuplicateHistory  # what duplicate detection did with the person (own section)
 
     @property
     def rows(self) -> int:
         """Records and history rows: what the PDF's size and time grow with."""
         sections = [*self.sections, *(s for case in self.cases for s in case.sections)]
-        return sum(len(section.records) for section in sections) + len(self.access)
+        records = sum(len(section.records) for section in sections)
+        return records + len(self.access) + self.duplicates.rows
 
     def data(self) -> JSON:
         """The machine-readable copy (Art. 15(3), Art. 20 GDPR)."""
@@ -154,6 +157,7 @@ class Report:
             {"day": a.day.isoformat(), "organisation": a.organisation, "action": a.action, "count": a.count}
             for a in self.access
         ]
+        result["duplicate_detection"] = self.duplicates.data()
         result["withheld_notes"] = self.withheld
         return result
 
@@ -209,6 +213,7 @@ def build_report(*, participant: Participant, user: User) -> Report:
         sources=_sources(loaded["transfers"], names),
         access=_access_history(loaded),
         withheld=withheld,
+        duplicates=duplicate_history(participant),
     )
 
 

@@ -91,3 +91,11 @@ def participants_may_view(user: AnyUser, participant: Participant) -> bool:
     """Whether `user` may open the registration's own page (a data-protection officer or a
     team lead of another team may review it without that)."""
     return Participant.objects.filter(access.participant_filter(user), pk=participant.pk).exists()
+
+
+def participants_viewable(user: AnyUser, participants: list[Participant]) -> set[int]:
+    """Which of `participants` `user` may open (one query; a merged registration never)."""
+    pks = sorted(p.pk for p in participants)
+    return set(
+        Participant.objects.filter(access.participant_filter(user), pk__in=pks).values_list("pk", flat=True)
+    )

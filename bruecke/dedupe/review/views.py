@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bruecke.accounts.models import User
 from bruecke.core import access
-from bruecke.core.access import Perm
 from bruecke.core.audit import audit_read
 from bruecke.core.forms import add_service_errors
 from bruecke.core.views_helpers import paginate
@@ -39,11 +38,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def _require_reviewer(request: HttpRequest) -> list[Organisation]:
-    organisations = access.memberships_with(request.user, Perm.REVIEW_DUPLICATES)
+    organisations = access.duplicate_review_organisations(request.user)
     if not organisations:
         raise Http404
-    found = {m.organisation_id: m.organisation for m in organisations}
-    return sorted(found.values(), key=lambda o: o.name)
+    return organisations
 
 
 @login_required
@@ -82,8 +80,14 @@ def find_pairs_start(request: HttpRequest) -> HttpResponse:
     return redirect("dedupe:review")
 
 
-def _side(participant: Participant) -> dict[str, object]:
-    return {"participant": participant, "counts": selectors.record_counts(participant)}
+def _side(participant: Participant, viewable: set[int]) -> dict[str, object]:
+    """One registration of the pair; `linked` when the reviewer may open its page (a
+    data-protection officer or a team lead of another team reviews without that)."""
+    return {
+        "participant": participant,
+        "counts": selectors.record_counts(participant),
+        "linked": participant.pk in viewable,
+    }
 
 
 @login_required
@@ -113,9 +117,10 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("participants:detail", pk=kept.pk)
                 return redirect("dedupe:merges")
     refusal = merge_refusal(pair.first, pair.second) if decidable else None
+    viewable = selectors.participants_viewable(request.user, [pair.first, pair.second])
     context = {
         "pair": pair,
-        "sides": [_side(pair.first), _side(pair.second)],
+        "sides": [_side(side, viewable) for side in (pair.first, pair.second)],
         "evidence": selectors.evidence_of(pair),
         "form": form,
         "decidable": decidable,
