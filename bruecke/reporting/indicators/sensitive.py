@@ -4,11 +4,12 @@ of the period's complete participations: one query whatever the number of partic
 O(n) decryptions in Python (measured in decision 0049). Nothing derived from them is ever
 stored, so the database keeps no plaintext trace of a special-category answer.
 
-Speed (a million participants): the rows are read with a raw server-side cursor in big
-batches and the two ciphertext columns decrypted with `crypto.decryptor` (the keyring
-looked up once), skipping the model-field machinery; about 1.5 µs per value remain, the
-cost of one AES-GCM call. An empty value is stored empty (not encrypted), so it needs no
-decryption.
+Speed (a million participants): `combinations` reads the rows with a raw server-side
+cursor in big batches, fetched by a second thread while the previous batch is decrypted
+with `crypto.decryptor` (the keyring looked up once, no model-field machinery), and counts
+them by kind instead of building a row per participant. `rows` gives the same answers row
+by row for the lists behind a number. An empty value is stored empty (not encrypted), so
+it needs no decryption.
 """
 
 from __future__ import annotations
