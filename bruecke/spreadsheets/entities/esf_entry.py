@@ -33,7 +33,7 @@ from bruecke.spreadsheets.entities.casework import (
     participant_of_row,
     participants_of,
 )
-from bruecke.spreadsheets.formbacked import mapped_columns
+from bruecke.spreadsheets.formbacked import file_form, mapped_columns
 from bruecke.spreadsheets.registry import register
 
 _ANSWER_WORDS = {
@@ -257,10 +257,14 @@ class EsfEntries(Entity):
                 [(PARTICIPANT, _("This external id was imported for another participant before."))]
             )
         instance = record or EntryRecord(participant=participant, organisation=participant.organisation)
-        form = EntryRecordForm(
+        variant = selectors.variant_of(participant)
+        form = file_form(
+            ctx,
+            EntryRecordForm,
+            (variant, record is None),
             data=self._form_data(ctx, values, record),
             instance=instance,
-            variant=selectors.variant_of(participant),
+            variant=variant,
             version=record.version if record else None,
         )
         if not form.is_valid():
