@@ -120,6 +120,17 @@ class Entity(ABC):
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         """Writes the row through the services; runs inside the file's transaction."""
 
+    def save_chunk(self, ctx: ImportContext, rows: Sequence[tuple[Any, models.Model | None]]) -> list[Saved]:
+        """Writes a chunk's checked rows (what `prepare` returned, the existing record) at
+        once, in their order, through services made for many records; the same writes
+        as `save` row by row. Raises RowInvalid or ValidationError for any row (the engine
+        then saves the chunk row by row to name it). Entities that override it set
+        `saves_chunks`."""
+        return [self.save(ctx, prepared, existing) for prepared, existing in rows]
+
+    # Whether the engine hands the rows of a chunk to `save_chunk` together.
+    saves_chunks: ClassVar[bool] = False
+
 
 def hashable(value: Value) -> Value:
     """A converted value in a form json can hash stably."""

@@ -15,7 +15,6 @@ from django.forms.models import model_to_dict
 
 from bruecke.spreadsheets.base import MAPPED, Entity, ImportContext, Value, form_errors
 
-
 F = TypeVar("F", bound=BaseForm)
 _FIELDS = "formbacked:fields"
 
