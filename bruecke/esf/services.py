@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -58,13 +58,19 @@ def _citizenships(
 
 @transaction.atomic
 def entry_record_save(
-    *, actor: User, participant: Participant, data: Mapping[str, Any], expected_version: int | None = None
+    *,
+    actor: User,
+    participant: Participant,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    known_relations: Collection[str] = (),
 ) -> EntryRecord:
     """Creates or updates the participant's entry record; validation in EntryRecord.clean
     (§8.7). Raises ValidationError with the field names, and nothing is saved.
 
     `expected_version` is the version the form was loaded with, 0 if there was no record
-    yet; a record saved meanwhile by someone else raises EditConflict."""
+    yet; a record saved meanwhile by someone else raises EditConflict. `known_relations`:
+    a new record's foreign keys the caller has read in this transaction (model_create)."""
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not fields of the entry questionnaire: {sorted(unknown)}")
@@ -78,6 +84,7 @@ def entry_record_save(
         return model_create(
             actor=actor,
             instance=EntryRecord(participant=participant, organisation=participant.organisation, **fields),
+            known_relations=known_relations,
         )
     updated, _changed = model_update(
         actor=actor,

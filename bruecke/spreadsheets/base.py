@@ -112,6 +112,11 @@ class Entity(ABC):
         organisation's; override when the model reaches its organisation otherwise."""
         return self.model._default_manager.filter(pk=object_id, organisation=ctx.organisation).first()
 
+    def look_up(self, ctx: ImportContext, rows: Sequence[dict[str, Value]]) -> None:
+        """Reads what the rows of a chunk refer to at once, before `prepare` checks them one
+        by one (into `ctx.cache`; nothing by default)."""
+        return None
+
     @abstractmethod
     def prepare(self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None) -> Any:
         """Checks a row (raises RowInvalid); no writes."""

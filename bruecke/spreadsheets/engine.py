@@ -158,6 +158,7 @@ class _Runner:
             organisation=self.ctx.organisation, entity=self.entity.key, external_id__in=ids
         )
         self.keys = {key.external_id: key for key in found}
+        self.entity.look_up(self.ctx, [values for _number, values, errors in converted if not errors])
         if type(self.entity).existing is Entity.existing:
             object_ids = [key.object_id for key in self.keys.values()]
             manager = self.entity.model._default_manager

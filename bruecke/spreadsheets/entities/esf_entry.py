@@ -4,10 +4,12 @@ exactly as on the page)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +36,7 @@ from bruecke.spreadsheets.entities.casework import (
     participants_of,
 )
 from bruecke.spreadsheets.formbacked import file_form, mapped_columns
+from bruecke.spreadsheets.models import ExternalKey
 from bruecke.spreadsheets.registry import register
 
 _ANSWER_WORDS = {
@@ -240,11 +243,24 @@ class EsfEntries(Entity):
         ),
     )
 
+    def look_up(self, ctx: ImportContext, rows: Sequence[dict[str, Value]]) -> None:
+        """The participants the chunk's rows name, in one query (with their project,
+        organisation and questionnaire); kept for this chunk only, so that memory stays
+        flat in a large file."""
+        texts = {str(values[PARTICIPANT]) for values in rows if values.get(PARTICIPANT)}
+        ctx.cache[_CHUNK] = participants_named(ctx, texts, _participants(ctx))
+
     def prepare(
         self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None
     ) -> Prepared:
-        participants = participants_of(ctx).select_related("project", "organisation", "esf_entry")
-        participant = participant_of_row(ctx, str(values[PARTICIPANT]), participants)
+        text = str(values[PARTICIPANT])
+        named: dict[str, Participant | None] = ctx.cache.get(_CHUNK, {})
+        if text in named:
+            participant = named[text]
+            if participant is None:
+                raise RowInvalid([(PARTICIPANT, _("No record with this id or number in your organisation."))])
+        else:
+            participant = participant_of_row(ctx, text, _participants(ctx))
         seen: set[int] = ctx.cache.setdefault("esf_entries:participants", set())
         if participant.pk in seen:
             raise RowInvalid(
@@ -288,8 +304,40 @@ class EsfEntries(Entity):
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         assert isinstance(prepared, Prepared)
         before = prepared.record.version if prepared.record else None
-        saved = entry_record_save(actor=ctx.actor, participant=prepared.participant, data=prepared.data)
+        saved = entry_record_save(
+            actor=ctx.actor,
+            participant=prepared.participant,
+            data=prepared.data,
+            known_relations=("participant", "organisation"),  # read in this file's transaction
+        )
         return Saved(saved, before is None or saved.version != before)
+
+
+_CHUNK = "esf_entries:chunk"
+
+
+def _participants(ctx: ImportContext) -> QuerySet[Participant]:
+    return participants_of(ctx).select_related("project", "organisation", "esf_entry")
+
+
+def participants_named(
+    ctx: ImportContext, texts: set[str], queryset: QuerySet[Participant]
+) -> dict[str, Participant | None]:
+    """`resolve` (bruecke/spreadsheets/columns.py) for many cells at once, in two queries:
+    each text names the participant of `queryset` (the user's scope) that it names as an
+    external id of the participant import into this organisation, else by its number;
+    the lowest number when both match, None when neither does."""
+    keys = ExternalKey.objects.filter(
+        organisation=ctx.organisation, entity="participants", external_id__in=texts
+    ).values_list("external_id", "object_id")
+    by_key = dict(keys)
+    numbers = {text: int(text) for text in texts if text.isdigit() and len(text) < 19}
+    found = queryset.in_bulk({*by_key.values(), *numbers.values()})
+    named: dict[str, Participant | None] = {}
+    for text in texts:
+        pks = [pk for pk in (by_key.get(text), numbers.get(text)) if pk is not None and pk in found]
+        named[text] = found[min(pks)] if pks else None
+    return named
 
 
 _MODEL_FIELDS = frozenset(f.name for f in EntryRecord._meta.fields) - {"version"}
