@@ -25,7 +25,7 @@ from bruecke.esf.models import (
     VocationalQualification,
     citizenship_codes,
 )
-from bruecke.esf.services import entry_record_save
+from bruecke.esf.services import entry_record_save, entry_records_create
 from bruecke.participants.models import Participant
 from bruecke.spreadsheets.base import Column, Entity, ImportContext, RowInvalid, Saved, Value, form_errors
 from bruecke.spreadsheets.entities.casework import (
@@ -300,6 +300,23 @@ class EsfEntries(Entity):
         if record is not None:
             data["version"] = record.version
         return data
+
+    saves_chunks = True
+
+    def save_chunk(self, ctx: ImportContext, rows: Sequence[tuple[Any, models.Model | None]]) -> list[Saved]:
+        """New questionnaires through `entry_records_create` together, changed ones one by one."""
+        saved: list[Saved | None] = []
+        new: list[tuple[Participant, dict[str, Any]]] = []
+        for prepared, existing in rows:
+            assert isinstance(prepared, Prepared)
+            if prepared.record is None:
+                new.append((prepared.participant, prepared.data))
+                saved.append(None)
+            else:
+                saved.append(self.save(ctx, prepared, existing))
+        known = ("participant", "organisation")
+        created = iter(entry_records_create(actor=ctx.actor, entries=new, known_relations=known))
+        return [done if done is not None else Saved(next(created), True) for done in saved]
 
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         assert isinstance(prepared, Prepared)
