@@ -7,7 +7,7 @@ import copy
 import datetime
 from abc import abstractmethod
 from collections.abc import Hashable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.db import models
 from django.forms import BaseForm
@@ -41,12 +41,12 @@ def file_form(ctx: ImportContext, form_class: type[F], shape: Hashable, *args: A
     shared: dict[Hashable, dict[str, Any]] = ctx.cache.setdefault(_FIELDS, {})
     key = (form_class, shape)
     if key not in shared:
-        shared[key] = copy.deepcopy(form_class.base_fields)
-    form = form_class.__new__(form_class)
-    form.base_fields = _FileFields(shared[key])  # type: ignore[misc]  # read by BaseForm.__init__ only
-    form.__init__(*args, **kwargs)  # type: ignore[misc]
-    del form.base_fields  # type: ignore[misc]  # the class's again
-    return form
+        shared[key] = copy.deepcopy(form_class.base_fields)  # type: ignore[attr-defined]
+    form: Any = form_class.__new__(form_class)
+    form.base_fields = _FileFields(shared[key])  # read by BaseForm.__init__ only
+    form.__init__(*args, **kwargs)
+    del form.base_fields  # the class's again
+    return cast(F, form)
 
 
 def mapped_columns(ctx: ImportContext) -> set[str]:
