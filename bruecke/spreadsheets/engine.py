@@ -158,13 +158,25 @@ class _Runner:
             organisation=self.ctx.organisation, entity=self.entity.key, external_id__in=ids
         )
         self.keys = {key.external_id: key for key in found}
-        self.entity.look_up(self.ctx, [values for _number, values, errors in converted if not errors])
+        # What the rows to check refer to (not the rows the re-import finds unchanged).
+        self.entity.look_up(
+            self.ctx,
+            [
+                values
+                for _number, values, errors in converted
+                if not errors and not self._unchanged(str(values.get(EXTERNAL_ID) or ""), values)
+            ],
+        )
         if type(self.entity).existing is Entity.existing:
             object_ids = [key.object_id for key in self.keys.values()]
             manager = self.entity.model._default_manager
             self.records = manager.filter(organisation=self.ctx.organisation).in_bulk(object_ids)
         else:
             self.records = None
+
+    def _unchanged(self, external_id: str, values: dict[str, object]) -> bool:
+        key = self.keys.get(external_id)
+        return key is not None and key.row_hash == row_hash(self.entity.key, values)
 
     def _existing(self, key: ExternalKey | None) -> models.Model | None:
         if key is None:
