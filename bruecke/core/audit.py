@@ -55,6 +55,30 @@ def audit_record(
     changed_fields: Iterable[str] = (),
 ) -> AuditEvent:
     """Appends one event. Pass field names only, never the values."""
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        organisation=organisation,
+        changed_fields=changed_fields,
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: User | AnonymousUser | None,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    organisation: Organisation | None = None,
+    changed_fields: Iterable[str] = (),
+) -> AuditEvent:
+    """The event `audit_record` appends, not yet saved (for writing many at once)."""
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
@@ -70,7 +94,6 @@ def audit_record(
         request_id=context.request_id if context else "",
         remote_addr=context.remote_addr if context else None,
     )
-    event.save()
     return event
 
 

@@ -3,8 +3,10 @@ encoding of a registration)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bruecke.dedupe.blocking import blocking_keys
-from bruecke.dedupe.crosspartner.services import refresh_encoding
+from bruecke.dedupe.crosspartner.services import encodings_created, refresh_encoding
 from bruecke.dedupe.models import BlockingKey
 from bruecke.dedupe.records import record_of
 from bruecke.participants.models import Participant
@@ -26,3 +28,15 @@ def refresh_blocking_keys(participant: Participant) -> None:
         BlockingKey(participant=participant, organisation_id=participant.organisation_id, key=key)
         for key in sorted(keys)
     )
+
+
+def registrations_created(participants: Sequence[Participant]) -> None:
+    """`registration_changed` for many new registrations at once (an imported list): their
+    blocking keys in one INSERT, their cross-partner encodings and blocks in one each, then
+    each compared with the other partners' as one by one."""
+    BlockingKey.objects.bulk_create(
+        BlockingKey(participant=participant, organisation_id=participant.organisation_id, key=key)
+        for participant in participants
+        for key in sorted(blocking_keys(record_of(participant)))
+    )
+    encodings_created(participants)

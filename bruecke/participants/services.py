@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,9 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
-from bruecke.core.services import model_create, model_delete, model_update
+from bruecke.core.services import model_create, model_create_many, model_delete, model_update
 from bruecke.core.uploads import safe_name, validate_scan
-from bruecke.dedupe.services import registration_changed
+from bruecke.dedupe.services import registration_changed, registrations_created
 from bruecke.network.models import Organisation
 from bruecke.participants import names
 from bruecke.participants.models import Consent, NameKey, NameVariant, Participant, ResidenceStatus
@@ -91,6 +92,70 @@ def participant_create(
     registration_changed(participant)
     refresh_eligibility(participant)
     return participant
+
+
+def refresh_eligibility_many(participants: Sequence[Participant]) -> None:
+    """`refresh_eligibility` for many participants: read in one query (with their documents
+    and projects), written in one UPDATE per verdict."""
+    from bruecke.projects.eligibility import evaluate
+
+    fresh = (
+        Participant.objects.prefetch_related("residence_statuses")
+        .select_related("project")
+        .filter(pk__in=[p.pk for p in participants])
+    )
+    verdicts: dict[str, list[int]] = defaultdict(list)
+    for participant in fresh:
+        verdicts[evaluate(participant, on=participant.entry_date).verdict].append(participant.pk)
+    for verdict, ids in verdicts.items():
+        Participant.objects.filter(pk__in=ids).update(eligibility=verdict)
+
+
+@transaction.atomic
+def participants_create(
+    *,
+    actor: User,
+    registrations: Sequence[tuple[Participant, Iterable[str]]],
+    known_relations: Collection[str] = (),
+) -> list[Participant]:
+    """`participant_create` (without a residence document) for many new participants at
+    once, e.g. a chunk of an imported list: the same records, audit events (one CREATE per
+    participant and per other spelling), Latin names, name keys, duplicate-detection keys
+    and eligibility, in a number of queries that does not grow with the participants
+    except for the cross-partner comparison (two per participant). `known_relations`: the
+    foreign keys the caller has read in this transaction (`full_clean_known`)."""
+    people = [participant for participant, _variants in registrations]
+    for participant in people:
+        participant.created_by = actor
+        participant.latin_name = names.to_latin(participant.full_name)[:400]
+    model_create_many(actor=actor, instances=people, known_relations=known_relations)
+    spellings = {
+        participant.pk: _clean_variants(variants, participant) for participant, variants in registrations
+    }
+    model_create_many(
+        actor=actor,
+        instances=[
+            NameVariant(participant=participant, name=name)
+            for participant in people
+            for name in spellings[participant.pk]
+        ],
+        known_relations=("participant",),
+    )
+    keys = []
+    for participant in people:
+        written = [
+            participant.given_names,
+            participant.family_name,
+            participant.given_names_own_script,
+            participant.family_name_own_script,
+            *spellings[participant.pk],
+        ]
+        found = set().union(*(names.name_keys(s) for s in written if s))
+        keys += [NameKey(participant=participant, key=k[:64]) for k in sorted(found)]
+    NameKey.objects.bulk_create(keys)
+    registrations_created(people)
+    refresh_eligibility_many(people)
+    return people
 
 
 @transaction.atomic

@@ -112,6 +112,11 @@ class Entity(ABC):
         organisation's; override when the model reaches its organisation otherwise."""
         return self.model._default_manager.filter(pk=object_id, organisation=ctx.organisation).first()
 
+    def look_up(self, ctx: ImportContext, rows: Sequence[dict[str, Value]]) -> None:
+        """Reads what the rows of a chunk refer to at once, before `prepare` checks them one
+        by one (into `ctx.cache`; nothing by default)."""
+        return None
+
     @abstractmethod
     def prepare(self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None) -> Any:
         """Checks a row (raises RowInvalid); no writes."""
@@ -119,6 +124,17 @@ class Entity(ABC):
     @abstractmethod
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         """Writes the row through the services; runs inside the file's transaction."""
+
+    def save_chunk(self, ctx: ImportContext, rows: Sequence[tuple[Any, models.Model | None]]) -> list[Saved]:
+        """Writes a chunk's checked rows (what `prepare` returned, the existing record) at
+        once, in their order, through services made for many records; the same writes
+        as `save` row by row. Raises RowInvalid or ValidationError for any row (the engine
+        then saves the chunk row by row to name it). Entities that override it set
+        `saves_chunks`."""
+        return [self.save(ctx, prepared, existing) for prepared, existing in rows]
+
+    # Whether the engine hands the rows of a chunk to `save_chunk` together.
+    saves_chunks: ClassVar[bool] = False
 
 
 def hashable(value: Value) -> Value:

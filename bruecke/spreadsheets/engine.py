@@ -20,6 +20,7 @@ from bruecke.spreadsheets.base import (
     Entity,
     ImportContext,
     RowInvalid,
+    Saved,
     StrOrPromise,
     hashable,
 )
@@ -93,6 +94,9 @@ class _Runner:
         self.records: dict[int, models.Model] | None = None
         self.new_keys: list[ExternalKey] = []
         self.changed_keys: list[ExternalKey] = []
+        # While the rows of a chunk are checked for `save_chunk`: what each row would save.
+        self.deferred: list[tuple[RowResult, object, models.Model | None, ExternalKey | None, str]] | None
+        self.deferred = None
 
     def chunk(
         self, index: dict[str, int], rows: list[tuple[int, list[Cell]]], on_row: Callable[[RowResult], None]
@@ -104,6 +108,9 @@ class _Runner:
             (number, *convert_row(self.plan, index, cells)) for number, cells in rows
         ]
         self._look_up(converted)
+        at_once = self.entity.saves_chunks and not self.dry_run and not self.failed
+        if at_once and self._chunk_at_once(converted, on_row):
+            return
         pending = iter(converted)
         if not self.dry_run and not self.failed:
             try:
@@ -118,6 +125,31 @@ class _Runner:
         for item in pending:
             on_row(self.row(*item))
 
+    def _chunk_at_once(self, converted: list[Converted], on_row: Callable[[RowResult], None]) -> bool:
+        """Checks every row of the chunk, then saves the checked rows with one call of the
+        entity's `save_chunk` (in the chunk's savepoint) and reports the rows in order.
+        When that save refuses a row it returns False with nothing kept or reported: the
+        chunk then runs row by row, which names the row."""
+        seen_before = dict(self.seen)
+        self.deferred = []
+        try:
+            results = [self.row(*item) for item in converted]
+            deferred, self.deferred = self.deferred, None
+            if not self.failed and deferred:
+                with transaction.atomic():
+                    saved = self.entity.save_chunk(
+                        self.ctx, [(prepared, existing) for _r, prepared, existing, _k, _d in deferred]
+                    )
+                    for (result, _prepared, existing, key, digest), done in zip(deferred, saved, strict=True):
+                        self._saved(result, existing, key, digest, done)
+                    self._write_keys()
+        except (RowInvalid, ValidationError):
+            self.seen, self.new_keys, self.changed_keys, self.deferred = seen_before, [], [], None
+            return False
+        for result in results:
+            on_row(result)
+        return True
+
     def _look_up(self, converted: list[Converted]) -> None:
         """The external keys of the chunk's rows and (unless the entity finds its records
         itself) the records they point to."""
@@ -126,12 +158,25 @@ class _Runner:
             organisation=self.ctx.organisation, entity=self.entity.key, external_id__in=ids
         )
         self.keys = {key.external_id: key for key in found}
+        # What the rows to check refer to (not the rows the re-import finds unchanged).
+        self.entity.look_up(
+            self.ctx,
+            [
+                values
+                for _number, values, errors in converted
+                if not errors and not self._unchanged(str(values.get(EXTERNAL_ID) or ""), values)
+            ],
+        )
         if type(self.entity).existing is Entity.existing:
             object_ids = [key.object_id for key in self.keys.values()]
             manager = self.entity.model._default_manager
             self.records = manager.filter(organisation=self.ctx.organisation).in_bulk(object_ids)
         else:
             self.records = None
+
+    def _unchanged(self, external_id: str, values: dict[str, object]) -> bool:
+        key = self.keys.get(external_id)
+        return key is not None and key.row_hash == row_hash(self.entity.key, values)
 
     def _existing(self, key: ExternalKey | None) -> models.Model | None:
         if key is None:
@@ -179,11 +224,22 @@ class _Runner:
             result.outcome, result.object_id = RowOutcome.UNCHANGED, existing.pk
             return
         prepared = entity.prepare(ctx, values, existing)
-        if self.dry_run or self.failed:
+        if self.dry_run or self.failed or self.deferred is not None:
             result.outcome = RowOutcome.CREATED if existing is None else RowOutcome.UPDATED
             result.object_id = existing.pk if existing is not None else None
+            if self.deferred is not None and not self.dry_run and not self.failed:
+                self.deferred.append((result, prepared, existing, key, digest))
             return
-        saved = entity.save(ctx, prepared, existing)
+        self._saved(result, existing, key, digest, entity.save(ctx, prepared, existing))
+
+    def _saved(
+        self,
+        result: RowResult,
+        existing: models.Model | None,
+        key: ExternalKey | None,
+        digest: str,
+        saved: Saved,
+    ) -> None:
         self._keep_key(key, result.external_id, saved.obj.pk, digest)
         result.object_id = saved.obj.pk
         if existing is None:

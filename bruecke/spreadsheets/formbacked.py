@@ -3,15 +3,50 @@ same rules, the same messages next to the same field (here: the same column)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 from abc import abstractmethod
-from typing import Any, ClassVar
+from collections.abc import Hashable
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.db import models
 from django.forms import BaseForm
 from django.forms.models import model_to_dict
 
 from bruecke.spreadsheets.base import MAPPED, Entity, ImportContext, Value, form_errors
+
+F = TypeVar("F", bound=BaseForm)
+_FIELDS = "formbacked:fields"
+
+
+class _FileFields(dict[str, Any]):
+    """Stands in for a form class's `base_fields` while one form is built: Django
+    deep-copies `base_fields` for every form instance (half the cost of a row); this
+    hands out the fields copied once for the file instead."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return dict(self)
+
+
+def file_form(ctx: ImportContext, form_class: type[F], shape: Hashable, *args: Any, **kwargs: Any) -> F:
+    """An instance of the page's form whose fields are copied from the class once per file
+    (and `shape`), not once per row: the same fields, rules and messages, only shared by
+    the file's rows. The form's own `__init__` still runs for every row and sets up the
+    fields as on the page.
+
+    Safe because the import only validates these forms (never renders them) and the
+    forms' `__init__` sets field attributes the same way for every row of the same
+    `shape`: pass as `shape` everything `__init__` adjusts the fields by (new record or
+    not, questionnaire variant …). Validation itself does not change a field."""
+    shared: dict[Hashable, dict[str, Any]] = ctx.cache.setdefault(_FIELDS, {})
+    key = (form_class, shape)
+    if key not in shared:
+        shared[key] = copy.deepcopy(form_class.base_fields)  # type: ignore[attr-defined]
+    form: Any = form_class.__new__(form_class)
+    form.base_fields = _FileFields(shared[key])  # read by BaseForm.__init__ only
+    form.__init__(*args, **kwargs)
+    del form.base_fields  # the class's again
+    return cast(F, form)
 
 
 def mapped_columns(ctx: ImportContext) -> set[str]:
@@ -81,7 +116,9 @@ class FormEntity(Entity):
         kwargs = self.form_kwargs(ctx, existing)
         if existing is not None and "instance" not in kwargs:
             kwargs["instance"] = existing
-        form = self.form_class(existing)(data=self.form_data(ctx, values, existing), **kwargs)
+        form_class = self.form_class(existing)
+        data = self.form_data(ctx, values, existing)
+        form = file_form(ctx, form_class, existing is None, data=data, **kwargs)
         if not form.is_valid():
             fields_to_columns = {field: column for column, field in self.field_names.items()}
             raise form_errors(form, fields_to_columns)

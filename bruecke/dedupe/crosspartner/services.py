@@ -3,6 +3,8 @@ matches found, and a user's decision on a match (audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from bruecke.accounts.models import User
@@ -41,6 +43,39 @@ def refresh_encoding(participant: Participant, *, match: bool = True) -> CrossPa
     if match:
         match_encoding(encoding)
     return encoding
+
+
+def encodings_created(participants: Sequence[Participant]) -> None:
+    """`refresh_encoding` for many new registrations at once (none has an encoding or a
+    match yet): the encodings and their blocks in one INSERT each, then each matched.
+    Registrations of one organisation are never compared with each other, so the matches
+    are the same as when they are created one after the other."""
+    encodings = []
+    for participant in participants:
+        if participant.merged_into_id is not None:
+            continue
+        network_id = participant.organisation.network_id
+        encoded = encode(record_of(participant), network_key(network_id))
+        encodings.append(
+            CrossPartnerEncoding(
+                participant=participant,
+                network_id=network_id,
+                organisation_id=participant.organisation_id,
+                bits=encoded.bits,
+                blocks=encoded.blocks,
+            )
+        )
+    CrossPartnerEncoding.objects.bulk_create(encodings)
+    CrossPartnerBlock.objects.bulk_create(
+        CrossPartnerBlock(encoding=encoding, network_id=encoding.network_id, key=key)
+        for encoding in encodings
+        for key in encoding.blocks
+    )
+    for encoding in encodings:
+        # Without candidates there is nothing to record, and a new registration has no
+        # open match to withdraw: match_encoding would write nothing.
+        if candidates(encoding):
+            match_encoding(encoding)
 
 
 def match_encoding(encoding: CrossPartnerEncoding) -> int:

@@ -4,10 +4,12 @@ exactly as on the page)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +25,7 @@ from bruecke.esf.models import (
     VocationalQualification,
     citizenship_codes,
 )
-from bruecke.esf.services import entry_record_save
+from bruecke.esf.services import entry_record_save, entry_records_create
 from bruecke.participants.models import Participant
 from bruecke.spreadsheets.base import Column, Entity, ImportContext, RowInvalid, Saved, Value, form_errors
 from bruecke.spreadsheets.entities.casework import (
@@ -33,7 +35,8 @@ from bruecke.spreadsheets.entities.casework import (
     participant_of_row,
     participants_of,
 )
-from bruecke.spreadsheets.formbacked import mapped_columns
+from bruecke.spreadsheets.formbacked import file_form, mapped_columns
+from bruecke.spreadsheets.models import ExternalKey
 from bruecke.spreadsheets.registry import register
 
 _ANSWER_WORDS = {
@@ -240,11 +243,24 @@ class EsfEntries(Entity):
         ),
     )
 
+    def look_up(self, ctx: ImportContext, rows: Sequence[dict[str, Value]]) -> None:
+        """The participants the chunk's rows name, in one query (with their project,
+        organisation and questionnaire); kept for this chunk only, so that memory stays
+        flat in a large file."""
+        texts = {str(values[PARTICIPANT]) for values in rows if values.get(PARTICIPANT)}
+        ctx.cache[_CHUNK] = participants_named(ctx, texts, _participants(ctx))
+
     def prepare(
         self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None
     ) -> Prepared:
-        participants = participants_of(ctx).select_related("project", "organisation", "esf_entry")
-        participant = participant_of_row(ctx, str(values[PARTICIPANT]), participants)
+        text = str(values[PARTICIPANT])
+        named: dict[str, Participant | None] = ctx.cache.get(_CHUNK, {})
+        if text in named:
+            participant = named[text]
+            if participant is None:
+                raise RowInvalid([(PARTICIPANT, _("No record with this id or number in your organisation."))])
+        else:
+            participant = participant_of_row(ctx, text, _participants(ctx))
         seen: set[int] = ctx.cache.setdefault("esf_entries:participants", set())
         if participant.pk in seen:
             raise RowInvalid(
@@ -257,10 +273,14 @@ class EsfEntries(Entity):
                 [(PARTICIPANT, _("This external id was imported for another participant before."))]
             )
         instance = record or EntryRecord(participant=participant, organisation=participant.organisation)
-        form = EntryRecordForm(
+        variant = selectors.variant_of(participant)
+        form = file_form(
+            ctx,
+            EntryRecordForm,
+            (variant, record is None),
             data=self._form_data(ctx, values, record),
             instance=instance,
-            variant=selectors.variant_of(participant),
+            variant=variant,
             version=record.version if record else None,
         )
         if not form.is_valid():
@@ -281,11 +301,60 @@ class EsfEntries(Entity):
             data["version"] = record.version
         return data
 
+    saves_chunks = True
+
+    def save_chunk(self, ctx: ImportContext, rows: Sequence[tuple[Any, models.Model | None]]) -> list[Saved]:
+        """New questionnaires through `entry_records_create` together, changed ones one by one."""
+        saved: list[Saved | None] = []
+        new: list[tuple[Participant, dict[str, Any]]] = []
+        for prepared, existing in rows:
+            assert isinstance(prepared, Prepared)
+            if prepared.record is None:
+                new.append((prepared.participant, prepared.data))
+                saved.append(None)
+            else:
+                saved.append(self.save(ctx, prepared, existing))
+        known = ("participant", "organisation")
+        created = iter(entry_records_create(actor=ctx.actor, entries=new, known_relations=known))
+        return [done if done is not None else Saved(next(created), True) for done in saved]
+
     def save(self, ctx: ImportContext, prepared: Any, existing: models.Model | None) -> Saved:
         assert isinstance(prepared, Prepared)
         before = prepared.record.version if prepared.record else None
-        saved = entry_record_save(actor=ctx.actor, participant=prepared.participant, data=prepared.data)
+        saved = entry_record_save(
+            actor=ctx.actor,
+            participant=prepared.participant,
+            data=prepared.data,
+            known_relations=("participant", "organisation"),  # read in this file's transaction
+        )
         return Saved(saved, before is None or saved.version != before)
+
+
+_CHUNK = "esf_entries:chunk"
+
+
+def _participants(ctx: ImportContext) -> QuerySet[Participant]:
+    return participants_of(ctx).select_related("project", "organisation", "esf_entry")
+
+
+def participants_named(
+    ctx: ImportContext, texts: set[str], queryset: QuerySet[Participant]
+) -> dict[str, Participant | None]:
+    """`resolve` (bruecke/spreadsheets/columns.py) for many cells at once, in two queries:
+    each text names the participant of `queryset` (the user's scope) that it names as an
+    external id of the participant import into this organisation, else by its number;
+    the lowest number when both match, None when neither does."""
+    keys = ExternalKey.objects.filter(
+        organisation=ctx.organisation, entity="participants", external_id__in=texts
+    ).values_list("external_id", "object_id")
+    by_key = dict(keys)
+    numbers = {text: int(text) for text in texts if text.isdigit() and len(text) < 19}
+    found = queryset.in_bulk({*by_key.values(), *numbers.values()})
+    named: dict[str, Participant | None] = {}
+    for text in texts:
+        pks = [pk for pk in (by_key.get(text), numbers.get(text)) if pk is not None and pk in found]
+        named[text] = found[min(pks)] if pks else None
+    return named
 
 
 _MODEL_FIELDS = frozenset(f.name for f in EntryRecord._meta.fields) - {"version"}
