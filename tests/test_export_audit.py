@@ -92,7 +92,7 @@ def test_the_dpo_finds_the_export_by_the_participant_number(
         assert [e.object_id for e in found] == [str(job.pk)]
     page = login("dpo").get(reverse("core:audit_log"), {"object_id": str(three[2].pk)}).content.decode()
     assert _export_label() in page
-    assert "3 Datensätze" in page and "Teilnehmende" in page
+    assert "3 Datensätze exportiert: Teilnehmende:r (3)" in page
 
 
 def test_a_big_export_is_split_into_bounded_events(
