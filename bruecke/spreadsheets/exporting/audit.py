@@ -41,8 +41,9 @@ def _id_at(row: Any, path: str) -> Any:
 class WrittenRecords:
     """The records an export wrote, grouped into the events that will name them.
 
-    Integer ids are kept in arrays (8 bytes each, not a Python object per id): a list of a
-    million participants holds 8 MB of ids, not a hundred."""
+    Integer ids are kept in arrays (8 bytes each, not a Python object per id); the records
+    of a person met again (a participant with many contacts) are remembered in a set per
+    kind. A contact list of a million rows: 24 MB (docs/benchmarks.md)."""
 
     def __init__(self, export: ListExport, limit: int | None = None) -> None:
         self.own_type = export.record_type._meta.label_lower
@@ -96,9 +97,9 @@ def audit_export(job: Job, export: ListExport, columns: list[str], written: Writ
     notes = {c.key for c in export.notes}
     changed = sorted({key for key in columns if key in notes})
     context = current_request_context()
-    groups: list[dict[str, list[JsonId]] | None] = [*written.object_ids()] or [None]
-    events = [
-        AuditEvent(
+
+    def event(object_ids: dict[str, list[JsonId]] | None) -> AuditEvent:
+        return AuditEvent(
             actor=job.created_by,
             action=AuditAction.EXPORT,
             object_type=export.record_type._meta.label_lower,
@@ -109,8 +110,16 @@ def audit_export(job: Job, export: ListExport, columns: list[str], written: Writ
             request_id=context.request_id if context else "",
             remote_addr=context.remote_addr if context else None,
         )
-        for object_ids in groups
-    ]
+
+    written_events = 0
     with transaction.atomic():
-        AuditEvent.objects.bulk_create(events, batch_size=EVENTS_PER_INSERT)
-    return len(events)
+        batch: list[AuditEvent] = []
+        # The ids become JSON lists one batch at a time, not all at once.
+        for object_ids in written.object_ids():
+            batch.append(event(object_ids))
+            if len(batch) == EVENTS_PER_INSERT:
+                written_events += len(AuditEvent.objects.bulk_create(batch))
+                batch = []
+        if batch or not written_events:
+            written_events += len(AuditEvent.objects.bulk_create(batch or [event(None)]))
+    return written_events
