@@ -128,7 +128,7 @@ DATABASES = {
         ),
     )
 }
-# A streaming read replica for reports and exports (optional; decision 0069). Reads go to
+# A streaming read replica for reports and report exports (optional; decisions 0069, 0073). Reads go to
 # it only inside `replica_reads()` and only while it lags at most DATABASE_REPLICA_MAX_LAG
 # seconds; every other read and every write stays on `default`.
 _replica_url = env_str("DATABASE_REPLICA_URL", "")

@@ -2,10 +2,10 @@
 
 Without `DATABASE_REPLICA_URL` there is one database and nothing here changes a query.
 With it, the settings add a `replica` alias, and reads go to it only inside an explicit
-`replica_reads()` scope: the indicator report, the dashboard's figures and the export
-jobs. Everything else (sign-in, case work, the audit events a report writes) stays on the
-primary, so a user never misses a write of their own. The access rules are the same
-queries on either database.
+`replica_reads()` scope: the indicator report, the dashboard's figures and the report
+export jobs (list exports read the primary, decision 0073). Everything else (sign-in,
+case work, the audit events a report writes) stays on the primary, so a user never
+misses a write of their own. The access rules are the same queries on either database.
 
 The replica is used only while it is close behind the primary: its lag is read when the
 scope opens, and above `DATABASE_REPLICA_MAX_LAG` seconds (or when the replica does not

@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Case as Choose
+from django.db.models import CharField, Count, F, Q, When
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
@@ -287,9 +288,20 @@ def _sources(transfers: list[CaseTransfer], names: Names) -> list[str]:
     return sources
 
 
+# What counts once in the access history: an event; a list export written as several
+# events (each names part of the file's records, decision 0073) counts once per file, by
+# the job they all name.
+_OCCURRENCE = Choose(
+    When(action=AuditAction.EXPORT, object_ids__isnull=False, then=F("object_id")),
+    default=Cast("pk", CharField()),
+    output_field=CharField(),
+)
+
+
 def _access_history(loaded: dict[str, list[Any]]) -> list[AccessDay]:
     """Who (which organisation, not which person) did what with the records, per day. A
-    page that showed several of the person's records is one event and counts once."""
+    page that showed several of the person's records is one event and counts once; so is
+    an export, however many of its events name the person's records."""
     condition = Q(pk__in=[])
     for part in PARTS:
         # Alone (object_type/object_id) or in a page's list (object_ids): one test.
@@ -298,7 +310,7 @@ def _access_history(loaded: dict[str, list[Any]]) -> list[AccessDay]:
         AuditEvent.objects.filter(condition)
         .annotate(day=TruncDate("created_at"))
         .values("day", "actor_id", "action")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count(_OCCURRENCE, distinct=True))
         .order_by()
     )
     organisations = _actor_organisations({row["actor_id"] for row in rows if row["actor_id"]})

@@ -1,6 +1,11 @@
 """The job kind `spreadsheets.list_export`: runs with the permissions of the user who
 started it, checked again when it runs (a user who lost access gets a failed job, never a
-file), streams the rows, and writes the EXPORT audit event once the file is complete."""
+file), streams the rows, and writes the EXPORT audit events, which name every record in
+the file, once the file is complete.
+
+The rows are read from the primary database, never from the read replica (decision 0073):
+the access rules that choose the rows must be as current as the page's, and a long
+streamed read on a hot standby can be cancelled by the replay it holds up."""
 
 from __future__ import annotations
 
@@ -13,13 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from bruecke.accounts.models import User
-from bruecke.core.audit import audit_record
-from bruecke.core.models import AuditAction
-from bruecke.core.routers import replica_reads
+from bruecke.core.crypto import DecryptionError
 from bruecke.jobs.models import Job
 from bruecke.jobs.registry import job_download_check
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
 from bruecke.spreadsheets.exporting import writing
+from bruecke.spreadsheets.exporting.audit import WrittenRecords, audit_export
 from bruecke.spreadsheets.exporting.registry import ExportContext, ListExport, get_list, rows_of
 from bruecke.spreadsheets.exporting.start import KIND, export_filename, query_of
 
@@ -38,28 +42,19 @@ def _export_of(job: Job) -> ListExport:
     return export
 
 
-def _audit(job: Job, export: ListExport, columns: list[str]) -> None:
-    notes = {c.key for c in export.notes}
-    audit_record(
-        actor=job.created_by,
-        action=AuditAction.EXPORT,
-        object_type=export.record_type._meta.label_lower,
-        object_id=str(job.pk),
-        organisation=job.organisation,
-        changed_fields=[key for key in columns if key in notes],
-    )
-
-
 @job_handler(KIND)
 def list_export(job: Job, progress: Progress) -> JobOutput:
     export = _export_of(job)
     user: User = job.created_by
     output_format = str(job.params["format"])
-    query = query_of(job.params)
+    try:
+        query = query_of(job.params)
+    except DecryptionError:  # its key was removed meanwhile: the search is gone
+        raise JobInputGone(NO_ACCESS) from None
+    language = str(job.params.get("language") or settings.LANGUAGE_CODE)
     try:
         export.require(user)
-        # The rows are read from the read replica when it is current (decision 0069).
-        with replica_reads(), translation.override(str(job.params.get("language") or settings.LANGUAGE_CODE)):
+        with translation.override(language):
             rows = export.rows(user, query, timezone.localdate())
             total = rows.count()
     except Http404:
@@ -67,18 +62,19 @@ def list_export(job: Job, progress: Progress) -> JobOutput:
     progress(0, total)
 
     def write(handle: IO[bytes]) -> None:
-        with replica_reads(), translation.override(str(job.params.get("language") or settings.LANGUAGE_CODE)):
+        with translation.override(language):
             columns = export.columns_for(user, include_notes=bool(job.params.get("include_notes")))
             context = ExportContext(user=user, today=timezone.localdate(), query=query)
             header = [str(c.label) for c in columns]
-            values: Iterator[Any] = rows.iterator(chunk_size=CHUNK_SIZE)
+            written = WrittenRecords(export)
+            values: Iterator[Any] = written.counting(rows.iterator(chunk_size=CHUNK_SIZE))
             cells = rows_of(values, columns, context)
             counted = lambda done: progress(done, total)  # noqa: E731
             if output_format == writing.XLSX:
                 writing.write_xlsx(handle, str(export.title), header, cells, counted)
             else:
                 writing.write_csv(handle, header, cells, counted)
-        _audit(job, export, [c.key for c in columns])
+        audit_export(job, export, [c.key for c in columns], written)
 
     return JobOutput(
         filename=export_filename(export, output_format),

@@ -84,6 +84,12 @@ class ListExport:
     # Filter values the page keeps in the session behind a token of its query string (the
     # participant search): (query, session) -> the values.
     from_session: Callable[[Mapping[str, str], Any], dict[str, str]] | None = None
+    # Filter values that can be personal data (a name searched for): kept encrypted in the
+    # job's parameters, decrypted by the worker (decision 0073).
+    sealed_keys: tuple[str, ...] = ()
+    # Besides each row's own record, the records of a person a row writes (its case, its
+    # participant) as (record type, attribute path): the audit event names them all.
+    names: tuple[tuple[type[Model], str], ...] = ()
 
     def require(self, user: User) -> None:
         """404 for anyone the list page itself would refuse."""

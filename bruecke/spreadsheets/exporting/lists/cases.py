@@ -22,6 +22,7 @@ from bruecke.cases.models import Case, Contact, ContactTopic
 from bruecke.cases.selectors.caseload import OPEN, caseload_staff
 from bruecke.cases.selectors.cases import cases_visible_to, may_read_confidential
 from bruecke.core.access import Perm
+from bruecke.participants.models import Participant
 from bruecke.reporting.tables import Cell
 from bruecke.spreadsheets.exporting.fields import model_column, number_column
 from bruecke.spreadsheets.exporting.registry import Column, ExportContext, ListExport, register, with_perm
@@ -84,6 +85,7 @@ CASES = register(
             Column("last_contact", _("last contact"), _last_contact),
             Column("stale", _("without contact for more than the chosen weeks"), _stale),
         ),
+        names=((Participant, "participant_id"),),
     )
 )
 
@@ -155,5 +157,6 @@ CONTACTS = register(
             Column("sensitive_topics", _("special-category topics"), _sensitive_topics),
         ),
         may_read_notes=with_perm(Perm.RECORD_CASE_WORK),
+        names=((Case, "case_id"), (Participant, "case.participant_id")),
     )
 )

@@ -18,7 +18,8 @@ from bruecke.spreadsheets.exporting.fields import model_column, number_column
 from bruecke.spreadsheets.exporting.registry import Column, ExportContext, ListExport, register, with_perm
 
 # The search text lives in the session behind an opaque token (names never travel in
-# URLs); the export resolves it when it is started and keeps it in the job's parameters.
+# URLs); the export resolves it when it is started and keeps it encrypted in the job's
+# parameters (a sealed key, decision 0073).
 SEARCH = "search"
 
 
@@ -80,5 +81,6 @@ PARTICIPANTS = register(
             model_column(Participant, "town", visible=_keeper),
         ),
         from_session=search_of,
+        sealed_keys=(SEARCH,),
     )
 )

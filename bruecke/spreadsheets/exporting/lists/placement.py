@@ -12,7 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts.models import User
+from bruecke.cases.models import Case
 from bruecke.core.access import Perm
+from bruecke.participants.models import Participant
 from bruecke.placement.forms.employers import EmployerFilterForm
 from bruecke.placement.forms.opportunities import OpportunityFilterForm
 from bruecke.placement.models import Employer, Opportunity, Placement
@@ -168,5 +170,6 @@ PLACEMENTS = register(
             model_column(Placement, "end_reason"),
             model_column(Placement, "status_6_months"),
         ),
+        names=((Case, "case_id"), (Participant, "participant_id")),
     )
 )

@@ -9,8 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bruecke.accounts.models import User
+from bruecke.cases.models import Case
 from bruecke.core.access import Perm
 from bruecke.offers.models import Referral
+from bruecke.participants.models import Participant
 from bruecke.reporting.tables import Cell
 from bruecke.spreadsheets.exporting.fields import model_column, number_column
 from bruecke.spreadsheets.exporting.registry import Column, ExportContext, ListExport, register, with_perm
@@ -58,5 +60,6 @@ REFERRALS = register(
         ),
         notes=(Column("summary", _("summary for the partner"), _summary),),
         may_read_notes=with_perm(Perm.RECORD_CASE_WORK),
+        names=((Case, "case_id"), (Participant, "case.participant_id")),
     )
 )
