@@ -102,11 +102,10 @@ def _initial_columns(
     return {k: h for k, h in source.items() if k in keys and h in headers}
 
 
-@transaction.atomic
-def sheet_for(entity: Entity, upload: Upload) -> str:
+def sheet_for(entity: Entity, upload: Upload, names: list[str] | None = None) -> str:
     """The worksheet named like the data type (as the template names its sheets, in German
     or English), else "" (the first sheet): a filled template imports without renaming."""
-    names = sheet_names(upload.data, upload.name)
+    names = sheet_names(upload.data, upload.name) if names is None else names
     if len(names) < 2:
         return ""
     wanted = set()
@@ -129,7 +128,8 @@ def run_create(
     """Reads the headers (UnreadableFile for anything that is no readable table), stores
     the file encrypted and records the run. Nothing of the file's content but its headers
     enters the database."""
-    table = read_table(upload.data, upload.name, sheet=sheet_for(entity, upload))
+    sheets = sheet_names(upload.data, upload.name)
+    table = read_table(upload.data, upload.name, sheet=sheet_for(entity, upload, sheets))
     headers = list(table.headers)
     if previous is not None and mapping is None:
         mapping = previous.mapping
@@ -144,6 +144,7 @@ def run_create(
             file_size=len(upload.data),
             stored_name=stored,
             sheet=table.sheet,
+            sheets=sheets,
             headers=headers,
             columns=_initial_columns(entity, headers, previous, mapping),
             values=dict(previous.values if previous else mapping.values if mapping else {}),
@@ -166,6 +167,33 @@ def _reset(run: ImportRun) -> None:
     """A changed mapping makes the last dry run's results stale."""
     ImportRow.objects.filter(run=run).delete()
     run.state, run.counts, run.finished_at = RunState.UPLOADED, {}, None
+
+
+def run_sheets(run: ImportRun) -> list[str]:
+    """The worksheets of the run's workbook ([] for a CSV file); read from the workbook's
+    directory, no sheet's data is unpacked. FileNotFoundError once the file is deleted."""
+    return sheet_names(read_stored_file(run), run.file_name)
+
+
+@transaction.atomic
+def run_set_sheet(*, actor: User, run: ImportRun, entity: Entity, sheet: str) -> ImportRun:
+    """Reads the chosen worksheet's headers (UnreadableFile when it is missing or empty) and
+    makes it the run's: the dry run and the import read the same sheet. Columns mapped to
+    headers the new sheet also has stay; the others are suggested again."""
+    _require_editable(run)
+    table = read_table(read_stored_file(run), run.file_name, sheet=sheet)
+    headers = list(table.headers)
+    kept = {key: header for key, header in run.columns.items() if header in headers}
+    suggested = suggest_columns(entity, headers)
+    for key, header in suggested.items():
+        if key not in kept and header not in kept.values():
+            kept[key] = header
+    run.sheet, run.headers, run.columns = table.sheet, headers, kept
+    _reset(run)
+    fields = ["sheet", "headers", "columns", "state", "counts", "finished_at"]
+    run.save(update_fields=fields)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=fields)
+    return run
 
 
 @transaction.atomic
