@@ -128,6 +128,22 @@ DATABASES = {
         ),
     )
 }
+# Progress of long imports is written through a second connection to the same database,
+# outside the import's transaction, so the bar moves during the rows (decision 0072).
+# PostgreSQL only: SQLite has a single writer, and the progress would wait for the import.
+if "postgresql" in DATABASES["default"]["ENGINE"] and env_bool("DATABASE_PROGRESS_CONNECTION", True):
+    DATABASES["progress"] = {
+        **DATABASES["default"],
+        "ATOMIC_REQUESTS": False,
+        "AUTOCOMMIT": True,
+        "CONN_MAX_AGE": 0,
+        # A progress write gives up quickly rather than wait: the import goes on without it.
+        "OPTIONS": {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "options": "-c lock_timeout=2000 -c statement_timeout=5000",
+        },
+        "TEST": {"MIRROR": "default"},
+    }
 # A streaming read replica for reports and exports (optional; decision 0069). Reads go to
 # it only inside `replica_reads()` and only while it lags at most DATABASE_REPLICA_MAX_LAG
 # seconds; every other read and every write stays on `default`.

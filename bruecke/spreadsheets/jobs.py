@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from bruecke.core.crypto import DecryptionError
 from bruecke.jobs.models import Job
+from bruecke.jobs.progress import OutsideProgress, outside_progress_available
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
 from bruecke.reporting.exporting.csv_format import BOM, write_rows
 from bruecke.spreadsheets import services
@@ -23,7 +24,7 @@ from bruecke.spreadsheets.engine import RowResult, missing_columns, run_file
 # Registers the list exports' job kind, which lives with the exports.
 from bruecke.spreadsheets.exporting import job as _list_export_job  # noqa: F401
 from bruecke.spreadsheets.models import ImportRun, RowOutcome, RunState
-from bruecke.spreadsheets.reading import UnreadableFile, read_table
+from bruecke.spreadsheets.reading import SourceTable, UnreadableFile, read_table
 from bruecke.spreadsheets.selectors import run_entity, runs_visible_to
 
 NOT_ALLOWED = gettext_noop(
@@ -76,20 +77,33 @@ def _run(job: Job, progress: Progress, *, dry_run: bool) -> JobOutput:
         plan = Plan(entity, dict(run.columns), {k: dict(v) for k, v in run.values.items()})
         if missing_columns(plan, table):
             raise JobFailed(MISSING_COLUMNS)
-        progress(0)
         ctx = ImportContext(actor=job.created_by, organisation=run.organisation, entity=entity.key)
         results: list[RowResult] = []
-        # Progress is reported before and after the file's transaction, not inside it: a
-        # write to the job's row there would stay invisible and hold a lock until the end.
+        # Progress during the rows goes through the progress connection, outside the file's
+        # transaction: a write to the job's row inside it would stay invisible and hold a
+        # lock until the end. Without that connection (SQLite) it is reported before and
+        # after the rows only (docs/decisions/0072).
+        rows = OutsideProgress(job, 0)
         try:
-            counts = run_file(ctx, plan, table, dry_run=dry_run, on_row=results.append)
+            if outside_progress_available():
+                rows = OutsideProgress(job, _row_total(run, table, dry_run=dry_run))
+            progress(0, rows.total or None)
+            counts = run_file(ctx, plan, table, dry_run=dry_run, on_row=results.append, progress=rows)
         except UnreadableFile as error:
             # A broken row deep in the file (too long a cell, broken quoting): the reader's
             # message names row and column; the transaction has rolled back.
             raise JobFailed(error.message) from None
-        progress(0, counts.rows)
+        finally:
+            rows.close()
+        moved = rows.enabled  # the bar is full already: writing the results keeps it there
+        progress(counts.rows if moved else 0, counts.rows)
         services.run_record_result(
-            run=run, entity=entity, results=results, counts=counts, dry_run=dry_run, progress=progress
+            run=run,
+            entity=entity,
+            results=results,
+            counts=counts,
+            dry_run=dry_run,
+            progress=None if moved else progress,
         )
         progress(counts.rows, counts.rows)
         content = report_csv(run, results)
@@ -97,6 +111,16 @@ def _run(job: Job, progress: Progress, *, dry_run: bool) -> JobOutput:
     return JobOutput(
         filename=f"{stem}-{run.pk.hex[:8]}.csv", content_type="text/csv; charset=utf-8", content=content
     )
+
+
+def _row_total(run: ImportRun, table: SourceTable, *, dry_run: bool) -> int:
+    """The rows of the file for the progress bar: from the dry run before an import, from
+    the listing of the words, else counted in one streaming pass (no cell is kept)."""
+    if not dry_run and run.counts.get("rows"):
+        return int(run.counts["rows"])
+    if run.row_count is not None:
+        return run.row_count
+    return sum(1 for _row in table.rows())
 
 
 def report_csv(run: ImportRun, results: list[RowResult]) -> bytes:
