@@ -295,6 +295,9 @@ JOB_RESULTS_DIR = Path(env_str("JOB_RESULTS_DIR", str(BASE_DIR / "var" / "jobs")
 IMPORT_FILES_DIR = Path(env_str("IMPORT_FILES_DIR", str(BASE_DIR / "var" / "imports"))).resolve()
 # Largest spreadsheet accepted for import, in bytes (default 50 MB; docs/decisions/0057).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 50 * 1024 * 1024, minimum=1024)
+# Files up to this size have the words of their choice columns listed within the request of
+# the value mapping; larger ones by a background job (decision 0072). Default 1 MB.
+IMPORT_LISTING_IN_REQUEST_BYTES = env_int("IMPORT_LISTING_IN_REQUEST_BYTES", 1024 * 1024, minimum=0)
 # Import runs older than this lose their stored file and row results (the run stays).
 IMPORT_RUN_DAYS = env_int("IMPORT_RUN_DAYS", 14, minimum=1)
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)

@@ -41,6 +41,7 @@ logger = logging.getLogger("bruecke.spreadsheets")
 
 CHECK_KIND = "spreadsheets.check"
 IMPORT_KIND = "spreadsheets.import"
+LISTING_KIND = "spreadsheets.values"
 # The associated data of the stored files: a blob copied elsewhere does not decrypt.
 FILE_CONTEXT = "spreadsheets.ImportRun.file"
 ROW_BATCH = 1000
@@ -189,8 +190,9 @@ def run_set_sheet(*, actor: User, run: ImportRun, entity: Entity, sheet: str) ->
         if key not in kept and header not in kept.values():
             kept[key] = header
     run.sheet, run.headers, run.columns = table.sheet, headers, kept
+    run.row_count, run.value_listing = None, {}
     _reset(run)
-    fields = ["sheet", "headers", "columns", "state", "counts", "finished_at"]
+    fields = ["sheet", "headers", "columns", "row_count", "value_listing", "state", "counts", "finished_at"]
     run.save(update_fields=fields)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=fields)
     return run
@@ -293,6 +295,38 @@ def run_set_values(
             columns=run.mapping.columns,
             values={**run.mapping.values, **merged},
         )
+    return run
+
+
+# -- the words of the choice columns -----------------------------------------------------
+
+
+@transaction.atomic
+def run_listing_start(*, actor: User, run: ImportRun) -> Job:
+    """Lists the words of the run's choice columns in the background (a large file)."""
+    _require_editable(run)
+    if not run.stored_name:
+        raise ValidationError(_("The file of this import has been deleted. Please upload it again."))
+    job = job_start(
+        actor=actor,
+        kind=LISTING_KIND,
+        params={"run": str(run.pk)},
+        title=_("Values of a spreadsheet import (%(entity)s)") % {"entity": _entity_label(run)},
+        organisation=run.organisation,
+    )
+    run.listing_job, run.value_listing = job, {}
+    run.save(update_fields=["listing_job", "value_listing"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=["listing_job", "value_listing"])
+    return job
+
+
+@transaction.atomic
+def run_store_listing(*, run: ImportRun, listing: dict[str, object], row_count: int) -> ImportRun:
+    """The worker's record of the listed words (choice columns only) and the row count."""
+    run.value_listing, run.row_count = listing, row_count
+    fields = ["value_listing", "row_count"]
+    run.save(update_fields=fields)
+    audit_record(actor=run.created_by, action=AuditAction.UPDATE, obj=run, changed_fields=fields)
     return run
 
 
@@ -422,9 +456,11 @@ def run_record_result(
 def _expire_one(run: ImportRun) -> None:
     with transaction.atomic():
         ImportRow.objects.filter(run=run).delete()
-        stored, run.stored_name = run.stored_name, ""
-        run.save(update_fields=["stored_name"])
-        audit_record(actor=None, action=AuditAction.DELETE, obj=run, changed_fields=["stored_name", "rows"])
+        stored, run.stored_name, run.value_listing = run.stored_name, "", {}
+        run.save(update_fields=["stored_name", "value_listing"])
+        audit_record(
+            actor=None, action=AuditAction.DELETE, obj=run, changed_fields=["stored_name", "rows", "value_listing"]
+        )
         transaction.on_commit(partial(_unlink, stored))
 
 
