@@ -42,7 +42,11 @@ def new_run(user: User, data: bytes) -> ImportRun:
     assert entity is not None
     organisation = selectors.import_organisations(user, entity)[0]
     run = services.run_create(
-        actor=user, entity=entity, organisation=organisation, upload=services.Upload("liste.csv", data), language="de"
+        actor=user,
+        entity=entity,
+        organisation=organisation,
+        upload=services.Upload("liste.csv", data),
+        language="de",
     )
     return services.run_set_columns(
         actor=user, run=run, columns={"external_id": "Nr.", "name": "Firma", "sector": "Branche"}

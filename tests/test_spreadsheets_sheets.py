@@ -82,13 +82,21 @@ def test_the_chosen_sheet_is_read_by_the_mapping_the_dry_run_and_the_import(
     upload(po_a, THREE)
     run = ImportRun.objects.filter(created_by=user).latest("created_at")
     # No sheet is named like the data type: the first one, as before.
-    assert (run.sheet, run.sheets, run.headers) == ("Notizen", ["Notizen", "Daten", "Leer"], ["Hinweis", "Stand"])
+    assert (run.sheet, run.sheets, run.headers) == (
+        "Notizen",
+        ["Notizen", "Daten", "Leer"],
+        ["Hinweis", "Stand"],
+    )
     columns = po_a.get(reverse("spreadsheets:import_columns", args=[run.pk])).content.decode()
     assert reverse("spreadsheets:import_sheet", args=[run.pk]) in columns
 
     url = reverse("spreadsheets:import_sheet", args=[run.pk])
     page = po_a.get(url)
-    assert [value for value, _label in page.context["form"].fields["sheet"].choices] == ["Notizen", "Daten", "Leer"]
+    assert [value for value, _label in page.context["form"].fields["sheet"].choices] == [
+        "Notizen",
+        "Daten",
+        "Leer",
+    ]
     assert page.context["form"]["sheet"].value() == "Notizen"
 
     # An empty sheet and one the workbook does not have: errors next to the field, nothing saved.
@@ -135,11 +143,14 @@ def test_the_sheet_named_like_the_data_type_stays_the_default(
 def test_a_file_without_sheets_to_choose_goes_on_to_the_columns(
     po_a: Client, persona: Callable[[str], User]
 ) -> None:
-    upload(po_a, "Nr.;Firma;Branche\r\n1;A;C\r\n".encode(), name="arbeitgeber.csv")
+    upload(po_a, b"Nr.;Firma;Branche\r\n1;A;C\r\n", name="arbeitgeber.csv")
     run = ImportRun.objects.filter(created_by=persona("po_a")).latest("created_at")
     response = po_a.get(reverse("spreadsheets:import_sheet", args=[run.pk]))
     assert response["Location"] == reverse("spreadsheets:import_columns", args=[run.pk])
-    assert reverse("spreadsheets:import_sheet", args=[run.pk]) not in po_a.get(response["Location"]).content.decode()
+    assert (
+        reverse("spreadsheets:import_sheet", args=[run.pk])
+        not in po_a.get(response["Location"]).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -148,5 +159,7 @@ def test_another_user_gets_404_for_the_sheet_page(po_a: Client, persona: Callabl
     run = ImportRun.objects.filter(created_by=persona("po_a")).latest("created_at")
     other = verified_client(persona("team_lead"))
     assert other.get(reverse("spreadsheets:import_sheet", args=[run.pk])).status_code == 404
-    assert other.post(reverse("spreadsheets:import_sheet", args=[run.pk]), {"sheet": "Daten"}).status_code == 404
+    assert (
+        other.post(reverse("spreadsheets:import_sheet", args=[run.pk]), {"sheet": "Daten"}).status_code == 404
+    )
     assert ImportRun.objects.get(pk=run.pk).sheet == "Notizen"

@@ -124,7 +124,9 @@ class SheetForm(Form):
 
     sheet = forms.ChoiceField(
         label=gettext_lazy("Worksheet"),
-        help_text=gettext_lazy("The rows are read from this sheet of the workbook, in the dry run and the import."),
+        help_text=gettext_lazy(
+            "The rows are read from this sheet of the workbook, in the dry run and the import."
+        ),
     )
 
     def __init__(self, *args: Any, sheets: Sequence[str] = (), **kwargs: Any) -> None:

@@ -20,10 +20,10 @@ from bruecke.spreadsheets import services
 from bruecke.spreadsheets.base import ImportContext
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.engine import RowResult, missing_columns, run_file
-from bruecke.spreadsheets.listing import count_words
 
 # Registers the list exports' job kind, which lives with the exports.
 from bruecke.spreadsheets.exporting import job as _list_export_job  # noqa: F401
+from bruecke.spreadsheets.listing import count_words
 from bruecke.spreadsheets.models import ImportRun, RowOutcome, RunState
 from bruecke.spreadsheets.reading import SourceTable, UnreadableFile, read_table
 from bruecke.spreadsheets.selectors import run_entity, runs_visible_to

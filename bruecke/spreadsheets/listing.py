@@ -59,9 +59,7 @@ def count_words(
 ) -> tuple[dict[str, Any], int]:
     """The listing of the plan's choice columns and the number of data rows."""
     index = plan.index(table)
-    columns = [
-        c for c in plan.entity.all_columns() if c.kind in ("choice", "choices") and c.key in index
-    ]
+    columns = [c for c in plan.entity.all_columns() if c.kind in ("choice", "choices") and c.key in index]
     counts: dict[str, Counter[str]] = {c.key: Counter() for c in columns}
     shown: dict[str, dict[str, str]] = {c.key: {} for c in columns}
     known: dict[str, set[str]] = {c.key: set() for c in columns}
@@ -114,7 +112,9 @@ def unknown_words(plan: Plan, listing: dict[str, Any]) -> dict[str, list[str]]:
     unknown: dict[str, list[str]] = {}
     for key, listed in listing.get("words", {}).items():
         column = plan.entity.column(key)
-        words = [text for text, _count in listed["words"] if not _known(column, text, plan.values.get(key, {}))]
+        words = [
+            text for text, _count in listed["words"] if not _known(column, text, plan.values.get(key, {}))
+        ]
         if words:
             unknown[key] = words
     return unknown

@@ -316,7 +316,9 @@ def run_listing_start(*, actor: User, run: ImportRun) -> Job:
     )
     run.listing_job, run.value_listing = job, {}
     run.save(update_fields=["listing_job", "value_listing"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=["listing_job", "value_listing"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=["listing_job", "value_listing"]
+    )
     return job
 
 
@@ -459,7 +461,10 @@ def _expire_one(run: ImportRun) -> None:
         stored, run.stored_name, run.value_listing = run.stored_name, "", {}
         run.save(update_fields=["stored_name", "value_listing"])
         audit_record(
-            actor=None, action=AuditAction.DELETE, obj=run, changed_fields=["stored_name", "rows", "value_listing"]
+            actor=None,
+            action=AuditAction.DELETE,
+            obj=run,
+            changed_fields=["stored_name", "rows", "value_listing"],
         )
         transaction.on_commit(partial(_unlink, stored))
 

@@ -5,31 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
-        ('spreadsheets', '0001_imports'),
+        ("jobs", "0001_initial"),
+        ("spreadsheets", "0001_imports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='listing_job',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job', verbose_name='job listing the words'),
+            model_name="importrun",
+            name="listing_job",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="jobs.job",
+                verbose_name="job listing the words",
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='row_count',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='rows of the file'),
+            model_name="importrun",
+            name="row_count",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="rows of the file"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='sheets',
-            field=models.JSONField(blank=True, default=list, verbose_name='worksheets'),
+            model_name="importrun",
+            name="sheets",
+            field=models.JSONField(blank=True, default=list, verbose_name="worksheets"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='value_listing',
-            field=models.JSONField(blank=True, default=dict, verbose_name='words of the choice columns'),
+            model_name="importrun",
+            name="value_listing",
+            field=models.JSONField(blank=True, default=dict, verbose_name="words of the choice columns"),
         ),
     ]

@@ -170,9 +170,7 @@ def build_table(raw: RawRows, *, sheet: str = "") -> SourceTable:
             break
     if not sample:
         if sheet:
-            raise UnreadableFile(
-                _("The worksheet “%(sheet)s” contains no rows.") % {"sheet": sheet}
-            )
+            raise UnreadableFile(_("The worksheet “%(sheet)s” contains no rows.") % {"sheet": sheet})
         raise UnreadableFile(_("The file contains no rows."))
     position = find_header(sample)
     header_row, header_cells = sample[position]

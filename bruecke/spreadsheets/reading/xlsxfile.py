@@ -8,8 +8,8 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterator
-from xml.etree.ElementTree import ParseError, XMLPullParser
 from typing import Any
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from django.utils.translation import gettext as _
 

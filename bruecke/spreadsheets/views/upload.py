@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bruecke.spreadsheets import services
 from bruecke.core.crypto import DecryptionError
+from bruecke.spreadsheets import services
 from bruecke.spreadsheets.forms import FileForm, SheetForm, UploadForm
 from bruecke.spreadsheets.reading import UnreadableFile
 from bruecke.spreadsheets.views.common import importer, run_of
