@@ -8,8 +8,8 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterator
-from typing import Any
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from typing import Any, cast
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from django.utils.translation import gettext as _
 
@@ -143,9 +143,12 @@ def _names_from_workbook_part(archive: zipfile.ZipFile) -> list[str] | None:
                 raise _damaged()  # a workbook part never declares entities
             try:
                 parser.feed(chunk)
-                for _event, element in parser.read_events():
-                    if element.tag == f"{_MAIN_NS}sheet" and element.get("name"):
-                        names.append(str(element.get("name")))
+                for event in parser.read_events():
+                    _kind, element = cast("tuple[str, Any]", event)
+                    if isinstance(element, Element) and element.tag == f"{_MAIN_NS}sheet":
+                        name = element.get("name")
+                        if name:
+                            names.append(name)
             except ParseError:
                 raise _damaged() from None
     return names
