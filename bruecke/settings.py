@@ -128,6 +128,22 @@ DATABASES = {
         ),
     )
 }
+# Progress of long imports is written through a second connection to the same database,
+# outside the import's transaction, so the bar moves during the rows (decision 0072).
+# PostgreSQL only: SQLite has a single writer, and the progress would wait for the import.
+if "postgresql" in DATABASES["default"]["ENGINE"] and env_bool("DATABASE_PROGRESS_CONNECTION", True):
+    DATABASES["progress"] = {
+        **DATABASES["default"],
+        "ATOMIC_REQUESTS": False,
+        "AUTOCOMMIT": True,
+        "CONN_MAX_AGE": 0,
+        # A progress write gives up quickly rather than wait: the import goes on without it.
+        "OPTIONS": {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "options": "-c lock_timeout=2000 -c statement_timeout=5000",
+        },
+        "TEST": {"MIRROR": "default"},
+    }
 # A streaming read replica for reports and report exports (optional; decisions 0069, 0073). Reads go to
 # it only inside `replica_reads()` and only while it lags at most DATABASE_REPLICA_MAX_LAG
 # seconds; every other read and every write stays on `default`.
@@ -279,6 +295,9 @@ JOB_RESULTS_DIR = Path(env_str("JOB_RESULTS_DIR", str(BASE_DIR / "var" / "jobs")
 IMPORT_FILES_DIR = Path(env_str("IMPORT_FILES_DIR", str(BASE_DIR / "var" / "imports"))).resolve()
 # Largest spreadsheet accepted for import, in bytes (default 50 MB; docs/decisions/0057).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 50 * 1024 * 1024, minimum=1024)
+# Files up to this size have the words of their choice columns listed within the request of
+# the value mapping; larger ones by a background job (decision 0072). Default 1 MB.
+IMPORT_LISTING_IN_REQUEST_BYTES = env_int("IMPORT_LISTING_IN_REQUEST_BYTES", 1024 * 1024, minimum=0)
 # Import runs older than this lose their stored file and row results (the run stays).
 IMPORT_RUN_DAYS = env_int("IMPORT_RUN_DAYS", 14, minimum=1)
 JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7, minimum=1)

@@ -65,6 +65,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "spreadsheets:import_upload": Expect(default=404, statuses={ANON: LOGIN_REDIRECT, **_importers()}),
     "spreadsheets:import_run": _own_run(),
     "spreadsheets:import_columns": _own_run(),
+    # The worksheet choice: the matrix file is a CSV (no sheets), so its uploader is sent on
+    # to the columns; a workbook's page is tested in tests/test_spreadsheets_sheets.py.
+    "spreadsheets:import_sheet": Expect(
+        default=404,
+        statuses={ANON: LOGIN_REDIRECT, "team_lead": 302},
+        kwargs=_run,
+        secret=_secret,
+        is_page=False,
+    ),
     # The matrix file uses a word of its own ("Gastronomie"): the value page shows.
     "spreadsheets:import_values": _own_run(),
     "spreadsheets:import_replace": _own_run(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -116,6 +117,21 @@ class UploadForm(FileForm):
             self.add_error("mapping", _("This mapping belongs to another data type or organisation."))
         data["mapping_object"] = mapping
         return data
+
+
+class SheetForm(Form):
+    """Which worksheet of a workbook holds the rows (listed from the workbook's directory)."""
+
+    sheet = forms.ChoiceField(
+        label=gettext_lazy("Worksheet"),
+        help_text=gettext_lazy(
+            "The rows are read from this sheet of the workbook, in the dry run and the import."
+        ),
+    )
+
+    def __init__(self, *args: Any, sheets: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "sheet").choices = [(name, name) for name in sheets]
 
 
 def header_choices(run: ImportRun) -> list[tuple[str, str]]:

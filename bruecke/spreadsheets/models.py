@@ -82,6 +82,22 @@ class ImportRun(models.Model):
     # Name of the encrypted copy in IMPORT_FILES_DIR; empty once it is deleted.
     stored_name = models.CharField(_("stored copy"), max_length=100, blank=True)
     sheet = models.CharField(_("worksheet"), max_length=100, blank=True)
+    # The worksheets of a workbook in their order ([] for a CSV file), for the choice.
+    sheets = models.JSONField(_("worksheets"), default=list, blank=True)
+    # Data rows of the file (of its sheet) once counted: the total of the progress bar.
+    row_count = models.PositiveIntegerField(_("rows of the file"), null=True, blank=True)
+    # The distinct words of the value-mapped (choice) columns, for the value mapping:
+    # {"sheet": …, "columns": {key: header}, "words": {key: {"words": [[word, count], …],
+    # "capped": bool}}}. Only code-like columns; never names or free text.
+    value_listing = models.JSONField(_("words of the choice columns"), default=dict, blank=True)
+    listing_job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("job listing the words"),
+    )
     headers = models.JSONField(_("column headers"), default=list, blank=True)
     columns = models.JSONField(_("column mapping"), default=dict, blank=True)
     values = models.JSONField(_("value mapping"), default=dict, blank=True)

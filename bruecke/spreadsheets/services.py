@@ -41,6 +41,7 @@ logger = logging.getLogger("bruecke.spreadsheets")
 
 CHECK_KIND = "spreadsheets.check"
 IMPORT_KIND = "spreadsheets.import"
+LISTING_KIND = "spreadsheets.values"
 # The associated data of the stored files: a blob copied elsewhere does not decrypt.
 FILE_CONTEXT = "spreadsheets.ImportRun.file"
 ROW_BATCH = 1000
@@ -102,11 +103,10 @@ def _initial_columns(
     return {k: h for k, h in source.items() if k in keys and h in headers}
 
 
-@transaction.atomic
-def sheet_for(entity: Entity, upload: Upload) -> str:
+def sheet_for(entity: Entity, upload: Upload, names: list[str] | None = None) -> str:
     """The worksheet named like the data type (as the template names its sheets, in German
     or English), else "" (the first sheet): a filled template imports without renaming."""
-    names = sheet_names(upload.data, upload.name)
+    names = sheet_names(upload.data, upload.name) if names is None else names
     if len(names) < 2:
         return ""
     wanted = set()
@@ -129,7 +129,8 @@ def run_create(
     """Reads the headers (UnreadableFile for anything that is no readable table), stores
     the file encrypted and records the run. Nothing of the file's content but its headers
     enters the database."""
-    table = read_table(upload.data, upload.name, sheet=sheet_for(entity, upload))
+    sheets = sheet_names(upload.data, upload.name)
+    table = read_table(upload.data, upload.name, sheet=sheet_for(entity, upload, sheets))
     headers = list(table.headers)
     if previous is not None and mapping is None:
         mapping = previous.mapping
@@ -144,6 +145,7 @@ def run_create(
             file_size=len(upload.data),
             stored_name=stored,
             sheet=table.sheet,
+            sheets=sheets,
             headers=headers,
             columns=_initial_columns(entity, headers, previous, mapping),
             values=dict(previous.values if previous else mapping.values if mapping else {}),
@@ -166,6 +168,34 @@ def _reset(run: ImportRun) -> None:
     """A changed mapping makes the last dry run's results stale."""
     ImportRow.objects.filter(run=run).delete()
     run.state, run.counts, run.finished_at = RunState.UPLOADED, {}, None
+
+
+def run_sheets(run: ImportRun) -> list[str]:
+    """The worksheets of the run's workbook ([] for a CSV file); read from the workbook's
+    directory, no sheet's data is unpacked. FileNotFoundError once the file is deleted."""
+    return sheet_names(read_stored_file(run), run.file_name)
+
+
+@transaction.atomic
+def run_set_sheet(*, actor: User, run: ImportRun, entity: Entity, sheet: str) -> ImportRun:
+    """Reads the chosen worksheet's headers (UnreadableFile when it is missing or empty) and
+    makes it the run's: the dry run and the import read the same sheet. Columns mapped to
+    headers the new sheet also has stay; the others are suggested again."""
+    _require_editable(run)
+    table = read_table(read_stored_file(run), run.file_name, sheet=sheet)
+    headers = list(table.headers)
+    kept = {key: header for key, header in run.columns.items() if header in headers}
+    suggested = suggest_columns(entity, headers)
+    for key, header in suggested.items():
+        if key not in kept and header not in kept.values():
+            kept[key] = header
+    run.sheet, run.headers, run.columns = table.sheet, headers, kept
+    run.row_count, run.value_listing = None, {}
+    _reset(run)
+    fields = ["sheet", "headers", "columns", "row_count", "value_listing", "state", "counts", "finished_at"]
+    run.save(update_fields=fields)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=fields)
+    return run
 
 
 @transaction.atomic
@@ -265,6 +295,40 @@ def run_set_values(
             columns=run.mapping.columns,
             values={**run.mapping.values, **merged},
         )
+    return run
+
+
+# -- the words of the choice columns -----------------------------------------------------
+
+
+@transaction.atomic
+def run_listing_start(*, actor: User, run: ImportRun) -> Job:
+    """Lists the words of the run's choice columns in the background (a large file)."""
+    _require_editable(run)
+    if not run.stored_name:
+        raise ValidationError(_("The file of this import has been deleted. Please upload it again."))
+    job = job_start(
+        actor=actor,
+        kind=LISTING_KIND,
+        params={"run": str(run.pk)},
+        title=_("Values of a spreadsheet import (%(entity)s)") % {"entity": _entity_label(run)},
+        organisation=run.organisation,
+    )
+    run.listing_job, run.value_listing = job, {}
+    run.save(update_fields=["listing_job", "value_listing"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=run, changed_fields=["listing_job", "value_listing"]
+    )
+    return job
+
+
+@transaction.atomic
+def run_store_listing(*, run: ImportRun, listing: dict[str, object], row_count: int) -> ImportRun:
+    """The worker's record of the listed words (choice columns only) and the row count."""
+    run.value_listing, run.row_count = listing, row_count
+    fields = ["value_listing", "row_count"]
+    run.save(update_fields=fields)
+    audit_record(actor=run.created_by, action=AuditAction.UPDATE, obj=run, changed_fields=fields)
     return run
 
 
@@ -394,9 +458,14 @@ def run_record_result(
 def _expire_one(run: ImportRun) -> None:
     with transaction.atomic():
         ImportRow.objects.filter(run=run).delete()
-        stored, run.stored_name = run.stored_name, ""
-        run.save(update_fields=["stored_name"])
-        audit_record(actor=None, action=AuditAction.DELETE, obj=run, changed_fields=["stored_name", "rows"])
+        stored, run.stored_name, run.value_listing = run.stored_name, "", {}
+        run.save(update_fields=["stored_name", "value_listing"])
+        audit_record(
+            actor=None,
+            action=AuditAction.DELETE,
+            obj=run,
+            changed_fields=["stored_name", "rows", "value_listing"],
+        )
         transaction.on_commit(partial(_unlink, stored))
 
 

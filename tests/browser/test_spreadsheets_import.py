@@ -31,6 +31,21 @@ def _xlsx(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
+def _with_notes_sheet(path: Path, rows: list[list[Any]]) -> Path:
+    """A workbook whose first sheet is notes and whose second holds the rows."""
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notizen"
+    notes.append(["Hinweis", "Stand"])
+    notes.append(["Liste vom Amt", "2024"])
+    data = book.create_sheet("Daten")
+    for row in [HEADER, *rows]:
+        data.append(row)
+    book.save(path)
+    return path
+
+
 def _run_jobs() -> None:
     """The task worker beside the live server, once through the queue."""
     thread = _WorkerThread()
@@ -52,7 +67,7 @@ def _wait_for_state(page: Page, state: str) -> None:
 
 @pytest.mark.browser
 def test_upload_map_dry_run_correct_and_import(bpage: BrowserPage, tmp_path: Path) -> None:
-    bad = _xlsx(tmp_path / "Arbeitgeber.xlsx", [*GOOD, [3, None, "C"]])
+    bad = _with_notes_sheet(tmp_path / "Arbeitgeber.xlsx", [*GOOD, [3, None, "C"]])
     fixed = _xlsx(tmp_path / "Arbeitgeber-korrigiert.xlsx", GOOD)
     before = Employer.objects.count()
     bpage.login("jonas.krause")
@@ -66,7 +81,18 @@ def test_upload_map_dry_run_correct_and_import(bpage: BrowserPage, tmp_path: Pat
     page.set_input_files("#id_file", str(bad))
     bpage.submit()
 
-    # Columns: suggested from the German headers.
+    # The first sheet holds notes: the rows are on the sheet „Daten“.
+    assert page.locator("h1").inner_text() == tr("Map columns")
+    uploaded = ImportRun.objects.get(file_name="Arbeitgeber.xlsx")
+    sheet_url = reverse("spreadsheets:import_sheet", args=[uploaded.pk])
+    page.click(f"a[href='{sheet_url}']")
+    page.wait_for_url(f"**{sheet_url}")
+    assert page.locator("h1").inner_text() == tr("Choose the worksheet")
+    check_axe(page)
+    page.select_option("#id_sheet", "Daten")
+    bpage.submit()
+
+    # Columns: suggested from the German headers of that sheet.
     assert page.locator("h1").inner_text() == tr("Map columns")
     assert page.locator("#id_column_name").input_value() == "Firma"
     assert page.locator("#id_column_sector").input_value() == "Branche"

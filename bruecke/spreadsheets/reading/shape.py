@@ -169,6 +169,8 @@ def build_table(raw: RawRows, *, sheet: str = "") -> SourceTable:
         if len(sample) >= HEADER_SEARCH_ROWS:
             break
     if not sample:
+        if sheet:
+            raise UnreadableFile(_("The worksheet “%(sheet)s” contains no rows.") % {"sheet": sheet})
         raise UnreadableFile(_("The file contains no rows."))
     position = find_header(sample)
     header_row, header_cells = sample[position]

@@ -8,7 +8,8 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from django.utils.translation import gettext as _
 
@@ -120,8 +121,49 @@ def _worksheet(book: Any, sheet: str) -> Any:
     raise UnreadableFile(_("The sheet “%(sheet)s” does not exist in this workbook.") % {"sheet": sheet})
 
 
+_WORKBOOK = "xl/workbook.xml"
+_MAX_WORKBOOK_PART = 10 * 1024 * 1024
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _names_from_workbook_part(archive: zipfile.ZipFile) -> list[str] | None:
+    """The sheet names as the workbook part lists them, streamed from the zip (no sheet's
+    data is unpacked); None when the part is not where Excel puts it."""
+    try:
+        info = archive.getinfo(_WORKBOOK)
+    except KeyError:
+        return None
+    if info.file_size > _MAX_WORKBOOK_PART:
+        raise _damaged()
+    parser = XMLPullParser(events=("start",))
+    names: list[str] = []
+    with archive.open(info) as part:
+        while chunk := part.read(64 * 1024):
+            if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+                raise _damaged()  # a workbook part never declares entities
+            try:
+                parser.feed(chunk)
+                for event in parser.read_events():
+                    _kind, element = cast("tuple[str, Any]", event)
+                    if isinstance(element, Element) and element.tag == f"{_MAIN_NS}sheet":
+                        name = element.get("name")
+                        if name:
+                            names.append(name)
+            except ParseError:
+                raise _damaged() from None
+    return names
+
+
 def xlsx_sheet_names(data: bytes) -> list[str]:
+    """The worksheets of the workbook in their order, read from the workbook part alone."""
     check_archive(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = _names_from_workbook_part(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _damaged() from None
+    if names is not None:
+        return names
     book = _open(data)
     try:
         return [worksheet.title for worksheet in book.worksheets]

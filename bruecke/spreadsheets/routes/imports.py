@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("imports/", run.import_list, name="import_list"),
     path("imports/new/", upload.import_upload, name="import_upload"),
     path("imports/<uuid:pk>/", run.import_run, name="import_run"),
+    path("imports/<uuid:pk>/sheet/", upload.import_sheet, name="import_sheet"),
     path("imports/<uuid:pk>/columns/", mapping.import_columns, name="import_columns"),
     path("imports/<uuid:pk>/values/", mapping.import_values, name="import_values"),
     path("imports/<uuid:pk>/check/", run.import_check, name="import_check"),
