@@ -15,7 +15,7 @@ from bruecke.core.crypto import DecryptionError
 from bruecke.jobs.models import Job
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
 from bruecke.reporting.exporting.csv_format import BOM, write_rows
-from bruecke.spreadsheets import services
+from bruecke.spreadsheets import duplicates, services
 from bruecke.spreadsheets.base import ImportContext
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.engine import RowResult, missing_columns, run_file
@@ -87,6 +87,8 @@ def _run(job: Job, progress: Progress, *, dry_run: bool) -> JobOutput:
             # A broken row deep in the file (too long a cell, broken quoting): the reader's
             # message names row and column; the transaction has rolled back.
             raise JobFailed(error.message) from None
+        if dry_run:  # probable duplicates of new participants: warnings kept with the run
+            duplicates.record(run, duplicates.probable_duplicates(ctx, duplicates.file_rows(plan, table)))
         progress(0, counts.rows)
         services.run_record_result(
             run=run, entity=entity, results=results, counts=counts, dry_run=dry_run, progress=progress

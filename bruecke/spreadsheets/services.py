@@ -25,6 +25,7 @@ from bruecke.core import crypto
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.jobs.services import job_start
+from bruecke.spreadsheets import duplicates
 from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.engine import Counts, RowResult
 from bruecke.spreadsheets.mapping import header_key, suggest_columns
@@ -305,10 +306,12 @@ def run_check_start(*, actor: User, run: ImportRun) -> Job:
 
 
 @transaction.atomic
-def run_import_start(*, actor: User, run: ImportRun) -> Job:
-    """Starts the import; only after a dry run without errors."""
+def run_import_start(*, actor: User, run: ImportRun, duplicates_checked: bool = False) -> Job:
+    """Starts the import; only after a dry run without errors, and after a dry run with
+    possible duplicates only when the user confirms having checked them."""
     if run.state != RunState.CHECKED or not run.stored_name:
         raise ValidationError(_("Only a file whose dry run found no errors can be imported."))
+    duplicates.require_checked(run, duplicates_checked)
     return _start(
         actor=actor,
         run=run,

@@ -43,8 +43,7 @@ class EmployerSites(FormEntity):
             max_length=200,
             aliases=("Arbeitgeber", "Firma", "Unternehmen"),
             help=gettext_lazy(
-                "The external id of the employer from its own import, its number in Brücke "
-                "or its exact name."
+                "The external id of the employer from its own import, its number in Brücke or its exact name."
             ),
         ),
         Column("name", gettext_lazy("name of the site"), max_length=200, aliases=("Standort", "Filiale")),
@@ -104,10 +103,12 @@ class EmployerSites(FormEntity):
         self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None
     ) -> dict[str, Any]:
         data = super().form_data(ctx, values, existing)
-        if isinstance(existing, EmployerSite) and not set(COORDINATES) & mapped_columns(ctx):
-            # A moved site without coordinates in the file gets those of its new address.
-            if any(str(data.get(name) or "") != str(getattr(existing, name) or "") for name in ADDRESS):
-                data["latitude"] = data["longitude"] = ""
+        # A moved site without coordinates in the file gets those of its new address.
+        moved = isinstance(existing, EmployerSite) and any(
+            str(data.get(name) or "") != str(getattr(existing, name) or "") for name in ADDRESS
+        )
+        if moved and not set(COORDINATES) & mapped_columns(ctx):
+            data["latitude"] = data["longitude"] = ""
         return data
 
     def prepare(self, ctx: ImportContext, values: dict[str, Value], existing: models.Model | None) -> Any:
