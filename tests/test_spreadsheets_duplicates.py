@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bruecke.accounts.models import User
 from bruecke.network.demo import DemoNetwork
 from bruecke.participants.models import Participant
-from bruecke.spreadsheets import duplicates, registry
+from bruecke.spreadsheets import duplicates, registry, services
 from bruecke.spreadsheets.base import ImportContext
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.engine import RowResult, run_file
@@ -97,7 +98,10 @@ def test_another_organisations_registration_is_never_named(demo: DemoNetwork) ->
     # Not even stored as a warning that the page would leave out: nothing at all.
     plan, table = _plan([HEADER, again])
     run = ImportRun.objects.create(
-        organisation=demo.partners["A"], created_by=demo.users["cm_a"], entity="participants", file_name="x.csv"
+        organisation=demo.partners["A"],
+        created_by=demo.users["cm_a"],
+        entity="participants",
+        file_name="x.csv",
     )
     duplicates.record(run, duplicates.probable_duplicates(run, duplicates.file_rows(plan, table)))
     assert not ImportDuplicate.objects.filter(run=run).exists()
@@ -108,7 +112,10 @@ def test_a_warning_about_a_registration_no_longer_visible_is_left_out(demo: Demo
     _import(demo, [AMIR], user="cm_b", partner="B")
     amir = Participant.objects.filter(organisation=demo.partners["B"]).latest("pk")
     run = ImportRun.objects.create(
-        organisation=demo.partners["A"], created_by=demo.users["cm_a"], entity="participants", file_name="x.csv"
+        organisation=demo.partners["A"],
+        created_by=demo.users["cm_a"],
+        entity="participants",
+        file_name="x.csv",
     )
     ImportDuplicate.objects.create(run=run, row_number=2, participant_number=amir.pk, weight=20, evidence=[])
     assert list(duplicates.stored(run, demo.users["cm_a"])) == []
@@ -272,3 +279,16 @@ def test_the_command_stops_on_duplicates_unless_they_are_allowed(demo: DemoNetwo
     assert Participant.objects.count() == before
     _command(demo, path, "--allow-duplicates")
     assert Participant.objects.count() == before + 1
+
+
+def test_the_warnings_expire_with_the_row_results(demo: DemoNetwork) -> None:
+    run = ImportRun.objects.create(
+        organisation=demo.partners["A"],
+        created_by=demo.users["cm_a"],
+        entity="participants",
+        file_name="x.csv",
+    )
+    ImportDuplicate.objects.create(run=run, row_number=3, other_row_number=2, weight=20, evidence=[])
+    ImportRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(days=400))
+    assert services.expire_runs() >= 1
+    assert not ImportDuplicate.objects.filter(run=run).exists()

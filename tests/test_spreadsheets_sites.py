@@ -36,7 +36,9 @@ def _csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _run(demo: DemoNetwork, rows: list[list[str]], *, dry_run: bool = False) -> tuple[Counts, list[RowResult]]:
+def _run(
+    demo: DemoNetwork, rows: list[list[str]], *, dry_run: bool = False
+) -> tuple[Counts, list[RowResult]]:
     entity = registry.get("employer_sites")
     assert entity is not None
     ctx = ImportContext(actor=demo.users["po_a"], organisation=demo.partners["A"], entity=entity.key)
@@ -63,7 +65,11 @@ def _row(**overrides: str) -> list[str]:
 def employer(demo: DemoNetwork) -> Employer:
     employer = factories.employer(demo.partners["A"], name="Hotel Warnowblick GmbH")
     ExternalKey.objects.create(
-        organisation=demo.partners["A"], entity="employers", external_id="E-1", object_id=employer.pk, row_hash=""
+        organisation=demo.partners["A"],
+        entity="employers",
+        external_id="E-1",
+        object_id=employer.pk,
+        row_hash="",
     )
     return employer
 
@@ -148,7 +154,11 @@ def test_the_employer_may_be_named_by_number_or_exact_name(demo: DemoNetwork, em
 def test_another_organisations_employer_is_no_record(demo: DemoNetwork, employer: Employer) -> None:
     other = factories.employer(demo.partners["B"], name="Werft Greifswald", shared_with_network=True)
     ExternalKey.objects.create(
-        organisation=demo.partners["B"], entity="employers", external_id="E-9", object_id=other.pk, row_hash=""
+        organisation=demo.partners["B"],
+        entity="employers",
+        external_id="E-9",
+        object_id=other.pk,
+        row_hash="",
     )
     rows = [
         HEADER,
@@ -192,7 +202,16 @@ def test_bad_site_rows_are_errors_on_their_row_and_column(demo: DemoNetwork, emp
     counts, results = _run(demo, rows)
     assert [r.row_number for r in results] == [2, 3, 4, 5, 6, 7, 8, 9]
     columns = [[column for column, _message in r.errors] for r in results]
-    assert columns == [["town"], ["postcode"], ["latitude"], ["longitude"], ["latitude"], ["latitude"], ["employer"], []]
+    assert columns == [
+        ["town"],
+        ["postcode"],
+        ["latitude"],
+        ["longitude"],
+        ["latitude"],
+        ["latitude"],
+        ["employer"],
+        [],
+    ]
     assert "Koordinaten" in results[2].errors[0][1]
     assert (counts.errors, EmployerSite.objects.count()) == (7, before)
 

@@ -29,7 +29,7 @@ from bruecke.spreadsheets import duplicates
 from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.engine import Counts, RowResult
 from bruecke.spreadsheets.mapping import header_key, suggest_columns
-from bruecke.spreadsheets.models import ImportMapping, ImportRow, ImportRun, RunState
+from bruecke.spreadsheets.models import ImportDuplicate, ImportMapping, ImportRow, ImportRun, RunState
 from bruecke.spreadsheets.reading import read_table
 from bruecke.spreadsheets.reading.table import sheet_names
 
@@ -166,6 +166,7 @@ def run_create(
 def _reset(run: ImportRun) -> None:
     """A changed mapping makes the last dry run's results stale."""
     ImportRow.objects.filter(run=run).delete()
+    ImportDuplicate.objects.filter(run=run).delete()
     run.state, run.counts, run.finished_at = RunState.UPLOADED, {}, None
 
 
@@ -397,6 +398,7 @@ def run_record_result(
 def _expire_one(run: ImportRun) -> None:
     with transaction.atomic():
         ImportRow.objects.filter(run=run).delete()
+        ImportDuplicate.objects.filter(run=run).delete()
         stored, run.stored_name = run.stored_name, ""
         run.save(update_fields=["stored_name"])
         audit_record(actor=None, action=AuditAction.DELETE, obj=run, changed_fields=["stored_name", "rows"])
@@ -424,7 +426,7 @@ def expire_runs(now: datetime | None = None) -> int:
     old = ImportRun.objects.filter(created_at__lt=before).exclude(
         state__in=[RunState.CHECKING, RunState.IMPORTING]
     )
-    due = old.exclude(stored_name="") | old.filter(rows__isnull=False)
+    due = old.exclude(stored_name="") | old.filter(rows__isnull=False) | old.filter(duplicates__isnull=False)
     cleared = 0
     for run in due.distinct().only("pk", "stored_name", "organisation_id")[:500]:
         _expire_one(run)
