@@ -110,7 +110,7 @@ def file_rows(plan: Plan, table: SourceTable) -> Iterator[Row]:
             yield number, values
 
 
-def _record(number: int, values: dict[str, Value]) -> Record:
+def _record(values: dict[str, Value]) -> Record:
     """The comparable form of a row (as of a registration with these values)."""
     birth = values.get("birth_date")
     row: dict[str, Any] = {
@@ -121,7 +121,7 @@ def _record(number: int, values: dict[str, Value]) -> Record:
     row["birth_year"] = getattr(birth, "year", None)
     row["birth_month"] = getattr(birth, "month", None)
     row["birth_day"] = getattr(birth, "day", None)
-    return replace(record_from_row(row), pk=None)
+    return record_from_row(row)
 
 
 def _variants(record: Record, values: dict[str, Value]) -> list[Record]:
@@ -214,7 +214,7 @@ def _new_rows(ctx: ImportContext, chunk: Sequence[Row]) -> list[_NewRow]:
         external_id = str(values.get(EXTERNAL_ID) or "")
         if not external_id or external_id in known:
             continue
-        variants = _variants(_record(number, values), values)
+        variants = _variants(_record(values), values)
         keys = set().union(*(blocking_keys(v) for v in variants))
         if keys:
             new.append(_NewRow(number, variants, keys))
