@@ -16,7 +16,7 @@ from bruecke.jobs.models import Job
 from bruecke.jobs.progress import OutsideProgress, outside_progress_available
 from bruecke.jobs.services import JobFailed, JobInputGone, JobOutput, Progress, job_handler
 from bruecke.reporting.exporting.csv_format import BOM, write_rows
-from bruecke.spreadsheets import services
+from bruecke.spreadsheets import duplicates, services
 from bruecke.spreadsheets.base import ImportContext
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.engine import RowResult, missing_columns, run_file
@@ -142,6 +142,8 @@ def _run(job: Job, progress: Progress, *, dry_run: bool) -> JobOutput:
             raise JobFailed(error.message) from None
         finally:
             rows.close()
+        if dry_run:  # probable duplicates of new participants: warnings kept with the run
+            duplicates.record(run, duplicates.probable_duplicates(ctx, duplicates.file_rows(plan, table)))
         moved = rows.enabled  # the bar is full already: writing the results keeps it there
         progress(counts.rows if moved else 0, counts.rows)
         services.run_record_result(

@@ -186,3 +186,28 @@ class ExternalKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.external_id}"
+
+
+class ImportDuplicate(models.Model):
+    """A probable duplicate the latest dry run of a participant file found: a row of the
+    file and another row of it, or a registration (by number only: names and other personal
+    data are read when shown, and only if the user may see the registration)."""
+
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="duplicates", verbose_name=_("import")
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    other_row_number = models.PositiveIntegerField(_("other row of the file"), null=True, blank=True)
+    participant_number = models.BigIntegerField(_("number of the registration"), null=True, blank=True)
+    weight = models.FloatField(_("match weight"))
+    # Per comparison: level id and weight (never the compared values themselves).
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate in a spreadsheet import")
+        verbose_name_plural = _("possible duplicates in a spreadsheet import")
+        ordering = ["row_number", "-weight", "id"]
+        indexes = [models.Index(fields=["run", "row_number"], name="import_duplicate_by_row")]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.other_row_number or self.participant_number}"

@@ -25,10 +25,11 @@ from bruecke.core import crypto
 from bruecke.core.audit import audit_record
 from bruecke.core.models import AuditAction
 from bruecke.jobs.services import job_start
+from bruecke.spreadsheets import duplicates
 from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.engine import Counts, RowResult
 from bruecke.spreadsheets.mapping import header_key, suggest_columns
-from bruecke.spreadsheets.models import ImportMapping, ImportRow, ImportRun, RunState
+from bruecke.spreadsheets.models import ImportDuplicate, ImportMapping, ImportRow, ImportRun, RunState
 from bruecke.spreadsheets.reading import read_table
 from bruecke.spreadsheets.reading.table import sheet_names
 
@@ -167,6 +168,7 @@ def run_create(
 def _reset(run: ImportRun) -> None:
     """A changed mapping makes the last dry run's results stale."""
     ImportRow.objects.filter(run=run).delete()
+    ImportDuplicate.objects.filter(run=run).delete()
     run.state, run.counts, run.finished_at = RunState.UPLOADED, {}, None
 
 
@@ -369,10 +371,12 @@ def run_check_start(*, actor: User, run: ImportRun) -> Job:
 
 
 @transaction.atomic
-def run_import_start(*, actor: User, run: ImportRun) -> Job:
-    """Starts the import; only after a dry run without errors."""
+def run_import_start(*, actor: User, run: ImportRun, duplicates_checked: bool = False) -> Job:
+    """Starts the import; only after a dry run without errors, and after a dry run with
+    possible duplicates only when the user confirms having checked them."""
     if run.state != RunState.CHECKED or not run.stored_name:
         raise ValidationError(_("Only a file whose dry run found no errors can be imported."))
+    duplicates.require_checked(run, duplicates_checked)
     return _start(
         actor=actor,
         run=run,
@@ -458,6 +462,7 @@ def run_record_result(
 def _expire_one(run: ImportRun) -> None:
     with transaction.atomic():
         ImportRow.objects.filter(run=run).delete()
+        ImportDuplicate.objects.filter(run=run).delete()
         stored, run.stored_name, run.value_listing = run.stored_name, "", {}
         run.save(update_fields=["stored_name", "value_listing"])
         audit_record(
@@ -490,7 +495,7 @@ def expire_runs(now: datetime | None = None) -> int:
     old = ImportRun.objects.filter(created_at__lt=before).exclude(
         state__in=[RunState.CHECKING, RunState.IMPORTING]
     )
-    due = old.exclude(stored_name="") | old.filter(rows__isnull=False)
+    due = old.exclude(stored_name="") | old.filter(rows__isnull=False) | old.filter(duplicates__isnull=False)
     cleared = 0
     for run in due.distinct().only("pk", "stored_name", "organisation_id")[:500]:
         _expire_one(run)

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch
 from django.views.decorators.http import require_POST
 
 from bruecke.core.views_helpers import paginate
-from bruecke.spreadsheets import selectors, services
+from bruecke.spreadsheets import duplicates, selectors, services
 from bruecke.spreadsheets.base import Entity
 from bruecke.spreadsheets.models import ImportRun, RunState
 from bruecke.spreadsheets.views.common import importer, run_of
@@ -48,8 +48,8 @@ def _rows_context(request: HttpRequest, run: ImportRun, entity: Entity) -> dict[
 
 
 @login_required
-def import_run(request: HttpRequest, pk: UUID) -> HttpResponse:
-    _user, run, entity = run_of(request, pk)
+def import_run(request: HttpRequest, pk: UUID, duplicates_error: str = "") -> HttpResponse:
+    user, run, entity = run_of(request, pk)
     stuck = services.is_stuck(run)
     running = run.state in RUNNING and not stuck
     context: dict[str, Any] = {
@@ -62,7 +62,8 @@ def import_run(request: HttpRequest, pk: UUID) -> HttpResponse:
     }
     if run.state not in (RunState.UPLOADED, *RUNNING):
         context |= _rows_context(request, run, entity) | {"show_rows": True}
-    return render(request, "spreadsheets/imports/run.html", context)
+        context |= duplicates.page_context(request, user, run, error=duplicates_error)
+    return render(request, "spreadsheets/imports/run.html", context, status=400 if duplicates_error else 200)
 
 
 @login_required
@@ -80,9 +81,12 @@ def import_check(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def import_start(request: HttpRequest, pk: UUID) -> HttpResponse:
     user, run, _entity = run_of(request, pk)
+    checked = request.POST.get(duplicates.CONFIRM_FIELD) == "on"
     try:
-        services.run_import_start(actor=user, run=run)
+        services.run_import_start(actor=user, run=run, duplicates_checked=checked)
     except ValidationError as error:
+        if duplicates.is_unchecked(error):  # shown next to the checkbox
+            return import_run(request, pk, duplicates_error=" ".join(error.messages))
         messages.error(request, " ".join(error.messages))
     return redirect("spreadsheets:import_run", pk=run.pk)
 

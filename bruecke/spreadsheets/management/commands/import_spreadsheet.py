@@ -2,8 +2,9 @@
 import pages do: column and value mapping, every row checked, all or nothing, idempotent
 through the external id, recorded as an import run and audited.
 
-Exit status: 0 done (or a dry run without errors), 1 rows with errors (nothing imported),
-2 the file or the arguments cannot be used (nothing run)."""
+Exit status: 0 done (or a dry run without errors), 1 rows with errors or possible
+duplicates of participants without --allow-duplicates (nothing imported), 2 the file or
+the arguments cannot be used (nothing run)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from bruecke.accounts.models import User
 from bruecke.network.models import Organisation
-from bruecke.spreadsheets import registry
-from bruecke.spreadsheets.base import Entity
+from bruecke.spreadsheets import duplicates, registry
+from bruecke.spreadsheets.base import Entity, ImportContext
 from bruecke.spreadsheets.batch import PlanError, Source, build_plan, import_file, may_import
 from bruecke.spreadsheets.convert import Plan
 from bruecke.spreadsheets.engine import Counts, RowResult
@@ -88,6 +89,11 @@ class Command(BaseCommand):
         group.add_argument("--columns", type=Path, help='JSON file {"column key": "header of the file"}')
         parser.add_argument("--values", type=Path, help='JSON file {"column key": {"word": "code"}}')
         parser.add_argument("--dry-run", action="store_true", help="check every row, save nothing")
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="import participants even if some are probably registered already (after checking them)",
+        )
         parser.add_argument("--sheet", default="", help="worksheet of an XLSX file (default: the first)")
         parser.add_argument(
             "--language", default=settings.LANGUAGE_CODE, choices=[code for code, _name in settings.LANGUAGES]
@@ -116,6 +122,9 @@ class Command(BaseCommand):
             raise _fail(str(error)) from None
         self._print_plan(plan)
         dry_run: bool = options["dry_run"]
+        self._check_duplicates(
+            user, organisation, plan, source, stop=not (dry_run or options["allow_duplicates"])
+        )
         _run, counts = import_file(
             actor=user,
             organisation=organisation,
@@ -130,6 +139,46 @@ class Command(BaseCommand):
         if counts.errors:
             raise CommandError(
                 _("%(count)s row(s) with errors: nothing was imported.") % {"count": counts.errors},
+                returncode=ROWS_FAILED,
+            )
+
+    def _check_duplicates(
+        self, user: User, organisation: Organisation, plan: Plan, source: Source, *, stop: bool
+    ) -> None:
+        """Lists the probable duplicates of new participants; stops before importing
+        (exit status 1) unless it is a dry run or they are allowed."""
+        ctx = ImportContext(actor=user, organisation=organisation, entity=plan.entity.key)
+        found = duplicates.with_registrations(
+            user, duplicates.probable_duplicates(ctx, duplicates.file_rows(plan, source.table))
+        )
+        for warning in found:
+            if warning.participant is not None:
+                other = _("registration %(number)s (%(name)s, born %(born)s)") % {
+                    "number": warning.participant.pk,
+                    "name": warning.participant.full_name,
+                    "born": warning.participant.birth_date_display,
+                }
+            else:
+                other = _("row %(row)s") % {"row": warning.other_row}
+            text = _(
+                "row %(row)s: possibly the same person as %(other)s, probability %(percent)s %%: %(evidence)s"
+            )
+            self.stdout.write(
+                text
+                % {
+                    "row": warning.row_number,
+                    "other": other,
+                    "percent": f"{warning.percent:.1f}",
+                    "evidence": warning.evidence_text(),
+                }
+            )
+        if found and stop:
+            raise CommandError(
+                _(
+                    "%(count)s possible duplicate(s): nothing was imported. Check them, then run "
+                    "again with --allow-duplicates."
+                )
+                % {"count": len(found)},
                 returncode=ROWS_FAILED,
             )
 
