@@ -34,17 +34,27 @@ def _clean_variants(variants: Iterable[str], participant: Participant) -> list[s
     return result
 
 
-def refresh_eligibility(participant: Participant) -> None:
-    """Stores the eligibility at the entry date (the funder's reference point) for lists."""
+def refresh_eligibility_many(participants: Sequence[Participant]) -> None:
+    """Stores each participant's eligibility at the entry date (the funder's reference
+    point) for lists: read in one query (with documents and project), written in one
+    UPDATE per verdict."""
     from bruecke.projects.eligibility import evaluate
 
     fresh = (
         Participant.objects.prefetch_related("residence_statuses")
         .select_related("project")
-        .get(pk=participant.pk)
+        .filter(pk__in=[p.pk for p in participants])
     )
-    verdict = evaluate(fresh, on=fresh.entry_date).verdict
-    Participant.objects.filter(pk=participant.pk).update(eligibility=verdict)
+    verdicts: dict[str, list[int]] = defaultdict(list)
+    for participant in fresh:
+        verdicts[evaluate(participant, on=participant.entry_date).verdict].append(participant.pk)
+    for verdict, ids in verdicts.items():
+        Participant.objects.filter(pk__in=ids).update(eligibility=verdict)
+
+
+def refresh_eligibility(participant: Participant) -> None:
+    """Stores the eligibility at the entry date (the funder's reference point) for lists."""
+    refresh_eligibility_many([participant])
 
 
 def refresh_current_status(participant: Participant) -> None:
@@ -56,19 +66,24 @@ def refresh_current_status(participant: Participant) -> None:
     )
 
 
-def rebuild_name_keys(participant: Participant) -> None:
-    """Derived search keys from every spelling (Latin, own script, other spellings);
-    rebuilt whenever a name changes."""
+def _name_keys(participant: Participant, variants: Iterable[str]) -> list[NameKey]:
+    """Derived search keys from every spelling (Latin, own script, other spellings)."""
     spellings = [
         participant.given_names,
         participant.family_name,
         participant.given_names_own_script,
         participant.family_name_own_script,
+        *variants,
     ]
-    spellings += list(participant.name_variants.values_list("name", flat=True))
     keys = set().union(*(names.name_keys(s) for s in spellings if s))
+    return [NameKey(participant=participant, key=k[:64]) for k in sorted(keys)]
+
+
+def rebuild_name_keys(participant: Participant) -> None:
+    """The search keys, rebuilt whenever a name changes."""
     NameKey.objects.filter(participant=participant).delete()
-    NameKey.objects.bulk_create(NameKey(participant=participant, key=k[:64]) for k in sorted(keys))
+    variants = participant.name_variants.values_list("name", flat=True)
+    NameKey.objects.bulk_create(_name_keys(participant, variants))
 
 
 @transaction.atomic
@@ -92,23 +107,6 @@ def participant_create(
     registration_changed(participant)
     refresh_eligibility(participant)
     return participant
-
-
-def refresh_eligibility_many(participants: Sequence[Participant]) -> None:
-    """`refresh_eligibility` for many participants: read in one query (with their documents
-    and projects), written in one UPDATE per verdict."""
-    from bruecke.projects.eligibility import evaluate
-
-    fresh = (
-        Participant.objects.prefetch_related("residence_statuses")
-        .select_related("project")
-        .filter(pk__in=[p.pk for p in participants])
-    )
-    verdicts: dict[str, list[int]] = defaultdict(list)
-    for participant in fresh:
-        verdicts[evaluate(participant, on=participant.entry_date).verdict].append(participant.pk)
-    for verdict, ids in verdicts.items():
-        Participant.objects.filter(pk__in=ids).update(eligibility=verdict)
 
 
 @transaction.atomic
@@ -141,17 +139,7 @@ def participants_create(
         ],
         known_relations=("participant",),
     )
-    keys = []
-    for participant in people:
-        written = [
-            participant.given_names,
-            participant.family_name,
-            participant.given_names_own_script,
-            participant.family_name_own_script,
-            *spellings[participant.pk],
-        ]
-        found = set().union(*(names.name_keys(s) for s in written if s))
-        keys += [NameKey(participant=participant, key=k[:64]) for k in sorted(found)]
+    keys = [key for participant in people for key in _name_keys(participant, spellings[participant.pk])]
     NameKey.objects.bulk_create(keys)
     registrations_created(people)
     refresh_eligibility_many(people)
