@@ -44,7 +44,7 @@ from dedupe_data import Registration, generate  # noqa: E402
 
 from bruecke.dedupe import batch, scoring, training  # noqa: E402
 from bruecke.dedupe.blocking import blocking_keys  # noqa: E402
-from bruecke.dedupe.records import Record, record_from_row  # noqa: E402
+from bruecke.dedupe.records import Record, record_from_row, records_from_rows  # noqa: E402
 from bruecke.participants import names  # noqa: E402
 
 Pair = tuple[int, int]
@@ -186,7 +186,7 @@ def threshold_sweep(
 def run_synthetic(size: int, seed: int, old_rule_sample: int | None, sweep: Sequence[float] = ()) -> None:
     started = time.perf_counter()
     registrations = generate(size, seed=seed)
-    records = [record_from_row(r.row) for r in registrations]
+    records = records_from_rows(r.row for r in registrations)
     person = {r.row["pk"]: r.person_id for r in registrations}
     organisation = {r.row["pk"]: r.organisation for r in registrations}
     truth = true_pairs(person)
