@@ -103,7 +103,8 @@ def main() -> None:
         pairs = batch.find_pairs(members, params, result.term_frequencies, params.threshold_weight)
         found += len(pairs)
         label = "network" if organisation is None else f"organisation {organisation}"
-        print(f"  {label}: {len(members)} registrations, {len(pairs)} pairs, {time.perf_counter() - step:.1f} s")
+        seconds = time.perf_counter() - step
+        print(f"  {label}: {len(members)} registrations, {len(pairs)} pairs, {seconds:.1f} s")
         del pairs
     timings["batch search"] = time.perf_counter() - started
 

@@ -79,9 +79,7 @@ def _name_forms(latin: str, own_script: str) -> _NameForms:
     return _keys(latin, own_script), _latin(latin, own_script)
 
 
-def record_from_row(
-    row: Mapping[str, Any], memo: dict[tuple[str, str], _NameForms] | None = None
-) -> Record:
+def record_from_row(row: Mapping[str, Any], memo: dict[tuple[str, str], _NameForms] | None = None) -> Record:
     """The comparable form of a participant (a model instance's fields or a values() row).
 
     `memo` (used by `records_from_rows`) keeps the name forms already computed, by the
