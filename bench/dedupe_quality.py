@@ -183,7 +183,13 @@ def threshold_sweep(
         )
 
 
-def run_synthetic(size: int, seed: int, old_rule_sample: int | None, sweep: Sequence[float] = ()) -> None:
+def run_synthetic(
+    size: int,
+    seed: int,
+    old_rule_sample: int | None,
+    sweep: Sequence[float] = (),
+    training_records: int = training.TRAINING_RECORDS,
+) -> None:
     started = time.perf_counter()
     registrations = generate(size, seed=seed)
     records = records_from_rows(r.row for r in registrations)
@@ -196,7 +202,7 @@ def run_synthetic(size: int, seed: int, old_rule_sample: int | None, sweep: Sequ
     print(f"generated in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
-    result = training.train(records)
+    result = training.train(records, training_records=training_records)
     params = result.parameters
     trained = time.perf_counter() - started
     print(
@@ -351,11 +357,17 @@ def main() -> None:
         default=[],
         help="also print the intake figures at these thresholds (match weights)",
     )
+    parser.add_argument(
+        "--training-records",
+        type=int,
+        default=training.TRAINING_RECORDS,
+        help="Splink trains on a random sample of this many registrations",
+    )
     parser.add_argument("--febrl-dir", type=Path, default=None)
     parser.add_argument("--no-febrl", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    run_synthetic(args.size, args.seed, args.old_rule_sample, args.sweep)
+    run_synthetic(args.size, args.seed, args.old_rule_sample, args.sweep, args.training_records)
     if not args.no_febrl:
         directory = febrl_dir(args.febrl_dir)
         if directory is None:
