@@ -59,6 +59,33 @@ def compare(sampled: training.TrainingResult, full: training.TrainingResult) -> 
         print(f"  {key}: sampled {a[key]:+.3f}, all {b[key]:+.3f} ({difference:.3f})")
 
 
+def print_quality(
+    label: str,
+    found: list[tuple[int, int, float]],
+    groups: dict[int | None, list[Record]],
+    person: dict[int, int],
+) -> None:
+    """Pairwise precision, recall and F1 against the generator's truth, among the pairs
+    the search could find (registrations of one person within one searched group)."""
+    truth: set[tuple[int, int]] = set()
+    for members in groups.values():
+        by_person: dict[int, list[int]] = defaultdict(list)
+        for record in members:
+            assert record.pk is not None
+            by_person[person[record.pk]].append(record.pk)
+        for pks in by_person.values():
+            pks.sort()
+            truth.update((a, b) for i, a in enumerate(pks) for b in pks[i + 1 :])
+    hits = sum(1 for a, b, _w in found if (a, b) in truth)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(
+        f"{label}: precision {precision:.4f}, recall {recall:.4f}, F1 {f1:.4f}"
+        f" ({len(found)} pairs, {len(truth)} true pairs within the searched groups)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -68,9 +95,15 @@ def main() -> None:
     parser.add_argument("--training-records", type=int, default=training.TRAINING_RECORDS)
     parser.add_argument("--network-wide", action="store_true", help="one batch search over all")
     parser.add_argument("--compare-full", action="store_true", help="also train on all (not timed)")
+    parser.add_argument(
+        "--truth", action="store_true", help="precision and recall of the pairs found (not timed)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    rows = [r.row for r in generate(args.size, seed=args.seed)]
+    registrations = generate(args.size, seed=args.seed)
+    rows = [r.row for r in registrations]
+    person = {r.row["pk"]: r.person_id for r in registrations} if args.truth else {}
+    del registrations
     print(f"generated {len(rows)} registrations in {time.perf_counter() - started:.1f} s (not timed)")
 
     timings: dict[str, float] = {}
@@ -97,11 +130,11 @@ def main() -> None:
         groups = defaultdict(list)
         for record in records:
             groups[record.organisation_id].append(record)
-    found = 0
+    found: list[tuple[int, int, float]] = []
     for organisation, members in sorted(groups.items(), key=lambda item: item[0] or 0):
         step = time.perf_counter()
         pairs = batch.find_pairs(members, params, result.term_frequencies, params.threshold_weight)
-        found += len(pairs)
+        found += pairs
         label = "network" if organisation is None else f"organisation {organisation}"
         seconds = time.perf_counter() - step
         print(f"  {label}: {len(members)} registrations, {len(pairs)} pairs, {seconds:.1f} s")
@@ -111,14 +144,23 @@ def main() -> None:
     for step_name, seconds in timings.items():
         print(f"{step_name}: {seconds:.1f} s")
     total = sum(timings.values())
-    print(f"total: {total:.1f} s (goal < 217 s), {found} pairs above threshold {params.threshold_weight}")
+    print(f"total: {total:.1f} s (goal < 217 s), {len(found)} pairs, threshold {params.threshold_weight}")
     print(f"peak memory: {peak_gb():.2f} GB (goal <= 8 GB)", flush=True)
+    if args.truth:
+        print_quality("sampled training", found, groups, person)
 
     if args.compare_full and len(records) > args.training_records:
         started = time.perf_counter()
         full = training.train(records, training_records=len(records))
         print(f"training on all {len(records)} (not timed above): {time.perf_counter() - started:.1f} s")
         compare(result, full)
+        if args.truth:
+            pairs = []
+            for members in groups.values():
+                pairs += batch.find_pairs(
+                    members, full.parameters, full.term_frequencies, full.parameters.threshold_weight
+                )
+            print_quality("training on all", pairs, groups, person)
 
 
 if __name__ == "__main__":
