@@ -289,7 +289,9 @@ def febrl_dir(given: Path | None) -> Path | None:
 
 
 def febrl_rows(path: Path) -> tuple[list[Record], dict[int, int]]:
-    records, person, people = [], {}, {}
+    records: list[Record] = []
+    person: dict[int, int] = {}
+    people: dict[str, int] = {}
     with path.open(encoding="utf-8") as handle:
         for pk, row in enumerate(csv.DictReader(handle, skipinitialspace=True), start=1):
             row = {k.strip(): (v or "").strip() for k, v in row.items()}
