@@ -44,7 +44,7 @@ from dedupe_data import Registration, generate  # noqa: E402
 
 from bruecke.dedupe import batch, scoring, training  # noqa: E402
 from bruecke.dedupe.blocking import blocking_keys  # noqa: E402
-from bruecke.dedupe.records import Record, record_from_row  # noqa: E402
+from bruecke.dedupe.records import Record, record_from_row, records_from_rows  # noqa: E402
 from bruecke.participants import names  # noqa: E402
 
 Pair = tuple[int, int]
@@ -183,10 +183,16 @@ def threshold_sweep(
         )
 
 
-def run_synthetic(size: int, seed: int, old_rule_sample: int | None, sweep: Sequence[float] = ()) -> None:
+def run_synthetic(
+    size: int,
+    seed: int,
+    old_rule_sample: int | None,
+    sweep: Sequence[float] = (),
+    training_records: int = training.TRAINING_RECORDS,
+) -> None:
     started = time.perf_counter()
     registrations = generate(size, seed=seed)
-    records = [record_from_row(r.row) for r in registrations]
+    records = records_from_rows(r.row for r in registrations)
     person = {r.row["pk"]: r.person_id for r in registrations}
     organisation = {r.row["pk"]: r.organisation for r in registrations}
     truth = true_pairs(person)
@@ -196,7 +202,7 @@ def run_synthetic(size: int, seed: int, old_rule_sample: int | None, sweep: Sequ
     print(f"generated in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
-    result = training.train(records)
+    result = training.train(records, training_records=training_records)
     params = result.parameters
     trained = time.perf_counter() - started
     print(
@@ -283,7 +289,9 @@ def febrl_dir(given: Path | None) -> Path | None:
 
 
 def febrl_rows(path: Path) -> tuple[list[Record], dict[int, int]]:
-    records, person, people = [], {}, {}
+    records: list[Record] = []
+    person: dict[int, int] = {}
+    people: dict[str, int] = {}
     with path.open(encoding="utf-8") as handle:
         for pk, row in enumerate(csv.DictReader(handle, skipinitialspace=True), start=1):
             row = {k.strip(): (v or "").strip() for k, v in row.items()}
@@ -351,11 +359,17 @@ def main() -> None:
         default=[],
         help="also print the intake figures at these thresholds (match weights)",
     )
+    parser.add_argument(
+        "--training-records",
+        type=int,
+        default=training.TRAINING_RECORDS,
+        help="Splink trains on a random sample of this many registrations",
+    )
     parser.add_argument("--febrl-dir", type=Path, default=None)
     parser.add_argument("--no-febrl", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    run_synthetic(args.size, args.seed, args.old_rule_sample, args.sweep)
+    run_synthetic(args.size, args.seed, args.old_rule_sample, args.sweep, args.training_records)
     if not args.no_febrl:
         directory = febrl_dir(args.febrl_dir)
         if directory is None:

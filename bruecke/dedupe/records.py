@@ -71,19 +71,42 @@ def _text(value: Any) -> str | None:
     return value or None
 
 
-def record_from_row(row: Mapping[str, Any]) -> Record:
-    """The comparable form of a participant (a model instance's fields or a values() row)."""
+# The derived name columns of one name field: (sorted token keys, Latin words).
+_NameForms = tuple[str | None, str | None]
+
+
+def _name_forms(latin: str, own_script: str) -> _NameForms:
+    return _keys(latin, own_script), _latin(latin, own_script)
+
+
+def record_from_row(row: Mapping[str, Any], memo: dict[tuple[str, str], _NameForms] | None = None) -> Record:
+    """The comparable form of a participant (a model instance's fields or a values() row).
+
+    `memo` (used by `records_from_rows`) keeps the name forms already computed, by the
+    name's text: names repeat massively, and the phonetic keys are the costly part."""
     month, day = row.get("birth_month"), row.get("birth_day")
     if row.get("birth_date_is_placeholder") or (month == 1 and day == 1):
         month, day = None, None
     gender = row.get("gender") or ""
+    given = (row.get("given_names") or "", row.get("given_names_own_script") or "")
+    family = (row.get("family_name") or "", row.get("family_name_own_script") or "")
+    if memo is None:
+        given_key, given_latin = _name_forms(*given)
+        family_key, family_latin = _name_forms(*family)
+    else:
+        if (given_forms := memo.get(given)) is None:
+            given_forms = memo[given] = _name_forms(*given)
+        if (family_forms := memo.get(family)) is None:
+            family_forms = memo[family] = _name_forms(*family)
+        given_key, given_latin = given_forms
+        family_key, family_latin = family_forms
     return Record(
         pk=row.get("pk"),
         organisation_id=row.get("organisation_id"),
-        given_key=_keys(row.get("given_names") or "", row.get("given_names_own_script") or ""),
-        family_key=_keys(row.get("family_name") or "", row.get("family_name_own_script") or ""),
-        given_latin=_latin(row.get("given_names") or "", row.get("given_names_own_script") or ""),
-        family_latin=_latin(row.get("family_name") or "", row.get("family_name_own_script") or ""),
+        given_key=given_key,
+        family_key=family_key,
+        given_latin=given_latin,
+        family_latin=family_latin,
         birth_year=row.get("birth_year"),
         birth_month=month,
         birth_day=day if month is not None else None,
@@ -102,4 +125,7 @@ def record_of(participant: Any) -> Record:
 
 
 def records_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Record]:
-    return [record_from_row(row) for row in rows]
+    """The comparable form of many rows, each distinct name text keyed once (a bulk
+    run's memo, dropped with it: no names stay in the process afterwards)."""
+    memo: dict[tuple[str, str], _NameForms] = {}
+    return [record_from_row(row, memo) for row in rows]

@@ -248,19 +248,38 @@ def calibrate_threshold(weights: Sequence[float], target: float = TARGET_PRECISI
     return threshold, precision
 
 
+# Splink estimates the prior, u and m on a random sample of at most this many
+# registrations (docs/benchmarks.md, "Duplicate detection at 1,000,000 — sampled
+# training"): a random sample keeps every pair with the same chance, so the prior (share
+# of pairs that are duplicates) and the m and u of each level are estimated without bias;
+# 200,000 registrations hold some 25,000 duplicate pairs at the benchmark's rate, far more
+# than EM needs, and the weights trained on them differ from those trained on 1,000,000 by
+# little (measured there). The term frequencies are always counted on every registration.
+TRAINING_RECORDS = 200_000
+
+
 def train(
     records: Sequence[Record],
     *,
     seed: int = 19,
     max_pairs: float = 2e6,
     em_max_pairs: float = 5e6,
+    training_records: int = TRAINING_RECORDS,
     calibration_records: int = 200_000,
 ) -> TrainingResult:
-    """Trains the model on the records (no labels) and calibrates its threshold."""
+    """Trains the model on the records (no labels) and calibrates its threshold.
+
+    Splink sees a random sample of `training_records` registrations (all of them when
+    there are fewer); the term frequencies and the conditional u use every record."""
     from splink.internals.exceptions import EMTrainingException
 
+    if training_records < MIN_TRAINING_RECORDS:
+        raise ValueError(f"training_records must be at least {MIN_TRAINING_RECORDS}")
     logging.getLogger("splink").setLevel(logging.ERROR)
-    linker = linker_for(records, default_parameters())  # EM starts from sensible m values
+    trained_on = records
+    if len(records) > training_records:
+        trained_on = random.Random(seed + 1).sample(list(records), training_records)  # noqa: S311
+    linker = linker_for(trained_on, default_parameters())  # EM starts from sensible m values
     linker.training.estimate_probability_two_random_records_match(
         list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
     )
@@ -289,7 +308,7 @@ def train(
 
 def network_records(network_id: int) -> list[Record]:
     """The comparable form of every registration of the network (merged ones left out)."""
-    from bruecke.dedupe.records import SOURCE_FIELDS, record_from_row
+    from bruecke.dedupe.records import SOURCE_FIELDS, records_from_rows
     from bruecke.participants.models import Participant
 
     rows = (
@@ -297,7 +316,7 @@ def network_records(network_id: int) -> list[Record]:
         .order_by("pk")
         .values(*SOURCE_FIELDS)
     )
-    return [record_from_row(row) for row in rows.iterator(chunk_size=5000)]
+    return records_from_rows(rows.iterator(chunk_size=5000))
 
 
 # Fewer registrations than this give EM too few duplicates to learn from: the built-in

@@ -19,7 +19,7 @@ from bruecke.core.services import model_update
 from bruecke.dedupe import batch
 from bruecke.dedupe.active import active_model
 from bruecke.dedupe.models import DuplicatePair, PairStatus
-from bruecke.dedupe.records import SOURCE_FIELDS, Record, record_from_row
+from bruecke.dedupe.records import SOURCE_FIELDS, Record, records_from_rows
 from bruecke.dedupe.scoring import probability, score
 from bruecke.network.models import Organisation
 from bruecke.participants.models import Participant
@@ -47,7 +47,7 @@ def pairs_refresh(organisation: Organisation, actor: User | None = None) -> Refr
     network's active model and brings the open pairs up to date: new ones added, weights
     renewed, those below the threshold (or of a registration merged since) dropped. A pair
     once marked distinct or merged is never proposed again."""
-    records: list[Record] = [record_from_row(row) for row in _rows(organisation)]
+    records: list[Record] = records_from_rows(_rows(organisation))
     model = active_model(organisation.network_id)
     tf = model.term_frequencies(records)
     found = batch.find_pairs(records, model.parameters, tf, model.threshold_weight)
