@@ -4,9 +4,12 @@ and the same figures either way."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.db import connection, transaction
 
+from bruecke.core.crypto import DecryptionError
 from bruecke.esf.models import EntryRecord
 from bruecke.network.demo import DemoNetwork
 from bruecke.projects.models import Project
@@ -72,3 +75,18 @@ def test_the_overlapped_report_equals_the_one_computed_step_by_step(demo: DemoNe
     assert overlapped.by_code()["EECO12"].values.total == 3
     assert overlapped.by_code()["EECO01"].values.total == 6
     assert EntryRecord.objects.filter(participant__project=project).count() == 6
+
+
+@pytest.mark.django_db
+def test_a_value_that_cannot_be_decrypted_stops_the_report_and_its_fetching_thread(demo: DemoNetwork) -> None:
+    project = _build(demo)
+    record = EntryRecord.objects.filter(participant__project=project).first()
+    assert record is not None
+    with connection.cursor() as cursor:  # a tampered ciphertext, written past the model field
+        cursor.execute(
+            "UPDATE esf_entryrecord SET disability = %s WHERE id = %s", ["v2:k1:AAAAAAAAAAAAAAAA", record.pk]
+        )
+    request = request_for(demo, project, D(2025, 1, 1), D(2025, 12, 31))
+    with pytest.raises(DecryptionError):
+        compute_report(request)
+    assert not [t for t in threading.enumerate() if t.name == "report-fetch"]
