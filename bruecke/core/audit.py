@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -77,8 +77,10 @@ def audit_event(
     object_id: str = "",
     organisation: Organisation | None = None,
     changed_fields: Iterable[str] = (),
+    object_ids: dict[str, list[Any]] | None = None,
 ) -> AuditEvent:
-    """The event `audit_record` appends, not yet saved (for writing many at once)."""
+    """The event `audit_record` appends, not yet saved (for writing many at once);
+    `object_ids` names further records the event concerns (decision 0067)."""
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
@@ -91,6 +93,7 @@ def audit_event(
         object_id=object_id,
         organisation=organisation,
         changed_fields=sorted(set(changed_fields)),
+        object_ids=object_ids,
         request_id=context.request_id if context else "",
         remote_addr=context.remote_addr if context else None,
     )

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from bruecke.core.audit import audit_event
 from bruecke.core.audit_queries import JsonId, json_id
-from bruecke.core.middleware import current_request_context
 from bruecke.core.models import AuditAction, AuditEvent
 from bruecke.jobs.models import Job
 from bruecke.spreadsheets.exporting.registry import ListExport
@@ -95,20 +95,17 @@ def audit_export(job: Job, export: ListExport, columns: list[str], written: Writ
     transaction; returns how many. Each names the list's record type, the job and the note
     columns included, and its share of the records."""
     notes = {c.key for c in export.notes}
-    changed = sorted({key for key in columns if key in notes})
-    context = current_request_context()
+    changed = [key for key in columns if key in notes]
 
     def event(object_ids: dict[str, list[JsonId]] | None) -> AuditEvent:
-        return AuditEvent(
+        return audit_event(
             actor=job.created_by,
             action=AuditAction.EXPORT,
             object_type=export.record_type._meta.label_lower,
             object_id=str(job.pk),
-            object_ids=object_ids,
             organisation=job.organisation,
             changed_fields=changed,
-            request_id=context.request_id if context else "",
-            remote_addr=context.remote_addr if context else None,
+            object_ids=object_ids,
         )
 
     written_events = 0
